@@ -1,0 +1,129 @@
+/**
+ * The workspace model: every `.segspec` file of a folder in one namespace,
+ * with symbols and resolved references. Built by `buildModel` (model-builder.ts);
+ * consumed by the checks, the data engine, the CLI and the language server.
+ */
+import type {
+  DatasetDecl,
+  Declaration,
+  Expr,
+  FieldDecl,
+  Identifier,
+  NameExpr,
+  PartitionDecl,
+  PersonaDecl,
+  Range,
+  SegmentDecl,
+  SegspecFile,
+} from '../syntax/ast.js';
+import type { ColumnType } from '../data/table.js';
+
+export interface ParsedFile {
+  /** Absolute path. */
+  path: string;
+  text: string;
+  /** Editor document version, or 0 for files read from disk. */
+  version: number;
+  ast: SegspecFile;
+}
+
+export type SymbolKind = 'dataset' | 'segment' | 'persona' | 'partition';
+
+interface SymbolBase {
+  name: string;
+  file: string;
+  /** Range of the name identifier (what rename and definition point at). */
+  nameRange: Range;
+  /** Range of the whole declaration. */
+  range: Range;
+}
+
+export interface DatasetSymbol extends SymbolBase {
+  kind: 'dataset';
+  decl: DatasetDecl;
+  /** Declared fields by name (the `fields { }` block). */
+  declaredFields: Map<string, FieldDecl>;
+}
+
+export interface SegmentSymbol extends SymbolBase {
+  kind: 'segment';
+  decl: SegmentDecl;
+  /** The `where` expression; undefined for a draft. */
+  where: Expr | undefined;
+  /** Name of the dataset it draws from (explicit `from`, or the only dataset). */
+  dataset: string | undefined;
+  /** Segments used by name inside `where` (direct dependencies). */
+  uses: string[];
+}
+
+export interface PersonaSymbol extends SymbolBase {
+  kind: 'persona';
+  decl: PersonaDecl;
+  segment: string | undefined;
+}
+
+export interface PartitionSymbol extends SymbolBase {
+  kind: 'partition';
+  decl: PartitionDecl;
+  members: Identifier[];
+  exclusive: boolean;
+  exhaustive: boolean;
+}
+
+export type WorkspaceSymbol = DatasetSymbol | SegmentSymbol | PersonaSymbol | PartitionSymbol;
+
+/** What a name in the source refers to. */
+export type ReferenceTarget =
+  | { kind: 'dataset'; name: string }
+  | { kind: 'segment'; name: string }
+  | { kind: 'persona'; name: string }
+  | { kind: 'field'; dataset: string; name: string };
+
+export interface Reference {
+  file: string;
+  range: Range;
+  name: string;
+  /** What was expected at this place. */
+  expected: 'dataset' | 'segment' | 'persona' | 'field' | 'fieldOrSegment';
+  /** Undefined when the name does not resolve. */
+  target: ReferenceTarget | undefined;
+}
+
+/** How a bare name inside an expression resolved. */
+export type NameResolution =
+  | { kind: 'field'; dataset: string; name: string }
+  | { kind: 'segment'; name: string }
+  | { kind: 'unknown' };
+
+export interface WorkspaceModel {
+  root: string;
+  files: Map<string, ParsedFile>;
+  /** First definition of each name; duplicates are reported, not stored twice. */
+  datasets: Map<string, DatasetSymbol>;
+  segments: Map<string, SegmentSymbol>;
+  personas: Map<string, PersonaSymbol>;
+  partitions: Map<string, PartitionSymbol>;
+  /** Every declaration including duplicates, in file order. */
+  declarations: Array<{ file: string; decl: Declaration }>;
+  references: Reference[];
+  /** Resolution of every NameExpr in a `where`, `expect share(...)` or aggregate. */
+  names: Map<NameExpr, NameResolution>;
+  /** Segment names in dependency order (a segment after those it uses); cycles left out. */
+  segmentOrder: string[];
+  /** Segments that are part of a reference cycle. */
+  cyclic: Set<string>;
+  /**
+   * Field types per dataset: declared ones, plus those inferred from the data
+   * when the data was loaded (see `withFieldTypes`).
+   */
+  fieldTypes: Map<string, Map<string, FieldTypeInfo>>;
+}
+
+export interface FieldTypeInfo {
+  type: ColumnType;
+  optional: boolean;
+  /** Declared `enum("a", …)` values, when given. */
+  enumValues?: string[];
+  /** True when the type comes from the data rather than `fields { }`. */
+  inferred: boolean;
+}
