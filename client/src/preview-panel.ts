@@ -1,0 +1,154 @@
+/**
+ * The segment preview: a webview beside the editor with sizes, overlaps,
+ * coverage, partitions, personas and sample members of the segment under the
+ * cursor. The data comes from the server's `segspec/preview` request; the page
+ * (client/media/preview.js) draws it with echarts, loaded from the extension
+ * under a strict content security policy.
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  ExplainRowRequestMethod,
+  PreviewRequestMethod,
+  type ExplainRowResult,
+  type PreviewData,
+  type PreviewParams,
+} from '../../server/src/lsp/protocol.js';
+
+type WebviewMessage =
+  | { type: 'select'; segment: string }
+  | { type: 'explain'; segment: string; key: string }
+  | { type: 'ready' };
+
+const FOLLOW_DELAY_MS = 200;
+
+export class PreviewPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private selected: string | undefined;
+  private lastCursor: { uri: string; position: vscode.Position } | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
+  private requestSeq = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly getClient: () => LanguageClient | undefined,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  show(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) this.lastCursor = { uri: editor.document.uri.toString(), position: editor.selection.active };
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      this.refresh();
+      return;
+    }
+    const echarts = this.echartsFile();
+    const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'client', 'media'), vscode.Uri.joinPath(echarts, '..')];
+    this.panel = vscode.window.createWebviewPanel(
+      'segspec.preview',
+      'Segment Preview',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: roots },
+    );
+    this.panel.webview.html = this.html(this.panel.webview, echarts);
+    this.panel.onDidDispose(() => (this.panel = undefined));
+    this.panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m));
+  }
+
+  /** Called on every cursor move; updates the selection after a short pause. */
+  followCursor(editor: vscode.TextEditor): void {
+    const language = editor.document.languageId;
+    if (language !== 'segspec' && language !== 'markdown') return;
+    this.lastCursor = { uri: editor.document.uri.toString(), position: editor.selection.active };
+    if (!this.panel) return;
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => this.refresh(), FOLLOW_DELAY_MS);
+  }
+
+  refresh(): void {
+    if (!this.panel) return;
+    const params: PreviewParams = { segment: this.selected };
+    if (this.lastCursor) {
+      params.uri = this.lastCursor.uri;
+      params.position = { line: this.lastCursor.position.line, character: this.lastCursor.position.character };
+    }
+    void this.load(params);
+  }
+
+  private async load(params: PreviewParams): Promise<void> {
+    const client = this.getClient();
+    if (!client?.isRunning() || !this.panel) return;
+    const seq = ++this.requestSeq;
+    try {
+      const data = await client.sendRequest<PreviewData>(PreviewRequestMethod, params);
+      if (seq !== this.requestSeq || !this.panel) return;
+      this.selected = data.selected?.name ?? this.selected;
+      await this.panel.webview.postMessage({ type: 'data', data });
+    } catch (error) {
+      if (this.panel) await this.panel.webview.postMessage({ type: 'error', message: String(error) });
+    }
+  }
+
+  private async onMessage(message: WebviewMessage): Promise<void> {
+    if (message.type === 'ready') {
+      this.refresh();
+    } else if (message.type === 'select') {
+      this.selected = message.segment;
+      this.lastCursor = undefined;
+      this.refresh();
+    } else if (message.type === 'explain') {
+      const client = this.getClient();
+      if (!client || !this.panel) return;
+      const result = await client.sendRequest<ExplainRowResult>(ExplainRowRequestMethod, {
+        segment: message.segment,
+        key: message.key,
+      });
+      await this.panel.webview.postMessage({ type: 'explanation', key: message.key, result });
+    }
+  }
+
+  private echartsFile(): vscode.Uri {
+    const bundled = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'echarts.min.js');
+    if (existsSync(bundled.fsPath)) return bundled;
+    return vscode.Uri.joinPath(this.context.extensionUri, 'node_modules', 'echarts', 'dist', 'echarts.min.js');
+  }
+
+  private html(webview: vscode.Webview, echarts: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const media = (file: string): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'client', 'media', file)).toString();
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('preview.css')}" nonce="${nonce}">
+<title>Segment Preview</title>
+</head>
+<body>
+<main id="app"><p class="muted">Loading segments…</p></main>
+<script nonce="${nonce}" src="${webview.asWebviewUri(echarts).toString()}"></script>
+<script nonce="${nonce}" src="${media('preview.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The custom `segspec/*` messages shared by the client and the server. Only
+ * plain data crosses the wire; both sides import these types.
+ */
+export const PreviewRequestMethod = 'segspec/preview';
+export const ReferencesInfoRequestMethod = 'segspec/referencesInfo';
+export const ExplainRowRequestMethod = 'segspec/explainRow';
+export const ExplainCodeRequestMethod = 'segspec/explainCode';
+export const AnalyzedNotificationMethod = 'segspec/analyzed';
+
+export interface PreviewParams {
+  /** Document the cursor is in; the segment under the cursor becomes the selection. */
+  uri?: string;
+  position?: { line: number; character: number };
+  /** Explicit selection, wins over the cursor. */
+  segment?: string;
+}
+
+export interface PreviewSegment {
+  name: string;
+  title?: string;
+  kind?: string;
+  dataset?: string;
+  draft: boolean;
+  size?: number;
+  share?: number;
+  status: 'ok' | 'warning' | 'error' | 'draft' | 'unknown';
+  expectations: { passed: number; total: number };
+}
+
+export interface PreviewPersona {
+  name: string;
+  title?: string;
+  segment?: string;
+  quote?: string;
+  goals: string[];
+  pains: string[];
+  profileIsMember?: boolean;
+}
+
+export interface PreviewPartition {
+  name: string;
+  title?: string;
+  segments: string[];
+  exclusive: boolean;
+  exhaustive: boolean;
+  /** Rows in none of the segments. */
+  uncovered?: number;
+  /** Rows in two or more. */
+  overlapping?: number;
+}
+
+export interface PreviewSelection {
+  name: string;
+  title?: string;
+  description?: string;
+  where?: string;
+  columns: string[];
+  /** Sample members, values already turned into display strings. */
+  sample: Array<Record<string, string>>;
+  keyField?: string;
+  expectations: Array<{ text: string; passed: boolean | undefined; message?: string }>;
+}
+
+export interface PreviewData {
+  datasets: Array<{ name: string; rows: number; file?: string; loaded: boolean; error?: string }>;
+  segments: PreviewSegment[];
+  /** Pairwise overlap counts, `overlaps[i][j]` for segments[i] and segments[j]. */
+  overlaps: { names: string[]; counts: number[][] };
+  /** Rows in at least one segment, per dataset. */
+  coverage: Array<{ dataset: string; covered: number; rows: number }>;
+  partitions: PreviewPartition[];
+  personas: PreviewPersona[];
+  selected?: PreviewSelection;
+}
+
+export interface ReferenceInfo {
+  kind: 'segment' | 'persona';
+  name: string;
+  title?: string;
+  size?: number;
+  share?: number;
+  status: PreviewSegment['status'] | 'missing';
+}
+
+export interface ReferencesInfoResult {
+  segments: Record<string, ReferenceInfo>;
+  personas: Record<string, ReferenceInfo>;
+}
+
+export interface ExplainRowParams {
+  segment: string;
+  key: string;
+}
+
+export interface ExplainRowResult {
+  /** Markdown. */
+  text: string;
+  member?: boolean;
+}
+
+export interface ExplainCodeResult {
+  code: string;
+  title: string;
+  explanation: string;
+}
+
+export interface AnalyzedParams {
+  datasets: Array<{ name: string; rows: number; loaded: boolean }>;
+  generation: number;
+}
