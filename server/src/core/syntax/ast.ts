@@ -415,6 +415,8 @@ export interface Comment extends Node {
 export interface SyntaxError {
   message: string;
   range: Range;
+  /** Did-you-mean replacements for the text at `range`, best first (for quick fixes). */
+  suggestions?: string[];
 }
 
 export interface SegspecFile extends Node {

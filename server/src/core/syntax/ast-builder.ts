@@ -1,0 +1,765 @@
+/**
+ * Turns the chevrotain CST into the typed AST of `ast.ts`.
+ *
+ * The CST may be partial after error recovery: every child is looked up
+ * defensively, and a missing expression becomes an `ErrorExpr` placed where
+ * the expression should have been.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type {
+  AgoExpr,
+  Bound,
+  CompareOp,
+  DatasetDecl,
+  DatasetProperty,
+  DateLiteral,
+  Declaration,
+  Expectation,
+  Expr,
+  FieldDecl,
+  Identifier,
+  ListExpr,
+  Literal,
+  NumberLiteral,
+  PartitionDecl,
+  PartitionProperty,
+  PersonaDecl,
+  PersonaProperty,
+  Quantity,
+  Range,
+  RecordEntry,
+  RecordLiteral,
+  ScalarTypeName,
+  SegmentDecl,
+  SegmentProperty,
+  StringLiteral,
+  SyntaxError,
+  TimeUnit,
+  TypeRef,
+} from './ast.js';
+import { checkDate, decodeDateTime, decodeNumber, decodeString } from './literals.js';
+import { LineIndex } from './positions.js';
+import { closestWords } from './suggest.js';
+import * as t from './tokens.js';
+
+type DeclarationKind = 'dataset' | 'segment' | 'persona' | 'partition';
+
+const scalarTypes: ScalarTypeName[] = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'date',
+  'datetime',
+  'semver',
+  'enum',
+];
+
+const compareOps = new Map<string, CompareOp>([
+  ['==', '=='],
+  ['!=', '!='],
+  ['<', '<'],
+  ['<=', '<='],
+  ['>', '>'],
+  ['>=', '>='],
+  ['=', '=='],
+]);
+
+/** Property keys (AST spelling) each declaration accepts. */
+const allowedKeys: Record<DeclarationKind, ReadonlySet<string>> = {
+  dataset: new Set(['source', 'table', 'key', 'asOf', 'description', 'fields']),
+  segment: new Set(['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags']),
+  persona: new Set(['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels']),
+  partition: new Set(['segments', 'exclusive', 'exhaustive', 'description']),
+};
+
+const article: Record<DeclarationKind, string> = {
+  dataset: 'a dataset',
+  segment: 'a segment',
+  persona: 'a persona',
+  partition: 'a partition',
+};
+
+function isToken(element: CstElement | undefined): element is IToken {
+  return element !== undefined && 'image' in element;
+}
+
+/** A token that really is in the text (not one invented by error recovery). */
+function real(token: IToken | undefined): IToken | undefined {
+  if (!token || token.isInsertedInRecovery || Number.isNaN(token.startOffset)) return undefined;
+  return token;
+}
+
+function tok(node: CstNode | undefined, label: string): IToken | undefined {
+  const element = node?.children[label]?.[0];
+  return isToken(element) ? real(element) : undefined;
+}
+
+function toks(node: CstNode | undefined, label: string): IToken[] {
+  const elements = node?.children[label] ?? [];
+  const result: IToken[] = [];
+  for (const element of elements) {
+    if (isToken(element) && real(element)) result.push(element);
+  }
+  return result;
+}
+
+function sub(node: CstNode | undefined, label: string): CstNode | undefined {
+  const element = node?.children[label]?.[0];
+  return element !== undefined && !isToken(element) ? element : undefined;
+}
+
+function subs(node: CstNode | undefined, label: string): CstNode[] {
+  const elements = node?.children[label] ?? [];
+  return elements.filter((element): element is CstNode => !isToken(element));
+}
+
+/** The last real token anywhere inside a CST node. */
+function lastToken(node: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  for (const elements of Object.values(node.children)) {
+    for (const element of elements) {
+      const candidate = isToken(element) ? real(element) : lastToken(element);
+      if (candidate && (!best || candidate.startOffset > best.startOffset)) best = candidate;
+    }
+  }
+  return best;
+}
+
+function unitOf(image: string): TimeUnit {
+  return image.replace(/s$/, '') as TimeUnit;
+}
+
+export class AstBuilder {
+  readonly errors: SyntaxError[] = [];
+
+  constructor(private readonly lines: LineIndex) {}
+
+  // ------------------------------------------------------------ ranges
+
+  range(token: IToken): Range {
+    return this.lines.range(token.startOffset, token.startOffset + token.image.length);
+  }
+
+  span(first: Range, last: Range): Range {
+    return { start: first.start, end: last.end.offset >= first.start.offset ? last.end : first.end };
+  }
+
+  /** An empty range right after a token: where something is missing. */
+  after(token: IToken): Range {
+    const end = token.startOffset + token.image.length;
+    return this.lines.range(end, end);
+  }
+
+  report(message: string, range: Range, suggestions?: string[]): void {
+    const error: SyntaxError = { message, range };
+    if (suggestions && suggestions.length > 0) error.suggestions = suggestions;
+    this.errors.push(error);
+  }
+
+  // ------------------------------------------------------------ declarations
+
+  declarations(file: CstNode): Declaration[] {
+    const result: Declaration[] = [];
+    for (const node of subs(file, 'datasetDecl')) result.push(this.dataset(node));
+    for (const node of subs(file, 'segmentDecl')) result.push(this.segment(node));
+    for (const node of subs(file, 'personaDecl')) result.push(this.persona(node));
+    for (const node of subs(file, 'partitionDecl')) result.push(this.partition(node));
+    return result.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  }
+
+  private head(node: CstNode, kind: DeclarationKind) {
+    const keyword = tok(node, 'keyword');
+    const keywordRange = keyword ? this.range(keyword) : this.lines.range(0, 0);
+    const nameToken = tok(node, 'name');
+    const titleToken = tok(node, 'title');
+    const name = nameToken ? this.identifier(nameToken) : undefined;
+    if (!nameToken && keyword) {
+      this.report(`expected a name after \`${kind}\`, e.g. \`${kind} my_${kind} { … }\``, this.after(keyword));
+    }
+    const title = titleToken ? this.string(titleToken) : undefined;
+    const closing = tok(node, 'RCurly');
+    const last = closing ?? lastToken(node);
+    const range = last ? this.span(keywordRange, this.range(last)) : keywordRange;
+    return { name, title, keywordRange, range };
+  }
+
+  /** All property nodes of a declaration body, in source order. */
+  private propertyNodes(node: CstNode): CstNode[] {
+    const names = [
+      'stringProp',
+      'nameProp',
+      'segmentRefProp',
+      'asOfProp',
+      'fieldsProp',
+      'whereProp',
+      'expectProp',
+      'exampleProp',
+      'profileProp',
+      'listProp',
+      'flagProp',
+    ];
+    const nodes: Array<{ node: CstNode; offset: number }> = [];
+    for (const name of names) {
+      for (const child of subs(node, name)) {
+        const first = this.firstToken(child);
+        if (first) nodes.push({ node: child, offset: first.startOffset });
+      }
+    }
+    return nodes.sort((a, b) => a.offset - b.offset).map((entry) => entry.node);
+  }
+
+  private firstToken(node: CstNode): IToken | undefined {
+    let best: IToken | undefined;
+    for (const elements of Object.values(node.children)) {
+      for (const element of elements) {
+        const candidate = isToken(element) ? real(element) : this.firstToken(element);
+        if (candidate && (!best || candidate.startOffset < best.startOffset)) best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private properties(node: CstNode, kind: DeclarationKind): AnyProperty[] {
+    const result: AnyProperty[] = [];
+    for (const child of this.propertyNodes(node)) {
+      const property = this.property(child, kind);
+      if (!property) continue;
+      if (!allowedKeys[kind].has(property.key)) {
+        const word = property.key === 'asOf' ? 'as of' : property.key;
+        this.report(`\`${word}\` is not a property of ${article[kind]}`, property.keywordRange);
+        continue;
+      }
+      result.push(property);
+    }
+    return result;
+  }
+
+  private dataset(node: CstNode): DatasetDecl {
+    const head = this.head(node, 'dataset');
+    return { type: 'Dataset', ...head, properties: this.properties(node, 'dataset') as DatasetProperty[] };
+  }
+
+  private segment(node: CstNode): SegmentDecl {
+    const head = this.head(node, 'segment');
+    return { type: 'Segment', ...head, properties: this.properties(node, 'segment') as SegmentProperty[] };
+  }
+
+  private persona(node: CstNode): PersonaDecl {
+    const head = this.head(node, 'persona');
+    return { type: 'Persona', ...head, properties: this.properties(node, 'persona') as PersonaProperty[] };
+  }
+
+  private partition(node: CstNode): PartitionDecl {
+    const head = this.head(node, 'partition');
+    return {
+      type: 'Partition',
+      ...head,
+      properties: this.properties(node, 'partition') as PartitionProperty[],
+    };
+  }
+
+  // ------------------------------------------------------------ properties
+
+  private property(node: CstNode, kind: DeclarationKind): AnyProperty | undefined {
+    const keyword = tok(node, 'keyword');
+    if (!keyword) return undefined;
+    const keywordRange = this.range(keyword);
+    const last = lastToken(node) ?? keyword;
+    const range = this.span(keywordRange, this.range(last));
+    const base = { range, keywordRange };
+    const word = keyword.image;
+    switch (node.name) {
+      case 'stringProp': {
+        const value = tok(node, 'value');
+        if (!value) this.report(`expected a text in quotes after \`${word}\``, this.after(keyword));
+        return { ...base, key: word as 'source', value: value ? this.string(value) : undefined };
+      }
+      case 'nameProp':
+      case 'segmentRefProp': {
+        const value = tok(node, 'value');
+        if (!value) this.report(this.missingNameMessage(word), this.after(keyword));
+        return { ...base, key: word as 'key', value: value ? this.identifier(value) : undefined };
+      }
+      case 'asOfProp':
+        return { ...base, key: 'asOf', value: this.asOfValue(node, tok(node, 'keyword2') ?? keyword) };
+      case 'fieldsProp':
+        return { ...base, key: 'fields', fields: subs(node, 'fieldDecl').map((field) => this.field(field)) };
+      case 'whereProp':
+        return { ...base, key: 'where', value: this.expr(sub(node, 'value'), this.after(keyword)) };
+      case 'expectProp':
+        return { ...base, key: 'expect', value: this.expectation(node, keyword) };
+      case 'exampleProp': {
+        const which = tok(node, 'which');
+        const record = sub(node, 'value');
+        return {
+          ...base,
+          key: 'example',
+          member: which?.tokenType !== t.Nonmember,
+          value: record ? this.record(record) : undefined,
+        };
+      }
+      case 'profileProp': {
+        const record = sub(node, 'value');
+        return { ...base, key: 'profile', value: record ? this.record(record) : undefined };
+      }
+      case 'listProp': {
+        const listNode = sub(node, 'value');
+        const list = listNode ? this.list(listNode) : undefined;
+        if (word === 'segments') return { ...base, key: 'segments', value: this.segmentNames(list) };
+        return { ...base, key: word as 'tags', value: list };
+      }
+      case 'flagProp':
+        return { ...base, key: word as 'exclusive' };
+      default:
+        void kind;
+        return undefined;
+    }
+  }
+
+  private missingNameMessage(word: string): string {
+    switch (word) {
+      case 'kind':
+        return 'expected a kind after `kind`: demographic, geographic, behavioral, psychographic, technographic, needs or value';
+      case 'from':
+        return 'expected a dataset name after `from`';
+      case 'key':
+        return 'expected a field name after `key`';
+      default:
+        return `expected a segment name after \`${word}\``;
+    }
+  }
+
+  private asOfValue(node: CstNode, before: IToken): DateLiteral | undefined {
+    const value = tok(node, 'value');
+    if (!value) {
+      this.report('expected a date after `as of`, e.g. `as of 2026-06-30`', this.after(before));
+      return undefined;
+    }
+    if (value.tokenType !== t.DateLiteral) {
+      this.report('`as of` takes a date without a time, e.g. `as of 2026-06-30`', this.range(value));
+      return undefined;
+    }
+    return this.literal(value) as DateLiteral;
+  }
+
+  private segmentNames(list: ListExpr | undefined): Identifier[] {
+    const names: Identifier[] = [];
+    for (const item of list?.items ?? []) {
+      if (item.type === 'Name') names.push({ type: 'Identifier', name: item.name, range: item.range });
+      else if (item.type !== 'Error') this.report('expected a segment name', item.range);
+    }
+    return names;
+  }
+
+  private field(node: CstNode): FieldDecl {
+    const nameToken = tok(node, 'name');
+    const name: Identifier = nameToken
+      ? this.identifier(nameToken)
+      : { type: 'Identifier', name: '', range: this.lines.range(0, 0) };
+    const typeToken = tok(node, 'typeName');
+    const last = lastToken(node);
+    const range = last ? this.span(name.range, this.range(last)) : name.range;
+    if (!typeToken) return { type: 'Field', name, fieldType: undefined, range };
+    const typeRange = this.span(this.range(typeToken), last ? this.range(last) : this.range(typeToken));
+    const optional = tok(node, 'optional') !== undefined;
+    const typeName = typeToken.image;
+    const fieldType: TypeRef = { type: 'TypeRef', name: 'string', optional, range: typeRange };
+    const enumTokens = toks(node, 'enumValue');
+    const hasParens = tok(node, 'LParen') !== undefined;
+    const element = tok(node, 'elementType');
+    if (typeName === 'list') {
+      fieldType.name = 'list';
+      if (element?.image === 'string' || element?.image === 'integer') fieldType.element = element.image;
+      else if (element) this.report(`lists hold \`string\` or \`integer\`, not \`${element.image}\``, this.range(element));
+      else this.report('say what the list holds: `list<string>` or `list<integer>`', this.range(typeToken));
+    } else if ((scalarTypes as string[]).includes(typeName)) {
+      fieldType.name = typeName as ScalarTypeName;
+      if (element) this.report(`only \`list\` takes \`<…>\`, not \`${typeName}\``, this.range(element));
+    } else {
+      fieldType.unknownName = typeName;
+      const suggestions = closestWords(typeName, [...scalarTypes, 'list']);
+      const hint = suggestions.length > 0 ? ` — did you mean \`${suggestions[0]}\`?` : '';
+      this.report(
+        `unknown type \`${typeName}\`${hint} (types: ${scalarTypes.join(', ')}, list<string>, list<integer>)`,
+        this.range(typeToken),
+        suggestions,
+      );
+    }
+    if (hasParens) {
+      if (fieldType.name === 'enum') fieldType.enumValues = enumTokens.map((token) => this.string(token));
+      else this.report(`only \`enum\` takes a list of values in \`( )\``, this.range(typeToken));
+    }
+    return { type: 'Field', name, fieldType, range };
+  }
+
+  private expectation(node: CstNode, keyword: IToken): Expectation | undefined {
+    const form = tok(node, 'form');
+    if (!form) return undefined;
+    const warn = tok(node, 'warn') !== undefined;
+    const last = lastToken(node) ?? form;
+    const range = this.span(this.range(form), this.range(last));
+    const boundNode = sub(node, 'bound');
+    const bound = boundNode ? this.bound(boundNode) : undefined;
+    const segmentToken = tok(node, 'segment');
+    const segment = segmentToken ? this.identifier(segmentToken) : undefined;
+    const afterForm = this.after(form);
+    switch (form.tokenType) {
+      case t.Size:
+        return { type: 'ExpectSize', bound, warn, range };
+      case t.Share:
+        return { type: 'ExpectShare', expr: this.expr(sub(node, 'arg'), afterForm), bound, warn, range };
+      case t.Disjoint:
+        if (!segment) this.report('expected a segment name after `disjoint`', afterForm);
+        return { type: 'ExpectDisjoint', segment, warn, range };
+      case t.Overlap:
+        return { type: 'ExpectOverlap', segment, bound, warn, range };
+      case t.Subset:
+        if (!segment) this.report('expected a segment name after `subset of`', this.after(last));
+        return { type: 'ExpectSubset', segment, warn, range };
+      default:
+        void keyword;
+        return {
+          type: 'ExpectAggregate',
+          fn: this.identifier(form),
+          arg: this.expr(sub(node, 'arg'), afterForm),
+          bound,
+          warn,
+          range,
+        };
+    }
+  }
+
+  private bound(node: CstNode): Bound | undefined {
+    const op = tok(node, 'op');
+    const between = tok(node, 'between');
+    const last = lastToken(node);
+    const first = op ?? between;
+    if (!first || !last) return undefined;
+    const range = this.span(this.range(first), this.range(last));
+    if (op) {
+      const value = this.quantity(sub(node, 'value'));
+      if (!value) return undefined;
+      this.checkSingleEquals(op);
+      return { kind: 'compare', op: compareOps.get(op.image) ?? '==', value, range };
+    }
+    const low = this.quantity(sub(node, 'low'));
+    const high = this.quantity(sub(node, 'high'));
+    if (!low || !high) return undefined;
+    return { kind: 'between', low, high, range };
+  }
+
+  private quantity(node: CstNode | undefined): Quantity | undefined {
+    const value = tok(node, 'value');
+    if (!value) return undefined;
+    const literal = this.literal(value) as Quantity;
+    const minus = tok(node, 'minus');
+    return minus ? this.negateLiteral(literal, minus) : literal;
+  }
+
+  private record(node: CstNode): RecordLiteral {
+    const open = tok(node, 'LCurly');
+    const last = lastToken(node);
+    const range = open && last ? this.span(this.range(open), this.range(last)) : this.lines.range(0, 0);
+    const entries: RecordEntry[] = [];
+    for (const entry of subs(node, 'recordEntry')) {
+      const key = tok(entry, 'key');
+      if (!key) continue;
+      const keyRange = this.range(key);
+      const value = this.expr(sub(entry, 'value'), this.after(tok(entry, 'Colon') ?? key));
+      entries.push({ key: this.identifier(key), value, range: this.span(keyRange, value.range) });
+    }
+    return { type: 'Record', entries, range };
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private errorExpr(at: Range): Expr {
+    return { type: 'Error', range: at };
+  }
+
+  /** `or` level; `missing` is where the expression should have been. */
+  expr(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    return this.binaryChain(node, missing, (child, at) => this.andExpr(child, at), 'or');
+  }
+
+  private andExpr(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    return this.binaryChain(node, missing, (child, at) => this.notExpr(child, at), 'and');
+  }
+
+  private binaryChain(
+    node: CstNode,
+    missing: Range,
+    operand: (child: CstNode | undefined, at: Range) => Expr,
+    op: 'and' | 'or',
+  ): Expr {
+    const operands = subs(node, 'operand');
+    const ops = toks(node, 'op');
+    let left = operand(operands[0], missing);
+    for (let i = 0; i < ops.length; i++) {
+      const right = operand(operands[i + 1], this.after(ops[i]));
+      left = { type: 'Logical', op, left, right, opRange: this.range(ops[i]), range: this.span(left.range, right.range) };
+    }
+    return left;
+  }
+
+  private notExpr(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    const not = tok(node, 'not');
+    if (not) {
+      const operand = this.notExpr(sub(node, 'operand'), this.after(not));
+      return { type: 'Not', operand, range: this.span(this.range(not), operand.range) };
+    }
+    return this.predicate(sub(node, 'predicate'), missing);
+  }
+
+  private predicate(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    const subject = this.sum(sub(node, 'subject'), missing);
+    const op = tok(node, 'op');
+    if (!op) return subject;
+    const afterOp = this.after(op);
+    const to = (end: Range): Range => this.span(subject.range, end);
+    const opRange = this.range(op);
+    const categories = op.tokenType.CATEGORIES ?? [];
+    if (categories.includes(t.CompareOperator)) {
+      this.checkSingleEquals(op);
+      const right = this.sum(sub(node, 'value'), afterOp);
+      return {
+        type: 'Compare',
+        op: compareOps.get(op.image) ?? '==',
+        left: subject,
+        right,
+        opRange,
+        range: to(right.range),
+      };
+    }
+    switch (op.tokenType) {
+      case t.In: {
+        const listNode = sub(node, 'list');
+        const list: ListExpr = listNode ? this.list(listNode) : { type: 'List', items: [], range: afterOp };
+        return { type: 'In', negated: tok(node, 'not') !== undefined, subject, list, range: to(list.range) };
+      }
+      case t.Between: {
+        const low = this.sum(sub(node, 'low'), afterOp);
+        const and = tok(node, 'and');
+        const high = this.sum(sub(node, 'high'), and ? this.after(and) : low.range);
+        return { type: 'Between', subject, low, high, range: to(high.range) };
+      }
+      case t.Contains: {
+        const mode = tok(node, 'mode');
+        const value = this.sum(sub(node, 'value'), mode ? this.after(mode) : afterOp);
+        const which = mode?.tokenType === t.Any ? 'any' : mode?.tokenType === t.All ? 'all' : 'one';
+        return { type: 'Contains', mode: which, subject, value, range: to(value.range) };
+      }
+      case t.Starts:
+      case t.Ends: {
+        const with_ = tok(node, 'with');
+        const value = this.sum(sub(node, 'value'), with_ ? this.after(with_) : afterOp);
+        const affix = op.tokenType === t.Starts ? 'starts' : 'ends';
+        return { type: 'Affix', op: affix, subject, value, range: to(value.range) };
+      }
+      case t.Matches: {
+        const patternToken = tok(node, 'pattern');
+        const pattern = patternToken ? this.string(patternToken) : { type: 'String' as const, value: '', range: afterOp };
+        if (patternToken) this.checkRegex(pattern);
+        return { type: 'Matches', subject, pattern, range: to(pattern.range) };
+      }
+      case t.Is: {
+        const end = tok(node, 'missing') ?? tok(node, 'not') ?? op;
+        return {
+          type: 'Missing',
+          negated: tok(node, 'not') !== undefined,
+          subject,
+          range: to(this.range(end)),
+        };
+      }
+      case t.Within: {
+        const amountToken = tok(node, 'amount');
+        const unitToken = tok(node, 'unit');
+        const last = unitToken ?? amountToken ?? tok(node, 'last') ?? op;
+        const amount: NumberLiteral = amountToken
+          ? (this.literal(amountToken) as NumberLiteral)
+          : { type: 'Number', value: NaN, raw: '', range: this.after(last) };
+        return {
+          type: 'WithinLast',
+          subject,
+          amount,
+          unit: unitToken ? unitOf(unitToken.image) : 'day',
+          range: to(this.range(last)),
+        };
+      }
+      case t.Before:
+      case t.After: {
+        const value = this.sum(sub(node, 'value'), afterOp);
+        const temporal = op.tokenType === t.Before ? 'before' : 'after';
+        return { type: 'Temporal', op: temporal, subject, value, range: to(value.range) };
+      }
+      default:
+        return subject;
+    }
+  }
+
+  private sum(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    return this.arithChain(node, missing, (child, at) => this.product(child, at));
+  }
+
+  private product(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    return this.arithChain(node, missing, (child, at) => this.unary(child, at));
+  }
+
+  private arithChain(
+    node: CstNode,
+    missing: Range,
+    operand: (child: CstNode | undefined, at: Range) => Expr,
+  ): Expr {
+    const operands = subs(node, 'operand');
+    const ops = toks(node, 'op');
+    let left = operand(operands[0], missing);
+    for (let i = 0; i < ops.length; i++) {
+      const right = operand(operands[i + 1], this.after(ops[i]));
+      left = {
+        type: 'Arith',
+        op: ops[i].image as '+',
+        left,
+        right,
+        opRange: this.range(ops[i]),
+        range: this.span(left.range, right.range),
+      };
+    }
+    return left;
+  }
+
+  private unary(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    const minuses = toks(node, 'minus');
+    const lastMinus = minuses[minuses.length - 1];
+    let result = this.primary(sub(node, 'operand'), lastMinus ? this.after(lastMinus) : missing);
+    for (let i = minuses.length - 1; i >= 0; i--) {
+      const minus = minuses[i];
+      if (result.type === 'Number' || result.type === 'Percent') {
+        result = this.negateLiteral(result, minus);
+      } else {
+        result = { type: 'Negate', operand: result, range: this.span(this.range(minus), result.range) };
+      }
+    }
+    return result;
+  }
+
+  /** `-3` is a number literal (SPEC §3), not a negation. */
+  private negateLiteral(literal: Quantity, minus: IToken): Quantity {
+    const value = literal.value === 0 ? 0 : -literal.value;
+    const raw = literal.raw.startsWith('-') ? literal.raw.slice(1) : `-${literal.raw}`;
+    return { ...literal, value, raw, range: this.span(this.range(minus), literal.range) };
+  }
+
+  private primary(node: CstNode | undefined, missing: Range): Expr {
+    if (!node) return this.errorExpr(missing);
+    const literal = tok(node, 'literal');
+    if (literal) return this.literal(literal);
+    const name = tok(node, 'name');
+    if (name) return { type: 'Name', name: name.image, range: this.range(name) };
+    const callee = tok(node, 'callee');
+    if (callee) {
+      const arg = this.expr(sub(node, 'arg'), this.after(tok(node, 'LParen') ?? callee));
+      const close = tok(node, 'RParen');
+      const end = close ? this.range(close) : arg.range;
+      return { type: 'Call', callee: this.identifier(callee), arg, range: this.span(this.range(callee), end) };
+    }
+    const amount = tok(node, 'amount');
+    if (amount) {
+      const unit = tok(node, 'unit');
+      const last = tok(node, 'ago') ?? unit ?? amount;
+      const ago: AgoExpr = {
+        type: 'Ago',
+        amount: this.literal(amount) as NumberLiteral,
+        unit: unit ? unitOf(unit.image) : 'day',
+        range: this.span(this.range(amount), this.range(last)),
+      };
+      return ago;
+    }
+    const paren = tok(node, 'paren');
+    if (paren) {
+      const inner = this.expr(sub(node, 'inner'), this.after(paren));
+      const close = toks(node, 'RParen')[0];
+      const end = close ? this.range(close) : inner.range;
+      return { type: 'Paren', expr: inner, range: this.span(this.range(paren), end) };
+    }
+    const list = sub(node, 'list');
+    if (list) return this.list(list);
+    return this.errorExpr(missing);
+  }
+
+  list(node: CstNode): ListExpr {
+    const open = tok(node, 'LBracket');
+    const openRange = open ? this.range(open) : this.lines.range(0, 0);
+    const items: Expr[] = [];
+    const commas = toks(node, 'Comma');
+    const itemNodes = subs(node, 'item');
+    itemNodes.forEach((item, i) => {
+      const before = i === 0 ? open : commas[i - 1];
+      items.push(this.expr(item, before ? this.after(before) : openRange));
+    });
+    const close = tok(node, 'RBracket');
+    const last = close ?? lastToken(node);
+    return { type: 'List', items, range: last ? this.span(openRange, this.range(last)) : openRange };
+  }
+
+  // ------------------------------------------------------------ leaves
+
+  identifier(token: IToken): Identifier {
+    return { type: 'Identifier', name: token.image, range: this.range(token) };
+  }
+
+  string(token: IToken): StringLiteral {
+    const decoded = decodeString(token.image);
+    if (decoded.problem) {
+      const start = token.startOffset + decoded.problem.start;
+      this.report(decoded.problem.message, this.lines.range(start, token.startOffset + decoded.problem.end));
+    }
+    return { type: 'String', value: decoded.value, range: this.range(token) };
+  }
+
+  literal(token: IToken): Literal | Expr {
+    const range = this.range(token);
+    const type = token.tokenType;
+    if (type === t.StringLiteral || type === t.UnterminatedString) return this.string(token);
+    if (type === t.NumberLiteral) return { type: 'Number', value: decodeNumber(token.image), raw: token.image, range };
+    if (type === t.PercentLiteral) {
+      return { type: 'Percent', value: decodeNumber(token.image), raw: token.image, range };
+    }
+    if (type === t.DateLiteral) {
+      const problem = checkDate(token.image);
+      if (problem) this.report(problem, range);
+      return { type: 'Date', value: token.image, range };
+    }
+    if (type === t.DateTimeLiteral || type === t.DateTimeNoZone) {
+      const decoded = decodeDateTime(token.image);
+      if (decoded.problem) this.report(decoded.problem.message, range);
+      return { type: 'DateTime', value: token.image, epochMs: decoded.value, range };
+    }
+    if (type === t.True || type === t.False) return { type: 'Boolean', value: type === t.True, range };
+    if (type === t.Today) return { type: 'Today', range };
+    if (type === t.Now) return { type: 'Now', range };
+    return this.errorExpr(range);
+  }
+
+  private checkSingleEquals(op: IToken): void {
+    if (op.tokenType === t.SingleEq) this.report('use `==` to compare (a single `=` is not an operator)', this.range(op), ['==']);
+  }
+
+  private checkRegex(pattern: StringLiteral): void {
+    try {
+      new RegExp(pattern.value);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
+      this.report(`this regular expression is not valid: ${reason}`, pattern.range);
+    }
+  }
+}
+
+type AnyProperty = DatasetProperty | SegmentProperty | PersonaProperty | PartitionProperty;

@@ -1,0 +1,60 @@
+/**
+ * Entry point of the syntax layer: `parse(text)` gives the typed AST of a
+ * `.segspec` file with its comments and syntax errors. It never throws.
+ */
+import type { Comment, Range, SegspecFile, SyntaxError } from './ast.js';
+import { AstBuilder } from './ast-builder.js';
+import { describeLexerError, describeParserError } from './errors.js';
+import { segspecParser } from './parser.js';
+import { LineIndex } from './positions.js';
+import { segspecLexer, UnterminatedBlockComment } from './tokens.js';
+
+export * from './ast.js';
+
+export function parse(text: string): SegspecFile {
+  const lines = new LineIndex(text);
+  const fileRange: Range = lines.range(0, text.length);
+  try {
+    return parseWith(text, lines, fileRange);
+  } catch (error) {
+    // A bug in the parser must not take the editor down with it.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      type: 'File',
+      declarations: [],
+      comments: [],
+      errors: [{ message: `internal parser error: ${message}`, range: lines.range(0, 0) }],
+      range: fileRange,
+    };
+  }
+}
+
+function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFile {
+  const lexed = segspecLexer.tokenize(text);
+  const errors: SyntaxError[] = [];
+  for (const error of lexed.errors) {
+    errors.push(describeLexerError(text, error, lines));
+  }
+
+  const comments: Comment[] = [];
+  for (const token of lexed.groups.comments ?? []) {
+    const range = lines.range(token.startOffset, token.startOffset + token.image.length);
+    const block = token.image.startsWith('/*');
+    comments.push({ text: token.image, block, range });
+    if (token.tokenType === UnterminatedBlockComment) {
+      errors.push({ message: 'unterminated comment: add the closing `*/`', range: lines.range(token.startOffset, token.startOffset + 2) });
+    }
+  }
+
+  segspecParser.input = lexed.tokens;
+  const cst = segspecParser.file();
+  for (const error of segspecParser.errors) {
+    errors.push(describeParserError(error, lexed.tokens, lines));
+  }
+
+  const builder = new AstBuilder(lines);
+  const declarations = builder.declarations(cst);
+  errors.push(...builder.errors);
+  errors.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return { type: 'File', declarations, comments, errors, range: fileRange };
+}

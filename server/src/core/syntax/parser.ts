@@ -1,0 +1,534 @@
+/**
+ * The Segspec grammar (SPEC §4–5) as a chevrotain CstParser.
+ *
+ * The parser builds a concrete syntax tree; `ast-builder.ts` turns it into the
+ * typed AST. Property values that are a single name or string are optional in
+ * the grammar so that a half-typed property (`from` at the end of a line)
+ * does not swallow the next property keyword; the builder reports them.
+ */
+import { CstParser, type IToken, type TokenType } from 'chevrotain';
+import * as t from './tokens.js';
+
+/** Tokens that may follow a complete operand inside an expression. */
+const operandFollowers = new Set<TokenType>([
+  t.EqEq, t.NotEq, t.LtEq, t.GtEq, t.Lt, t.Gt, t.SingleEq,
+  t.Plus, t.Minus, t.Star, t.Slash,
+  t.And, t.Or, t.Not, t.In, t.Between, t.Contains, t.Starts, t.Ends, t.Matches,
+  t.Is, t.Within, t.Before, t.After,
+  t.RParen, t.RBracket, t.RCurly, t.Comma, t.LParen, t.Warn,
+]);
+
+function isPropertyKeyword(token: IToken): boolean {
+  const categories = token.tokenType.CATEGORIES;
+  return categories !== undefined && categories.includes(t.PropertyKeyword);
+}
+
+export class SegspecParser extends CstParser {
+  constructor() {
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'none' });
+    this.performSelfAnalysis();
+  }
+
+  /**
+   * True when the next token is a property keyword that starts a property
+   * rather than being used as a name (`where kind == "x"` uses `kind` as a
+   * field; `where age <` followed by `expect size …` must not).
+   */
+  private startsProperty(): boolean {
+    const first = this.LA(1);
+    if (!isPropertyKeyword(first)) return false;
+    const second = this.LA(2).tokenType;
+    if (second === t.As || first.tokenType === t.As) return second === t.Of;
+    return !operandFollowers.has(second) && second.name !== 'EOF';
+  }
+
+  private readonly nameGate = (): boolean => !this.startsProperty();
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.datasetDecl) },
+        { ALT: () => this.SUBRULE(this.segmentDecl) },
+        { ALT: () => this.SUBRULE(this.personaDecl) },
+        { ALT: () => this.SUBRULE(this.partitionDecl) },
+      ]);
+    });
+  });
+
+  private declarationHead(): void {
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType !== t.LCurly,
+      DEF: () => this.CONSUME(t.Name, { LABEL: 'name' }),
+    });
+    this.OPTION2(() => this.CONSUME(t.StringToken, { LABEL: 'title' }));
+    this.CONSUME(t.LCurly);
+  }
+
+  public datasetDecl = this.RULE('datasetDecl', () => {
+    this.CONSUME(t.Dataset, { LABEL: 'keyword' });
+    this.declarationHead();
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.stringProp) },
+        { ALT: () => this.SUBRULE(this.nameProp) },
+        { ALT: () => this.SUBRULE(this.asOfProp) },
+        { ALT: () => this.SUBRULE(this.fieldsProp) },
+      ]);
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public segmentDecl = this.RULE('segmentDecl', () => {
+    this.CONSUME(t.Segment, { LABEL: 'keyword' });
+    this.declarationHead();
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.stringProp) },
+        { ALT: () => this.SUBRULE(this.nameProp) },
+        { ALT: () => this.SUBRULE(this.whereProp) },
+        { ALT: () => this.SUBRULE(this.expectProp) },
+        { ALT: () => this.SUBRULE(this.exampleProp) },
+        { ALT: () => this.SUBRULE(this.listProp) },
+      ]);
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public personaDecl = this.RULE('personaDecl', () => {
+    this.CONSUME(t.Persona, { LABEL: 'keyword' });
+    this.declarationHead();
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.stringProp) },
+        { ALT: () => this.SUBRULE(this.segmentRefProp) },
+        { ALT: () => this.SUBRULE(this.profileProp) },
+        { ALT: () => this.SUBRULE(this.listProp) },
+      ]);
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public partitionDecl = this.RULE('partitionDecl', () => {
+    this.CONSUME(t.Partition, { LABEL: 'keyword' });
+    this.declarationHead();
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.stringProp) },
+        { ALT: () => this.SUBRULE(this.listProp) },
+        { ALT: () => this.SUBRULE(this.flagProp) },
+      ]);
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  // ------------------------------------------------------------ properties
+
+  /** `source "…"`, `table "…"`, `description "…"`, `owner "…"`, `quote "…"` */
+  public stringProp = this.RULE('stringProp', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Source, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Table, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Description, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Owner, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Quote, { LABEL: 'keyword' }) },
+    ]);
+    this.OPTION(() => this.CONSUME(t.StringToken, { LABEL: 'value' }));
+  });
+
+  /** `key id`, `kind behavioral`, `from users` */
+  public nameProp = this.RULE('nameProp', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Key, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Kind, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.From, { LABEL: 'keyword' }) },
+    ]);
+    this.OPTION({ GATE: this.nameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'value' }) });
+  });
+
+  /** A persona's `segment freelancers` (kept apart: `segment` also starts a declaration). */
+  public segmentRefProp = this.RULE('segmentRefProp', () => {
+    this.CONSUME(t.Segment, { LABEL: 'keyword' });
+    this.OPTION({ GATE: this.nameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'value' }) });
+  });
+
+  public asOfProp = this.RULE('asOfProp', () => {
+    this.CONSUME(t.As, { LABEL: 'keyword' });
+    this.CONSUME(t.Of, { LABEL: 'keyword2' });
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.DateLiteral, { LABEL: 'value' }) },
+        { ALT: () => this.CONSUME(t.DateTimeToken, { LABEL: 'value' }) },
+      ]);
+    });
+  });
+
+  public fieldsProp = this.RULE('fieldsProp', () => {
+    this.CONSUME(t.Fields, { LABEL: 'keyword' });
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.fieldDecl);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  /** `name: type`, `seats: integer?`, `plan: enum("a", "b")`, `tags: list<string>` */
+  public fieldDecl = this.RULE('fieldDecl', () => {
+    this.CONSUME(t.Name, { LABEL: 'name' });
+    this.CONSUME(t.Colon);
+    this.CONSUME2(t.Name, { LABEL: 'typeName' });
+    this.OPTION(() => {
+      this.CONSUME(t.LParen);
+      this.OPTION2(() => {
+        this.CONSUME(t.StringToken, { LABEL: 'enumValue' });
+        this.MANY({
+          GATE: () => this.LA(2).tokenType !== t.RParen,
+          DEF: () => {
+            this.CONSUME(t.Comma);
+            this.CONSUME2(t.StringToken, { LABEL: 'enumValue' });
+          },
+        });
+        this.OPTION3(() => this.CONSUME2(t.Comma));
+      });
+      this.CONSUME(t.RParen);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(t.Lt);
+      this.CONSUME3(t.Name, { LABEL: 'elementType' });
+      this.CONSUME(t.Gt);
+    });
+    this.OPTION5(() => this.CONSUME(t.Question, { LABEL: 'optional' }));
+  });
+
+  public whereProp = this.RULE('whereProp', () => {
+    this.CONSUME(t.Where, { LABEL: 'keyword' });
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  public expectProp = this.RULE('expectProp', () => {
+    this.CONSUME(t.Expect, { LABEL: 'keyword' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Size, { LABEL: 'form' });
+          this.SUBRULE(this.bound);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Share, { LABEL: 'form' });
+          this.CONSUME(t.LParen);
+          this.SUBRULE(this.expr, { LABEL: 'arg' });
+          this.CONSUME(t.RParen);
+          this.SUBRULE2(this.bound);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Disjoint, { LABEL: 'form' });
+          this.OPTION({ GATE: this.nameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'segment' }) });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Overlap, { LABEL: 'form' });
+          this.CONSUME2(t.LParen);
+          this.CONSUME2(t.Name, { LABEL: 'segment' });
+          this.CONSUME2(t.RParen);
+          this.SUBRULE3(this.bound);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Subset, { LABEL: 'form' });
+          this.CONSUME(t.Of);
+          this.OPTION2({ GATE: this.nameGate, DEF: () => this.CONSUME3(t.Name, { LABEL: 'segment' }) });
+        },
+      },
+      {
+        // mean(x), median(x), min(x), max(x), p90(x): the name is checked later.
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME4(t.Name, { LABEL: 'form' });
+          this.CONSUME3(t.LParen);
+          this.SUBRULE2(this.expr, { LABEL: 'arg' });
+          this.CONSUME3(t.RParen);
+          this.SUBRULE4(this.bound);
+        },
+      },
+    ]);
+    this.OPTION3(() => this.CONSUME(t.Warn, { LABEL: 'warn' }));
+  });
+
+  /** `>= 5%`, `between 8% and 20%` */
+  public bound = this.RULE('bound', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.CompareOperator, { LABEL: 'op' });
+          this.SUBRULE(this.quantity, { LABEL: 'value' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Between, { LABEL: 'between' });
+          this.SUBRULE2(this.quantity, { LABEL: 'low' });
+          this.CONSUME(t.And);
+          this.SUBRULE3(this.quantity, { LABEL: 'high' });
+        },
+      },
+    ]);
+  });
+
+  public quantity = this.RULE('quantity', () => {
+    this.OPTION(() => this.CONSUME(t.Minus, { LABEL: 'minus' }));
+    this.OR([
+      { ALT: () => this.CONSUME(t.NumberLiteral, { LABEL: 'value' }) },
+      { ALT: () => this.CONSUME(t.PercentLiteral, { LABEL: 'value' }) },
+    ]);
+  });
+
+  public exampleProp = this.RULE('exampleProp', () => {
+    this.CONSUME(t.Example, { LABEL: 'keyword' });
+    this.OR([
+      { ALT: () => this.CONSUME(t.Member, { LABEL: 'which' }) },
+      { ALT: () => this.CONSUME(t.Nonmember, { LABEL: 'which' }) },
+    ]);
+    this.SUBRULE(this.record, { LABEL: 'value' });
+  });
+
+  public profileProp = this.RULE('profileProp', () => {
+    this.CONSUME(t.Profile, { LABEL: 'keyword' });
+    this.SUBRULE(this.record, { LABEL: 'value' });
+  });
+
+  /** `tags [..]`, `goals [..]`, … `segments [..]` */
+  public listProp = this.RULE('listProp', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Tags, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Goals, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Pains, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Jobs, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Channels, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Segments, { LABEL: 'keyword' }) },
+    ]);
+    this.SUBRULE(this.list, { LABEL: 'value' });
+  });
+
+  public flagProp = this.RULE('flagProp', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Exclusive, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Exhaustive, { LABEL: 'keyword' }) },
+    ]);
+  });
+
+  public record = this.RULE('record', () => {
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.recordEntry);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public recordEntry = this.RULE('recordEntry', () => {
+    this.CONSUME(t.Name, { LABEL: 'key' });
+    this.CONSUME(t.Colon);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  // ------------------------------------------------------------ expressions
+
+  public expr = this.RULE('expr', () => {
+    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(t.Or, { LABEL: 'op' });
+      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
+    });
+  });
+
+  public andExpr = this.RULE('andExpr', () => {
+    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(t.And, { LABEL: 'op' });
+      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
+    });
+  });
+
+  public notExpr = this.RULE('notExpr', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Not, { LABEL: 'not' });
+          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.predicate, { LABEL: 'predicate' }) },
+    ]);
+  });
+
+  public predicate = this.RULE('predicate', () => {
+    this.SUBRULE(this.sum, { LABEL: 'subject' });
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(t.CompareOperator, { LABEL: 'op' });
+            this.SUBRULE2(this.sum, { LABEL: 'value' });
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION2(() => this.CONSUME(t.Not, { LABEL: 'not' }));
+            this.CONSUME(t.In, { LABEL: 'op' });
+            this.SUBRULE(this.list, { LABEL: 'list' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Between, { LABEL: 'op' });
+            this.SUBRULE3(this.sum, { LABEL: 'low' });
+            this.CONSUME(t.And, { LABEL: 'and' });
+            this.SUBRULE4(this.sum, { LABEL: 'high' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Contains, { LABEL: 'op' });
+            this.OPTION3(() => {
+              this.OR2([
+                { ALT: () => this.CONSUME(t.Any, { LABEL: 'mode' }) },
+                { ALT: () => this.CONSUME(t.All, { LABEL: 'mode' }) },
+              ]);
+            });
+            this.SUBRULE5(this.sum, { LABEL: 'value' });
+          },
+        },
+        {
+          ALT: () => {
+            this.OR3([
+              { ALT: () => this.CONSUME(t.Starts, { LABEL: 'op' }) },
+              { ALT: () => this.CONSUME(t.Ends, { LABEL: 'op' }) },
+            ]);
+            this.CONSUME(t.With, { LABEL: 'with' });
+            this.SUBRULE6(this.sum, { LABEL: 'value' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Matches, { LABEL: 'op' });
+            this.CONSUME(t.StringToken, { LABEL: 'pattern' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Is, { LABEL: 'op' });
+            this.OPTION4(() => this.CONSUME2(t.Not, { LABEL: 'not' }));
+            this.CONSUME(t.Missing, { LABEL: 'missing' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Within, { LABEL: 'op' });
+            this.CONSUME(t.Last, { LABEL: 'last' });
+            this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+            this.CONSUME(t.Unit, { LABEL: 'unit' });
+          },
+        },
+        {
+          ALT: () => {
+            this.OR4([
+              { ALT: () => this.CONSUME(t.Before, { LABEL: 'op' }) },
+              { ALT: () => this.CONSUME(t.After, { LABEL: 'op' }) },
+            ]);
+            this.SUBRULE7(this.sum, { LABEL: 'value' });
+          },
+        },
+      ]);
+    });
+  });
+
+  public sum = this.RULE('sum', () => {
+    this.SUBRULE(this.product, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.Plus, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(t.Minus, { LABEL: 'op' }) },
+      ]);
+      this.SUBRULE2(this.product, { LABEL: 'operand' });
+    });
+  });
+
+  public product = this.RULE('product', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.Star, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(t.Slash, { LABEL: 'op' }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: 'operand' });
+    });
+  });
+
+  public unary = this.RULE('unary', () => {
+    this.MANY(() => this.CONSUME(t.Minus, { LABEL: 'minus' }));
+    this.SUBRULE(this.primary, { LABEL: 'operand' });
+  });
+
+  public primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.StringToken, { LABEL: 'literal' }) },
+      {
+        ALT: () => {
+          this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+          this.CONSUME(t.Unit, { LABEL: 'unit' });
+          this.CONSUME(t.Ago, { LABEL: 'ago' });
+        },
+      },
+      { ALT: () => this.CONSUME2(t.NumberLiteral, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.PercentLiteral, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.DateLiteral, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.DateTimeToken, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.True, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.False, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.Today, { LABEL: 'literal' }) },
+      { ALT: () => this.CONSUME(t.Now, { LABEL: 'literal' }) },
+      {
+        ALT: () => {
+          this.CONSUME(t.Name, { LABEL: 'callee' });
+          this.CONSUME(t.LParen);
+          this.SUBRULE(this.expr, { LABEL: 'arg' });
+          this.CONSUME(t.RParen);
+        },
+      },
+      { GATE: this.nameGate, ALT: () => this.CONSUME2(t.Name, { LABEL: 'name' }) },
+      {
+        ALT: () => {
+          this.CONSUME2(t.LParen, { LABEL: 'paren' });
+          this.SUBRULE2(this.expr, { LABEL: 'inner' });
+          this.CONSUME2(t.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.list, { LABEL: 'list' }) },
+    ]);
+  });
+
+  public list = this.RULE('list', () => {
+    this.CONSUME(t.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expr, { LABEL: 'item' });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== t.RBracket,
+        DEF: () => {
+          this.CONSUME(t.Comma);
+          this.SUBRULE2(this.expr, { LABEL: 'item' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(t.Comma, { LABEL: 'trailingComma' }));
+    });
+    this.CONSUME(t.RBracket);
+  });
+}
+
+/** One parser instance, reused: building it runs the grammar analysis. */
+export const segspecParser = new SegspecParser();

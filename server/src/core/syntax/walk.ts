@@ -1,0 +1,59 @@
+import type { Expr } from './ast.js';
+
+/** The direct sub-expressions of an expression, in source order. */
+export function childExprs(expr: Expr): Expr[] {
+  switch (expr.type) {
+    case 'List':
+      return expr.items;
+    case 'Paren':
+      return [expr.expr];
+    case 'Not':
+    case 'Negate':
+      return [expr.operand];
+    case 'Logical':
+    case 'Arith':
+    case 'Compare':
+      return [expr.left, expr.right];
+    case 'In':
+      return [expr.subject, expr.list];
+    case 'Between':
+      return [expr.subject, expr.low, expr.high];
+    case 'Contains':
+    case 'Affix':
+    case 'Temporal':
+      return [expr.subject, expr.value];
+    case 'Matches':
+      return [expr.subject, expr.pattern];
+    case 'Missing':
+    case 'WithinLast':
+      return [expr.subject];
+    case 'Call':
+      return [expr.arg];
+    case 'Ago':
+      return [expr.amount];
+    default:
+      return [];
+  }
+}
+
+/** Visits `expr` and every expression below it, parents first. */
+export function walkExpr(expr: Expr, visit: (node: Expr) => void): void {
+  visit(expr);
+  for (const child of childExprs(expr)) walkExpr(child, visit);
+}
+
+/** Strips any parentheses around an expression. */
+export function unparen(expr: Expr): Expr {
+  let current = expr;
+  while (current.type === 'Paren') current = current.expr;
+  return current;
+}
+
+/** The operands of a chain of the same logical operator (`a and (b and c)` → a, b, c). */
+export function flattenLogical(expr: Expr, op: 'and' | 'or'): Expr[] {
+  const node = unparen(expr);
+  if (node.type === 'Logical' && node.op === op) {
+    return [...flattenLogical(node.left, op), ...flattenLogical(node.right, op)];
+  }
+  return [node];
+}
