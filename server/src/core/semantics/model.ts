@@ -110,8 +110,10 @@ export interface WorkspaceModel {
   names: Map<NameExpr, NameResolution>;
   /** Segment names in dependency order (a segment after those it uses); cycles left out. */
   segmentOrder: string[];
-  /** Segments that are part of a reference cycle. */
+  /** Segments that are part of a reference cycle, or use one (they cannot be evaluated). */
   cyclic: Set<string>;
+  /** Datasets whose field list is complete (their data was read), so unknown names can be reported. */
+  completeFields: Set<string>;
   /**
    * Field types per dataset: declared ones, plus those inferred from the data
    * when the data was loaded (see `withFieldTypes`).

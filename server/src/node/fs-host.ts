@@ -1,0 +1,41 @@
+/** The core's Host over the real file system (used by the CLI and the language server). */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileStat, Host } from '../core/host.js';
+
+const skippedFolders = new Set(['node_modules', 'dist', 'out']);
+
+export class NodeHost implements Host {
+  async readBytes(path: string): Promise<Uint8Array> {
+    return readFile(path);
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await stat(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async listFiles(dir: string): Promise<string[]> {
+    const files: string[] = [];
+    const walk = async (folder: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith('.') || skippedFolders.has(entry.name)) continue;
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (entry.isFile()) files.push(path);
+      }
+    };
+    await walk(dir);
+    return files.sort();
+  }
+}
