@@ -1,0 +1,699 @@
+/**
+ * Compiles a `where` expression once into a function over a table's columns
+ * that yields a three-valued bitset result (TRUE rows, UNKNOWN rows).
+ *
+ * Where the speed comes from:
+ * - a predicate that reads one dictionary-encoded (or boolean) column is
+ *   evaluated once per distinct value, through the reference interpreter, into
+ *   a lookup table over codes; rows then cost one array read each;
+ * - comparisons of numeric, date and date-time columns (and arithmetic over
+ *   them) against constants become interval tests over the Float64 values;
+ * - `contains` on a list<string> column matches item codes;
+ * - sub-predicates without segment references are cached by their canonical
+ *   text, so segments that share clauses compute them once.
+ * Anything else falls back to the reference interpreter row by row, which
+ * keeps the semantics identical by construction.
+ */
+import type { Column, DictionaryColumn, Table } from '../data/table.js';
+import type { CallExpr, CompareOp, Expr, NameExpr } from '../syntax/ast.js';
+import type { NameResolution } from '../semantics/model.js';
+import {
+  emptyBits,
+  hasBit,
+  triAnd,
+  triConst,
+  triFromBits,
+  triNot,
+  triOr,
+  wordCount,
+  type Bitset,
+  type TriBits,
+} from './bitset.js';
+import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName } from './aggregates.js';
+import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
+import { exprKey } from './normalize.js';
+import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
+import { cellValue } from './records.js';
+import { semverValue, type Truth, type Value } from './values.js';
+
+export interface SharedCache {
+  /** Results of segment-free sub-predicates by canonical text. */
+  leaves: Map<string, TriBits>;
+  /** Dataset-wide aggregates (`p90(ltv_usd)`) by canonical text. */
+  aggregates: Map<string, Value>;
+}
+
+export function newSharedCache(): SharedCache {
+  return { leaves: new Map(), aggregates: new Map() };
+}
+
+export interface CompileContext {
+  table: Table;
+  /** The reference date, days since the epoch. */
+  today: number;
+  resolve(name: NameExpr): NameResolution;
+  /** Current members of a segment; undefined counts as no members. */
+  segmentBits(name: string): Bitset | undefined;
+  /** Shared across segments of the same table and reference date. */
+  shared: SharedCache;
+}
+
+export type CompiledPredicate = () => TriBits;
+
+export function compilePredicate(expr: Expr, ctx: CompileContext): CompiledPredicate {
+  const rows = ctx.table.rowCount;
+  switch (expr.type) {
+    case 'Paren':
+      return compilePredicate(expr.expr, ctx);
+    case 'Not': {
+      const operand = compilePredicate(expr.operand, ctx);
+      return () => triNot(operand(), rows);
+    }
+    case 'Logical': {
+      const left = compilePredicate(expr.left, ctx);
+      const right = compilePredicate(expr.right, ctx);
+      return expr.op === 'and' ? () => triAnd(left(), right()) : () => triOr(left(), right());
+    }
+    case 'Name': {
+      const r = ctx.resolve(expr);
+      if (r.kind === 'segment') {
+        return () => triFromBits(ctx.segmentBits(r.name) ?? emptyBits(rows));
+      }
+      return compileLeaf(expr, ctx);
+    }
+    default:
+      return compileLeaf(expr, ctx);
+  }
+}
+
+export function evaluatePredicate(expr: Expr, ctx: CompileContext): TriBits {
+  return compilePredicate(expr, ctx)();
+}
+
+// ------------------------------------------------------------------ leaves
+
+interface FreeRefs {
+  fields: Set<string>;
+  segments: Set<string>;
+}
+
+function freeRefs(expr: Expr, resolve: CompileContext['resolve'], into?: FreeRefs): FreeRefs {
+  const refs = into ?? { fields: new Set<string>(), segments: new Set<string>() };
+  const walk = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.type) {
+      case 'Name': {
+        const r = resolve(e);
+        if (r.kind === 'field') refs.fields.add(r.name);
+        else if (r.kind === 'segment') refs.segments.add(r.name);
+        return;
+      }
+      case 'Call':
+        // Aggregates are dataset-wide constants, not per-row reads.
+        if (!isAggregateName(e.callee.name)) walk(e.arg);
+        return;
+      case 'List':
+        e.items.forEach(walk);
+        return;
+      case 'Paren':
+        return walk(e.expr);
+      case 'Not':
+      case 'Negate':
+        return walk(e.operand);
+      case 'Logical':
+      case 'Arith':
+      case 'Compare':
+        walk(e.left);
+        walk(e.right);
+        return;
+      case 'In':
+        walk(e.subject);
+        walk(e.list);
+        return;
+      case 'Between':
+        walk(e.subject);
+        walk(e.low);
+        walk(e.high);
+        return;
+      case 'Contains':
+      case 'Affix':
+      case 'Temporal':
+        walk(e.subject);
+        walk(e.value);
+        return;
+      case 'Matches':
+      case 'Missing':
+      case 'WithinLast':
+        return walk(e.subject);
+      default:
+        return;
+    }
+  };
+  walk(expr);
+  return refs;
+}
+
+function isConstant(expr: Expr, ctx: CompileContext): boolean {
+  const refs = freeRefs(expr, ctx.resolve);
+  return refs.fields.size === 0 && refs.segments.size === 0;
+}
+
+function compileLeaf(expr: Expr, ctx: CompileContext): CompiledPredicate {
+  const refs = freeRefs(expr, ctx.resolve);
+  // Results that depend on other segments' members change with them: not shared.
+  if (refs.segments.size > 0) return () => genericLeaf(expr, ctx);
+  const key = exprKey(expr, ctx.resolve);
+  return () => {
+    const cached = ctx.shared.leaves.get(key);
+    if (cached) return cached;
+    const result = evaluateLeaf(expr, refs, ctx);
+    ctx.shared.leaves.set(key, result);
+    return result;
+  };
+}
+
+function evaluateLeaf(expr: Expr, refs: FreeRefs, ctx: CompileContext): TriBits {
+  const rows = ctx.table.rowCount;
+  if (refs.fields.size === 0) return triConst(rows, evalPredicate(expr, constantEnv(ctx)));
+  const missingTest = missingMaskLeaf(expr, ctx);
+  if (missingTest) return missingTest;
+  if (refs.fields.size === 1) {
+    const col = ctx.table.byName.get([...refs.fields][0]);
+    if (!col) return triConst(rows, evalPredicate(expr, constantEnv(ctx)));
+    if (col.kind === 'dictionary') return dictionaryLeaf(expr, col, ctx);
+    if (col.kind === 'boolean') return booleanLeaf(expr, col.name, col.values, col.missing, ctx);
+    if (col.kind === 'stringList') {
+      const fast = listContainsLeaf(expr, col, ctx);
+      if (fast) return fast;
+    }
+  }
+  return numericLeaf(expr, ctx) ?? genericLeaf(expr, ctx);
+}
+
+/** An environment for constant parts: no fields, aggregates from the table. */
+function constantEnv(ctx: CompileContext): EvalEnv {
+  return {
+    today: ctx.today,
+    resolve: ctx.resolve,
+    field: () => null,
+    segment: () => false,
+    aggregate: (call) => tableAggregate(call, ctx),
+  };
+}
+
+/** An environment reading one table row at a time (`env.row = i`). */
+export function rowEnv(ctx: CompileContext): EvalEnv & { row: number } {
+  const columns = new Map<string, Column | undefined>();
+  const env = {
+    row: 0,
+    today: ctx.today,
+    resolve: ctx.resolve,
+    field(name: string): Value {
+      let col = columns.get(name);
+      if (col === undefined && !columns.has(name)) {
+        col = ctx.table.byName.get(name);
+        columns.set(name, col);
+      }
+      return col ? cellValue(col, env.row) : null;
+    },
+    segment(name: string): boolean {
+      const bits = ctx.segmentBits(name);
+      return bits ? hasBit(bits, env.row) : false;
+    },
+    aggregate: (call: CallExpr) => tableAggregate(call, ctx),
+  };
+  return env;
+}
+
+function genericLeaf(expr: Expr, ctx: CompileContext): TriBits {
+  const rows = ctx.table.rowCount;
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  const env = rowEnv(ctx);
+  for (let i = 0; i < rows; i++) {
+    env.row = i;
+    const v = evalPredicate(expr, env);
+    if (v === true) t[i >>> 5] |= 1 << (i & 31);
+    else if (v === null) u[i >>> 5] |= 1 << (i & 31);
+  }
+  return { t, u };
+}
+
+/** `x is missing` / `x is not missing` on a column: its missing mask. */
+function missingMaskLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
+  if (expr.type !== 'Missing') return undefined;
+  let subject = expr.subject;
+  while (subject.type === 'Paren') subject = subject.expr;
+  if (subject.type !== 'Name') return undefined;
+  const r = ctx.resolve(subject);
+  const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
+  if (!col) return undefined;
+  const rows = ctx.table.rowCount;
+  const t = emptyBits(rows);
+  const want = expr.negated ? 0 : 1;
+  const missing = col.missing;
+  for (let w = 0, words = wordCount(rows); w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let bits = 0;
+    for (let b = 0; b < end; b++) bits |= (missing[base + b] === want ? 1 : 0) << b;
+    t[w] = bits;
+  }
+  return { t, u: emptyBits(rows) };
+}
+
+function truthCodes(truth: Truth, lutT: Uint8Array, lutU: Uint8Array, index: number): void {
+  lutT[index] = truth === true ? 1 : 0;
+  lutU[index] = truth === null ? 1 : 0;
+}
+
+/** Rows → lookup index (code + 1; 0 is missing) → truth, 32 rows per word. */
+function fillFromLookup(codes: Int32Array, rows: number, lutT: Uint8Array, lutU: Uint8Array): TriBits {
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  let anyUnknown = false;
+  for (let i = 0; i < lutU.length; i++) if (lutU[i]) anyUnknown = true;
+  for (let w = 0, words = t.length; w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let tw = 0;
+    let uw = 0;
+    if (anyUnknown) {
+      for (let b = 0; b < end; b++) {
+        const c = codes[base + b] + 1;
+        tw |= lutT[c] << b;
+        uw |= lutU[c] << b;
+      }
+      u[w] = uw;
+    } else {
+      for (let b = 0; b < end; b++) tw |= lutT[codes[base + b] + 1] << b;
+    }
+    t[w] = tw;
+  }
+  return { t, u };
+}
+
+/** The predicate evaluated once per distinct value of the one column it reads. */
+function dictionaryLeaf(expr: Expr, col: DictionaryColumn, ctx: CompileContext): TriBits {
+  const dict = col.dictionary;
+  const lutT = new Uint8Array(dict.length + 1);
+  const lutU = new Uint8Array(dict.length + 1);
+  let current: Value = null;
+  const env: EvalEnv = { ...constantEnv(ctx), field: () => current };
+  truthCodes(evalPredicate(expr, env), lutT, lutU, 0);
+  for (let c = 0; c < dict.length; c++) {
+    current = col.type === 'semver' ? semverValue(dict[c]) : dict[c];
+    truthCodes(evalPredicate(expr, env), lutT, lutU, c + 1);
+  }
+  return fillFromLookup(col.codes, ctx.table.rowCount, lutT, lutU);
+}
+
+function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uint8Array, ctx: CompileContext): TriBits {
+  const lutT = new Uint8Array(3);
+  const lutU = new Uint8Array(3);
+  let current: Value = null;
+  const env: EvalEnv = { ...constantEnv(ctx), field: () => current };
+  truthCodes(evalPredicate(expr, env), lutT, lutU, 0);
+  current = false;
+  truthCodes(evalPredicate(expr, env), lutT, lutU, 1);
+  current = true;
+  truthCodes(evalPredicate(expr, env), lutT, lutU, 2);
+  const rows = ctx.table.rowCount;
+  const codes = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) codes[i] = missing[i] === 1 ? -1 : values[i];
+  return fillFromLookup(codes, rows, lutT, lutU);
+}
+
+/** `tags contains "x"`, `contains any [..]`, `contains all [..]` on item codes. */
+function listContainsLeaf(
+  expr: Expr,
+  col: Extract<Column, { kind: 'stringList' }>,
+  ctx: CompileContext,
+): TriBits | undefined {
+  if (expr.type !== 'Contains') return undefined;
+  let subject = expr.subject;
+  while (subject.type === 'Paren') subject = subject.expr;
+  if (subject.type !== 'Name') return undefined;
+  const needleExprs = expr.mode === 'one' ? [expr.value] : expr.value.type === 'List' ? expr.value.items : undefined;
+  if (!needleExprs || needleExprs.length > 31) return undefined;
+  const env = constantEnv(ctx);
+  const needles: string[] = [];
+  for (const n of needleExprs) {
+    const v = evalValue(n, env);
+    if (typeof v !== 'string') return undefined;
+    needles.push(v);
+  }
+  // Code → bit of the needle it equals.
+  const needleBit = new Int32Array(col.dictionary.length);
+  col.dictionary.forEach((s, c) => {
+    const k = needles.indexOf(s);
+    if (k >= 0) needleBit[c] = 1 << k;
+  });
+  let allMask = 0;
+  needles.forEach((s) => (allMask |= 1 << needles.indexOf(s)));
+  const rows = ctx.table.rowCount;
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  const { offsets, itemCodes, missing } = col;
+  const wantAll = expr.mode === 'all';
+  for (let i = 0; i < rows; i++) {
+    if (missing[i] === 1) {
+      u[i >>> 5] |= 1 << (i & 31);
+      continue;
+    }
+    let seen = 0;
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) seen |= needleBit[itemCodes[k]];
+    const hit = wantAll ? (seen & allMask) === allMask : seen !== 0;
+    if (hit) t[i >>> 5] |= 1 << (i & 31);
+  }
+  return { t, u };
+}
+
+// ------------------------------------------------------------------ numeric
+
+type Unit = 'number' | 'date' | 'instant';
+
+interface NumVec {
+  unit: Unit;
+  values: Float64Array;
+  /** 1 = missing; null when nothing is missing. */
+  missing: Uint8Array | null;
+}
+
+function unitOf(type: string): Unit {
+  return type === 'date' ? 'date' : type === 'datetime' ? 'instant' : 'number';
+}
+
+function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
+  const rows = ctx.table.rowCount;
+  switch (expr.type) {
+    case 'Paren':
+      return numVector(expr.expr, ctx);
+    case 'Name': {
+      const r = ctx.resolve(expr);
+      const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
+      if (!col || col.kind !== 'numeric') return undefined;
+      return { unit: unitOf(col.type), values: col.values, missing: col.missing };
+    }
+    case 'Negate': {
+      const v = numVector(expr.operand, ctx);
+      if (!v || v.unit !== 'number') return undefined;
+      const values = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) values[i] = -v.values[i];
+      return { unit: 'number', values, missing: v.missing };
+    }
+    case 'Arith':
+      return arithVector(expr.op, expr.left, expr.right, ctx);
+    case 'Call': {
+      if (expr.callee.name !== 'len' || expr.arg.type !== 'Name') return undefined;
+      const r = ctx.resolve(expr.arg);
+      const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
+      if (!col) return undefined;
+      const values = new Float64Array(rows);
+      if (col.kind === 'dictionary') {
+        const lengths = col.dictionary.map((s) => [...s].length);
+        for (let i = 0; i < rows; i++) values[i] = col.codes[i] < 0 ? 0 : lengths[col.codes[i]];
+      } else if (col.kind === 'stringList' || col.kind === 'integerList') {
+        for (let i = 0; i < rows; i++) values[i] = col.offsets[i + 1] - col.offsets[i];
+      } else return undefined;
+      return { unit: 'number', values, missing: col.missing };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A constant operand as a plain number. */
+function constNumber(expr: Expr, ctx: CompileContext): number | null | undefined {
+  if (!isConstant(expr, ctx)) return undefined;
+  const v = evalValue(expr, constantEnv(ctx));
+  if (v === null) return null;
+  return typeof v === 'number' ? v : undefined;
+}
+
+function arithVector(op: '+' | '-' | '*' | '/', left: Expr, right: Expr, ctx: CompileContext): NumVec | undefined {
+  const rows = ctx.table.rowCount;
+  const lv = numVector(left, ctx);
+  const rv = numVector(right, ctx);
+  if ((lv && lv.unit !== 'number') || (rv && rv.unit !== 'number')) return undefined;
+  if (!lv && !rv) return undefined;
+  const lc = lv ? 0 : constNumber(left, ctx);
+  const rc = rv ? 0 : constNumber(right, ctx);
+  if (lc === undefined || rc === undefined) return undefined;
+  const values = new Float64Array(rows);
+  const missing = new Uint8Array(rows);
+  if (lc === null || rc === null) {
+    missing.fill(1);
+    return { unit: 'number', values, missing };
+  }
+  const la = lv?.values;
+  const ra = rv?.values;
+  const lm = lv?.missing;
+  const rm = rv?.missing;
+  for (let i = 0; i < rows; i++) {
+    if ((lm && lm[i] === 1) || (rm && rm[i] === 1)) {
+      missing[i] = 1;
+      continue;
+    }
+    const l = la ? la[i] : lc;
+    const r = ra ? ra[i] : rc;
+    switch (op) {
+      case '+':
+        values[i] = l + r;
+        break;
+      case '-':
+        values[i] = l - r;
+        break;
+      case '*':
+        values[i] = l * r;
+        break;
+      case '/':
+        if (r === 0) missing[i] = 1;
+        else values[i] = l / r;
+        break;
+    }
+  }
+  return { unit: 'number', values, missing };
+}
+
+/** A constant value in a vector's unit (days for dates, ms for instants), as `compareScalars` orders them. */
+function inUnit(v: Value, unit: Unit): number | undefined {
+  if (v === null || Array.isArray(v)) return undefined;
+  if (unit === 'number') return typeof v === 'number' ? v : undefined;
+  if (typeof v === 'string') {
+    const days = daysFromIso(v);
+    if (days === undefined) return undefined;
+    return unit === 'date' ? days : days * MS_PER_DAY;
+  }
+  if (typeof v !== 'object') return undefined;
+  switch (v.kind) {
+    case 'date':
+      return unit === 'date' ? v.days : v.days * MS_PER_DAY;
+    case 'relative':
+      return unit === 'date' ? v.days : v.ms;
+    case 'instant':
+      return unit === 'date' ? v.ms / MS_PER_DAY : v.ms;
+    default:
+      return undefined;
+  }
+}
+
+interface Interval {
+  lo: number;
+  loInc: boolean;
+  hi: number;
+  hiInc: boolean;
+  negate: boolean;
+}
+
+function intervalFor(op: CompareOp, c: number): Interval {
+  const inf = Number.POSITIVE_INFINITY;
+  switch (op) {
+    case '==':
+      return { lo: c, loInc: true, hi: c, hiInc: true, negate: false };
+    case '!=':
+      return { lo: c, loInc: true, hi: c, hiInc: true, negate: true };
+    case '<':
+      return { lo: -inf, loInc: true, hi: c, hiInc: false, negate: false };
+    case '<=':
+      return { lo: -inf, loInc: true, hi: c, hiInc: true, negate: false };
+    case '>':
+      return { lo: c, loInc: false, hi: inf, hiInc: true, negate: false };
+    case '>=':
+      return { lo: c, loInc: true, hi: inf, hiInc: true, negate: false };
+  }
+}
+
+const FLIP: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+function intervalBits(vec: NumVec, iv: Interval, rows: number): TriBits {
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  const { values, missing } = vec;
+  const { lo, loInc, hi, hiInc, negate } = iv;
+  for (let w = 0, words = t.length; w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let tw = 0;
+    let uw = 0;
+    for (let b = 0; b < end; b++) {
+      const i = base + b;
+      if (missing !== null && missing[i] === 1) {
+        uw |= 1 << b;
+        continue;
+      }
+      const x = values[i];
+      const inside = (loInc ? x >= lo : x > lo) && (hiInc ? x <= hi : x < hi);
+      if (inside !== negate) tw |= 1 << b;
+    }
+    t[w] = tw;
+    u[w] = uw;
+  }
+  return { t, u };
+}
+
+function compareVectors(op: CompareOp, a: NumVec, b: NumVec, rows: number): TriBits {
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  for (let i = 0; i < rows; i++) {
+    if ((a.missing && a.missing[i] === 1) || (b.missing && b.missing[i] === 1)) {
+      u[i >>> 5] |= 1 << (i & 31);
+      continue;
+    }
+    const x = a.values[i];
+    const y = b.values[i];
+    let r: boolean;
+    switch (op) {
+      case '==':
+        r = x === y;
+        break;
+      case '!=':
+        r = x !== y;
+        break;
+      case '<':
+        r = x < y;
+        break;
+      case '<=':
+        r = x <= y;
+        break;
+      case '>':
+        r = x > y;
+        break;
+      case '>=':
+        r = x >= y;
+        break;
+    }
+    if (r) t[i >>> 5] |= 1 << (i & 31);
+  }
+  return { t, u };
+}
+
+/** A comparison of a vector with a constant operand; null constant → all unknown. */
+function vectorVsConst(op: CompareOp, vec: NumVec, constExpr: Expr, ctx: CompileContext): TriBits | undefined {
+  if (!isConstant(constExpr, ctx)) return undefined;
+  const v = evalValue(constExpr, constantEnv(ctx));
+  if (v === null) return triConst(ctx.table.rowCount, null);
+  const c = inUnit(v, vec.unit);
+  if (c === undefined || Number.isNaN(c)) return undefined;
+  return intervalBits(vec, intervalFor(op, c), ctx.table.rowCount);
+}
+
+function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
+  const rows = ctx.table.rowCount;
+  switch (expr.type) {
+    case 'Compare': {
+      const lv = numVector(expr.left, ctx);
+      const rv = numVector(expr.right, ctx);
+      if (lv && rv) return lv.unit === rv.unit ? compareVectors(expr.op, lv, rv, rows) : undefined;
+      if (lv) return vectorVsConst(expr.op, lv, expr.right, ctx);
+      if (rv) return vectorVsConst(FLIP[expr.op], rv, expr.left, ctx);
+      return undefined;
+    }
+    case 'Temporal': {
+      const sv = numVector(expr.subject, ctx);
+      return sv ? vectorVsConst(expr.op === 'before' ? '<' : '>', sv, expr.value, ctx) : undefined;
+    }
+    case 'Between': {
+      const sv = numVector(expr.subject, ctx);
+      if (!sv || !isConstant(expr.low, ctx) || !isConstant(expr.high, ctx)) return undefined;
+      const env = constantEnv(ctx);
+      const lowV = evalValue(expr.low, env);
+      const highV = evalValue(expr.high, env);
+      if (lowV === null || highV === null) return undefined;
+      const lo = inUnit(lowV, sv.unit);
+      const hi = inUnit(highV, sv.unit);
+      if (lo === undefined || hi === undefined || Number.isNaN(lo) || Number.isNaN(hi)) return undefined;
+      return intervalBits(sv, { lo, loInc: true, hi, hiInc: true, negate: false }, rows);
+    }
+    case 'WithinLast': {
+      const sv = numVector(expr.subject, ctx);
+      if (!sv || sv.unit === 'number') return undefined;
+      const start = addUnits(ctx.today + 1, -expr.amount.value, expr.unit);
+      const scale = sv.unit === 'date' ? 1 : MS_PER_DAY;
+      return intervalBits(sv, { lo: start * scale, loInc: true, hi: (ctx.today + 1) * scale, hiInc: false, negate: false }, rows);
+    }
+    case 'In': {
+      const sv = numVector(expr.subject, ctx);
+      if (!sv) return undefined;
+      const env = constantEnv(ctx);
+      const set = new Set<number>();
+      let unknownItem = false;
+      for (const item of expr.list.items) {
+        if (!isConstant(item, ctx)) return undefined;
+        const v = evalValue(item, env);
+        if (v === null) {
+          unknownItem = true;
+          continue;
+        }
+        const c = inUnit(v, sv.unit);
+        if (c === undefined || Number.isNaN(c)) return undefined;
+        set.add(c);
+      }
+      const t = emptyBits(rows);
+      const u = emptyBits(rows);
+      for (let i = 0; i < rows; i++) {
+        const bit = 1 << (i & 31);
+        if (sv.missing && sv.missing[i] === 1) u[i >>> 5] |= bit;
+        else if (set.has(sv.values[i])) {
+          if (!expr.negated) t[i >>> 5] |= bit;
+        } else if (unknownItem) u[i >>> 5] |= bit;
+        else if (expr.negated) t[i >>> 5] |= bit;
+      }
+      return { t, u };
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ------------------------------------------------------------------ aggregates
+
+/** `p90(x)`, `median(x)`, … over the whole table's non-missing values, cached. */
+export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
+  const key = exprKey(call, ctx.resolve);
+  if (ctx.shared.aggregates.has(key)) return ctx.shared.aggregates.get(key) ?? null;
+  const name = call.callee.name;
+  let result: Value;
+  const vec = numVector(call.arg, ctx);
+  if (vec) {
+    const rows = ctx.table.rowCount;
+    const present = new Float64Array(rows);
+    let n = 0;
+    for (let i = 0; i < rows; i++) {
+      if (vec.missing && vec.missing[i] === 1) continue;
+      present[n++] = vec.values[i];
+    }
+    const x = aggregateNumbers(name, present.subarray(0, n));
+    result = x === undefined ? null : fromUnit(x, vec.unit);
+  } else {
+    const env = rowEnv(ctx);
+    const values: Value[] = [];
+    for (let i = 0; i < ctx.table.rowCount; i++) {
+      env.row = i;
+      values.push(evalValue(call.arg, env));
+    }
+    result = aggregateValues(name, values);
+  }
+  ctx.shared.aggregates.set(key, result);
+  return result;
+}
