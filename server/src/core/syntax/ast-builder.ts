@@ -198,6 +198,7 @@ export class AstBuilder {
       'profileProp',
       'listProp',
       'flagProp',
+      'unknownProp',
     ];
     const nodes: Array<{ node: CstNode; offset: number }> = [];
     for (const name of names) {
@@ -223,6 +224,10 @@ export class AstBuilder {
   private properties(node: CstNode, kind: DeclarationKind): AnyProperty[] {
     const result: AnyProperty[] = [];
     for (const child of this.propertyNodes(node)) {
+      if (child.name === 'unknownProp') {
+        this.unknownProperty(child, kind);
+        continue;
+      }
       const property = this.property(child, kind);
       if (!property) continue;
       if (!allowedKeys[kind].has(property.key)) {
@@ -233,6 +238,28 @@ export class AstBuilder {
       result.push(property);
     }
     return result;
+  }
+
+  private unknownProperty(node: CstNode, kind: DeclarationKind): void {
+    const keyword = tok(node, 'keyword');
+    if (!keyword) return;
+    const word = keyword.image;
+    const range = this.range(keyword);
+    const known = Object.values(t.propertyWords).some((words) => (words as readonly string[]).includes(word));
+    if (known || word === 'as') {
+      const shown = word === 'as' ? 'as of' : word;
+      this.report(`\`${shown}\` is not a property of ${article[kind]}`, range);
+      return;
+    }
+    const candidates = t.propertyWords[kind];
+    const suggestions = closestWords(word, candidates);
+    const hint = suggestions.length > 0 ? ` — did you mean \`${suggestions[0]}\`?` : '';
+    const list = candidates.map((candidate) => `\`${candidate}\``).join(', ');
+    this.report(
+      `unknown property \`${word}\` in ${kind}${hint}${hint ? '' : ` (properties: ${list})`}`,
+      range,
+      suggestions,
+    );
   }
 
   private dataset(node: CstNode): DatasetDecl {

@@ -46,15 +46,22 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
     }
   }
 
+  segspecParser.source = text;
   segspecParser.input = lexed.tokens;
   const cst = segspecParser.file();
+  const builder = new AstBuilder(lines);
+  const declarations = builder.declarations(cst);
+  // Specific problems (an unterminated string) first: at the same place they
+  // win over the parser's consequential "expected …".
+  errors.push(...builder.errors);
   for (const error of segspecParser.errors) {
     errors.push(describeParserError(error, lexed.tokens, lines));
   }
+  return { type: 'File', declarations, comments, errors: dedupe(errors), range: fileRange };
+}
 
-  const builder = new AstBuilder(lines);
-  const declarations = builder.declarations(cst);
-  errors.push(...builder.errors);
+/** In source order, at most one error per place (recovery can report a spot twice). */
+function dedupe(errors: SyntaxError[]): SyntaxError[] {
   errors.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return { type: 'File', declarations, comments, errors, range: fileRange };
+  return errors.filter((error, i) => i === 0 || error.range.start.offset !== errors[i - 1].range.start.offset);
 }

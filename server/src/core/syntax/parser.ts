@@ -7,6 +7,7 @@
  * does not swallow the next property keyword; the builder reports them.
  */
 import { CstParser, type IToken, type TokenType } from 'chevrotain';
+import { errorRecorder } from './errors.js';
 import * as t from './tokens.js';
 
 /** Tokens that may follow a complete operand inside an expression. */
@@ -18,14 +19,32 @@ const operandFollowers = new Set<TokenType>([
   t.RParen, t.RBracket, t.RCurly, t.Comma, t.LParen, t.Warn,
 ]);
 
-function isPropertyKeyword(token: IToken): boolean {
+/** Tokens after which an expression goes on, even across a line break. */
+const continuesLine = new Set<TokenType>([
+  t.EqEq, t.NotEq, t.LtEq, t.GtEq, t.Lt, t.Gt, t.SingleEq,
+  t.Plus, t.Minus, t.Star, t.Slash,
+  t.And, t.Or, t.Not, t.In, t.Between, t.Contains, t.Any, t.All, t.With, t.Matches,
+  t.Is, t.Within, t.Last, t.Before, t.After,
+  t.LParen, t.LBracket, t.LCurly, t.Comma, t.Colon,
+]);
+
+function hasCategory(token: IToken, category: TokenType): boolean {
   const categories = token.tokenType.CATEGORIES;
-  return categories !== undefined && categories.includes(t.PropertyKeyword);
+  return categories !== undefined && categories.includes(category);
+}
+
+function isPropertyKeyword(token: IToken): boolean {
+  return hasCategory(token, t.PropertyKeyword);
 }
 
 export class SegspecParser extends CstParser {
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'none' });
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'none',
+      errorMessageProvider: errorRecorder,
+    });
     this.performSelfAnalysis();
   }
 
@@ -43,6 +62,15 @@ export class SegspecParser extends CstParser {
   }
 
   private readonly nameGate = (): boolean => !this.startsProperty();
+
+  /** `segment name {` or `segment name "title"`: a new declaration (a `}` was forgotten). */
+  private startsDeclaration(): boolean {
+    if (!hasCategory(this.LA(1), t.DeclarationKeyword) || !hasCategory(this.LA(2), t.Name)) return false;
+    const third = this.LA(3);
+    return third.tokenType === t.LCurly || hasCategory(third, t.StringToken);
+  }
+
+  private readonly notDeclarationStart = (): boolean => !this.startsDeclaration();
 
   public file = this.RULE('file', () => {
     this.MANY(() => {
@@ -67,13 +95,17 @@ export class SegspecParser extends CstParser {
   public datasetDecl = this.RULE('datasetDecl', () => {
     this.CONSUME(t.Dataset, { LABEL: 'keyword' });
     this.declarationHead();
-    this.MANY(() => {
+    this.MANY({
+      GATE: this.notDeclarationStart,
+      DEF: () => {
       this.OR([
         { ALT: () => this.SUBRULE(this.stringProp) },
         { ALT: () => this.SUBRULE(this.nameProp) },
         { ALT: () => this.SUBRULE(this.asOfProp) },
         { ALT: () => this.SUBRULE(this.fieldsProp) },
+        this.unknownPropAlt,
       ]);
+      },
     });
     this.CONSUME(t.RCurly);
   });
@@ -81,7 +113,9 @@ export class SegspecParser extends CstParser {
   public segmentDecl = this.RULE('segmentDecl', () => {
     this.CONSUME(t.Segment, { LABEL: 'keyword' });
     this.declarationHead();
-    this.MANY(() => {
+    this.MANY({
+      GATE: this.notDeclarationStart,
+      DEF: () => {
       this.OR([
         { ALT: () => this.SUBRULE(this.stringProp) },
         { ALT: () => this.SUBRULE(this.nameProp) },
@@ -89,7 +123,9 @@ export class SegspecParser extends CstParser {
         { ALT: () => this.SUBRULE(this.expectProp) },
         { ALT: () => this.SUBRULE(this.exampleProp) },
         { ALT: () => this.SUBRULE(this.listProp) },
+        this.unknownPropAlt,
       ]);
+      },
     });
     this.CONSUME(t.RCurly);
   });
@@ -97,13 +133,17 @@ export class SegspecParser extends CstParser {
   public personaDecl = this.RULE('personaDecl', () => {
     this.CONSUME(t.Persona, { LABEL: 'keyword' });
     this.declarationHead();
-    this.MANY(() => {
+    this.MANY({
+      GATE: this.notDeclarationStart,
+      DEF: () => {
       this.OR([
         { ALT: () => this.SUBRULE(this.stringProp) },
         { ALT: () => this.SUBRULE(this.segmentRefProp) },
         { ALT: () => this.SUBRULE(this.profileProp) },
         { ALT: () => this.SUBRULE(this.listProp) },
+        this.unknownPropAlt,
       ]);
+      },
     });
     this.CONSUME(t.RCurly);
   });
@@ -111,17 +151,63 @@ export class SegspecParser extends CstParser {
   public partitionDecl = this.RULE('partitionDecl', () => {
     this.CONSUME(t.Partition, { LABEL: 'keyword' });
     this.declarationHead();
-    this.MANY(() => {
+    this.MANY({
+      GATE: this.notDeclarationStart,
+      DEF: () => {
       this.OR([
         { ALT: () => this.SUBRULE(this.stringProp) },
         { ALT: () => this.SUBRULE(this.listProp) },
         { ALT: () => this.SUBRULE(this.flagProp) },
+        this.unknownPropAlt,
       ]);
+      },
     });
     this.CONSUME(t.RCurly);
   });
 
   // ------------------------------------------------------------ properties
+
+  /**
+   * A word that is not a property of this declaration (`wher`, or `where` in
+   * a persona). Its value is skipped up to the next property, the closing
+   * brace or a new line that starts with a name, so that one typo costs one
+   * error. The builder reports it with a did-you-mean.
+   */
+  public unknownProp = this.RULE('unknownProp', () => {
+    this.CONSUME(t.Name, { LABEL: 'keyword' });
+    this.ACTION(() => this.skipUnknownValue());
+  });
+
+  private readonly unknownPropAlt = {
+    IGNORE_AMBIGUITIES: true,
+    GATE: this.notDeclarationStart,
+    ALT: () => this.SUBRULE(this.unknownProp),
+  };
+
+  private skipUnknownValue(): void {
+    let depth = 0;
+    for (;;) {
+      const next = this.LA(1);
+      const type = next.tokenType;
+      if (type.name === 'EOF') return;
+      if (depth === 0) {
+        if (type === t.RCurly || this.startsDeclaration() || this.startsProperty()) return;
+        if (hasCategory(next, t.Name) && this.onNewLine(next) && !continuesLine.has(this.LA(0).tokenType)) return;
+      }
+      if (type === t.LCurly || type === t.LBracket || type === t.LParen) depth++;
+      else if ((type === t.RCurly || type === t.RBracket || type === t.RParen) && depth > 0) depth--;
+      this.SKIP_TOKEN();
+    }
+  }
+
+  /** The text being parsed, for line-based recovery heuristics. */
+  source = '';
+
+  private onNewLine(token: IToken): boolean {
+    const previous = this.LA(0);
+    const from = previous.startOffset + previous.image.length;
+    return this.source.slice(from, token.startOffset).includes('\n');
+  }
 
   /** `source "…"`, `table "…"`, `description "…"`, `owner "…"`, `quote "…"` */
   public stringProp = this.RULE('stringProp', () => {
