@@ -1,0 +1,474 @@
+/**
+ * Compiles a segment expression to a SQL predicate with the semantics of
+ * SPEC §5: SQL three-valued logic for comparisons (which SQL gives natively),
+ * two-valued segment references (`COALESCE((…), FALSE)`), relative dates as
+ * literals computed from the as-of date, real division with division by zero
+ * giving NULL, and dataset-wide aggregates as scalar subqueries.
+ */
+import type { ColumnType } from '../data/table.js';
+import type {
+  AffixExpr,
+  ArithExpr,
+  BetweenExpr,
+  CallExpr,
+  CompareExpr,
+  ContainsExpr,
+  Expr,
+  InExpr,
+  NameExpr,
+  TimeUnit,
+  WithinLastExpr,
+} from '../syntax/ast.js';
+import { type CompiledSql, type SqlContext, SqlCompileError } from './context.js';
+import { type DialectRules, dialectRules, quoteTableName } from './dialect.js';
+import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits, timestampText } from './dates.js';
+import { semverKeyOf, semverKeySql } from './semver.js';
+
+/** Binding strength of the produced SQL, loosest first; an operand is parenthesised when looser than needed. */
+const enum Prec {
+  Or = 1,
+  And = 2,
+  Not = 3,
+  Predicate = 4,
+  Additive = 5,
+  Multiplicative = 6,
+  Unary = 7,
+  Atom = 8,
+}
+
+interface Out {
+  sql: string;
+  prec: Prec;
+  /** Set on `AND` / `OR` chains so that a chain of the same operator is not parenthesised. */
+  logical?: 'and' | 'or';
+}
+
+/**
+ * Static type of an operand as far as SQL generation cares. `today`, `now`,
+ * `N units ago` and ISO-looking strings adapt to the temporal type beside them.
+ */
+type OperandType = ColumnType | 'ago' | 'today' | 'now' | 'unknown';
+
+type Target = 'date' | 'datetime' | 'semver' | undefined;
+
+const AGGREGATE = /^p([1-9][0-9]?)$/;
+
+export function compileWhere(expr: Expr, ctx: SqlContext): CompiledSql {
+  const compiler = new WhereCompiler(ctx);
+  const out = compiler.predicate(expr);
+  return { sql: out.sql, notes: [...compiler.notes] };
+}
+
+class WhereCompiler {
+  readonly notes = new Set<string>();
+  private readonly rules: DialectRules;
+  private readonly todayDays: number;
+  private readonly inlining: string[] = [];
+
+  constructor(private readonly ctx: SqlContext) {
+    this.rules = dialectRules(ctx.dialect);
+    const days = daysFromIso(ctx.asOf);
+    if (days === undefined) throw new SqlCompileError(`as-of date '${ctx.asOf}' is not a YYYY-MM-DD date`);
+    this.todayDays = days;
+  }
+
+  // ------------------------------------------------------------ predicates
+
+  predicate(expr: Expr): Out {
+    switch (expr.type) {
+      case 'Paren':
+        return this.predicate(expr.expr);
+      case 'Logical': {
+        const left = this.logicalOperand(this.predicate(expr.left), expr.op);
+        const right = this.logicalOperand(this.predicate(expr.right), expr.op);
+        const op = expr.op === 'and' ? 'AND' : 'OR';
+        return { sql: `${left} ${op} ${right}`, prec: expr.op === 'and' ? Prec.And : Prec.Or, logical: expr.op };
+      }
+      case 'Not':
+        return { sql: `NOT ${wrap(this.predicate(expr.operand), Prec.Atom)}`, prec: Prec.Not };
+      case 'Compare':
+        return this.compare(expr);
+      case 'Temporal':
+        return this.comparison(expr.subject, expr.op === 'before' ? '<' : '>', expr.value);
+      case 'In':
+        return this.inList(expr);
+      case 'Between':
+        return this.between(expr);
+      case 'Contains':
+        return this.contains(expr);
+      case 'Affix':
+        return this.affix(expr);
+      case 'Matches': {
+        this.notes.add(this.rules.regexNote);
+        const subject = this.arg(expr.subject);
+        return { sql: this.rules.regexSearch(subject, this.rules.string(expr.pattern.value)), prec: Prec.Predicate };
+      }
+      case 'Missing':
+        return {
+          sql: `${wrap(this.value(expr.subject), Prec.Additive)} IS ${expr.negated ? 'NOT ' : ''}NULL`,
+          prec: Prec.Predicate,
+        };
+      case 'WithinLast':
+        return this.withinLast(expr);
+      default:
+        // A boolean field, a segment reference, a boolean literal, …
+        return this.value(expr);
+    }
+  }
+
+  private logicalOperand(out: Out, op: 'and' | 'or'): string {
+    return out.logical === op ? out.sql : wrap(out, Prec.Not);
+  }
+
+  private compare(expr: CompareExpr): Out {
+    return this.comparison(expr.left, expr.op, expr.right);
+  }
+
+  private comparison(leftExpr: Expr, op: string, rightExpr: Expr): Out {
+    const types = [this.typeOf(leftExpr), this.typeOf(rightExpr)];
+    const target = unify(types);
+    const left = wrap(this.operand(leftExpr, target), Prec.Additive);
+    let right = wrap(this.operand(rightExpr, target), Prec.Additive);
+    const sqlOp = op === '==' ? '=' : op === '!=' ? '<>' : op;
+    if (sqlOp !== '=' && sqlOp !== '<>' && this.ordersText(types, target)) right += this.rules.binaryCollation;
+    return { sql: `${left} ${sqlOp} ${right}`, prec: Prec.Predicate };
+  }
+
+  /** Text ordering must follow code points like the engine, not a locale collation. */
+  private ordersText(types: OperandType[], target: Target): boolean {
+    return target === 'semver' || (target === undefined && types.some((t) => t === 'string' || t === 'enum'));
+  }
+
+  private inList(expr: InExpr): Out {
+    const types = [this.typeOf(expr.subject), ...expr.list.items.map((i) => this.typeOf(i))];
+    const target = unify(types);
+    const subject = wrap(this.operand(expr.subject, target), Prec.Additive);
+    if (expr.list.items.length === 0) {
+      // No SQL spelling for `IN ()`: unknown for a missing subject, else false (true for `not in`).
+      return { sql: `CASE WHEN ${subject} IS NULL THEN NULL ELSE ${expr.negated ? 'TRUE' : 'FALSE'} END`, prec: Prec.Atom };
+    }
+    const items = expr.list.items.map((i) => wrap(this.operand(i, target), Prec.Not)).join(', ');
+    return { sql: `${subject} ${expr.negated ? 'NOT IN' : 'IN'} (${items})`, prec: Prec.Predicate };
+  }
+
+  private between(expr: BetweenExpr): Out {
+    const types = [expr.subject, expr.low, expr.high].map((e) => this.typeOf(e));
+    const target = unify(types);
+    const collate = this.ordersText(types, target) ? this.rules.binaryCollation : '';
+    const [subject, low, high] = [expr.subject, expr.low, expr.high].map((e) =>
+      wrap(this.operand(e, target), Prec.Additive),
+    );
+    return { sql: `${subject} BETWEEN ${low}${collate} AND ${high}${collate}`, prec: Prec.Predicate };
+  }
+
+  private contains(expr: ContainsExpr): Out {
+    const subjectType = this.typeOf(expr.subject);
+    const isList = subjectType === 'list<string>' || subjectType === 'list<integer>';
+    const subject = this.arg(expr.subject);
+    const test = (value: string): string =>
+      isList
+        ? this.rules.listContains(subject, value)
+        : `${this.rules.position(subject, value)} > 0`;
+    if (expr.value.type !== 'List') {
+      if (expr.mode !== 'one') {
+        throw new SqlCompileError(`'contains ${expr.mode}' needs a list of values in SQL`, expr.value);
+      }
+      if (isList) this.noteListRepresentation();
+      return { sql: test(this.arg(expr.value)), prec: Prec.Predicate };
+    }
+    if (isList) this.noteListRepresentation();
+    const values = expr.value.items.map((item) => this.arg(item));
+    const joiner = expr.mode === 'any' ? ' OR ' : ' AND ';
+    if (values.length === 0) {
+      const whenPresent = expr.mode === 'any' ? 'FALSE' : 'TRUE';
+      return { sql: `CASE WHEN ${subject} IS NULL THEN NULL ELSE ${whenPresent} END`, prec: Prec.Atom };
+    }
+    if (values.length === 1) return { sql: test(values[0]), prec: Prec.Predicate };
+    return { sql: `(${values.map((v) => wrapSql(test(v))).join(joiner)})`, prec: Prec.Atom };
+  }
+
+  private noteListRepresentation(): void {
+    if (this.ctx.dialect === 'bigquery') {
+      this.notes.add(
+        'bigquery: a NULL array is stored as an empty array, so a missing list reads as empty (`contains` is false rather than unknown).',
+      );
+    }
+  }
+
+  private affix(expr: AffixExpr): Out {
+    const subject = this.arg(expr.subject);
+    const value = this.arg(expr.value);
+    const sql = expr.op === 'starts' ? this.rules.startsWith(subject, value) : this.rules.endsWith(subject, value);
+    return { sql, prec: Prec.Predicate };
+  }
+
+  private withinLast(expr: WithinLastExpr): Out {
+    const subjectType = this.typeOf(expr.subject);
+    const target: Target = subjectType === 'datetime' ? 'datetime' : 'date';
+    const nowDays = this.todayDays + 1;
+    const lowMs = subtractUnits(nowDays, expr.amount.value, expr.unit);
+    const subject = wrap(this.operand(expr.subject, target), Prec.Additive);
+    const low = target === 'date' ? this.dateLiteral(Math.ceil(lowMs / MS_PER_DAY)) : this.timestampLiteral(lowMs);
+    const high = target === 'date' ? this.dateLiteral(nowDays) : this.timestampLiteral(nowDays * MS_PER_DAY);
+    return { sql: `(${subject} >= ${low} AND ${subject} < ${high})`, prec: Prec.Atom };
+  }
+
+  // ------------------------------------------------------------ values
+
+  /** A value with no temporal or semver adaptation. */
+  private value(expr: Expr): Out {
+    return this.operand(expr, undefined);
+  }
+
+  /** An argument spliced into a function call of the dialect. */
+  private arg(expr: Expr): string {
+    return wrap(this.value(expr), Prec.Atom);
+  }
+
+  private operand(expr: Expr, target: Target): Out {
+    if (target === 'semver') return this.semverOperand(expr);
+    switch (expr.type) {
+      case 'Paren':
+        return this.operand(expr.expr, target);
+      case 'String': {
+        if (target === 'date' || target === 'datetime') {
+          const temporal = this.temporalFromText(expr.value, target);
+          if (temporal) return temporal;
+        }
+        return atom(this.rules.string(expr.value));
+      }
+      case 'Number':
+        return numberOut(expr.value);
+      case 'Percent':
+        return numberOut(expr.value / 100);
+      case 'Boolean':
+        return atom(expr.value ? 'TRUE' : 'FALSE');
+      case 'Date': {
+        const days = daysFromIso(expr.value);
+        if (days === undefined) throw new SqlCompileError(`'${expr.value}' is not a valid date`, expr);
+        return atom(target === 'datetime' ? this.timestampLiteral(days * MS_PER_DAY) : this.dateLiteral(days));
+      }
+      case 'DateTime':
+        return atom(this.timestampLiteral(expr.epochMs));
+      case 'Today':
+        return atom(
+          target === 'datetime' ? this.timestampLiteral(this.todayDays * MS_PER_DAY) : this.dateLiteral(this.todayDays),
+        );
+      case 'Now':
+        return atom(
+          target === 'date'
+            ? this.dateLiteral(this.todayDays + 1)
+            : this.timestampLiteral((this.todayDays + 1) * MS_PER_DAY),
+        );
+      case 'Ago':
+        return atom(this.agoLiteral(expr.amount.value, expr.unit, target));
+      case 'Name':
+        return this.name(expr, target);
+      case 'Negate':
+        return { sql: `-${wrap(this.value(expr.operand), Prec.Atom)}`, prec: Prec.Unary };
+      case 'Arith':
+        return this.arith(expr);
+      case 'Call':
+        return this.call(expr);
+      case 'List':
+        throw new SqlCompileError('a list can only follow `in` or `contains`', expr);
+      case 'Error':
+        throw new SqlCompileError('the expression has a syntax error', expr);
+      default: {
+        // A predicate used as a value (e.g. compared with `true`).
+        const out = this.predicate(expr);
+        return out.prec === Prec.Atom ? out : atom(`(${out.sql})`);
+      }
+    }
+  }
+
+  private name(expr: NameExpr, target: Target): Out {
+    const kind = this.ctx.resolveName(expr);
+    if (kind === 'segment') return this.segmentReference(expr);
+    if (kind !== 'field') throw new SqlCompileError(`unknown name '${expr.name}'`, expr);
+    const column = this.rules.ident(expr.name);
+    if (target === 'datetime' && this.ctx.fieldType(expr.name) === 'date') {
+      return atom(`CAST(${column} AS TIMESTAMP)`);
+    }
+    return atom(column);
+  }
+
+  private segmentReference(expr: NameExpr): Out {
+    const name = expr.name;
+    if (this.inlining.includes(name)) {
+      throw new SqlCompileError(`segment '${name}' refers to itself through ${this.inlining.join(' → ')}`, expr);
+    }
+    const where = this.ctx.segmentWhere(name);
+    if (!where) {
+      this.notes.add(`segment '${name}' is a draft (no \`where\`): it has no members.`);
+      return atom('FALSE');
+    }
+    this.inlining.push(name);
+    try {
+      const inner = this.predicate(where);
+      // Membership is two-valued: an unknown result means "not a member".
+      return atom(`COALESCE((${inner.sql}), FALSE)`);
+    } finally {
+      this.inlining.pop();
+    }
+  }
+
+  private semverOperand(expr: Expr): Out {
+    if (expr.type === 'Paren') return this.semverOperand(expr.expr);
+    if (expr.type === 'String') return atom(this.rules.string(semverKeyOf(expr.value)));
+    return atom(semverKeySql(this.rules, this.arg(expr)));
+  }
+
+  private arith(expr: ArithExpr): Out {
+    if (expr.op === '/') {
+      const left = this.arg(expr.left);
+      const right = this.arg(expr.right);
+      if (this.ctx.dialect === 'bigquery') return atom(`SAFE_DIVIDE(${left}, ${right})`);
+      const double = this.rules.double;
+      return { sql: `CAST(${left} AS ${double}) / NULLIF(CAST(${right} AS ${double}), 0)`, prec: Prec.Multiplicative };
+    }
+    const prec = expr.op === '*' ? Prec.Multiplicative : Prec.Additive;
+    const left = wrap(this.value(expr.left), prec);
+    const right = wrap(this.value(expr.right), prec + 1);
+    return { sql: `${left} ${expr.op} ${right}`, prec };
+  }
+
+  private call(expr: CallExpr): Out {
+    const fn = expr.callee.name;
+    switch (fn) {
+      case 'lower':
+      case 'upper':
+        return atom(`${fn}(${this.arg(expr.arg)})`);
+      case 'len': {
+        const type = this.typeOf(expr.arg);
+        const arg = this.arg(expr.arg);
+        const isList = type === 'list<string>' || type === 'list<integer>';
+        return atom(isList ? this.rules.listLength(arg) : this.rules.strLength(arg));
+      }
+      case 'mean':
+        return atom(`(SELECT avg(${this.arg(expr.arg)}) FROM ${this.table()})`);
+      case 'min':
+      case 'max':
+        return atom(`(SELECT ${fn}(${this.arg(expr.arg)}) FROM ${this.table()})`);
+      case 'median':
+        return this.percentile(expr, 0.5);
+    }
+    const p = AGGREGATE.exec(fn);
+    if (p) return this.percentile(expr, Number(p[1]) / 100);
+    throw new SqlCompileError(`unknown function '${fn}'`, expr);
+  }
+
+  private percentile(expr: CallExpr, fraction: number): Out {
+    const { sql, note } = this.rules.percentile(this.arg(expr.arg), fraction, this.table());
+    if (note) this.notes.add(note);
+    return atom(sql);
+  }
+
+  private table(): string {
+    return quoteTableName(this.rules, this.ctx.table);
+  }
+
+  // ------------------------------------------------------------ dates
+
+  private dateLiteral(days: number): string {
+    return `DATE '${isoFromDays(days)}'`;
+  }
+
+  private timestampLiteral(ms: number): string {
+    return `TIMESTAMP '${timestampText(ms)}'`;
+  }
+
+  private agoLiteral(amount: number, unit: TimeUnit, target: Target): string {
+    if (target === 'datetime') return this.timestampLiteral(subtractUnits(this.todayDays + 1, amount, unit));
+    // Next to a date, `N units ago` is `today - N units`, a whole day.
+    return this.dateLiteral(Math.ceil(subtractUnits(this.todayDays, amount, unit) / MS_PER_DAY));
+  }
+
+  /** An ISO date or date-time written as a string, compared with a temporal value. */
+  private temporalFromText(text: string, target: 'date' | 'datetime'): Out | undefined {
+    const days = daysFromIso(text);
+    if (days !== undefined) {
+      return atom(target === 'datetime' ? this.timestampLiteral(days * MS_PER_DAY) : this.dateLiteral(days));
+    }
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
+    const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`;
+    const ms = Date.parse(withZone);
+    if (Number.isNaN(ms)) return undefined;
+    // A date field next to an instant compares as the instant of its midnight.
+    return atom(this.timestampLiteral(ms));
+  }
+
+  // ------------------------------------------------------------ types
+
+  private typeOf(expr: Expr): OperandType {
+    switch (expr.type) {
+      case 'Paren':
+        return this.typeOf(expr.expr);
+      case 'String':
+        return 'string';
+      case 'Number':
+      case 'Percent':
+      case 'Arith':
+      case 'Negate':
+        return 'number';
+      case 'Boolean':
+        return 'boolean';
+      case 'Date':
+        return 'date';
+      case 'DateTime':
+        return 'datetime';
+      case 'Today':
+        return 'today';
+      case 'Now':
+        return 'now';
+      case 'Ago':
+        return 'ago';
+      case 'Name': {
+        const kind = this.ctx.resolveName(expr);
+        if (kind === 'segment') return 'boolean';
+        return this.ctx.fieldType(expr.name) ?? 'unknown';
+      }
+      case 'Call': {
+        const fn = expr.callee.name;
+        if (fn === 'lower' || fn === 'upper') return 'string';
+        if (fn === 'len') return 'integer';
+        const argType = this.typeOf(expr.arg);
+        if ((fn === 'min' || fn === 'max') && (argType === 'date' || argType === 'datetime')) return argType;
+        return 'number';
+      }
+      case 'List':
+      case 'Error':
+        return 'unknown';
+      default:
+        return 'boolean';
+    }
+  }
+}
+
+/** The common representation operands are brought to before comparing. */
+function unify(types: OperandType[]): Target {
+  if (types.includes('semver')) return 'semver';
+  if (types.includes('datetime')) return 'datetime';
+  if (types.includes('date')) return 'date';
+  if (types.includes('now')) return 'datetime';
+  if (types.includes('ago') || types.includes('today')) return 'date';
+  return undefined;
+}
+
+function atom(sql: string): Out {
+  return { sql, prec: Prec.Atom };
+}
+
+function numberOut(value: number): Out {
+  if (!Number.isFinite(value)) throw new SqlCompileError(`number ${value} has no SQL literal`);
+  const text = String(value);
+  return value < 0 || Object.is(value, -0) ? atom(`(${text})`) : atom(text);
+}
+
+function wrap(out: Out, min: Prec): string {
+  return out.prec >= min ? out.sql : `(${out.sql})`;
+}
+
+function wrapSql(sql: string): string {
+  return `(${sql})`;
+}

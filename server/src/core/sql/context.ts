@@ -1,0 +1,36 @@
+/**
+ * What the SQL compiler needs to know about the world around an expression.
+ */
+import type { ColumnType } from '../data/table.js';
+import type { Expr, NameExpr } from '../syntax/ast.js';
+import type { Dialect } from './dialect.js';
+
+export interface SqlContext {
+  dialect: Dialect;
+  /** Reference date `YYYY-MM-DD`: `today`; `now` is the following midnight UTC. */
+  asOf: string;
+  /** Whether a bare name is a field of the dataset or a segment; undefined when unknown. */
+  resolveName(name: NameExpr): 'field' | 'segment' | undefined;
+  fieldType(name: string): ColumnType | undefined;
+  /** A segment's `where`; undefined for a draft (which then has no members). */
+  segmentWhere(name: string): Expr | undefined;
+  /** Table name as written, possibly `schema.table`; each part is quoted. */
+  table: string;
+}
+
+export interface CompiledSql {
+  sql: string;
+  /** Where the dialect's behaviour differs from the embedded engine's, or is approximate. */
+  notes: string[];
+}
+
+/** An expression the compiler cannot translate (unknown name, cycle, syntax error placeholder). */
+export class SqlCompileError extends Error {
+  constructor(
+    message: string,
+    readonly expr?: Expr,
+  ) {
+    super(message);
+    this.name = 'SqlCompileError';
+  }
+}

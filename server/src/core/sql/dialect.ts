@@ -1,0 +1,237 @@
+/**
+ * What differs between the SQL dialects the compiler targets: quoting,
+ * function names, and the handful of constructs (regex, percentiles, list
+ * membership) that have no common spelling.
+ *
+ * Table representation assumed for every dialect (what the runners create and
+ * what a warehouse table must look like):
+ * - string, enum, semver: text; integer: 64-bit integer; number: double;
+ *   boolean: boolean; date: DATE; datetime: TIMESTAMP without time zone,
+ *   holding UTC (BigQuery: TIMESTAMP; Spark: TIMESTAMP with the session time
+ *   zone set to UTC).
+ * - list<string> / list<integer>: a native array (DuckDB `VARCHAR[]`,
+ *   PostgreSQL `text[]`, Spark / BigQuery / Trino `ARRAY<…>`, Snowflake
+ *   `ARRAY`); a missing list is NULL. CSV cells `a;b;c` are split on `;` when
+ *   the table is loaded.
+ * - a missing value is NULL (an empty CSV cell is loaded as NULL).
+ */
+
+export type Dialect = 'duckdb' | 'postgres' | 'spark' | 'bigquery' | 'snowflake' | 'trino';
+
+export const DIALECTS: readonly Dialect[] = ['duckdb', 'postgres', 'spark', 'bigquery', 'snowflake', 'trino'];
+
+export function isDialect(name: string): name is Dialect {
+  return (DIALECTS as readonly string[]).includes(name);
+}
+
+export interface DialectRules {
+  name: Dialect;
+  /** A quoted identifier (one part). */
+  ident(name: string): string;
+  /** A string literal. */
+  string(value: string): string;
+  /** The double-precision type name for casts. */
+  double: string;
+  /** Integer position of `needle` in `text`, 1-based, 0 when absent. */
+  position(text: string, needle: string): string;
+  /** `split_part(text, delimiter, index)` with a literal delimiter; 1-based; '' or NULL past the end. */
+  splitPart(text: string, delimiter: string, index: number): string;
+  /** Characters of a string. */
+  strLength(text: string): string;
+  /** Items of a list; NULL for a NULL list. */
+  listLength(list: string): string;
+  /** Whether the list holds the value; NULL when the list is NULL. */
+  listContains(list: string, value: string): string;
+  startsWith(text: string, prefix: string): string;
+  endsWith(text: string, suffix: string): string;
+  /** Regex search anywhere in the value; `pattern` is already a literal. */
+  regexSearch(text: string, pattern: string): string;
+  /** How the dialect's regex flavour differs from JavaScript's. */
+  regexNote: string;
+  /** Exact (or, with a note, approximate) continuous percentile over `table`; fraction in [0, 1]. */
+  percentile(arg: string, fraction: number, table: string): { sql: string; note?: string };
+  /** Appended to the right operand of a string ordering comparison, to compare by code point. */
+  binaryCollation: string;
+}
+
+function doubleQuoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Standard SQL literal: only the quote is special (DuckDB, PostgreSQL with standard_conforming_strings, Trino). */
+function standardString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Literal for dialects where a backslash escapes inside '…' (Spark, BigQuery, Snowflake). */
+function backslashString(value: string): string {
+  const body = value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+  return `'${body}'`;
+}
+
+function scalarSubqueryPercentile(aggregate: string, table: string): string {
+  return `(SELECT ${aggregate} FROM ${table})`;
+}
+
+const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Words Snowflake reserves; such names are quoted even though that makes them case-sensitive. */
+const SNOWFLAKE_RESERVED = new Set(
+  (
+    'ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT CREATE CROSS ' +
+    'CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE DISTINCT DROP ELSE EXISTS ' +
+    'FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN INCREMENT INNER INSERT INTERSECT INTO IS ' +
+    'ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION ' +
+    'QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO ' +
+    'TRIGGER TRUE TRY_CAST UNION UNIQUE UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WITH'
+  ).split(' '),
+);
+
+const DUCKDB: DialectRules = {
+  name: 'duckdb',
+  ident: doubleQuoted,
+  string: standardString,
+  double: 'DOUBLE',
+  position: (t, n) => `strpos(${t}, ${n})`,
+  splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
+  strLength: (t) => `length(${t})`,
+  listLength: (l) => `len(${l})`,
+  listContains: (l, v) => `list_contains(${l}, ${v})`,
+  startsWith: (t, p) => `starts_with(${t}, ${p})`,
+  endsWith: (t, s) => `ends_with(${t}, ${s})`,
+  regexSearch: (t, p) => `regexp_matches(${t}, ${p})`,
+  regexNote:
+    'duckdb: regexp_matches uses RE2 — no lookaround or backreferences; otherwise like JavaScript for common patterns.',
+  percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`quantile_cont(${arg}, ${f})`, table) }),
+  binaryCollation: '',
+};
+
+const POSTGRES: DialectRules = {
+  name: 'postgres',
+  ident: doubleQuoted,
+  string: standardString,
+  double: 'DOUBLE PRECISION',
+  position: (t, n) => `strpos(${t}, ${n})`,
+  splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
+  strLength: (t) => `char_length(${t})`,
+  listLength: (l) => `cardinality(${l})`,
+  listContains: (l, v) => `${v} = ANY(${l})`,
+  startsWith: (t, p) => `starts_with(${t}, ${p})`,
+  endsWith: (t, s) => `right(${t}, char_length(${s})) = ${s}`,
+  regexSearch: (t, p) => `${t} ~ ${p}`,
+  regexNote:
+    'postgres: `~` uses POSIX advanced regular expressions — `\\b` is a backspace there (a word boundary is `\\y`); `\\d`, `\\w`, `\\s`, lookahead and backreferences work as in JavaScript.',
+  percentile: (arg, f, table) => ({
+    sql: scalarSubqueryPercentile(`percentile_cont(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
+  }),
+  binaryCollation: ' COLLATE "C"',
+};
+
+const SPARK: DialectRules = {
+  name: 'spark',
+  ident: (name) => `\`${name.replace(/`/g, '``')}\``,
+  string: backslashString,
+  double: 'DOUBLE',
+  position: (t, n) => `instr(${t}, ${n})`,
+  splitPart: (t, d, i) => `split_part(${t}, ${backslashString(d)}, ${i})`,
+  strLength: (t) => `char_length(${t})`,
+  // size(NULL) is -1 under the legacy setting: keep NULL a NULL.
+  listLength: (l) => `CASE WHEN ${l} IS NULL THEN NULL ELSE size(${l}) END`,
+  listContains: (l, v) => `array_contains(${l}, ${v})`,
+  startsWith: (t, p) => `left(${t}, char_length(${p})) = ${p}`,
+  endsWith: (t, s) => `right(${t}, char_length(${s})) = ${s}`,
+  regexSearch: (t, p) => `${t} RLIKE ${p}`,
+  regexNote:
+    'spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\\p{…}` classes differ in detail.',
+  percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`percentile(${arg}, ${f})`, table) }),
+  binaryCollation: '',
+};
+
+const BIGQUERY: DialectRules = {
+  name: 'bigquery',
+  ident: (name) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``,
+  string: backslashString,
+  double: 'FLOAT64',
+  position: (t, n) => `STRPOS(${t}, ${n})`,
+  splitPart: (t, d, i) => `SPLIT(${t}, ${backslashString(d)})[SAFE_OFFSET(${i - 1})]`,
+  strLength: (t) => `CHAR_LENGTH(${t})`,
+  listLength: (l) => `ARRAY_LENGTH(${l})`,
+  listContains: (l, v) => `${v} IN UNNEST(${l})`,
+  startsWith: (t, p) => `STARTS_WITH(${t}, ${p})`,
+  endsWith: (t, s) => `ENDS_WITH(${t}, ${s})`,
+  regexSearch: (t, p) => `REGEXP_CONTAINS(${t}, ${p})`,
+  regexNote: 'bigquery: REGEXP_CONTAINS uses RE2 — no lookaround or backreferences.',
+  percentile: (arg, f, table) => ({
+    // PERCENTILE_CONT is analytic-only in BigQuery: evaluate it over the whole table and take one row.
+    sql: `(SELECT PERCENTILE_CONT(${arg}, ${f}) OVER () FROM ${table} LIMIT 1)`,
+  }),
+  binaryCollation: '',
+};
+
+const SNOWFLAKE: DialectRules = {
+  name: 'snowflake',
+  ident: (name) =>
+    SIMPLE_IDENT.test(name) && !SNOWFLAKE_RESERVED.has(name.toUpperCase()) ? name : doubleQuoted(name),
+  string: (value) => backslashString(value),
+  double: 'DOUBLE',
+  position: (t, n) => `POSITION(${n}, ${t})`,
+  splitPart: (t, d, i) => `SPLIT_PART(${t}, ${backslashString(d)}, ${i})`,
+  strLength: (t) => `LENGTH(${t})`,
+  listLength: (l) => `ARRAY_SIZE(${l})`,
+  listContains: (l, v) => `ARRAY_CONTAINS(${v}::VARIANT, ${l})`,
+  startsWith: (t, p) => `STARTSWITH(${t}, ${p})`,
+  endsWith: (t, s) => `ENDSWITH(${t}, ${s})`,
+  // REGEXP_LIKE matches the whole value; REGEXP_INSTR finds anywhere, as the spec wants.
+  regexSearch: (t, p) => `REGEXP_INSTR(${t}, ${p}) > 0`,
+  regexNote:
+    'snowflake: POSIX extended regular expressions with \\d \\w \\s — no lookaround, non-greedy quantifiers or backreferences.',
+  percentile: (arg, f, table) => ({
+    sql: scalarSubqueryPercentile(`PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
+  }),
+  binaryCollation: '',
+};
+
+const TRINO: DialectRules = {
+  name: 'trino',
+  ident: doubleQuoted,
+  string: standardString,
+  double: 'DOUBLE',
+  position: (t, n) => `strpos(${t}, ${n})`,
+  splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
+  strLength: (t) => `length(${t})`,
+  listLength: (l) => `cardinality(${l})`,
+  listContains: (l, v) => `contains(${l}, ${v})`,
+  startsWith: (t, p) => `starts_with(${t}, ${p})`,
+  endsWith: (t, s) => `starts_with(reverse(${t}), reverse(${s}))`,
+  regexSearch: (t, p) => `regexp_like(${t}, ${p})`,
+  regexNote: 'trino: regexp_like uses Java-style patterns (find anywhere) — close to JavaScript.',
+  percentile: (arg, f, table) => ({
+    sql: scalarSubqueryPercentile(`approx_percentile(${arg}, ${f})`, table),
+    note: 'trino: percentiles use approx_percentile (Trino has no exact continuous percentile); values may differ slightly from the embedded engine.',
+  }),
+  binaryCollation: '',
+};
+
+const RULES: Record<Dialect, DialectRules> = {
+  duckdb: DUCKDB,
+  postgres: POSTGRES,
+  spark: SPARK,
+  bigquery: BIGQUERY,
+  snowflake: SNOWFLAKE,
+  trino: TRINO,
+};
+
+export function dialectRules(dialect: Dialect): DialectRules {
+  return RULES[dialect];
+}
+
+/** A possibly dotted table name (`schema.table`), each part quoted. */
+export function quoteTableName(rules: DialectRules, table: string): string {
+  return table
+    .split('.')
+    .map((part) => rules.ident(part))
+    .join('.');
+}

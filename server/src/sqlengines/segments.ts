@@ -1,0 +1,52 @@
+/**
+ * Evaluates every segment of a dataset on a SQL engine through the compiler:
+ * the scale-out counterpart of the embedded engine's sizes.
+ */
+import { compileSegment } from '../core/sql/from-model.js';
+import type { Dialect } from '../core/sql/dialect.js';
+import type { WorkspaceModel } from '../core/semantics/model.js';
+
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  count(whereSql: string, table: string): Promise<number>;
+  memberKeys(whereSql: string, table: string, key: string): Promise<string[]>;
+}
+
+export type SegmentOutcome =
+  | { segment: string; sql: string; notes: string[]; count: number; keys?: string[] }
+  | { segment: string; error: string };
+
+export interface RunSegmentsOptions {
+  dataset: string;
+  /** Table holding the dataset's rows on the engine. */
+  table: string;
+  asOf?: string;
+  /** Also return each segment's member keys (sorted) using this key column. */
+  key?: string;
+}
+
+export async function runSegments(
+  runner: SqlRunner,
+  model: WorkspaceModel,
+  options: RunSegmentsOptions,
+): Promise<SegmentOutcome[]> {
+  const outcomes: SegmentOutcome[] = [];
+  const names = [...model.segmentOrder, ...model.cyclic].filter(
+    (name) => model.segments.get(name)?.dataset === options.dataset,
+  );
+  for (const segment of names) {
+    try {
+      const compiled = compileSegment(model, segment, {
+        dialect: runner.dialect,
+        asOf: options.asOf,
+        table: options.table,
+      });
+      const count = await runner.count(compiled.sql, options.table);
+      const keys = options.key ? await runner.memberKeys(compiled.sql, options.table, options.key) : undefined;
+      outcomes.push({ segment, sql: compiled.sql, notes: compiled.notes, count, ...(keys ? { keys } : {}) });
+    } catch (error) {
+      outcomes.push({ segment, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return outcomes;
+}
