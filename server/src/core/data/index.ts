@@ -1,0 +1,28 @@
+/** Public API of the data layer: loading sample data into the columnar table. */
+export type { Column, ColumnType, Table } from './table.js';
+export type { FieldTypeInfo } from '../semantics/model.js';
+export { dataCode, dataCodes } from './codes.js';
+export { type FieldSpec, columnTypeOfRef, fieldSpecsFromDecls } from './field-spec.js';
+export { type ResolvedDataPath, resolveDataPath } from './path.js';
+export { type DataIssue, type IssuePlacement, type IssueTarget, fieldsByName, issuesToFindings } from './issues.js';
+export {
+  type DataFormat,
+  type LoadOptions,
+  type LoadRequest,
+  type LoadedDataset,
+  type LoadedTable,
+  type ParsedData,
+  formatOfPath,
+  loadDataset,
+  loadTableFromBytes,
+  parseDataBytes,
+} from './load.js';
+export {
+  type CellValue,
+  cellValue,
+  columnValueAsString,
+  keyIndex,
+  lineOfRow,
+  rowToRecord,
+  rowValue,
+} from './accessors.js';

@@ -1,0 +1,245 @@
+/**
+ * Type inference for columns that `fields { }` does not declare. The values
+ * are kept (as byte slices of the file, or JSON values) until the whole
+ * column has been seen, then the narrowest type that fits every value is
+ * chosen and the column is built as if it had been declared with that type.
+ *
+ * Order of preference: boolean (only when a word such as `yes` or `false`
+ * appears: a 0/1 column stays an integer), integer, number, date, datetime,
+ * semver, list (conservative: several values with `;`, short items), enum (few
+ * distinct short values, repeated), else string.
+ */
+import { SEMICOLON, encodeText, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
+import { type BuiltColumn, type JsonValue, createBuilder } from './builders.js';
+import { growInt32 } from './grow.js';
+import { ByteInterner } from './interner.js';
+import type { ColumnType } from './table.js';
+
+const BOOLEAN = 1;
+const INTEGER = 2;
+const NUMBER = 4;
+const DATE = 8;
+const DATETIME = 16;
+const SEMVER = 32;
+const ALL = BOOLEAN | INTEGER | NUMBER | DATE | DATETIME | SEMVER;
+
+export const ENUM_MAX_DISTINCT = 20;
+const ENUM_MAX_LENGTH = 40;
+const LIST_MAX_ITEM_LENGTH = 32;
+
+export interface InferredType {
+  type: ColumnType;
+  optional: boolean;
+}
+
+/** What the text values of a column look like. */
+export class TextProfile {
+  nonMissing = 0;
+  private candidates = ALL;
+  private sawBooleanWord = false;
+  private readonly distinct = new ByteInterner();
+  private tooManyDistinct = false;
+  private maxLength = 0;
+  private withSemicolon = 0;
+  private listItemsPlausible = true;
+  private listItemsIntegers = true;
+
+  add(bytes: Uint8Array, start: number, end: number): void {
+    const s = trimStart(bytes, start, end);
+    const e = trimEnd(bytes, s, end);
+    if (s === e) return;
+    this.nonMissing++;
+    if (this.candidates !== 0) this.narrow(bytes, s, e);
+    if (e - s > this.maxLength) this.maxLength = e - s;
+    if (!this.tooManyDistinct) {
+      this.distinct.intern(bytes, s, e);
+      if (this.distinct.size > ENUM_MAX_DISTINCT) this.tooManyDistinct = true;
+    }
+    if (this.listItemsPlausible) this.profileList(bytes, s, e);
+  }
+
+  private narrow(bytes: Uint8Array, s: number, e: number): void {
+    let c = this.candidates;
+    if (c & BOOLEAN) {
+      if (readBoolean(bytes, s, e) < 0) c &= ~BOOLEAN;
+      else if (isBooleanWord(bytes, s, e)) this.sawBooleanWord = true;
+    }
+    if (c & INTEGER && Number.isNaN(readInteger(bytes, s, e))) c &= ~INTEGER;
+    if (c & NUMBER && Number.isNaN(readNumber(bytes, s, e))) c &= ~NUMBER;
+    if (c & DATE && Number.isNaN(readDate(bytes, s, e))) c &= ~DATE;
+    if (c & DATETIME && Number.isNaN(readDateTime(bytes, s, e))) c &= ~DATETIME;
+    if (c & SEMVER && !isSemver(bytes, s, e)) c &= ~SEMVER;
+    this.candidates = c;
+  }
+
+  private profileList(bytes: Uint8Array, s: number, e: number): void {
+    if (e - s === 2 && bytes[s] === 0x5b && bytes[s + 1] === 0x5d) return;
+    let hasSemicolon = false;
+    let itemStart = s;
+    for (let i = s; i <= e; i++) {
+      if (i < e && bytes[i] !== SEMICOLON) continue;
+      if (i < e) hasSemicolon = true;
+      const is = trimStart(bytes, itemStart, i);
+      const ie = trimEnd(bytes, is, i);
+      if (is === ie || ie - is > LIST_MAX_ITEM_LENGTH) {
+        this.listItemsPlausible = false;
+        return;
+      }
+      if (this.listItemsIntegers && Number.isNaN(readInteger(bytes, is, ie))) this.listItemsIntegers = false;
+      itemStart = i + 1;
+    }
+    if (hasSemicolon) this.withSemicolon++;
+  }
+
+  /** The inferred type of the text values; undefined when there were none. */
+  type(): ColumnType | undefined {
+    if (this.nonMissing === 0) return undefined;
+    const c = this.candidates;
+    if (c & BOOLEAN && this.sawBooleanWord) return 'boolean';
+    if (c & INTEGER) return 'integer';
+    if (c & NUMBER) return 'number';
+    if (c & DATE) return 'date';
+    if (c & DATETIME) return 'datetime';
+    if (c & SEMVER) return 'semver';
+    const listLike =
+      this.listItemsPlausible && this.withSemicolon >= 2 && this.withSemicolon * 10 >= this.nonMissing;
+    if (listLike) return this.listItemsIntegers ? 'list<integer>' : 'list<string>';
+    const enumLike =
+      !this.tooManyDistinct &&
+      this.distinct.size * 3 <= this.nonMissing &&
+      this.maxLength <= ENUM_MAX_LENGTH;
+    return enumLike ? 'enum' : 'string';
+  }
+}
+
+/** What the values of a JSON column look like. */
+class JsonProfile {
+  private readonly text = new TextProfile();
+  private strings = 0;
+  private numbers = 0;
+  private fractional = false;
+  private booleans = 0;
+  private arrays = 0;
+  private arraysOfIntegers = true;
+  private others = 0;
+
+  addString(bytes: Uint8Array): void {
+    this.strings++;
+    this.text.add(bytes, 0, bytes.length);
+  }
+
+  addValue(value: JsonValue): void {
+    if (value === null) return;
+    if (typeof value === 'number') {
+      this.numbers++;
+      if (!Number.isSafeInteger(value)) this.fractional = true;
+    } else if (typeof value === 'boolean') {
+      this.booleans++;
+    } else if (Array.isArray(value)) {
+      this.arrays++;
+      if (!value.every((item) => item === null || Number.isSafeInteger(item))) this.arraysOfIntegers = false;
+      return;
+    } else {
+      this.others++;
+      return;
+    }
+    const bytes = encodeText(String(value));
+    this.text.add(bytes, 0, bytes.length);
+  }
+
+  type(): ColumnType | undefined {
+    const total = this.strings + this.numbers + this.booleans + this.arrays + this.others;
+    if (total === 0) return undefined;
+    if (this.others > 0) return 'string';
+    if (this.arrays === total) return this.arraysOfIntegers ? 'list<integer>' : 'list<string>';
+    if (this.arrays > 0) return 'list<string>';
+    if (this.booleans === total) return 'boolean';
+    if (this.numbers === total) return this.fractional ? 'number' : 'integer';
+    return this.text.type();
+  }
+}
+
+function inferredType(type: ColumnType | undefined, column: BuiltColumn): InferredType {
+  return { type: type ?? 'string', optional: column.stats.missingCount > 0 };
+}
+
+/** An undeclared CSV/TSV column: cell slices of the file, kept until the column is complete. */
+export class DeferredTextColumn {
+  private starts = new Int32Array(1024);
+  /** Cell end; negated (-(end + 1)) when the quoted cell has doubled quotes to undo. */
+  private ends = new Int32Array(1024);
+  private rows = 0;
+
+  constructor(readonly name: string) {}
+
+  add(row: number, start: number, end: number, escaped: boolean): void {
+    this.starts = growInt32(this.starts, row + 1);
+    this.ends = growInt32(this.ends, row + 1);
+    this.starts[row] = start;
+    this.ends[row] = escaped ? -(end + 1) : end;
+    this.rows = row + 1;
+  }
+
+  finish(
+    rowCount: number,
+    bytes: Uint8Array,
+    unescape: (bytes: Uint8Array, start: number, end: number) => Uint8Array,
+  ): { built: BuiltColumn; inferred: InferredType } {
+    const visit = (fn: (row: number, buffer: Uint8Array, start: number, end: number) => void): void => {
+      for (let row = 0; row < this.rows; row++) {
+        const start = this.starts[row];
+        const end = this.ends[row];
+        if (end >= 0) {
+          fn(row, bytes, start, end);
+        } else {
+          const clean = unescape(bytes, start, -end - 1);
+          fn(row, clean, 0, clean.length);
+        }
+      }
+    };
+    const profile = new TextProfile();
+    visit((_row, buffer, start, end) => profile.add(buffer, start, end));
+    const type = profile.type() ?? 'string';
+    const builder = createBuilder(this.name, type, rowCount);
+    visit((row, buffer, start, end) => builder.addText(row, buffer, start, end));
+    const built = builder.finish(rowCount);
+    return { built, inferred: inferredType(profile.type(), built) };
+  }
+}
+
+/** An undeclared JSON column: the values, kept until the column is complete. */
+export class DeferredJsonColumn {
+  private readonly values: Array<JsonValue | Uint8Array | undefined> = [];
+
+  constructor(readonly name: string) {}
+
+  addText(row: number, bytes: Uint8Array, start: number, end: number): void {
+    this.values[row] = bytes.slice(start, end);
+  }
+
+  addValue(row: number, value: JsonValue): void {
+    this.values[row] = value;
+  }
+
+  clearRow(row: number): void {
+    this.values[row] = undefined;
+  }
+
+  finish(rowCount: number): { built: BuiltColumn; inferred: InferredType } {
+    const profile = new JsonProfile();
+    for (const value of this.values) {
+      if (value === undefined) continue;
+      if (value instanceof Uint8Array) profile.addString(value);
+      else profile.addValue(value);
+    }
+    const type = profile.type();
+    const builder = createBuilder(this.name, type ?? 'string', rowCount);
+    this.values.forEach((value, row) => {
+      if (value === undefined) return;
+      if (value instanceof Uint8Array) builder.addText(row, value, 0, value.length);
+      else builder.addValue(row, value);
+    });
+    const built = builder.finish(rowCount);
+    return { built, inferred: inferredType(type, built) };
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Loading a dataset: resolve the path safely, read the bytes through the
+ * host, decode them into the columnar table, infer undeclared types and check
+ * the data against the declared fields.
+ *
+ * `parseDataBytes` is pure (bytes + field specs → table, types, issues) so a
+ * caller can cache it by file content; `issuesToFindings` places its issues
+ * in the spec file afterwards.
+ */
+import type { Finding } from '../diagnostics/types.js';
+import type { Host } from '../host.js';
+import type { FieldTypeInfo } from '../semantics/model.js';
+import type { FieldDecl, Range } from '../syntax/ast.js';
+import type { ColumnStats } from './builders.js';
+import { createBuilder } from './builders.js';
+import { checkAgainstFields } from './checks.js';
+import { dataCode } from './codes.js';
+import { readDelimited } from './csv.js';
+import { type FieldSpec, fieldSpecsFromDecls, isFieldDecl } from './field-spec.js';
+import { type DataIssue, EMPTY_RANGE, fieldsByName, issue, issuesToFindings } from './issues.js';
+import { readJsonArray, readJsonLines } from './json.js';
+import { resolveDataPath } from './path.js';
+import { COMMA, TAB } from './bytes.js';
+import type { ReadResult } from './read-result.js';
+import type { Column, ColumnType, Table } from './table.js';
+
+export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+
+const FORMAT_BY_EXTENSION: Record<string, DataFormat> = {
+  csv: 'csv',
+  tsv: 'tsv',
+  tab: 'tsv',
+  json: 'json',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+};
+
+/** The format of a data file from its extension; undefined when it is not one Segspec reads. */
+export function formatOfPath(path: string): DataFormat | undefined {
+  const match = /\.([A-Za-z0-9]+)$/.exec(path);
+  return match ? FORMAT_BY_EXTENSION[match[1].toLowerCase()] : undefined;
+}
+
+export interface ParsedData {
+  /** Undefined when nothing could be read (empty CSV, JSON that does not parse). */
+  table: Table | undefined;
+  /** Type of every column: declared, or inferred from the data. */
+  fieldTypes: Map<string, FieldTypeInfo>;
+  issues: DataIssue[];
+}
+
+function read(bytes: Uint8Array, format: DataFormat, specs: readonly FieldSpec[]): ReadResult {
+  switch (format) {
+    case 'csv':
+      return readDelimited(bytes, COMMA, specs);
+    case 'tsv':
+      return readDelimited(bytes, TAB, specs);
+    case 'json':
+      return readJsonArray(bytes, specs);
+    case 'jsonl':
+      return readJsonLines(bytes, specs);
+  }
+}
+
+function sortedValues(column: Column): string[] | undefined {
+  return column.kind === 'dictionary' ? [...column.dictionary].sort((a, b) => a.localeCompare(b)) : undefined;
+}
+
+function declaredOnlyTypes(specs: readonly FieldSpec[]): Map<string, FieldTypeInfo> {
+  const types = new Map<string, FieldTypeInfo>();
+  for (const spec of specs) {
+    if (!spec.type) continue;
+    const info: FieldTypeInfo = { type: spec.type, optional: spec.optional, inferred: false };
+    if (spec.enumValues) info.enumValues = spec.enumValues;
+    types.set(spec.name, info);
+  }
+  return types;
+}
+
+/**
+ * Decodes a data file into a table. Declared fields are read with their
+ * declared type; other columns get an inferred type. A declared field the file
+ * lacks gets an all-missing column so that rules over it still evaluate.
+ */
+export function parseDataBytes(
+  bytes: Uint8Array,
+  format: DataFormat,
+  specs: readonly FieldSpec[],
+  keyField?: string,
+): ParsedData {
+  const result = read(bytes, format, specs);
+  const issues: DataIssue[] = result.problems.map((p) =>
+    issue(
+      p.code,
+      `line ${p.line}, column ${p.column}: ${p.message}${p.moreCount ? ` (and ${p.moreCount.toLocaleString('en-US')} more like this)` : ''}`,
+      { kind: 'source' },
+      { line: p.line, column: p.column, ...(p.moreCount ? { moreCount: p.moreCount } : {}) },
+    ),
+  );
+  if (!result.columns) return { table: undefined, fieldTypes: declaredOnlyTypes(specs), issues };
+
+  const specByName = new Map(specs.map((s) => [s.name, s]));
+  const columns: Column[] = [];
+  const stats = new Map<string, ColumnStats>();
+  const fieldTypes = new Map<string, FieldTypeInfo>();
+  for (const { built, inferred } of result.columns) {
+    const { column } = built;
+    columns.push(column);
+    stats.set(column.name, built.stats);
+    const spec = specByName.get(column.name);
+    const info: FieldTypeInfo =
+      inferred || !spec?.type
+        ? { type: column.type, optional: inferred?.optional ?? built.stats.missingCount > 0, inferred: true }
+        : { type: spec.type, optional: spec.optional, inferred: false };
+    const enumValues = spec?.enumValues ?? (column.type === 'enum' ? sortedValues(column) : undefined);
+    if (enumValues) info.enumValues = enumValues;
+    fieldTypes.set(column.name, info);
+  }
+  const fileColumns = new Set(columns.map((c) => c.name));
+  for (const spec of specs) {
+    if (fileColumns.has(spec.name)) continue;
+    const type: ColumnType = spec.type ?? 'string';
+    columns.push(createBuilder(spec.name, type, result.rowCount).finish(result.rowCount).column);
+    if (spec.type) fieldTypes.set(spec.name, declaredOnlyTypes([spec]).get(spec.name) as FieldTypeInfo);
+  }
+  const table: Table = {
+    rowCount: result.rowCount,
+    columns,
+    byName: new Map(columns.map((c) => [c.name, c])),
+    rowLines: result.rowLines,
+  };
+  if (table.rowCount === 0 && !issues.some((i) => i.severity === 'error')) {
+    issues.push(issue(dataCode.noRows, 'the data file has no rows', { kind: 'source' }));
+  }
+  issues.push(...checkAgainstFields({ table, specs, fileColumns, stats, keyField }));
+  return { table, fieldTypes, issues };
+}
+
+export interface LoadOptions {
+  keyField?: string;
+  /** Spec file and ranges used to place findings (defaults: empty file name, empty ranges). */
+  specFile?: string;
+  sourceRange?: Range;
+  keyRange?: Range;
+}
+
+export interface LoadedTable {
+  table: Table | undefined;
+  fieldTypes: Map<string, FieldTypeInfo>;
+  findings: Finding[];
+}
+
+/** Bytes → table with findings: the whole pipeline without a host (for tests and benchmarks). */
+export function loadTableFromBytes(
+  bytes: Uint8Array,
+  format: DataFormat,
+  fields: readonly FieldDecl[] | readonly FieldSpec[],
+  options: LoadOptions = {},
+): LoadedTable {
+  const decls = fields.filter(isFieldDecl);
+  const specs = decls.length > 0 ? fieldSpecsFromDecls(decls) : (fields as readonly FieldSpec[]);
+  const parsed = parseDataBytes(bytes, format, specs, options.keyField);
+  const findings = issuesToFindings(parsed.issues, {
+    file: options.specFile ?? '',
+    sourceRange: options.sourceRange ?? EMPTY_RANGE,
+    keyRange: options.keyRange,
+    fields: fieldsByName(decls),
+  });
+  return { table: parsed.table, fieldTypes: parsed.fieldTypes, findings };
+}
+
+export interface LoadRequest {
+  host: Host;
+  /** Absolute path of the `.segspec` file that declares the dataset. */
+  specFile: string;
+  workspaceRoot: string;
+  /** The `source` string as written. */
+  source: string;
+  sourceRange: Range;
+  declaredFields: readonly FieldDecl[];
+  keyField?: string;
+  keyRange?: Range;
+}
+
+export interface LoadedDataset extends LoadedTable {
+  /** Absolute path of the data file ('' when the path was refused). */
+  path: string;
+  format: DataFormat | undefined;
+  bytes: number;
+}
+
+export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
+  const specs = fieldSpecsFromDecls(req.declaredFields);
+  const placement = {
+    file: req.specFile,
+    sourceRange: req.sourceRange,
+    keyRange: req.keyRange,
+    fields: fieldsByName(req.declaredFields),
+  };
+  const fail = (code: string, message: string, path: string, format?: DataFormat): LoadedDataset => ({
+    table: undefined,
+    fieldTypes: declaredOnlyTypes(specs),
+    findings: issuesToFindings([issue(code, message, { kind: 'source' }, { source: req.source, path })], placement),
+    path,
+    format,
+    bytes: 0,
+  });
+
+  const resolved = resolveDataPath(req.specFile, req.source, req.workspaceRoot);
+  if (!resolved.ok) return fail(resolved.code, resolved.message, '');
+  const path = resolved.path;
+  const format = formatOfPath(path);
+  if (!format) {
+    return fail(
+      dataCode.unsupportedFormat,
+      `cannot read \`${req.source}\`: the extension is not one of .csv, .tsv, .json, .jsonl`,
+      path,
+    );
+  }
+  const stat = await req.host.stat(path);
+  if (!stat) return fail(dataCode.fileNotFound, `data file \`${req.source}\` not found (looked for ${path})`, path, format);
+  if (!stat.isFile) return fail(dataCode.fileNotFound, `\`${req.source}\` is a folder, not a data file`, path, format);
+  let bytes: Uint8Array;
+  try {
+    bytes = await req.host.readBytes(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
+  }
+  const parsed = parseDataBytes(bytes, format, specs, req.keyField);
+  return {
+    table: parsed.table,
+    fieldTypes: parsed.fieldTypes,
+    findings: issuesToFindings(parsed.issues, placement),
+    path,
+    format,
+    bytes: bytes.length,
+  };
+}
