@@ -697,3 +697,35 @@ export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
   ctx.shared.aggregates.set(key, result);
   return result;
 }
+
+/** Calls `fn` for every row whose bit is set. */
+export function forEachRow(bits: Bitset, fn: (row: number) => void): void {
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w];
+    while (word !== 0) {
+      const low = word & -word;
+      fn((w << 5) + (31 - Math.clz32(low)));
+      word ^= low;
+    }
+  }
+}
+
+/** An aggregate (`mean`, `p90`, …) of `arg` over the rows in `members`, non-missing values only. */
+export function memberAggregate(name: string, arg: Expr, members: Bitset, ctx: CompileContext): Value {
+  const vec = numVector(arg, ctx);
+  if (vec) {
+    const picked: number[] = [];
+    forEachRow(members, (i) => {
+      if (!vec.missing || vec.missing[i] !== 1) picked.push(vec.values[i]);
+    });
+    const x = aggregateNumbers(name, Float64Array.from(picked));
+    return x === undefined ? null : fromUnit(x, vec.unit);
+  }
+  const env = rowEnv(ctx);
+  const values: Value[] = [];
+  forEachRow(members, (i) => {
+    env.row = i;
+    values.push(evalValue(arg, env));
+  });
+  return aggregateValues(name, values);
+}

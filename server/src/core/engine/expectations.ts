@@ -1,0 +1,161 @@
+/**
+ * `expect` lines (SPEC §6.4) measured on a segment's members.
+ */
+import type { Severity } from '../diagnostics/types.js';
+import type { Expectation, Quantity, Range } from '../syntax/ast.js';
+import { andBits, andCount, andNotBits, andNotCount, firstRows, type Bitset } from './bitset.js';
+import { memberAggregate, evaluatePredicate, type CompileContext } from './compile.js';
+import { boundHolds, boundText, formatCount, formatNumber, formatPercent } from './format.js';
+import { exprText } from './normalize.js';
+import { formatValue } from './values.js';
+
+export interface ExpectationResult {
+  type: Expectation['type'];
+  range: Range;
+  /** undefined when it could not be measured (see `message`). */
+  passed: boolean | undefined;
+  /** Severity of a failure: `warning` with a trailing `warn`. */
+  severity: Severity;
+  /** What was measured, and what was expected when it failed. */
+  message: string;
+  /** The measured number (count, share as a fraction, aggregate value). */
+  measured?: number;
+  /** Finding code when it failed or could not be checked. */
+  code?: string;
+}
+
+export interface OtherSegment {
+  members: Bitset | undefined;
+  /** Why there are no members to compare with. */
+  unavailable?: string;
+}
+
+export interface ExpectationInput {
+  segment: string;
+  members: Bitset;
+  size: number;
+  rows: number;
+  ctx: CompileContext;
+  /** Another segment of the same dataset, by name. */
+  other(name: string): OtherSegment;
+  keyOf(row: number): string;
+}
+
+const CODES: Record<Expectation['type'], string> = {
+  ExpectSize: 'SEG201',
+  ExpectShare: 'SEG202',
+  ExpectAggregate: 'SEG203',
+  ExpectDisjoint: 'SEG204',
+  ExpectOverlap: 'SEG205',
+  ExpectSubset: 'SEG206',
+};
+
+function examples(bits: Bitset, input: ExpectationInput): string {
+  const keys = firstRows(bits, 3).map(input.keyOf);
+  return keys.length > 0 ? ` (e.g. ${keys.join(', ')})` : '';
+}
+
+export function checkExpectation(exp: Expectation, input: ExpectationInput): ExpectationResult | undefined {
+  const severity: Severity = exp.warn ? 'warning' : 'error';
+  const base = { type: exp.type, range: exp.range, severity };
+  const done = (passed: boolean, message: string, measured: number): ExpectationResult => ({
+    ...base,
+    passed,
+    message,
+    measured,
+    code: passed ? undefined : CODES[exp.type],
+  });
+  const unmeasurable = (message: string): ExpectationResult => ({
+    ...base,
+    passed: undefined,
+    severity: 'warning',
+    message,
+    code: 'SEG214',
+  });
+  const { size, rows, members } = input;
+
+  switch (exp.type) {
+    case 'ExpectSize': {
+      if (!exp.bound) return undefined;
+      const bound = exp.bound;
+      const passed = boundHolds(bound, (q) => (q.type === 'Percent' ? (100 * size) / Math.max(rows, 1) : size));
+      const usesPercent = bound.kind === 'between' ? bound.low.type === 'Percent' || bound.high.type === 'Percent' : bound.value.type === 'Percent';
+      const measured = usesPercent
+        ? `${formatPercent(size / Math.max(rows, 1))} (${formatCount(size)} of ${formatCount(rows)})`
+        : `${formatCount(size)} (${formatPercent(size / Math.max(rows, 1))} of ${formatCount(rows)})`;
+      return done(passed, `size is ${measured}${passed ? '' : `, expected ${boundText(bound)}`}`, size);
+    }
+    case 'ExpectShare': {
+      if (!exp.bound) return undefined;
+      const label = `share(${exprText(exp.expr)})`;
+      if (size === 0) return unmeasurable(`${label} cannot be measured: ${input.segment} has no members`);
+      const holds = andCount(evaluatePredicate(exp.expr, input.ctx).t, members);
+      const fraction = holds / size;
+      const passed = boundHolds(exp.bound, (q) => (q.type === 'Percent' ? 100 * fraction : holds));
+      return done(
+        passed,
+        `${label} is ${formatPercent(fraction)} (${formatCount(holds)} of ${formatCount(size)} members)${passed ? '' : `, expected ${boundText(exp.bound)}`}`,
+        fraction,
+      );
+    }
+    case 'ExpectAggregate': {
+      if (!exp.bound) return undefined;
+      const label = `${exp.fn.name}(${exprText(exp.arg)})`;
+      if (size === 0) return unmeasurable(`${label} cannot be measured: ${input.segment} has no members`);
+      const v = memberAggregate(exp.fn.name, exp.arg, members, input.ctx);
+      if (typeof v !== 'number') {
+        return unmeasurable(
+          v === null
+            ? `${label} cannot be measured: no member has a value`
+            : `${label} is ${formatValue(v)}, which cannot be compared with numbers`,
+        );
+      }
+      const passed = boundHolds(exp.bound, (q: Quantity) => (q.type === 'Percent' ? 100 * v : v));
+      return done(
+        passed,
+        `${label} over members is ${formatNumber(v)}${passed ? '' : `, expected ${boundText(exp.bound)}`}`,
+        v,
+      );
+    }
+    case 'ExpectDisjoint':
+    case 'ExpectSubset':
+    case 'ExpectOverlap': {
+      if (!exp.segment) return undefined;
+      const otherName = exp.segment.name;
+      const other = input.other(otherName);
+      if (!other.members) return unmeasurable(`cannot compare with ${otherName}: ${other.unavailable ?? 'it has no results'}`);
+      if (exp.type === 'ExpectDisjoint') {
+        const both = andCount(members, other.members);
+        const passed = both === 0;
+        return done(
+          passed,
+          passed
+            ? `${input.segment} and ${otherName} share no members`
+            : `${input.segment} and ${otherName} share ${formatCount(both)} members${examples(andBits(members, other.members), input)}, expected disjoint`,
+          both,
+        );
+      }
+      if (exp.type === 'ExpectSubset') {
+        const outside = andNotCount(members, other.members);
+        const passed = outside === 0;
+        return done(
+          passed,
+          passed
+            ? `every member of ${input.segment} is in ${otherName}`
+            : `${formatCount(outside)} of ${formatCount(size)} members are not in ${otherName}${examples(andNotBits(members, other.members), input)}, expected a subset`,
+          outside,
+        );
+      }
+      if (!exp.bound) return undefined;
+      if (size === 0) return unmeasurable(`overlap with ${otherName} cannot be measured: ${input.segment} has no members`);
+      const both = andCount(members, other.members);
+      const fraction = both / size;
+      const passed = boundHolds(exp.bound, (q) => (q.type === 'Percent' ? 100 * fraction : both));
+      return done(
+        passed,
+        `overlap with ${otherName} is ${formatPercent(fraction)} (${formatCount(both)} of ${formatCount(size)} members)${passed ? '' : `, expected ${boundText(exp.bound)}`}`,
+        fraction,
+      );
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/** Number and bound formatting for messages: `3.1%`, `20,000`, `between 8% and 20%`. */
+import type { Bound, Quantity } from '../syntax/ast.js';
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** A fraction as a percentage with one decimal (more for tiny non-zero shares), trailing `.0` dropped. */
+export function formatPercent(fraction: number): string {
+  const pct = fraction * 100;
+  let text: string;
+  if (pct !== 0 && Math.abs(pct) < 0.1) text = pct.toPrecision(2);
+  else text = pct.toFixed(1);
+  return `${text.replace(/\.0+$/, '')}%`;
+}
+
+export function formatNumber(x: number): string {
+  if (Number.isInteger(x)) return formatCount(x);
+  const abs = Math.abs(x);
+  return x.toLocaleString('en-US', { maximumFractionDigits: abs >= 100 ? 1 : abs >= 1 ? 2 : 4 });
+}
+
+export function quantityText(q: Quantity): string {
+  return q.type === 'Percent' ? `${q.value}%` : formatNumber(q.value);
+}
+
+export function boundText(bound: Bound): string {
+  return bound.kind === 'between'
+    ? `between ${quantityText(bound.low)} and ${quantityText(bound.high)}`
+    : `${bound.op} ${quantityText(bound.value)}`;
+}
+
+function cmp(op: string, x: number, y: number): boolean {
+  switch (op) {
+    case '==':
+      return x === y;
+    case '!=':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    default:
+      return x >= y;
+  }
+}
+
+/**
+ * Whether a measurement satisfies a bound. `measure(q)` gives the measured
+ * value in the unit of the quantity it is compared with (a percentage for
+ * `8%`, a count or plain number for `500`).
+ */
+export function boundHolds(bound: Bound, measure: (q: Quantity) => number): boolean {
+  // Percentages are compared after rounding away float noise (20% of 20,000 rows is exactly 20%).
+  const m = (q: Quantity): number => {
+    const v = measure(q);
+    return q.type === 'Percent' ? Math.round(v * 1e9) / 1e9 : v;
+  };
+  if (bound.kind === 'between') return m(bound.low) >= bound.low.value && m(bound.high) <= bound.high.value;
+  return cmp(bound.op, m(bound.value), bound.value.value);
+}

@@ -1,0 +1,624 @@
+/**
+ * The embedded evaluation engine: every segment of the workspace evaluated on
+ * its dataset's sample table, with sizes, shares, overlaps, coverage,
+ * partition checks, expectations, examples, persona profiles and the
+ * findings of SPEC §6.2.
+ *
+ * `Engine` keeps results between runs, keyed by the canonical predicate text,
+ * the table, the reference date and the members of the segments it uses, so
+ * an edit re-evaluates only the changed segment and those that depend on it.
+ */
+import type { Table } from '../data/table.js';
+import type { Finding, Severity } from '../diagnostics/types.js';
+import type { Expr, NameExpr, Range, RecordLiteral } from '../syntax/ast.js';
+import { prop, props } from '../syntax/ast.js';
+import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
+import { firstRows, popcount, type Bitset, type TriBits } from './bitset.js';
+import { compilePredicate, newSharedCache, tableAggregate, type CompileContext, type SharedCache } from './compile.js';
+import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
+import { engineSeverity } from './codes.js';
+import { checkExpectation, type ExpectationResult, type OtherSegment } from './expectations.js';
+import { chainOperands, describeClause, explain, failingClauses, renderExplanation, type ExplanationNode } from './explain.js';
+import { formatCount, formatPercent } from './format.js';
+import { exprKey } from './normalize.js';
+import { evalPredicate, type EvalEnv } from './reference.js';
+import { cellValue, recordFromLiteral, rowRecord, type EvalRecord } from './records.js';
+import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type OverlapStat } from './stats.js';
+import { formatValue, type Truth, type Value } from './values.js';
+
+export { engineCodes } from './codes.js';
+export { renderExplanation, type ExplanationNode, type SeenValue } from './explain.js';
+export type { ExpectationResult } from './expectations.js';
+export type { OverlapStat, CoverageStat } from './stats.js';
+export type { Bitset, TriBits } from './bitset.js';
+export { hasBit, popcount, firstRows } from './bitset.js';
+export type { Truth, Value } from './values.js';
+export { formatValue } from './values.js';
+
+/** What the engine needs of a loaded dataset (the data layer's `LoadedDataset` fits). */
+export interface DatasetInput {
+  table?: Table;
+}
+
+export interface AnalyzeOptions {
+  /** Reference date `YYYY-MM-DD` for datasets without `as of`. */
+  asOf?: string;
+}
+
+export interface EngineOptions {
+  /** Member rows kept per segment for previews (default 20). */
+  sampleSize?: number;
+}
+
+export type SegmentStatus = 'ok' | 'draft' | 'empty' | 'failing' | 'unavailable';
+
+export interface SegmentResult {
+  name: string;
+  dataset: string | undefined;
+  status: SegmentStatus;
+  /** Why a segment is `unavailable` (no data, a reference cycle). */
+  reason?: string;
+  /** Members (rows where `where` is true). */
+  size: number;
+  /** Rows of the dataset. */
+  rows: number;
+  /** size / rows (0 when there are no rows). */
+  share: number;
+  /** Rows where `where` is unknown because of missing values (not members). */
+  unknown: number;
+  members?: Bitset;
+  expectations: ExpectationResult[];
+  /** Examples: `example member/nonmember` records and whether they behave as declared. */
+  examples: ExampleResult[];
+  /** Up to `sampleSize` member row indices, in row order. */
+  sampleRows: number[];
+  /** Their keys (the dataset's `key` column, else `line N`). */
+  sampleKeys: string[];
+  /** True when the members came from the cache of an earlier run. */
+  cached: boolean;
+}
+
+export interface ExampleResult {
+  member: boolean;
+  range: Range;
+  result: Truth;
+  passed: boolean;
+  explanation: ExplanationNode;
+}
+
+export interface DatasetResult {
+  name: string;
+  rows: number;
+  /** The reference date used (`YYYY-MM-DD`). */
+  asOf: string;
+  /** Rows in no evaluated segment, with example keys. */
+  coverage: CoverageStat & { exampleKeys: string[] };
+}
+
+export interface PartitionResult {
+  name: string;
+  exclusive: boolean;
+  exhaustive: boolean;
+  overlaps: Array<{ a: string; b: string; count: number; exampleKeys: string[] }>;
+  uncovered: { count: number; exampleKeys: string[] };
+  /** False when a declared property does not hold; undefined when it could not be checked. */
+  passed: boolean | undefined;
+}
+
+export interface PersonaResult {
+  name: string;
+  segment: string | undefined;
+  /** Whether the profile is a member (undefined: no profile or no rule to check). */
+  member: boolean | undefined;
+  explanation?: ExplanationNode;
+}
+
+export interface DataAnalysis {
+  segments: Map<string, SegmentResult>;
+  datasets: Map<string, DatasetResult>;
+  /** Every pair of evaluated segments of the same dataset. */
+  overlaps: OverlapStat[];
+  partitions: PartitionResult[];
+  personas: Map<string, PersonaResult>;
+  findings: Finding[];
+}
+
+interface TableCache {
+  today: number;
+  shared: SharedCache;
+  /** Members by cache key (see `segmentKey`). */
+  segments: Map<string, TriBits>;
+}
+
+interface DatasetState {
+  name: string;
+  table: Table | undefined;
+  today: number;
+  keyColumn: string | undefined;
+  ctx: CompileContext | undefined;
+}
+
+const LEAF_CACHE_LIMIT = 2_000;
+
+export class Engine {
+  /** Segments whose rule was evaluated (cache misses), over the engine's lifetime. */
+  evaluations = 0;
+  /** Segments evaluated and reused in the latest run. */
+  lastRun: { evaluated: string[]; reused: string[] } = { evaluated: [], reused: [] };
+
+  private tables = new WeakMap<Table, TableCache>();
+  private readonly bitsetIds = new WeakMap<Bitset, number>();
+  private nextBitsetId = 1;
+  private readonly sampleSize: number;
+
+  constructor(options: EngineOptions = {}) {
+    this.sampleSize = options.sampleSize ?? 20;
+  }
+
+  /** Drops every cached result. */
+  clear(): void {
+    this.evaluations = 0;
+    this.lastRun = { evaluated: [], reused: [] };
+    this.tables = new WeakMap();
+  }
+
+  analyze(model: WorkspaceModel, data: ReadonlyMap<string, DatasetInput>, options: AnalyzeOptions = {}): DataAnalysis {
+    return new Run(this, model, data, options).execute();
+  }
+
+  /** @internal */
+  tableCache(table: Table, today: number): TableCache {
+    let cache = this.tables.get(table);
+    if (!cache || cache.today !== today) {
+      cache = { today, shared: newSharedCache(), segments: new Map() };
+      this.tables.set(table, cache);
+    }
+    if (cache.shared.leaves.size > LEAF_CACHE_LIMIT) cache.shared = newSharedCache();
+    return cache;
+  }
+
+  /** @internal A stable identity for a members bitset (cache keys of dependent segments). */
+  bitsetId(bits: Bitset | undefined): number {
+    if (!bits) return 0;
+    let id = this.bitsetIds.get(bits);
+    if (id === undefined) {
+      id = this.nextBitsetId++;
+      this.bitsetIds.set(bits, id);
+    }
+    return id;
+  }
+
+  /** @internal */
+  get rowsPerSample(): number {
+    return this.sampleSize;
+  }
+}
+
+/** One analysis with a fresh engine (no cache kept). */
+export function analyzeData(
+  model: WorkspaceModel,
+  data: ReadonlyMap<string, DatasetInput>,
+  options: AnalyzeOptions = {},
+): DataAnalysis {
+  return new Engine().analyze(model, data, options);
+}
+
+/** The reference date of a dataset: its `as of`, else the option, else today (UTC). */
+export function referenceDate(model: WorkspaceModel, dataset: string | undefined, options: AnalyzeOptions = {}): number {
+  const decl = dataset ? model.datasets.get(dataset)?.decl : undefined;
+  const asOf = decl ? prop(decl, 'asOf')?.value?.value : undefined;
+  return (asOf ? daysFromIso(asOf) : undefined) ?? (options.asOf ? daysFromIso(options.asOf) : undefined) ?? currentUtcDays();
+}
+
+function fallbackResolver(model: WorkspaceModel, table: Table | undefined) {
+  return (name: NameExpr): NameResolution => {
+    const known = model.names.get(name);
+    if (known) return known;
+    if (table?.byName.has(name.name)) return { kind: 'field', dataset: '', name: name.name };
+    if (model.segments.has(name.name)) return { kind: 'segment', name: name.name };
+    return { kind: 'unknown' };
+  };
+}
+
+function keyText(v: Value): string {
+  if (typeof v === 'string') return v;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'semver') return v.text;
+  return formatValue(v);
+}
+
+class Run {
+  private readonly datasets = new Map<string, DatasetState>();
+  private readonly results = new Map<string, SegmentResult>();
+  private readonly findings: Finding[] = [];
+  private readonly evaluated: string[] = [];
+  private readonly reused: string[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly model: WorkspaceModel,
+    private readonly data: ReadonlyMap<string, DatasetInput>,
+    private readonly options: AnalyzeOptions,
+  ) {}
+
+  execute(): DataAnalysis {
+    for (const name of this.model.datasets.keys()) this.dataset(name);
+    const order = [...this.model.segmentOrder];
+    for (const name of this.model.segments.keys()) if (!order.includes(name)) order.push(name);
+    for (const name of order) {
+      const sym = this.model.segments.get(name);
+      if (sym) this.results.set(name, this.evaluateSegment(sym));
+    }
+    const personas = this.checkPersonas();
+    const partitions = this.checkPartitions();
+    const { overlaps, datasets } = this.datasetStats();
+    this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused };
+    return { segments: this.results, datasets, overlaps, partitions, personas, findings: this.findings };
+  }
+
+  private dataset(name: string): DatasetState {
+    let state = this.datasets.get(name);
+    if (state) return state;
+    const sym = this.model.datasets.get(name);
+    const table = this.data.get(name)?.table;
+    const today = referenceDate(this.model, name, this.options);
+    const keyColumn = sym ? prop(sym.decl, 'key')?.value?.name : undefined;
+    let ctx: CompileContext | undefined;
+    if (table) {
+      const cache = this.engine.tableCache(table, today);
+      ctx = {
+        table,
+        today,
+        resolve: fallbackResolver(this.model, table),
+        segmentBits: (segment) => this.results.get(segment)?.members,
+        shared: cache.shared,
+      };
+    }
+    state = { name, table, today, keyColumn, ctx };
+    this.datasets.set(name, state);
+    return state;
+  }
+
+  private keyOf(state: DatasetState): (row: number) => string {
+    const col = state.keyColumn ? state.table?.byName.get(state.keyColumn) : undefined;
+    return (row) => (col ? keyText(cellValue(col, row)) : `line ${state.table?.rowLines[row] ?? row + 1}`);
+  }
+
+  private finding(code: string, file: string, range: Range, message: string, severity?: Severity, data?: Record<string, unknown>): void {
+    const f: Finding = { code, severity: severity ?? engineSeverity(code), message, file, range };
+    if (data) f.data = data;
+    this.findings.push(f);
+  }
+
+  private emptyResult(sym: SegmentSymbol, status: SegmentStatus, reason?: string): SegmentResult {
+    const rows = sym.dataset ? (this.data.get(sym.dataset)?.table?.rowCount ?? 0) : 0;
+    return {
+      name: sym.name,
+      dataset: sym.dataset,
+      status,
+      reason,
+      size: 0,
+      rows,
+      share: 0,
+      unknown: 0,
+      expectations: [],
+      examples: [],
+      sampleRows: [],
+      sampleKeys: [],
+      cached: false,
+    };
+  }
+
+  private segmentKey(sym: SegmentSymbol, where: Expr, ctx: CompileContext): string {
+    const deps = [...new Set(sym.uses)]
+      .sort()
+      .map((u) => `${u}#${this.engine.bitsetId(this.results.get(u)?.members)}`)
+      .join(',');
+    return `${exprKey(where, ctx.resolve)}|${deps}`;
+  }
+
+  private evaluateSegment(sym: SegmentSymbol): SegmentResult {
+    if (this.model.cyclic.has(sym.name)) return this.emptyResult(sym, 'unavailable', 'it is part of a reference cycle');
+    const where = sym.where;
+    const state = sym.dataset ? this.dataset(sym.dataset) : undefined;
+    if (!where) {
+      const result = this.emptyResult(sym, 'draft');
+      if (state) result.examples = this.checkExamples(sym, state);
+      return result;
+    }
+    if (!state || !state.ctx || !state.table) {
+      const result = this.emptyResult(sym, 'unavailable', sym.dataset ? `no data loaded for ${sym.dataset}` : 'no dataset');
+      if (state) result.examples = this.checkExamples(sym, state);
+      return result;
+    }
+    const { ctx, table } = state;
+    const cache = this.engine.tableCache(table, state.today);
+    ctx.shared = cache.shared;
+    const key = this.segmentKey(sym, where, ctx);
+    let tri = cache.segments.get(key);
+    const cached = tri !== undefined;
+    if (!tri) {
+      tri = compilePredicate(where, ctx)();
+      cache.segments.set(key, tri);
+      this.engine.evaluations++;
+      this.evaluated.push(sym.name);
+    } else {
+      this.reused.push(sym.name);
+    }
+    const rows = table.rowCount;
+    const members = tri.t;
+    const size = popcount(members);
+    const keyOf = this.keyOf(state);
+    const sampleRows = firstRows(members, this.engine.rowsPerSample);
+    const result: SegmentResult = {
+      name: sym.name,
+      dataset: sym.dataset,
+      status: 'ok',
+      size,
+      rows,
+      share: share(size, rows),
+      unknown: popcount(tri.u),
+      members,
+      expectations: [],
+      examples: [],
+      sampleRows,
+      sampleKeys: sampleRows.map(keyOf),
+      cached,
+    };
+    // Dependents look up members through `this.results` while expectations run.
+    this.results.set(sym.name, result);
+
+    const other = (name: string): OtherSegment => {
+      const r = this.results.get(name);
+      if (!r) return { members: undefined, unavailable: `${name} has no results` };
+      if (r.dataset !== sym.dataset) return { members: undefined, unavailable: `${name} draws from another dataset` };
+      if (r.status === 'draft') return { members: undefined, unavailable: `${name} is a draft` };
+      return { members: r.members, unavailable: r.reason };
+    };
+    for (const p of props(sym.decl, 'expect')) {
+      if (!p.value) continue;
+      const res = checkExpectation(p.value, { segment: sym.name, members, size, rows, ctx, other, keyOf });
+      if (!res) continue;
+      result.expectations.push(res);
+      if (res.code) this.finding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity);
+    }
+    result.examples = this.checkExamples(sym, state);
+    if (size === 0 && rows > 0) {
+      const whereProp = prop(sym.decl, 'where');
+      this.finding(
+        'SEG200',
+        sym.file,
+        sym.nameRange,
+        `${sym.name} has no members in ${sym.dataset} (0 of ${formatCount(rows)} rows${result.unknown ? `; ${formatCount(result.unknown)} unknown because of missing values` : ''})`,
+        undefined,
+        whereProp ? { whereRange: whereProp.range } : undefined,
+      );
+    }
+    this.checkClauses(sym, where, ctx);
+    const failing =
+      result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
+    result.status = failing ? 'failing' : size === 0 ? 'empty' : 'ok';
+    return result;
+  }
+
+  /** SEG210/SEG211: a top-level operand of an `and`/`or` chain that never or always holds. */
+  private checkClauses(sym: SegmentSymbol, where: Expr, ctx: CompileContext): void {
+    let root = where;
+    while (root.type === 'Paren') root = root.expr;
+    if (root.type !== 'Logical') return;
+    const rows = ctx.table.rowCount;
+    if (rows === 0) return;
+    const source = this.model.files.get(sym.file)?.text;
+    for (const clause of chainOperands(root, root.op)) {
+      const tri = compilePredicate(clause, ctx)();
+      const holds = popcount(tri.t);
+      const unknown = popcount(tri.u);
+      const text = source ? source.slice(clause.range.start.offset, clause.range.end.offset).replace(/\s+/g, ' ') : exprKey(clause, ctx.resolve);
+      const unknownText = unknown ? `; unknown for ${formatCount(unknown)} because of missing values` : '';
+      if (holds === 0) {
+        this.finding('SEG210', sym.file, clause.range, `clause \`${text}\` never holds on ${sym.dataset} (0 of ${formatCount(rows)} rows${unknownText})`);
+      } else if (holds === rows) {
+        this.finding('SEG211', sym.file, clause.range, `clause \`${text}\` holds for every row of ${sym.dataset} (${formatCount(rows)} of ${formatCount(rows)})`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ records
+
+  /** An environment for a record outside the table: other segments are evaluated on the same record. */
+  private recordEnv(record: EvalRecord, state: DatasetState, visiting: Set<string>): EvalEnv {
+    const resolve = state.ctx?.resolve ?? fallbackResolver(this.model, undefined);
+    const env: EvalEnv = {
+      today: state.today,
+      resolve,
+      field: (name) => record.get(name) ?? null,
+      segment: (name) => {
+        const other = this.model.segments.get(name);
+        if (!other?.where || visiting.has(name)) return false;
+        const inner = new Set(visiting).add(name);
+        return evalPredicate(other.where, this.recordEnv(record, state, inner)) === true;
+      },
+      aggregate: (call) => (state.ctx ? tableAggregate(call, state.ctx) : null),
+    };
+    return env;
+  }
+
+  private explainRecord(sym: SegmentSymbol, literal: RecordLiteral, state: DatasetState): ExplanationNode | undefined {
+    if (!sym.where) return undefined;
+    const fieldTypes = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
+    const record = recordFromLiteral(literal, fieldTypes, state.today);
+    const env = this.recordEnv(record, state, new Set([sym.name]));
+    return explain(sym.where, env, this.model.files.get(sym.file)?.text);
+  }
+
+  private checkExamples(sym: SegmentSymbol, state: DatasetState): ExampleResult[] {
+    const out: ExampleResult[] = [];
+    for (const p of props(sym.decl, 'example')) {
+      if (!p.value) continue;
+      const tree = this.explainRecord(sym, p.value, state);
+      if (!tree) continue;
+      const passed = p.member ? tree.result === true : tree.result !== true;
+      out.push({ member: p.member, range: p.range, result: tree.result, passed, explanation: tree });
+      if (passed) continue;
+      const data = { explanation: renderExplanation(tree) };
+      if (p.member) {
+        const why = failingClauses(tree).map(describeClause).join('; ');
+        this.finding('SEG207', sym.file, p.range, `example member is not a member of ${sym.name}: ${why}`, undefined, data);
+      } else {
+        this.finding('SEG208', sym.file, p.range, `example nonmember is a member of ${sym.name}: every clause of its rule holds`, undefined, data);
+      }
+    }
+    return out;
+  }
+
+  private checkPersonas(): Map<string, PersonaResult> {
+    const out = new Map<string, PersonaResult>();
+    for (const persona of this.model.personas.values()) {
+      const profile = prop(persona.decl, 'profile');
+      const seg = persona.segment ? this.model.segments.get(persona.segment) : undefined;
+      const result: PersonaResult = { name: persona.name, segment: persona.segment, member: undefined };
+      out.set(persona.name, result);
+      if (!profile?.value || !seg?.where || this.model.cyclic.has(seg.name)) continue;
+      const state = seg.dataset
+        ? this.dataset(seg.dataset)
+        : { name: '', table: undefined, today: referenceDate(this.model, undefined, this.options), keyColumn: undefined, ctx: undefined };
+      const tree = this.explainRecord(seg, profile.value, state);
+      if (!tree) continue;
+      result.member = tree.result === true;
+      result.explanation = tree;
+      if (!result.member) {
+        const why = failingClauses(tree).map(describeClause).join('; ');
+        this.finding(
+          'SEG209',
+          persona.file,
+          profile.range,
+          `the profile of ${persona.name} is not a member of ${seg.name}: ${why}`,
+          undefined,
+          { explanation: renderExplanation(tree), segment: seg.name },
+        );
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ dataset-wide
+
+  private evaluatedMembers(dataset: string): Array<{ name: string; members: Bitset }> {
+    const out: Array<{ name: string; members: Bitset }> = [];
+    for (const r of this.results.values()) {
+      if (r.dataset === dataset && r.members) out.push({ name: r.name, members: r.members });
+    }
+    return out;
+  }
+
+  private datasetStats(): { overlaps: OverlapStat[]; datasets: Map<string, DatasetResult> } {
+    const overlaps: OverlapStat[] = [];
+    const datasets = new Map<string, DatasetResult>();
+    for (const state of this.datasets.values()) {
+      if (!state.table) continue;
+      const segs = this.evaluatedMembers(state.name);
+      overlaps.push(...overlapMatrix(segs));
+      const cov = coverage(state.table.rowCount, segs.map((s) => s.members));
+      datasets.set(state.name, {
+        name: state.name,
+        rows: state.table.rowCount,
+        asOf: isoFromDays(state.today),
+        coverage: { ...cov, exampleKeys: cov.exampleRows.map(this.keyOf(state)) },
+      });
+    }
+    return { overlaps, datasets };
+  }
+
+  private checkPartitions(): PartitionResult[] {
+    const out: PartitionResult[] = [];
+    for (const part of this.model.partitions.values()) {
+      const result: PartitionResult = {
+        name: part.name,
+        exclusive: part.exclusive,
+        exhaustive: part.exhaustive,
+        overlaps: [],
+        uncovered: { count: 0, exampleKeys: [] },
+        passed: undefined,
+      };
+      out.push(result);
+      const members = part.members.map((id) => this.results.get(id.name));
+      if (members.length === 0 || members.some((m) => !m?.members)) continue;
+      const datasetName = members[0]?.dataset;
+      if (!datasetName || members.some((m) => m?.dataset !== datasetName)) continue;
+      const state = this.dataset(datasetName);
+      if (!state.table) continue;
+      const keyOf = this.keyOf(state);
+      const stat = checkPartition(
+        state.table.rowCount,
+        members.map((m) => ({ name: m!.name, members: m!.members! })),
+      );
+      result.overlaps = stat.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count, exampleKeys: o.exampleRows.map(keyOf) }));
+      result.uncovered = { count: stat.uncovered.count, exampleKeys: stat.uncovered.exampleRows.map(keyOf) };
+      result.passed = (!part.exclusive || result.overlaps.length === 0) && (!part.exhaustive || result.uncovered.count === 0);
+      const rows = state.table.rowCount;
+      if (part.exclusive && result.overlaps.length > 0) {
+        const range = prop(part.decl, 'exclusive')?.range ?? part.nameRange;
+        const pairs = result.overlaps
+          .map((o) => `${o.a} and ${o.b} share ${formatCount(o.count)} rows (e.g. ${o.exampleKeys.join(', ')})`)
+          .join('; ');
+        this.finding('SEG212', part.file, range, `${part.name} is declared exclusive, but ${pairs}`);
+      }
+      if (part.exhaustive && result.uncovered.count > 0) {
+        const range = prop(part.decl, 'exhaustive')?.range ?? part.nameRange;
+        this.finding(
+          'SEG213',
+          part.file,
+          range,
+          `${part.name} is declared exhaustive, but ${formatCount(result.uncovered.count)} of ${formatCount(rows)} rows (${formatPercent(result.uncovered.count / rows)}) are in none of its segments (e.g. ${result.uncovered.exampleKeys.join(', ')})`,
+        );
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Explains why one table row is or is not a member of a segment. `key` is a
+ * value of the dataset's key column, or `#N` for the N-th row (0-based).
+ */
+export function explainRow(
+  model: WorkspaceModel,
+  data: ReadonlyMap<string, DatasetInput>,
+  analysis: DataAnalysis,
+  segment: string,
+  key: string,
+  options: AnalyzeOptions = {},
+): { row: number; explanation: ExplanationNode } | undefined {
+  const sym = model.segments.get(segment);
+  if (!sym?.where || !sym.dataset) return undefined;
+  const table = data.get(sym.dataset)?.table;
+  if (!table) return undefined;
+  const datasetSym = model.datasets.get(sym.dataset);
+  const keyColumn = datasetSym ? prop(datasetSym.decl, 'key')?.value?.name : undefined;
+  const col = keyColumn ? table.byName.get(keyColumn) : undefined;
+  let row = -1;
+  if (col) {
+    for (let i = 0; i < table.rowCount && row < 0; i++) if (keyText(cellValue(col, i)) === key) row = i;
+  }
+  if (row < 0 && /^#\d+$/.test(key)) row = Number(key.slice(1));
+  if (row < 0 || row >= table.rowCount) return undefined;
+  const record = rowRecord(table, row);
+  const today = referenceDate(model, sym.dataset, options);
+  const ctx: CompileContext = {
+    table,
+    today,
+    resolve: fallbackResolver(model, table),
+    segmentBits: (name) => analysis.segments.get(name)?.members,
+    shared: newSharedCache(),
+  };
+  const env: EvalEnv = {
+    today,
+    resolve: ctx.resolve,
+    field: (name) => record.get(name) ?? null,
+    segment: (name) => {
+      const bits = analysis.segments.get(name)?.members;
+      return bits ? (bits[row >>> 5] & (1 << (row & 31))) !== 0 : false;
+    },
+    aggregate: (call) => tableAggregate(call, ctx),
+  };
+  return { row, explanation: explain(sym.where, env, model.files.get(sym.file)?.text) };
+}
