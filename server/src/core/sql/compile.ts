@@ -130,7 +130,7 @@ class WhereCompiler {
     const left = wrap(this.operand(leftExpr, target), Prec.Additive);
     let right = wrap(this.operand(rightExpr, target), Prec.Additive);
     const sqlOp = op === '==' ? '=' : op === '!=' ? '<>' : op;
-    if (sqlOp !== '=' && sqlOp !== '<>' && this.ordersText(types, target)) right += this.rules.binaryCollation;
+    if (sqlOp !== '=' && sqlOp !== '<>' && this.ordersText(types, target)) right = this.rules.byCodePoint(right);
     return { sql: `${left} ${sqlOp} ${right}`, prec: Prec.Predicate };
   }
 
@@ -154,11 +154,12 @@ class WhereCompiler {
   private between(expr: BetweenExpr): Out {
     const types = [expr.subject, expr.low, expr.high].map((e) => this.typeOf(e));
     const target = unify(types);
-    const collate = this.ordersText(types, target) ? this.rules.binaryCollation : '';
+    const byCodePoint = this.ordersText(types, target);
     const [subject, low, high] = [expr.subject, expr.low, expr.high].map((e) =>
       wrap(this.operand(e, target), Prec.Additive),
     );
-    return { sql: `${subject} BETWEEN ${low}${collate} AND ${high}${collate}`, prec: Prec.Predicate };
+    const bound = (sql: string): string => (byCodePoint ? this.rules.byCodePoint(sql) : sql);
+    return { sql: `${subject} BETWEEN ${bound(low)} AND ${bound(high)}`, prec: Prec.Predicate };
   }
 
   private contains(expr: ContainsExpr): Out {

@@ -50,8 +50,8 @@ export interface DialectRules {
   regexNote: string;
   /** Exact (or, with a note, approximate) continuous percentile over `table`; fraction in [0, 1]. */
   percentile(arg: string, fraction: number, table: string): { sql: string; note?: string };
-  /** Appended to the right operand of a string ordering comparison, to compare by code point. */
-  binaryCollation: string;
+  /** Wraps one operand of a text ordering comparison so that it compares by code point. */
+  byCodePoint(sql: string): string;
 }
 
 function doubleQuoted(name: string): string {
@@ -106,7 +106,7 @@ const DUCKDB: DialectRules = {
   regexNote:
     'duckdb: regexp_matches uses RE2 — no lookaround or backreferences; otherwise like JavaScript for common patterns.',
   percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`quantile_cont(${arg}, ${f})`, table) }),
-  binaryCollation: '',
+  byCodePoint: (sql) => sql,
 };
 
 const POSTGRES: DialectRules = {
@@ -127,7 +127,7 @@ const POSTGRES: DialectRules = {
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`percentile_cont(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
   }),
-  binaryCollation: ' COLLATE "C"',
+  byCodePoint: (sql) => `(${sql} COLLATE "C")`,
 };
 
 const SPARK: DialectRules = {
@@ -147,7 +147,7 @@ const SPARK: DialectRules = {
   regexNote:
     'spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\\p{…}` classes differ in detail.',
   percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`percentile(${arg}, ${f})`, table) }),
-  binaryCollation: '',
+  byCodePoint: (sql) => sql,
 };
 
 const BIGQUERY: DialectRules = {
@@ -168,7 +168,7 @@ const BIGQUERY: DialectRules = {
     // PERCENTILE_CONT is analytic-only in BigQuery: evaluate it over the whole table and take one row.
     sql: `(SELECT PERCENTILE_CONT(${arg}, ${f}) OVER () FROM ${table} LIMIT 1)`,
   }),
-  binaryCollation: '',
+  byCodePoint: (sql) => sql,
 };
 
 const SNOWFLAKE: DialectRules = {
@@ -191,7 +191,7 @@ const SNOWFLAKE: DialectRules = {
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
   }),
-  binaryCollation: '',
+  byCodePoint: (sql) => sql,
 };
 
 const TRINO: DialectRules = {
@@ -212,7 +212,7 @@ const TRINO: DialectRules = {
     sql: scalarSubqueryPercentile(`approx_percentile(${arg}, ${f})`, table),
     note: 'trino: percentiles use approx_percentile (Trino has no exact continuous percentile); values may differ slightly from the embedded engine.',
   }),
-  binaryCollation: '',
+  byCodePoint: (sql) => sql,
 };
 
 const RULES: Record<Dialect, DialectRules> = {

@@ -1,0 +1,96 @@
+/**
+ * Runs compiled segments on PostgreSQL through `pg`. The dataset's rows live
+ * in the table named by its `table "schema.name"` property; `loadRows` and
+ * `loadSample` create such a table for tests and demos.
+ */
+import pg from 'pg';
+import { quoteTableName, dialectRules } from '../core/sql/dialect.js';
+import { countQuery, selectQuery } from '../core/sql/queries.js';
+import { DuckDbRunner, type DatasetSource, type FieldSpec } from './duckdb.js';
+import { type Row, type RowValue, createTableSql, insertSql } from './rows.js';
+import type { SqlRunner } from './segments.js';
+
+const rules = dialectRules('postgres');
+
+export class PostgresRunner implements SqlRunner {
+  readonly dialect = 'postgres' as const;
+
+  private constructor(private readonly client: pg.Client) {}
+
+  /** `url` like `postgres://user@127.0.0.1:54329/db`. */
+  static async connect(url: string): Promise<PostgresRunner> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`SET TimeZone = 'UTC'`);
+    return new PostgresRunner(client);
+  }
+
+  async query(sql: string): Promise<Array<Record<string, unknown>>> {
+    const result = await this.client.query(sql);
+    return result.rows as Array<Record<string, unknown>>;
+  }
+
+  async count(whereSql: string, table: string): Promise<number> {
+    const [row] = await this.query(countQuery(whereSql, { dialect: 'postgres', table }));
+    return Number(row.members);
+  }
+
+  async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
+    const rows = await this.query(
+      selectQuery(whereSql, { dialect: 'postgres', table }, { columns: [key], orderBy: [key] }),
+    );
+    return rows.map((r) => String(r[key]));
+  }
+
+  /** Creates `table` (replacing it; its schema is created when missing) from in-memory rows. */
+  async loadRows(table: string, fields: FieldSpec[], rows: Row[]): Promise<void> {
+    const parts = table.split('.');
+    if (parts.length > 1) {
+      await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteTableName(rules, parts.slice(0, -1).join('.'))}`);
+    }
+    await this.query(`DROP TABLE IF EXISTS ${quoteTableName(rules, table)}`);
+    await this.query(createTableSql('postgres', table, fields));
+    for (const statement of insertSql('postgres', table, fields, rows)) await this.query(statement);
+  }
+
+  /**
+   * Loads a sample data file (CSV, TSV, JSON, JSON Lines, Parquet) into
+   * `table`: the file is read with DuckDB's readers, converted exactly as the
+   * DuckDB runner converts it, and inserted here. Returns the row count.
+   */
+  async loadSample(table: string, source: Omit<DatasetSource, 'table'>): Promise<number> {
+    const duck = await DuckDbRunner.open();
+    try {
+      await duck.loadDataset({ ...source, table: 'sample' });
+      const raw = await duck.query(`SELECT * FROM "sample"`);
+      const rows = raw.map((r) => toRow(r, source.fields));
+      await this.loadRows(table, source.fields, rows);
+      return rows.length;
+    } finally {
+      duck.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+function toRow(raw: Record<string, unknown>, fields: FieldSpec[]): Row {
+  const row: Row = {};
+  for (const field of fields) row[field.name] = toCell(raw[field.name], field.type === 'date');
+  return row;
+}
+
+function toCell(value: unknown, isDate: boolean): RowValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return isDate ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (Array.isArray(value)) {
+    return value.every((v) => typeof v === 'string')
+      ? (value as string[])
+      : value.map((v) => Number(v as number | bigint));
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
