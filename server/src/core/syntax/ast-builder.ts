@@ -114,16 +114,16 @@ function subs(node: CstNode | undefined, label: string): CstNode[] {
   return elements.filter((element): element is CstNode => !isToken(element));
 }
 
-/** The last real token anywhere inside a CST node. */
-function lastToken(node: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const elements of Object.values(node.children)) {
-    for (const element of elements) {
-      const candidate = isToken(element) ? real(element) : lastToken(element);
-      if (candidate && (!best || candidate.startOffset > best.startOffset)) best = candidate;
-    }
-  }
-  return best;
+/** Start offset of a CST node (from chevrotain's location tracking). */
+function nodeStart(node: CstNode): number | undefined {
+  const start = node.location?.startOffset;
+  return start !== undefined && Number.isFinite(start) ? start : undefined;
+}
+
+/** End offset (exclusive) of a CST node. */
+function nodeEnd(node: CstNode): number | undefined {
+  const end = node.location?.endOffset;
+  return end !== undefined && Number.isFinite(end) ? end + 1 : undefined;
 }
 
 function unitOf(image: string): TimeUnit {
@@ -143,6 +143,12 @@ export class AstBuilder {
 
   span(first: Range, last: Range): Range {
     return { start: first.start, end: last.end.offset >= first.start.offset ? last.end : first.end };
+  }
+
+  /** From the start of `first` to `end` (when known and not before it). */
+  extend(first: Range, end: number | undefined): Range {
+    if (end === undefined || end < first.end.offset) return first;
+    return { start: first.start, end: this.lines.position(end) };
   }
 
   /** An empty range right after a token: where something is missing. */
@@ -178,9 +184,7 @@ export class AstBuilder {
       this.report(`expected a name after \`${kind}\`, e.g. \`${kind} my_${kind} { … }\``, this.after(keyword));
     }
     const title = titleToken ? this.string(titleToken) : undefined;
-    const closing = tok(node, 'RCurly');
-    const last = closing ?? lastToken(node);
-    const range = last ? this.span(keywordRange, this.range(last)) : keywordRange;
+    const range = this.extend(keywordRange, nodeEnd(node));
     return { name, title, keywordRange, range };
   }
 
@@ -203,22 +207,11 @@ export class AstBuilder {
     const nodes: Array<{ node: CstNode; offset: number }> = [];
     for (const name of names) {
       for (const child of subs(node, name)) {
-        const first = this.firstToken(child);
-        if (first) nodes.push({ node: child, offset: first.startOffset });
+        const offset = nodeStart(child);
+        if (offset !== undefined) nodes.push({ node: child, offset });
       }
     }
     return nodes.sort((a, b) => a.offset - b.offset).map((entry) => entry.node);
-  }
-
-  private firstToken(node: CstNode): IToken | undefined {
-    let best: IToken | undefined;
-    for (const elements of Object.values(node.children)) {
-      for (const element of elements) {
-        const candidate = isToken(element) ? real(element) : this.firstToken(element);
-        if (candidate && (!best || candidate.startOffset < best.startOffset)) best = candidate;
-      }
-    }
-    return best;
   }
 
   private properties(node: CstNode, kind: DeclarationKind): AnyProperty[] {
@@ -292,8 +285,7 @@ export class AstBuilder {
     const keyword = tok(node, 'keyword');
     if (!keyword) return undefined;
     const keywordRange = this.range(keyword);
-    const last = lastToken(node) ?? keyword;
-    const range = this.span(keywordRange, this.range(last));
+    const range = this.extend(keywordRange, nodeEnd(node));
     const base = { range, keywordRange };
     const word = keyword.image;
     switch (node.name) {
@@ -385,10 +377,9 @@ export class AstBuilder {
       ? this.identifier(nameToken)
       : { type: 'Identifier', name: '', range: this.lines.range(0, 0) };
     const typeToken = tok(node, 'typeName');
-    const last = lastToken(node);
-    const range = last ? this.span(name.range, this.range(last)) : name.range;
+    const range = this.extend(name.range, nodeEnd(node));
     if (!typeToken) return { type: 'Field', name, fieldType: undefined, range };
-    const typeRange = this.span(this.range(typeToken), last ? this.range(last) : this.range(typeToken));
+    const typeRange = this.extend(this.range(typeToken), nodeEnd(node));
     const optional = tok(node, 'optional') !== undefined;
     const typeName = typeToken.image;
     const fieldType: TypeRef = { type: 'TypeRef', name: 'string', optional, range: typeRange };
@@ -424,8 +415,7 @@ export class AstBuilder {
     const form = tok(node, 'form');
     if (!form) return undefined;
     const warn = tok(node, 'warn') !== undefined;
-    const last = lastToken(node) ?? form;
-    const range = this.span(this.range(form), this.range(last));
+    const range = this.extend(this.range(form), nodeEnd(node));
     const boundNode = sub(node, 'bound');
     const bound = boundNode ? this.bound(boundNode) : undefined;
     const segmentToken = tok(node, 'segment');
@@ -442,7 +432,7 @@ export class AstBuilder {
       case t.Overlap:
         return { type: 'ExpectOverlap', segment, bound, warn, range };
       case t.Subset:
-        if (!segment) this.report('expected a segment name after `subset of`', this.after(last));
+        if (!segment) this.report('expected a segment name after `subset of`', this.after(tok(node, 'Of') ?? form));
         return { type: 'ExpectSubset', segment, warn, range };
       default:
         void keyword;
@@ -460,10 +450,9 @@ export class AstBuilder {
   private bound(node: CstNode): Bound | undefined {
     const op = tok(node, 'op');
     const between = tok(node, 'between');
-    const last = lastToken(node);
     const first = op ?? between;
-    if (!first || !last) return undefined;
-    const range = this.span(this.range(first), this.range(last));
+    if (!first) return undefined;
+    const range = this.extend(this.range(first), nodeEnd(node));
     if (op) {
       const value = this.quantity(sub(node, 'value'));
       if (!value) return undefined;
@@ -485,9 +474,8 @@ export class AstBuilder {
   }
 
   private record(node: CstNode): RecordLiteral {
-    const open = tok(node, 'LCurly');
-    const last = lastToken(node);
-    const range = open && last ? this.span(this.range(open), this.range(last)) : this.lines.range(0, 0);
+    const start = nodeStart(node) ?? 0;
+    const range = this.lines.range(start, nodeEnd(node) ?? start);
     const entries: RecordEntry[] = [];
     for (const entry of subs(node, 'recordEntry')) {
       const key = tok(entry, 'key');
@@ -505,46 +493,72 @@ export class AstBuilder {
     return { type: 'Error', range: at };
   }
 
-  /** `or` level; `missing` is where the expression should have been. */
+  /** A whole expression; `missing` is where it should have been. */
   expr(node: CstNode | undefined, missing: Range): Expr {
     if (!node) return this.errorExpr(missing);
-    return this.binaryChain(node, missing, (child, at) => this.andExpr(child, at), 'or');
+    return this.foldTwoLevels(
+      node,
+      missing,
+      (child, at) => this.predicate(child, at),
+      (op) => op.tokenType === t.And,
+      (left, op, right) => ({
+        type: 'Logical',
+        op: op.tokenType === t.And ? 'and' : 'or',
+        left,
+        right,
+        opRange: this.range(op),
+        range: this.span(left.range, right.range),
+      }),
+    );
   }
 
-  private andExpr(node: CstNode | undefined, missing: Range): Expr {
-    if (!node) return this.errorExpr(missing);
-    return this.binaryChain(node, missing, (child, at) => this.notExpr(child, at), 'and');
-  }
-
-  private binaryChain(
+  /**
+   * Folds `operand (op operand)*` with two precedence levels, left to right
+   * within each: `tight` ops (`and`, `*`, `/`) bind before the others.
+   */
+  private foldTwoLevels(
     node: CstNode,
     missing: Range,
     operand: (child: CstNode | undefined, at: Range) => Expr,
-    op: 'and' | 'or',
+    tight: (op: IToken) => boolean,
+    combine: (left: Expr, op: IToken, right: Expr) => Expr,
   ): Expr {
     const operands = subs(node, 'operand');
     const ops = toks(node, 'op');
-    let left = operand(operands[0], missing);
+    const loose: Array<{ op: IToken; expr: Expr }> = [];
+    let current = operand(operands[0], missing);
     for (let i = 0; i < ops.length; i++) {
       const right = operand(operands[i + 1], this.after(ops[i]));
-      left = { type: 'Logical', op, left, right, opRange: this.range(ops[i]), range: this.span(left.range, right.range) };
+      if (tight(ops[i])) {
+        current = combine(current, ops[i], right);
+      } else {
+        loose.push({ op: ops[i], expr: current });
+        current = right;
+      }
     }
-    return left;
+    if (loose.length === 0) return current;
+    let result = loose[0].expr;
+    for (let i = 1; i <= loose.length; i++) {
+      const right = i < loose.length ? loose[i].expr : current;
+      result = combine(result, loose[i - 1].op, right);
+    }
+    return result;
   }
 
-  private notExpr(node: CstNode | undefined, missing: Range): Expr {
-    if (!node) return this.errorExpr(missing);
-    const not = tok(node, 'not');
-    if (not) {
-      const operand = this.notExpr(sub(node, 'operand'), this.after(not));
-      return { type: 'Not', operand, range: this.span(this.range(not), operand.range) };
-    }
-    return this.predicate(sub(node, 'predicate'), missing);
-  }
-
+  /** `not`* then the predicate: `not` binds looser than any predicate. */
   private predicate(node: CstNode | undefined, missing: Range): Expr {
     if (!node) return this.errorExpr(missing);
-    const subject = this.sum(sub(node, 'subject'), missing);
+    const negations = toks(node, 'negation');
+    const last = negations[negations.length - 1];
+    let result = this.barePredicate(node, last ? this.after(last) : missing);
+    for (let i = negations.length - 1; i >= 0; i--) {
+      result = { type: 'Not', operand: result, range: this.span(this.range(negations[i]), result.range) };
+    }
+    return result;
+  }
+
+  private barePredicate(node: CstNode, missing: Range): Expr {
+    const subject = this.arith(sub(node, 'subject'), missing);
     const op = tok(node, 'op');
     if (!op) return subject;
     const afterOp = this.after(op);
@@ -553,7 +567,7 @@ export class AstBuilder {
     const categories = op.tokenType.CATEGORIES ?? [];
     if (categories.includes(t.CompareOperator)) {
       this.checkSingleEquals(op);
-      const right = this.sum(sub(node, 'value'), afterOp);
+      const right = this.arith(sub(node, 'value'), afterOp);
       return {
         type: 'Compare',
         op: compareOps.get(op.image) ?? '==',
@@ -570,21 +584,21 @@ export class AstBuilder {
         return { type: 'In', negated: tok(node, 'not') !== undefined, subject, list, range: to(list.range) };
       }
       case t.Between: {
-        const low = this.sum(sub(node, 'low'), afterOp);
+        const low = this.arith(sub(node, 'low'), afterOp);
         const and = tok(node, 'and');
-        const high = this.sum(sub(node, 'high'), and ? this.after(and) : low.range);
+        const high = this.arith(sub(node, 'high'), and ? this.after(and) : low.range);
         return { type: 'Between', subject, low, high, range: to(high.range) };
       }
       case t.Contains: {
         const mode = tok(node, 'mode');
-        const value = this.sum(sub(node, 'value'), mode ? this.after(mode) : afterOp);
+        const value = this.arith(sub(node, 'value'), mode ? this.after(mode) : afterOp);
         const which = mode?.tokenType === t.Any ? 'any' : mode?.tokenType === t.All ? 'all' : 'one';
         return { type: 'Contains', mode: which, subject, value, range: to(value.range) };
       }
       case t.Starts:
       case t.Ends: {
         const with_ = tok(node, 'with');
-        const value = this.sum(sub(node, 'value'), with_ ? this.after(with_) : afterOp);
+        const value = this.arith(sub(node, 'value'), with_ ? this.after(with_) : afterOp);
         const affix = op.tokenType === t.Starts ? 'starts' : 'ends';
         return { type: 'Affix', op: affix, subject, value, range: to(value.range) };
       }
@@ -620,7 +634,7 @@ export class AstBuilder {
       }
       case t.Before:
       case t.After: {
-        const value = this.sum(sub(node, 'value'), afterOp);
+        const value = this.arith(sub(node, 'value'), afterOp);
         const temporal = op.tokenType === t.Before ? 'before' : 'after';
         return { type: 'Temporal', op: temporal, subject, value, range: to(value.range) };
       }
@@ -629,43 +643,29 @@ export class AstBuilder {
     }
   }
 
-  private sum(node: CstNode | undefined, missing: Range): Expr {
+  private arith(node: CstNode | undefined, missing: Range): Expr {
     if (!node) return this.errorExpr(missing);
-    return this.arithChain(node, missing, (child, at) => this.product(child, at));
-  }
-
-  private product(node: CstNode | undefined, missing: Range): Expr {
-    if (!node) return this.errorExpr(missing);
-    return this.arithChain(node, missing, (child, at) => this.unary(child, at));
-  }
-
-  private arithChain(
-    node: CstNode,
-    missing: Range,
-    operand: (child: CstNode | undefined, at: Range) => Expr,
-  ): Expr {
-    const operands = subs(node, 'operand');
-    const ops = toks(node, 'op');
-    let left = operand(operands[0], missing);
-    for (let i = 0; i < ops.length; i++) {
-      const right = operand(operands[i + 1], this.after(ops[i]));
-      left = {
+    return this.foldTwoLevels(
+      node,
+      missing,
+      (child, at) => this.operand(child, at),
+      (op) => op.tokenType === t.Star || op.tokenType === t.Slash,
+      (left, op, right) => ({
         type: 'Arith',
-        op: ops[i].image as '+',
+        op: op.image as '+' | '-' | '*' | '/',
         left,
         right,
-        opRange: this.range(ops[i]),
+        opRange: this.range(op),
         range: this.span(left.range, right.range),
-      };
-    }
-    return left;
+      }),
+    );
   }
 
-  private unary(node: CstNode | undefined, missing: Range): Expr {
+  private operand(node: CstNode | undefined, missing: Range): Expr {
     if (!node) return this.errorExpr(missing);
     const minuses = toks(node, 'minus');
     const lastMinus = minuses[minuses.length - 1];
-    let result = this.primary(sub(node, 'operand'), lastMinus ? this.after(lastMinus) : missing);
+    let result = this.primary(node, lastMinus ? this.after(lastMinus) : missing);
     for (let i = minuses.length - 1; i >= 0; i--) {
       const minus = minuses[i];
       if (result.type === 'Number' || result.type === 'Percent') {
@@ -684,8 +684,7 @@ export class AstBuilder {
     return { ...literal, value, raw, range: this.span(this.range(minus), literal.range) };
   }
 
-  private primary(node: CstNode | undefined, missing: Range): Expr {
-    if (!node) return this.errorExpr(missing);
+  private primary(node: CstNode, missing: Range): Expr {
     const literal = tok(node, 'literal');
     if (literal) return this.literal(literal);
     const name = tok(node, 'name');
@@ -731,9 +730,7 @@ export class AstBuilder {
       const before = i === 0 ? open : commas[i - 1];
       items.push(this.expr(item, before ? this.after(before) : openRange));
     });
-    const close = tok(node, 'RBracket');
-    const last = close ?? lastToken(node);
-    return { type: 'List', items, range: last ? this.span(openRange, this.range(last)) : openRange };
+    return { type: 'List', items, range: this.extend(openRange, nodeEnd(node)) };
   }
 
   // ------------------------------------------------------------ leaves

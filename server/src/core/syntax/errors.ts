@@ -125,7 +125,7 @@ function enclosingDeclaration(tokens: IToken[], index: number, rule: string): st
   return `the ${declaration.word}`;
 }
 
-const expressionRules = new Set(['expr', 'andExpr', 'notExpr', 'predicate', 'sum', 'product', 'unary', 'primary']);
+const expressionRules = new Set(['expr', 'predicate', 'arith', 'operand']);
 
 function afterWhat(previous: IToken | undefined): string {
   if (!previous) return '';

@@ -42,7 +42,7 @@ export class SegspecParser extends CstParser {
     super(t.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: 'none',
+      nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: errorRecorder,
     });
     this.performSelfAnalysis();
@@ -425,47 +425,38 @@ export class SegspecParser extends CstParser {
 
   // ------------------------------------------------------------ expressions
 
+  // The expression grammar is flattened into four rules (expr, predicate,
+  // arith, operand) because building CST nodes is most of the parse time;
+  // the builder restores the precedence of `and` over `or` and of `*` `/`
+  // over `+` `-`.
+
+  /** predicate (("and" | "or") predicate)* */
   public expr = this.RULE('expr', () => {
-    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
+    this.SUBRULE(this.predicate, { LABEL: 'operand' });
     this.MANY(() => {
-      this.CONSUME(t.Or, { LABEL: 'op' });
-      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
+      this.OR([
+        { ALT: () => this.CONSUME(t.And, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(t.Or, { LABEL: 'op' }) },
+      ]);
+      this.SUBRULE2(this.predicate, { LABEL: 'operand' });
     });
   });
 
-  public andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(t.And, { LABEL: 'op' });
-      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
-    });
-  });
-
-  public notExpr = this.RULE('notExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(t.Not, { LABEL: 'not' });
-          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.predicate, { LABEL: 'predicate' }) },
-    ]);
-  });
-
+  /** "not"* arith (cmp arith | "in" list | "between" … )? */
   public predicate = this.RULE('predicate', () => {
-    this.SUBRULE(this.sum, { LABEL: 'subject' });
+    this.MANY(() => this.CONSUME(t.Not, { LABEL: 'negation' }));
+    this.SUBRULE(this.arith, { LABEL: 'subject' });
     this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
             this.CONSUME(t.CompareOperator, { LABEL: 'op' });
-            this.SUBRULE2(this.sum, { LABEL: 'value' });
+            this.SUBRULE2(this.arith, { LABEL: 'value' });
           },
         },
         {
           ALT: () => {
-            this.OPTION2(() => this.CONSUME(t.Not, { LABEL: 'not' }));
+            this.OPTION2(() => this.CONSUME2(t.Not, { LABEL: 'not' }));
             this.CONSUME(t.In, { LABEL: 'op' });
             this.SUBRULE(this.list, { LABEL: 'list' });
           },
@@ -473,9 +464,9 @@ export class SegspecParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(t.Between, { LABEL: 'op' });
-            this.SUBRULE3(this.sum, { LABEL: 'low' });
+            this.SUBRULE3(this.arith, { LABEL: 'low' });
             this.CONSUME(t.And, { LABEL: 'and' });
-            this.SUBRULE4(this.sum, { LABEL: 'high' });
+            this.SUBRULE4(this.arith, { LABEL: 'high' });
           },
         },
         {
@@ -487,7 +478,7 @@ export class SegspecParser extends CstParser {
                 { ALT: () => this.CONSUME(t.All, { LABEL: 'mode' }) },
               ]);
             });
-            this.SUBRULE5(this.sum, { LABEL: 'value' });
+            this.SUBRULE5(this.arith, { LABEL: 'value' });
           },
         },
         {
@@ -497,7 +488,7 @@ export class SegspecParser extends CstParser {
               { ALT: () => this.CONSUME(t.Ends, { LABEL: 'op' }) },
             ]);
             this.CONSUME(t.With, { LABEL: 'with' });
-            this.SUBRULE6(this.sum, { LABEL: 'value' });
+            this.SUBRULE6(this.arith, { LABEL: 'value' });
           },
         },
         {
@@ -509,7 +500,7 @@ export class SegspecParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(t.Is, { LABEL: 'op' });
-            this.OPTION4(() => this.CONSUME2(t.Not, { LABEL: 'not' }));
+            this.OPTION4(() => this.CONSUME3(t.Not, { LABEL: 'not' }));
             this.CONSUME(t.Missing, { LABEL: 'missing' });
           },
         },
@@ -527,41 +518,30 @@ export class SegspecParser extends CstParser {
               { ALT: () => this.CONSUME(t.Before, { LABEL: 'op' }) },
               { ALT: () => this.CONSUME(t.After, { LABEL: 'op' }) },
             ]);
-            this.SUBRULE7(this.sum, { LABEL: 'value' });
+            this.SUBRULE7(this.arith, { LABEL: 'value' });
           },
         },
       ]);
     });
   });
 
-  public sum = this.RULE('sum', () => {
-    this.SUBRULE(this.product, { LABEL: 'operand' });
+  /** operand (("+" | "-" | "*" | "/") operand)* */
+  public arith = this.RULE('arith', () => {
+    this.SUBRULE(this.operand, { LABEL: 'operand' });
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME(t.Plus, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(t.Minus, { LABEL: 'op' }) },
-      ]);
-      this.SUBRULE2(this.product, { LABEL: 'operand' });
-    });
-  });
-
-  public product = this.RULE('product', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.OR([
         { ALT: () => this.CONSUME(t.Star, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(t.Slash, { LABEL: 'op' }) },
       ]);
-      this.SUBRULE2(this.unary, { LABEL: 'operand' });
+      this.SUBRULE2(this.operand, { LABEL: 'operand' });
     });
   });
 
-  public unary = this.RULE('unary', () => {
+  /** "-"* primary */
+  public operand = this.RULE('operand', () => {
     this.MANY(() => this.CONSUME(t.Minus, { LABEL: 'minus' }));
-    this.SUBRULE(this.primary, { LABEL: 'operand' });
-  });
-
-  public primary = this.RULE('primary', () => {
     this.OR([
       { ALT: () => this.CONSUME(t.StringToken, { LABEL: 'literal' }) },
       {

@@ -16,8 +16,16 @@ export class LineIndex {
     return this.text.length;
   }
 
+  /** The line found last: lookups mostly move forward through the text. */
+  private lastLine = 0;
+
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const near = this.lastLine;
+    if (starts[near] <= clamped && (near + 1 >= starts.length || clamped < starts[near + 1])) {
+      return { line: near, character: clamped - starts[near], offset: clamped };
+    }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -25,6 +33,7 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low, character: clamped - this.lineStarts[low], offset: clamped };
   }
 
