@@ -1,12 +1,10 @@
-/** The one catalog of diagnostic codes: static, data and engine checks. */
+/** The one catalog of diagnostic codes: static, data, engine and Markdown checks. */
 import type { CatalogEntry } from './types.js';
 import { staticCodes } from '../semantics/codes.js';
+import { markdownCodes } from '../semantics/markdown-checks.js';
+import { dataCodes } from '../data/codes.js';
+import { engineCodes } from '../engine/codes.js';
 
-const parts: CatalogEntry[][] = [staticCodes];
+export const catalogEntries: CatalogEntry[] = [...staticCodes, ...dataCodes, ...engineCodes, ...markdownCodes];
 
-export const catalog: Map<string, CatalogEntry> = new Map(parts.flat().map((entry) => [entry.code, entry]));
-
-/** Adds the entries of another part of the core (data, engine, markdown). */
-export function registerCodes(entries: CatalogEntry[]): void {
-  for (const entry of entries) catalog.set(entry.code, entry);
-}
+export const catalog: Map<string, CatalogEntry> = new Map(catalogEntries.map((entry) => [entry.code, entry]));

@@ -1,0 +1,227 @@
+/**
+ * The workspace facade: the one entry point the CLI, the language server and
+ * the tests use. It keeps the caches that make an edit cheap — one parse per
+ * file text, one data load per data file content, segment results by
+ * normalized predicate (inside the engine) — and answers `analyze()` with the
+ * model, every finding and the data results.
+ */
+import { extname } from 'node:path';
+import type { Host } from './host.js';
+import { readText } from './host.js';
+import type { Finding } from './diagnostics/types.js';
+import { parse } from './syntax/index.js';
+import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
+import { loadDataset, resolveDataPath, type LoadedDataset } from './data/index.js';
+import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
+import { checkMarkdown } from './semantics/markdown-checks.js';
+import { prop } from './syntax/ast.js';
+import { Engine, type DataAnalysis } from './engine/index.js';
+import { sortFindings } from './diagnostics/sort.js';
+
+export interface WorkspaceOptions {
+  /** Reference date (YYYY-MM-DD) when a dataset has no `as of`. */
+  asOf?: string;
+}
+
+export interface Analysis {
+  model: WorkspaceModel;
+  /** Static and data findings of every file, sorted by file and position. */
+  findings: Finding[];
+  /** Loaded data per dataset name. */
+  data: Map<string, LoadedDataset>;
+  /** Sizes, shares, overlaps, expectations (segments without data are `unavailable`). */
+  results: DataAnalysis;
+  /** Parsed Markdown documents of the workspace by path. */
+  markdown: Map<string, MarkdownDocument>;
+}
+
+interface Overlay {
+  text: string;
+  version: number;
+}
+
+/** Thrown by `analyze` when the caller cancelled; the partial work is discarded. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export class Workspace {
+  private readonly overlays = new Map<string, Overlay>();
+  private readonly parsed = new Map<string, ParsedFile>();
+  private readonly dataCache = new Map<string, { signature: string; loaded: LoadedDataset }>();
+  private readonly markdownCache = new Map<string, { text: string; doc: MarkdownDocument }>();
+  private fileList: string[] | undefined;
+  readonly engine = new Engine();
+
+  constructor(
+    readonly host: Host,
+    readonly root: string,
+    public options: WorkspaceOptions = {},
+  ) {}
+
+  /** Text of an open editor document, used instead of the file on disk. */
+  setOverlay(path: string, text: string, version: number): void {
+    this.overlays.set(path, { text, version });
+  }
+
+  removeOverlay(path: string): void {
+    this.overlays.delete(path);
+  }
+
+  /** Forget the list of files and cached data (after files changed on disk). */
+  invalidate(paths?: string[]): void {
+    this.fileList = undefined;
+    if (!paths) {
+      this.dataCache.clear();
+      return;
+    }
+    for (const path of paths) this.dataCache.delete(path);
+  }
+
+  /** The parsed file for a path (from the cache; parses on a cache miss). */
+  async parsedFile(path: string): Promise<ParsedFile> {
+    const overlay = this.overlays.get(path);
+    const text = overlay ? overlay.text : await readText(this.host, path);
+    const cached = this.parsed.get(path);
+    if (cached && cached.text === text) {
+      cached.version = overlay?.version ?? 0;
+      return cached;
+    }
+    const file: ParsedFile = { path, text, version: overlay?.version ?? 0, ast: parse(text) };
+    this.parsed.set(path, file);
+    return file;
+  }
+
+  /** Absolute paths of the workspace's files with the given extension (disk and open documents). */
+  async filesWithExtension(extension: string): Promise<string[]> {
+    this.fileList ??= await this.host.listFiles(this.root);
+    const onDisk = this.fileList.filter((p) => extname(p) === extension);
+    const open = [...this.overlays.keys()].filter((p) => extname(p) === extension && p.startsWith(this.root));
+    return [...new Set([...onDisk, ...open])].sort();
+  }
+
+  async analyze(isCancelled: () => boolean = () => false): Promise<Analysis> {
+    const specPaths = await this.filesWithExtension('.segspec');
+    const files: ParsedFile[] = [];
+    for (const path of specPaths) {
+      try {
+        files.push(await this.parsedFile(path));
+      } catch {
+        this.parsed.delete(path); // deleted between listing and reading
+      }
+    }
+    if (isCancelled()) throw new CancelledError();
+
+    const draft = buildModel(this.root, files).model;
+    const data = await this.loadData(draft);
+    if (isCancelled()) throw new CancelledError();
+
+    const dataFieldTypes = new Map<string, Map<string, FieldTypeInfo>>();
+    for (const [name, loaded] of data) {
+      if (loaded.table) dataFieldTypes.set(name, loaded.fieldTypes);
+    }
+    const { model, findings: nameFindings } = buildModel(this.root, files, { dataFieldTypes });
+    const valuesOf = (dataset: string, field: string) => {
+      const column = data.get(dataset)?.table?.byName.get(field);
+      return column && 'dictionary' in column ? column.dictionary : undefined;
+    };
+    const staticFindings = checkStatic(model, valuesOf);
+    const results = this.engine.analyze(model, data, { asOf: this.options.asOf });
+    const dataFindings = [...data.values()].flatMap((d) => d.findings);
+    const markdown = await this.parseMarkdownFiles();
+    const statusOf = (segment: string) => {
+      const status = results.segments.get(segment)?.status;
+      return status === 'unavailable' ? undefined : status;
+    };
+    const markdownFindings = [...markdown].flatMap(([path, doc]) => checkMarkdown(path, doc, model, statusOf));
+    return {
+      model,
+      findings: sortFindings(dedupe([...nameFindings, ...staticFindings, ...dataFindings, ...results.findings, ...markdownFindings])),
+      data,
+      results,
+      markdown,
+    };
+  }
+
+  /**
+   * Markdown documents that take part: every `.md` file of a workspace that has
+   * `.segspec` files. Parsed per text, like spec files.
+   */
+  private async parseMarkdownFiles(): Promise<Map<string, MarkdownDocument>> {
+    const documents = new Map<string, MarkdownDocument>();
+    for (const path of await this.filesWithExtension('.md')) {
+      const overlay = this.overlays.get(path);
+      let text: string;
+      try {
+        text = overlay ? overlay.text : await readText(this.host, path);
+      } catch {
+        continue;
+      }
+      const cached = this.markdownCache.get(path);
+      if (cached && cached.text === text) {
+        documents.set(path, cached.doc);
+        continue;
+      }
+      const doc = parseMarkdown(text);
+      this.markdownCache.set(path, { text, doc });
+      documents.set(path, doc);
+    }
+    return documents;
+  }
+
+  private async loadData(model: WorkspaceModel): Promise<Map<string, LoadedDataset>> {
+    const data = new Map<string, LoadedDataset>();
+    for (const dataset of model.datasets.values()) {
+      const source = prop(dataset.decl, 'source')?.value;
+      if (!source) continue;
+      const key = prop(dataset.decl, 'key')?.value;
+      const declaredFields = [...dataset.declaredFields.values()];
+      const request = {
+        host: this.host,
+        specFile: dataset.file,
+        workspaceRoot: this.root,
+        source: source.value,
+        sourceRange: source.range,
+        declaredFields,
+        keyField: key?.name,
+        keyRange: key?.range,
+      };
+      const schema = JSON.stringify([declaredFields.map(fieldSignature), key?.name, source.range.start.offset, dataset.file]);
+      const signature = await this.dataSignature(dataset.file, source.value, schema);
+      const cacheKey = `${dataset.file}\u0000${dataset.name}`;
+      const cached = this.dataCache.get(cacheKey);
+      if (cached && cached.signature === signature) {
+        data.set(dataset.name, cached.loaded);
+        continue;
+      }
+      const loaded = await loadDataset(request);
+      this.dataCache.set(cacheKey, { signature, loaded });
+      data.set(dataset.name, loaded);
+    }
+    return data;
+  }
+
+  /** Identifies a data load: the file's size and modification time plus the declared schema. */
+  private async dataSignature(specFile: string, source: string, schema: string): Promise<string> {
+    const resolved = resolveDataPath(specFile, source, this.root);
+    const stat = resolved.ok ? await this.host.stat(resolved.path) : undefined;
+    return `${resolved.ok ? resolved.path : source}\u0000${stat?.size}\u0000${stat?.mtimeMs}\u0000${schema}`;
+  }
+}
+
+function fieldSignature(field: { name: { name: string }; fieldType?: { name: string; optional: boolean; element?: string; enumValues?: Array<{ value: string }> } }): string {
+  const t = field.fieldType;
+  return `${field.name.name}:${t?.name}${t?.element ?? ''}${t?.optional ? '?' : ''}${t?.enumValues?.map((v) => v.value).join('|') ?? ''}`;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}:${f.range.start.offset}:${f.range.end.offset}:${f.code}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
