@@ -12,6 +12,7 @@ import { evalPredicate, evalValue, type EvalEnv } from '../../../server/src/core
 import { resolveByTable, rowRecord } from '../../../server/src/core/engine/records.js';
 import { aggregateValues } from '../../../server/src/core/engine/aggregates.js';
 import type { Truth, Value } from '../../../server/src/core/engine/values.js';
+import { buildModel, type FieldTypeInfo, type ParsedFile, type WorkspaceModel } from '../../../server/src/core/semantics/index.js';
 
 export type Cell = string | number | boolean | string[] | number[] | null;
 
@@ -193,4 +194,21 @@ export function reference(e: Expr, setup: EvalSetup): Truth[] {
     };
   };
   return Array.from({ length: table.rowCount }, (_, i) => evalPredicate(e, envFor(i)));
+}
+
+// ------------------------------------------------------------ workspace helpers
+
+/** Parses one spec file and builds the workspace model, with field types taken from the given tables. */
+export function modelOf(text: string, tables: Record<string, Table> = {}): WorkspaceModel {
+  const path = '/ws/spec.segspec';
+  const file: ParsedFile = { path, text, version: 1, ast: parse(text) };
+  const dataFieldTypes = new Map<string, Map<string, FieldTypeInfo>>();
+  for (const [name, table] of Object.entries(tables)) {
+    dataFieldTypes.set(name, new Map(table.columns.map((c) => [c.name, { type: c.type, optional: true, inferred: true }])));
+  }
+  return buildModel('/ws', [file], { dataFieldTypes }).model;
+}
+
+export function dataOf(tables: Record<string, Table>): Map<string, { table: Table }> {
+  return new Map(Object.entries(tables).map(([name, table]) => [name, { table }]));
 }

@@ -50,6 +50,10 @@ const CODES: Record<Expectation['type'], string> = {
   ExpectSubset: 'SEG206',
 };
 
+function memberCount(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'member' : 'members'}`;
+}
+
 function examples(bits: Bitset, input: ExpectationInput): string {
   const keys = firstRows(bits, 3).map(input.keyOf);
   return keys.length > 0 ? ` (e.g. ${keys.join(', ')})` : '';
@@ -131,7 +135,7 @@ export function checkExpectation(exp: Expectation, input: ExpectationInput): Exp
           passed,
           passed
             ? `${input.segment} and ${otherName} share no members`
-            : `${input.segment} and ${otherName} share ${formatCount(both)} members${examples(andBits(members, other.members), input)}, expected disjoint`,
+            : `${input.segment} and ${otherName} share ${memberCount(both)}${examples(andBits(members, other.members), input)}, expected disjoint`,
           both,
         );
       }

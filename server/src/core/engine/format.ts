@@ -5,6 +5,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
+/** `1 row`, `2,000 rows`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A fraction as a percentage with one decimal (more for tiny non-zero shares), trailing `.0` dropped. */
 export function formatPercent(fraction: number): string {
   const pct = fraction * 100;

@@ -19,7 +19,7 @@ import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
 import { engineSeverity } from './codes.js';
 import { checkExpectation, type ExpectationResult, type OtherSegment } from './expectations.js';
 import { chainOperands, describeClause, explain, failingClauses, renderExplanation, type ExplanationNode } from './explain.js';
-import { formatCount, formatPercent } from './format.js';
+import { formatCount, formatPercent, plural } from './format.js';
 import { exprKey } from './normalize.js';
 import { evalPredicate, type EvalEnv } from './reference.js';
 import { cellValue, recordFromLiteral, rowRecord, type EvalRecord } from './records.js';
@@ -558,7 +558,7 @@ class Run {
       if (part.exclusive && result.overlaps.length > 0) {
         const range = prop(part.decl, 'exclusive')?.range ?? part.nameRange;
         const pairs = result.overlaps
-          .map((o) => `${o.a} and ${o.b} share ${formatCount(o.count)} rows (e.g. ${o.exampleKeys.join(', ')})`)
+          .map((o) => `${o.a} and ${o.b} share ${plural(o.count, 'row')} (e.g. ${o.exampleKeys.join(', ')})`)
           .join('; ');
         this.finding('SEG212', part.file, range, `${part.name} is declared exclusive, but ${pairs}`);
       }
