@@ -8,3 +8,8 @@ import { engineCodes } from '../engine/codes.js';
 export const catalogEntries: CatalogEntry[] = [...staticCodes, ...dataCodes, ...engineCodes, ...markdownCodes];
 
 export const catalog: Map<string, CatalogEntry> = new Map(catalogEntries.map((entry) => [entry.code, entry]));
+
+/** Adds entries from outside the core (none today; kept for extensions). */
+export function registerCodes(entries: CatalogEntry[]): void {
+  for (const entry of entries) catalog.set(entry.code, entry);
+}
