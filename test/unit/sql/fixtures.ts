@@ -137,3 +137,26 @@ export const MEMBERSHIP_CASES: Array<[string, number[]]> = [
   ['age * 2 - 4 >= 40', [1, 2, 5, 6]],
   ['ltv_usd >= 10%', [1, 2, 4, 6]],
 ];
+
+/** Expressions for the per-dialect golden files: every membership case plus constructs only compiled, not run. */
+export const GOLDEN_EXPRESSIONS: string[] = [
+  ...MEMBERSHIP_CASES.map(([text]) => text),
+  'plan in []',
+  'integrations contains any []',
+  'name contains any ["a", "b"]',
+  'name contains all ["a", "b"]',
+  'last_seen within last 2 weeks or last_seen within last 1 year',
+  'signup_date >= 3 months ago and last_seen >= 3 months ago',
+  'signup_date < 2026-01-01T12:00:00Z',
+  'last_seen > 2026-01-01',
+  'age > p25(age) and age < p75(age)',
+  'min(signup_date) < signup_date',
+  'app_version in ["3.10.0", "3.9.2"]',
+  'app_version > "1.0.0-beta+build.7"',
+  'name == "back\\\\slash \\"quoted\\" \\n newline"',
+  '(age + 1) * (age - 1) / 2 > 100',
+  'not not is_student',
+  'young == true',
+  'plan between "a" and "m"',
+  'len(name) > 3 and lower(name) ends with "e"',
+];

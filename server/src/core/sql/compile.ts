@@ -322,8 +322,9 @@ class WhereCompiler {
 
   private arith(expr: ArithExpr): Out {
     if (expr.op === '/') {
-      const left = this.arg(expr.left);
-      const right = this.arg(expr.right);
+      // Inside CAST(… AS T) or SAFE_DIVIDE(…, …) any operand stands without parentheses.
+      const left = wrap(this.value(expr.left), Prec.Or);
+      const right = wrap(this.value(expr.right), Prec.Or);
       if (this.ctx.dialect === 'bigquery') return atom(`SAFE_DIVIDE(${left}, ${right})`);
       const double = this.rules.double;
       return { sql: `CAST(${left} AS ${double}) / NULLIF(CAST(${right} AS ${double}), 0)`, prec: Prec.Multiplicative };
