@@ -1,0 +1,15 @@
+/** Steps several scenarios share. */
+import { formatCount, type SampleFacts } from '../support/sample-facts.js';
+import { until } from '../support/wait.js';
+import type { Workbench } from '../support/workbench.js';
+
+/**
+ * The extension's status bar item names the dataset and its row count once
+ * the server has loaded and analysed the workspace.
+ */
+export async function waitForAnalysis(workbench: Workbench, facts: SampleFacts): Promise<void> {
+  const rows = `${formatCount(facts.rows.length)} rows`;
+  await until(`the status bar to show '${rows}'`, async () => (await workbench.statusBarText()).includes(rows), {
+    timeoutMs: 60_000,
+  });
+}

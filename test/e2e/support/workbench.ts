@@ -1,0 +1,241 @@
+/**
+ * A page object for the VS Code workbench in the browser: everything is done
+ * the way a person would do it (keyboard shortcuts, the command palette,
+ * Quick Open), and everything is read back from the DOM the person sees.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { until, untilObserved } from './wait.js';
+
+/** Monaco renders spaces as non-breaking spaces; compare text without them. */
+export function normalizeText(text: string): string {
+  return text.replace(/\u00a0/g, ' ');
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Opens a folder and waits until the explorer shows its files. */
+  async openFolder(baseUrl: string, folder: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await this.closeAllEditors();
+  }
+
+  async closeAllEditors(): Promise<void> {
+    if ((await this.page.locator('.tabs-container .tab').count()) === 0) return;
+    await this.runCommand('View: Close All Editors');
+    await until('all editors closed', async () => (await this.page.locator('.tabs-container .tab').count()) === 0);
+  }
+
+  /** F1, type the command's title, pick the row with exactly that label. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.click();
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** Quick Open (Ctrl+P) on a workspace-relative path, then waits for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page
+      .locator('.tabs-container .tab.active')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .waitFor({ timeout: 20_000 });
+    await this.activeEditor().locator('.view-lines .view-line').first().waitFor();
+    await this.focusEditor();
+  }
+
+  activeEditor(): ReturnType<Page['locator']> {
+    return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.page.locator('.editor-group-container.active .editor-instance .monaco-editor textarea').first().focus();
+    await until('the editor to have focus', async () => (await this.page.locator('.monaco-editor.focused').count()) > 0);
+  }
+
+  /** Ctrl+G with a 1-based line and column. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await until(`the cursor at ${line}:${column}`, async () => {
+      const status = await this.statusBarText();
+      return status.includes(`Ln ${line}, Col ${column}`);
+    });
+  }
+
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text, { delay: 15 });
+  }
+
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) await this.page.keyboard.press(key);
+  }
+
+  async statusBarText(): Promise<string> {
+    return normalizeText(await this.page.locator('.part.statusbar').innerText());
+  }
+
+  /** The visible lines of the active editor, top to bottom. */
+  async visibleLines(): Promise<string[]> {
+    const lines = await this.activeEditor()
+      .locator('.view-lines .view-line')
+      .evaluateAll((nodes) =>
+        nodes
+          .map((n) => ({ top: parseFloat((n as HTMLElement).style.top || '0'), text: n.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text),
+      );
+    return lines.map(normalizeText);
+  }
+
+  async codeLensTexts(): Promise<string[]> {
+    const texts = await this.activeEditor().locator('.codelens-decoration').allInnerTexts();
+    return texts.map(normalizeText).filter((t) => t.trim() !== '');
+  }
+
+  /** Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once `accept` likes it. */
+  async hoverAtCursor(accept: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+    return untilObserved(
+      'a hover',
+      async () => {
+        const visible = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
+        if ((await visible.count()) === 0 || !(await visible.first().isVisible())) {
+          await this.page.keyboard.press('Control+K');
+          await this.page.keyboard.press('Control+I');
+          await visible.first().waitFor({ state: 'visible', timeout: 3_000 });
+        }
+        return normalizeText((await visible.allInnerTexts()).join('\n'));
+      },
+      accept,
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+
+  async dismissWidgets(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  /**
+   * Opens the suggest widget (Ctrl+Space) and walks the whole list with the
+   * Down key, because the widget only renders the rows in view.
+   */
+  async allSuggestions(timeoutMs = 20_000): Promise<string[]> {
+    const widget = this.page.locator('.editor-widget.suggest-widget.visible');
+    await until(
+      'the suggest widget with entries',
+      async () => {
+        if ((await widget.count()) === 0) await this.page.keyboard.press('Control+Space');
+        await widget.waitFor({ state: 'visible', timeout: 3_000 });
+        const loading = await widget.locator('.message').filter({ hasText: /loading/i }).count();
+        return loading === 0 && (await widget.locator('.monaco-list-row').count()) > 0;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+    const labels: string[] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i += 1) {
+      const focused = widget.locator('.monaco-list-row.focused .label-name').first();
+      const label = normalizeText((await focused.innerText()).trim());
+      const rowId = `${await widget.locator('.monaco-list-row.focused').first().getAttribute('data-index')}`;
+      if (seen.has(rowId)) break;
+      seen.add(rowId);
+      labels.push(label);
+      await this.page.keyboard.press('ArrowDown');
+    }
+    return labels;
+  }
+
+  /** Ctrl+. at the cursor, then picks the code action whose title matches. */
+  async applyCodeAction(title: RegExp): Promise<string> {
+    await this.page.keyboard.press('Control+.');
+    const row = this.page.locator('.action-widget .monaco-list-row.action').filter({ hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = normalizeText(await row.innerText());
+    await row.click();
+    await row.waitFor({ state: 'hidden' });
+    return text;
+  }
+
+  async codeActionTitles(): Promise<string[]> {
+    return (await this.page.locator('.action-widget .monaco-list-row.action').allInnerTexts()).map(normalizeText);
+  }
+
+  /** Opens the Problems panel (if it is not showing) and returns its text. */
+  async problemsText(): Promise<string> {
+    const panel = this.page.locator('.markers-panel');
+    if ((await panel.count()) === 0 || !(await panel.first().isVisible())) {
+      await this.page.keyboard.press('Control+Shift+M');
+      await panel.first().waitFor({ state: 'visible' });
+    }
+    return normalizeText(await panel.first().innerText());
+  }
+
+  async waitForProblems(what: string, accept: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+    return untilObserved(what, () => this.problemsText(), accept, { timeoutMs, intervalMs: 100 });
+  }
+
+  /** The problem counts of the status bar (errors, warnings). */
+  async problemCounts(): Promise<{ errors: number; warnings: number }> {
+    const label = (await this.page.locator('.statusbar-item[id="status.problems"] a, #status\\.problems a').first().getAttribute('aria-label')) ?? '';
+    if (/no problems/i.test(label)) return { errors: 0, warnings: 0 };
+    const errors = /(\d+) errors?/i.exec(label);
+    const warnings = /(\d+) warnings?/i.exec(label);
+    return { errors: errors ? Number(errors[1]) : 0, warnings: warnings ? Number(warnings[1]) : 0 };
+  }
+
+  /** F2 on the symbol under the cursor, then the new name. */
+  async rename(newName: string): Promise<void> {
+    await this.page.keyboard.press('F2');
+    const input = this.page.locator('.rename-box input').first();
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(newName);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 20_000 });
+  }
+
+  /** Webview frames (nested iframes, not the workbench itself) whose document matches a selector. */
+  async framesWith(selector: string): Promise<Frame[]> {
+    const found: Frame[] = [];
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame()) continue;
+      try {
+        if ((await frame.locator(selector).count()) > 0) found.push(frame);
+      } catch {
+        // a frame that navigated away or is not ready
+      }
+    }
+    return found;
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+}
+
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
