@@ -46,6 +46,8 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
     }
   }
 
+  // The offset-only lexer leaves endOffset out; node locations need it.
+  for (const token of lexed.tokens) token.endOffset = token.startOffset + token.image.length - 1;
   segspecParser.source = text;
   segspecParser.input = lexed.tokens;
   const cst = segspecParser.file();
