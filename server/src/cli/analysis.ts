@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../core/diagnostics/types.js';
+import { Workspace, type Analysis } from '../core/workspace.js';
+import type { SharedOptions } from './args.js';
+import { discoverWorkspaces, type WorkspaceTarget } from './discover.js';
+import { CliError } from './errors.js';
+import type { CliIO } from './io.js';
+import { NodeHost } from './node-host.js';
+import { withProgress } from './progress.js';
+import { displayPath, sortFindings } from './reporters/findings.js';
+
+export interface AnalyzedWorkspace {
+  target: WorkspaceTarget;
+  workspace: Workspace;
+  analysis: Analysis;
+  /** Findings of this workspace, restricted to the files the user named. */
+  findings: Finding[];
+}
+
+export interface PathsAnalysis {
+  workspaces: AnalyzedWorkspace[];
+  /** All findings, sorted by file and position. */
+  findings: Finding[];
+  /** Number of `.segspec` files analysed. */
+  fileCount: number;
+  /** Text of a file, for code frames: spec files from the model, others from disk. */
+  sourceOf(file: string): string | undefined;
+}
+
+/** Finds the workspaces under `paths` and analyses each: static checks and data checks. */
+export async function analyzePaths(paths: readonly string[], shared: SharedOptions, io: CliIO): Promise<PathsAnalysis> {
+  const host = new NodeHost();
+  const targets = await discoverWorkspaces(host, [...paths], io.cwd);
+  const workspaces: AnalyzedWorkspace[] = [];
+  for (const target of targets) {
+    const workspace = new Workspace(host, target.root, { asOf: shared.asOf });
+    let analysis: Analysis;
+    try {
+      analysis = await withProgress(io.stderr, `checking ${displayPath(target.root, io.cwd)}`, () => workspace.analyze());
+    } catch (e) {
+      throw new CliError(`cannot analyse ${displayPath(target.root, io.cwd)}: ${(e as Error).message}`);
+    }
+    const only = target.onlyFiles;
+    const findings = only ? analysis.findings.filter((f) => only.has(f.file)) : analysis.findings;
+    workspaces.push({ target, workspace, analysis, findings });
+  }
+  const texts = new Map<string, string>();
+  for (const w of workspaces) for (const [path, file] of w.analysis.model.files) texts.set(path, file.text);
+  const fileCount = workspaces.reduce(
+    (n, w) => n + (w.target.onlyFiles ? w.target.onlyFiles.size : w.analysis.model.files.size),
+    0,
+  );
+  return {
+    workspaces,
+    findings: sortFindings(workspaces.flatMap((w) => w.findings)),
+    fileCount,
+    sourceOf: (file) => texts.get(file) ?? readTextOrUndefined(file, texts),
+  };
+}
+
+function readTextOrUndefined(file: string, cache: Map<string, string>): string | undefined {
+  try {
+    // Findings in data files or Markdown: read once for the code frame.
+    const text = readFileSync(file, 'utf8');
+    cache.set(file, text);
+    return text;
+  } catch {
+    return undefined;
+  }
+}

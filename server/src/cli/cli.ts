@@ -1,0 +1,62 @@
+import { parseCommandLine, type CommandName, type ParsedCommand } from './args.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
+import { helpText } from './help.js';
+import type { CliIO } from './io.js';
+import { runCheck } from './commands/check.js';
+import { runStats } from './commands/stats.js';
+import { runReport } from './commands/report.js';
+import { runExplain } from './commands/explain.js';
+import { runInit } from './commands/init.js';
+import { runSql } from './commands/sql.js';
+import { runFmt } from './commands/fmt.js';
+import { runLsp } from './commands/lsp.js';
+import { VERSION_FOR_REPORTS } from './version.js';
+
+export const VERSION = VERSION_FOR_REPORTS;
+
+type CommandRunner = (cmd: ParsedCommand, io: CliIO) => Promise<number>;
+
+const RUNNERS: Record<CommandName, CommandRunner> = {
+  check: runCheck,
+  stats: runStats,
+  report: runReport,
+  explain: runExplain,
+  init: runInit,
+  sql: runSql,
+  fmt: runFmt,
+  lsp: runLsp,
+};
+
+/**
+ * Runs `segspec` with the arguments after the program name and returns the
+ * exit code: 0 clean, 1 findings at or above the failing severity, 2 usage
+ * error or tool failure (with a one-line reason on stderr).
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const args = parseCommandLine(argv);
+    if (args.kind === 'help') {
+      io.stdout.write(helpText(args.command));
+      return EXIT_OK;
+    }
+    if (args.kind === 'version') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT_OK;
+    }
+    return await RUNNERS[args.parsed.command](args.parsed, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const hint = e.command ? `segspec ${e.command} --help` : 'segspec --help';
+      io.stderr.write(`segspec: ${e.message} (see '${hint}')\n`);
+      return EXIT_FAILURE;
+    }
+    if (e instanceof CliError) {
+      io.stderr.write(`segspec: ${e.message}\n`);
+      return EXIT_FAILURE;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr.write(`segspec: internal error: ${err.message.split('\n')[0]}\n`);
+    if (io.env.SEGSPEC_DEBUG) io.stderr.write(`${err.stack ?? ''}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,40 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { analyzePaths } from '../analysis.js';
+import { stringOption, type ParsedCommand } from '../args.js';
+import { CliError, EXIT_OK } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { loadEchartsSource } from '../report/echarts-source.js';
+import { renderReport } from '../report/html.js';
+import { displayPath } from '../reporters/findings.js';
+import { VERSION_FOR_REPORTS } from '../version.js';
+import { buildView } from '../view-builder.js';
+
+/** `segspec report [paths…] --out report.html` */
+export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> {
+  const out = resolve(io.cwd, stringOption(cmd, 'out') ?? 'report.html');
+  const echartsSource = loadEchartsSource();
+  const analysis = await analyzePaths(cmd.positionals, cmd.shared, io);
+  const view = buildView(analysis.workspaces, analysis.findings, { cwd: io.cwd, sampleSize: 5 });
+  const names = analysis.workspaces.map((w) => displayPath(w.target.root, io.cwd));
+  const asOf = [...new Set(analysis.workspaces.flatMap((w) => [...w.analysis.results.datasets.values()].map((d) => d.asOf)))];
+  const html = renderReport(view, {
+    title: `Segspec report — ${names.join(', ')}`,
+    generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    asOf: asOf.length === 1 ? asOf[0] : undefined,
+    toolVersion: VERSION_FOR_REPORTS,
+    echartsSource,
+  });
+  try {
+    await writeFile(out, html);
+  } catch (e) {
+    throw new CliError(`cannot write ${displayPath(out, io.cwd)}: ${(e as Error).message}`);
+  }
+  if (!cmd.shared.quiet) {
+    const n = view.summary;
+    io.stderr.write(
+      `wrote ${displayPath(out, io.cwd)} (${view.segments.length} segments, ${n.errors} errors, ${n.warnings} warnings)\n`,
+    );
+  }
+  return EXIT_OK;
+}

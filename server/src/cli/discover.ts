@@ -1,0 +1,67 @@
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { Host } from '../core/host.js';
+import { CliError } from './errors.js';
+
+export interface WorkspaceTarget {
+  /** Absolute folder that holds the workspace's `.segspec` files. */
+  root: string;
+  /**
+   * When the user named single files, only findings in these files are
+   * reported; undefined means the whole workspace.
+   */
+  onlyFiles?: Set<string>;
+}
+
+const isSpecFile = (p: string): boolean => p.endsWith('.segspec');
+
+/**
+ * Finds the workspaces under the given paths. A workspace is a folder that
+ * contains `.segspec` files, together with everything below it, so nested
+ * folders with more `.segspec` files belong to their topmost such ancestor.
+ * A `.segspec` file given directly selects its folder's workspace, reporting
+ * only on that file.
+ */
+export async function discoverWorkspaces(
+  host: Host,
+  paths: string[],
+  cwd: string,
+): Promise<WorkspaceTarget[]> {
+  const byRoot = new Map<string, WorkspaceTarget>();
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    const abs = resolve(cwd, given);
+    const st = await host.stat(abs);
+    if (!st) throw new CliError(`cannot read ${given}: no such file or directory`);
+    if (st.isFile) {
+      if (!isSpecFile(abs)) throw new CliError(`${given} is not a .segspec file or a folder`);
+      const root = dirname(abs);
+      const existing = byRoot.get(root);
+      if (existing && !existing.onlyFiles) continue;
+      const target = existing ?? { root, onlyFiles: new Set<string>() };
+      target.onlyFiles?.add(abs);
+      byRoot.set(root, target);
+      continue;
+    }
+    let files: string[];
+    try {
+      files = await host.listFiles(abs);
+    } catch (e) {
+      throw new CliError(`cannot read ${given}: ${(e as Error).message}`);
+    }
+    const folders = [...new Set(files.filter(isSpecFile).map((f) => dirname(f)))].sort();
+    const roots = folders.filter(
+      (f) => !folders.some((other) => other !== f && isInside(f, other)),
+    );
+    if (roots.length === 0) throw new CliError(`no .segspec files found under ${given}`);
+    for (const root of roots) byRoot.set(root, { root });
+  }
+  // A workspace inside another one found through a different path is covered by the outer one.
+  const all = [...byRoot.values()].sort((a, b) => (a.root < b.root ? -1 : 1));
+  return all.filter(
+    (t) => !all.some((o) => o !== t && !o.onlyFiles && isInside(t.root, o.root)),
+  );
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.includes(':');
+}

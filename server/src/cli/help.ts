@@ -1,0 +1,130 @@
+import type { CommandName } from './args.js';
+
+const SHARED_OPTIONS = `Shared options:
+  --as-of DATE      reference date for relative dates (default: the dataset's
+                    'as of', else today in UTC)
+  -q, --quiet       print only errors (and nothing on success)
+  --no-color        no ANSI colours (also NO_COLOR=1); colours appear only on a terminal
+  -h, --help        this help
+  -v, --version     print the version`;
+
+const TOPICS: Record<CommandName, string> = {
+  check: `Usage: segspec check [paths…] [options]
+
+Runs every static check and every check on the sample data for the
+workspaces under the paths (default: the current folder). A workspace is a
+folder with .segspec files.
+
+Options:
+  -f, --format F    pretty (default) | json | sarif | github
+  --fail-on LEVEL   error (default) | warning: the lowest severity that fails
+
+Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning),
+2 usage error or tool failure.
+
+Examples:
+  segspec check
+  segspec check specs/ --format json > findings.json
+  segspec check --format sarif > segspec.sarif
+  segspec check --format github --fail-on warning      # in GitHub Actions`,
+  stats: `Usage: segspec stats [paths…] [options]
+
+Segment sizes, shares, statuses, overlaps and coverage on the sample data.
+
+Options:
+  -f, --format F    table (default) | csv | json
+
+Examples:
+  segspec stats samples/productivity
+  segspec stats --format csv > segments.csv
+  segspec stats --format json --as-of 2026-06-30`,
+  report: `Usage: segspec report [paths…] --out report.html
+
+Writes one self-contained HTML file (opens offline): segment sizes, overlap
+heatmap, coverage, partitions, persona cards, expectations and findings.
+
+Options:
+  -o, --out FILE    where to write the report (default: report.html)
+
+Examples:
+  segspec report --out report.html
+  segspec report samples/productivity -o build/segments.html`,
+  explain: `Usage: segspec explain SEGMENT (--key KEY | --profile PERSONA) [paths…]
+
+Shows, clause by clause, why one record is or is not a member of SEGMENT:
+a row of the sample data by its key, or a persona's profile.
+
+Options:
+  -k, --key KEY         the value of the dataset's key column
+  -p, --profile PERSONA explain the persona's profile record
+
+Examples:
+  segspec explain freelancers --key u042
+  segspec explain freelancers --profile fiona samples/productivity`,
+  init: `Usage: segspec init [dir] [--from data.csv]
+
+Creates a workspace in dir (default: the current folder): a dataset, one
+example segment, one persona and a roadmap.md that references them. With
+--from, the dataset points at that data file and its fields are inferred
+from it. Refuses to overwrite existing files.
+
+Examples:
+  segspec init specs
+  segspec init specs --from exports/users.csv`,
+  sql: `Usage: segspec sql SEGMENT --dialect D [--count | --select] [paths…]
+
+Prints the SQL for a segment: the WHERE condition (default), a full
+SELECT of the members (--select) or a COUNT(*) query (--count).
+
+Options:
+  -d, --dialect D   duckdb | postgres | bigquery | snowflake | spark | trino
+  --count           a query counting the members
+  --select          a query selecting the members
+
+Examples:
+  segspec sql freelancers --dialect duckdb
+  segspec sql power_users --dialect bigquery --count`,
+  fmt: `Usage: segspec fmt [paths…] [--check]
+
+Formats .segspec files in place (one property per line, canonical spacing).
+
+Options:
+  --check           do not write; exit 1 and list the files that would change
+
+Examples:
+  segspec fmt
+  segspec fmt specs/ --check          # in CI`,
+  lsp: `Usage: segspec lsp --stdio
+
+Starts the Segspec language server speaking LSP over stdin/stdout, for
+editors other than VS Code.
+
+Example (Neovim):
+  vim.lsp.start_client({ name = 'segspec', cmd = { 'segspec', 'lsp', '--stdio' } })`,
+};
+
+const GENERAL = `segspec — customer segments as checked specs
+
+Usage: segspec <command> [options]
+
+Commands:
+  check [paths…]             check specs and sample data (exit 1 on errors)
+  stats [paths…]             sizes, shares, overlaps and coverage
+  report [paths…] --out F    a static HTML report with charts
+  explain SEGMENT --key K    why a row is or is not a member
+  init [dir] [--from CSV]    scaffold a workspace
+  sql SEGMENT --dialect D    the segment as SQL
+  fmt [paths…] [--check]     format .segspec files
+  lsp --stdio                run the language server
+
+Run 'segspec <command> --help' for a command's options and examples.
+
+Examples:
+  segspec check
+  segspec stats samples/productivity
+  segspec report --out report.html
+  segspec explain freelancers --key u042`;
+
+export function helpText(command?: CommandName): string {
+  return (command ? `${TOPICS[command]}\n\n${SHARED_OPTIONS}` : `${GENERAL}\n\n${SHARED_OPTIONS}`) + '\n';
+}

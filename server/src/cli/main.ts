@@ -1,0 +1,17 @@
+/**
+ * Entry of dist/cli.cjs (the `segspec` bin). Everything else lives in
+ * `run`, which tests can call in-process.
+ */
+import { run } from './cli.js';
+import { processIO } from './io.js';
+
+run(process.argv.slice(2), processIO()).then(
+  (code) => {
+    // `lsp` keeps running on its own; every other command ends here.
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`segspec: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

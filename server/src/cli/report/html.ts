@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import type { WorkspaceView, SegmentView, PersonaView, PartitionView } from '../view.js';
+import { escapeHtml as e, jsonForScript } from './escape.js';
+import { CHART_SCRIPT } from './chart-script.js';
+import { REPORT_CSS } from './style.js';
+
+export interface ReportOptions {
+  title: string;
+  generatedAt: string;
+  asOf?: string;
+  toolVersion: string;
+  /** The echarts browser build, inlined. */
+  echartsSource: string;
+}
+
+/**
+ * One self-contained HTML page. Everything from the spec or the data goes
+ * through `escapeHtml`; the chart data travels as JSON in a
+ * `<script type="application/json">` block; the only scripts are echarts and
+ * the chart code, both pinned by hash in the Content-Security-Policy, so
+ * nothing else can run even if a value slipped through.
+ */
+export function renderReport(view: WorkspaceView, opts: ReportOptions): string {
+  const chartData = {
+    segments: view.segments.map((s) => ({ name: s.name, title: s.title ?? '', size: s.size, share: s.share, status: s.status })),
+    overlaps: view.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count })),
+    coverage: view.coverage.map((c) => ({ dataset: c.dataset, rows: c.rows, covered: c.covered })),
+  };
+  const scripts = [opts.echartsSource, CHART_SCRIPT];
+  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const n = view.summary;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${e(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(opts.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${e(opts.title)}</h1>
+<p class="meta">Generated ${e(opts.generatedAt)}${opts.asOf ? ` · as of ${e(opts.asOf)}` : ''} · segspec ${e(opts.toolVersion)}</p>
+<p class="summary ${n.errors > 0 ? 'bad' : n.warnings > 0 ? 'warn' : 'good'}" id="summary">${n.errors} errors · ${n.warnings} warnings · ${n.infos} infos · ${view.segments.length} segments · ${view.datasets.length} datasets</p>
+<nav><a href="#sizes">Sizes</a> <a href="#overlaps">Overlaps</a> <a href="#coverage">Coverage</a> <a href="#partitions">Partitions</a> <a href="#personas">Personas</a> <a href="#expectations">Expectations</a> <a href="#members">Sample members</a> <a href="#findings">Findings</a></nav>
+</header>
+<main>
+<section id="sizes"><h2>Segment sizes</h2>
+<div class="chart" id="chart-sizes" role="img" aria-label="Bar chart of segment sizes"></div>
+${segmentTable(view.segments)}
+</section>
+<section id="overlaps"><h2>Overlaps</h2>
+<div class="chart square" id="chart-overlaps" role="img" aria-label="Heatmap of members shared by each pair of segments"></div>
+${overlapTable(view)}
+</section>
+<section id="coverage"><h2>Coverage</h2>
+<div class="chart small" id="chart-coverage" role="img" aria-label="Rows in at least one segment, per dataset"></div>
+${coverageTable(view)}
+</section>
+<section id="partitions"><h2>Partitions</h2>
+${partitionTable(view.partitions)}
+</section>
+<section id="personas"><h2>Personas</h2>
+<div class="cards">${view.personas.map(personaCard).join('\n') || '<p class="none">No personas.</p>'}</div>
+</section>
+<section id="expectations"><h2>Expectations</h2>
+${expectationList(view.segments)}
+</section>
+<section id="members"><h2>Sample members</h2>
+${view.segments.map(sampleTable).join('\n')}
+</section>
+<section id="findings"><h2>Findings</h2>
+${findingTable(view)}
+</section>
+</main>
+<script type="application/json" id="segspec-data">${jsonForScript(chartData)}</script>
+<script>${opts.echartsSource}</script>
+<script>${CHART_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
+const num = (n: number): string => n.toLocaleString('en-US');
+
+function segmentTable(segments: SegmentView[]): string {
+  if (segments.length === 0) return '<p class="none">No segments.</p>';
+  const rows = segments.map((s) => {
+    const passed = s.expectations.filter((x) => x.passed).length;
+    return `<tr><td><code>${e(s.name)}</code></td><td>${e(s.title ?? '')}</td><td>${e(s.kind ?? '')}</td><td>${e(s.dataset ?? '')}</td><td class="num">${num(s.size)}</td><td class="num">${pct(s.share)}</td><td><span class="status ${e(s.status)}">${e(s.status)}</span></td><td class="num">${s.expectations.length === 0 ? '–' : `${passed}/${s.expectations.length}`}</td></tr>`;
+  });
+  return `<table class="segments"><thead><tr><th>Segment</th><th>Title</th><th>Kind</th><th>Dataset</th><th>Size</th><th>Share</th><th>Status</th><th>Expectations</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+function overlapTable(view: WorkspaceView): string {
+  const shared = view.overlaps.filter((o) => o.count > 0 && o.a !== o.b);
+  if (shared.length === 0) return '<p class="none">No two segments share members.</p>';
+  const rows = shared
+    .sort((x, y) => y.count - x.count)
+    .map((o) => `<tr><td><code>${e(o.a)}</code></td><td><code>${e(o.b)}</code></td><td class="num">${num(o.count)}</td></tr>`);
+  return `<details><summary>${shared.length} overlapping pairs</summary><table><thead><tr><th>Segment</th><th>Segment</th><th>Shared members</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+}
+
+function coverageTable(view: WorkspaceView): string {
+  if (view.coverage.length === 0) return '<p class="none">No data loaded.</p>';
+  const rows = view.coverage.map(
+    (c) => `<tr><td><code>${e(c.dataset)}</code></td><td class="num">${num(c.rows)}</td><td class="num">${num(c.covered)}</td><td class="num">${pct(c.share)}</td><td class="num">${num(c.rows - c.covered)}</td></tr>`,
+  );
+  return `<table><thead><tr><th>Dataset</th><th>Rows</th><th>In a segment</th><th>Coverage</th><th>In none</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function partitionTable(partitions: PartitionView[]): string {
+  if (partitions.length === 0) return '<p class="none">No partitions.</p>';
+  const rows = partitions.map((p) => {
+    const rules = [p.exclusive ? 'exclusive' : '', p.exhaustive ? 'exhaustive' : ''].filter(Boolean).join(', ') || '–';
+    const overlaps = p.overlaps.filter((o) => o.count > 0);
+    const problems = [
+      ...overlaps.map((o) => `${e(o.a)} ∩ ${e(o.b)}: ${num(o.count)}`),
+      ...(p.exhaustive && p.gaps > 0 ? [`${num(p.gaps)} rows in none`] : []),
+    ];
+    return `<tr><td><code>${e(p.name)}</code> ${e(p.title ?? '')}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${p.ok ? 'ok' : 'failing'}">${p.ok ? 'holds' : 'fails'}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
+  });
+  return `<table><thead><tr><th>Partition</th><th>Segments</th><th>Rules</th><th>Status</th><th>Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function list(title: string, items: string[]): string {
+  return items.length === 0 ? '' : `<h4>${title}</h4><ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+}
+
+function personaCard(p: PersonaView): string {
+  const profile = Object.entries(p.profile)
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`)
+    .join('');
+  const match =
+    p.profileMatches === undefined
+      ? ''
+      : `<p class="status ${p.profileMatches ? 'ok' : 'failing'}">${p.profileMatches ? 'profile is a member' : 'profile is not a member'}</p>`;
+  return `<article class="card persona" id="persona-${e(p.name)}">
+<h3>${e(p.title ?? p.name)}</h3>
+<p class="meta"><code>${e(p.name)}</code>${p.segment ? ` · segment <code>${e(p.segment)}</code>` : ''}</p>
+${p.quote ? `<blockquote>${e(p.quote)}</blockquote>` : ''}${p.description ? `<p>${e(p.description)}</p>` : ''}
+${match}${profile ? `<table class="profile">${profile}</table>` : ''}
+${list('Goals', p.goals)}${list('Pains', p.pains)}${list('Jobs', p.jobs)}${list('Channels', p.channels)}
+</article>`;
+}
+
+function expectationList(segments: SegmentView[]): string {
+  const withExpectations = segments.filter((s) => s.expectations.length > 0);
+  if (withExpectations.length === 0) return '<p class="none">No expectations.</p>';
+  return withExpectations
+    .map((s) => {
+      const items = s.expectations.map(
+        (x) =>
+          `<li class="${x.passed ? 'pass' : x.warn ? 'warnfail' : 'fail'}"><span class="mark">${x.passed ? '✓' : '✗'}</span> <code>${e(x.text)}</code>${x.message ? ` <span class="detail">${e(x.message)}</span>` : ''}</li>`,
+      );
+      return `<h3><code>${e(s.name)}</code></h3><ul class="expectations">${items.join('')}</ul>`;
+    })
+    .join('\n');
+}
+
+function sampleTable(s: SegmentView): string {
+  if (s.sample.length === 0) return '';
+  const columns = [...new Set(s.sample.flatMap((r) => Object.keys(r)))];
+  const head = columns.map((c) => `<th>${e(c)}</th>`).join('');
+  const body = s.sample
+    .map((r) => `<tr>${columns.map((c) => `<td>${e(r[c] ?? '')}</td>`).join('')}</tr>`)
+    .join('');
+  return `<details class="sample"><summary><code>${e(s.name)}</code> — ${s.sample.length} of ${num(s.size)} members</summary><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
+}
+
+function findingTable(view: WorkspaceView): string {
+  if (view.findings.length === 0) return '<p class="none good">No findings.</p>';
+  const rows = view.findings.map(
+    (f) => `<tr class="${e(f.severity)}"><td><span class="sev ${e(f.severity)}">${e(f.severity)}</span></td><td><code>${e(f.code)}</code></td><td><code>${e(f.file)}:${f.line + 1}:${f.character + 1}</code></td><td>${e(f.message)}</td></tr>`,
+  );
+  return `<table class="findings"><thead><tr><th>Severity</th><th>Code</th><th>Location</th><th>Message</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}

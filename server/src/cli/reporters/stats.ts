@@ -1,0 +1,126 @@
+import type { Colors } from '../colors.js';
+import type { SegmentStatus, WorkspaceView } from '../view.js';
+
+const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
+const num = (n: number): string => n.toLocaleString('en-US');
+
+/** A bar of `width` cells for a fraction 0..1, with eighth-block precision. */
+export function bar(fraction: number, width: number): string {
+  const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8);
+  const full = Math.floor(eighths / 8);
+  const rest = eighths % 8;
+  return '█'.repeat(full) + (rest > 0 ? ' ▏▎▍▌▋▊▉'[rest] : '');
+}
+
+function statusColour(c: Colors, s: SegmentStatus): (t: string) => string {
+  return s === 'ok' ? c.green : s === 'failing' ? c.red : s === 'empty' ? c.yellow : c.gray;
+}
+
+/** Pads plain text; `shown` may carry colour codes that do not take up columns. */
+function padEnd(plain: string, width: number, shown = plain): string {
+  return shown + ' '.repeat(Math.max(0, width - [...plain].length));
+}
+function padStart(plain: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - [...plain].length)) + plain;
+}
+
+/** Aligned tables per workspace: datasets, segments with a bar, overlaps, coverage. */
+export function formatStatsTable(view: WorkspaceView, c: Colors): string {
+  const out: string[] = [];
+  const workspaces = [...new Set([...view.datasets, ...view.segments].map((x) => x.workspace))];
+  for (const ws of workspaces) {
+    if (out.length > 0) out.push('');
+    out.push(c.bold(ws));
+    for (const d of view.datasets.filter((x) => x.workspace === ws)) {
+      const cov = view.coverage.find((x) => x.workspace === ws && x.dataset === d.name);
+      const rows = d.rows === undefined ? 'not loaded' : `${num(d.rows)} rows`;
+      const coverage = cov ? `, ${pct(cov.share)} in at least one segment` : '';
+      out.push(`dataset ${d.name} (${d.source}): ${rows}${coverage}`);
+    }
+    const segs = view.segments.filter((x) => x.workspace === ws);
+    if (segs.length > 0) {
+      out.push('');
+      const headers = ['segment', 'dataset', 'size', 'share', 'status'];
+      const cells = segs.map((s) => [s.name, s.dataset ?? '–', num(s.size), pct(s.share), s.status]);
+      const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => [...r[i]].length)));
+      const maxShare = Math.max(...segs.map((s) => s.share), 0);
+      out.push(
+        c.gray(
+          [padEnd(headers[0], widths[0]), padEnd(headers[1], widths[1]), padStart(headers[2], widths[2]), padStart(headers[3], widths[3]), padEnd(headers[4], widths[4])].join('  '),
+        ),
+      );
+      segs.forEach((s, i) => {
+        const r = cells[i];
+        const colour = statusColour(c, s.status);
+        out.push(
+          [
+            padEnd(r[0], widths[0]),
+            padEnd(r[1], widths[1]),
+            padStart(r[2], widths[2]),
+            padStart(r[3], widths[3]),
+            padEnd(r[4], widths[4], colour(r[4])),
+            colour(bar(maxShare > 0 ? s.share / maxShare : 0, 30)),
+          ]
+            .join('  ')
+            .trimEnd(),
+        );
+      });
+    }
+    const overlaps = view.overlaps.filter((o) => o.workspace === ws && o.a !== o.b && o.count > 0);
+    if (overlaps.length > 0) {
+      out.push('', c.gray('overlapping pairs (members in both)'));
+      const labels = overlaps.map((o) => `${o.a} ∩ ${o.b}`);
+      const w = Math.max(...labels.map((l) => [...l].length));
+      const cw = Math.max(...overlaps.map((o) => num(o.count).length));
+      overlaps.forEach((o, i) => out.push(`${padEnd(labels[i], w)}  ${padStart(num(o.count), cw)}`));
+    }
+    for (const p of view.partitions.filter((x) => x.workspace === ws)) {
+      const rules = [p.exclusive ? 'exclusive' : '', p.exhaustive ? 'exhaustive' : ''].filter(Boolean).join(', ');
+      const state = p.ok ? c.green('holds') : c.red('fails');
+      out.push('', `partition ${p.name} [${p.segments.join(', ')}]${rules ? ` (${rules})` : ''}: ${state}${p.exhaustive || p.gaps > 0 ? `, ${num(p.gaps)} rows in none` : ''}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** RFC 4180 field. */
+function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per segment: workspace,segment,dataset,size,share,status. */
+export function formatStatsCsv(view: WorkspaceView): string {
+  const lines = [['workspace', 'segment', 'dataset', 'size', 'share', 'status'].join(',')];
+  for (const s of view.segments) {
+    lines.push([s.workspace, s.name, s.dataset ?? '', s.size, Number(s.share.toFixed(6)), s.status].map(csvField).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function formatStatsJson(view: WorkspaceView): string {
+  const doc = {
+    datasets: view.datasets.map((d) => ({ workspace: d.workspace, name: d.name, source: d.source, rows: d.rows ?? null })),
+    segments: view.segments.map((s) => ({
+      workspace: s.workspace,
+      name: s.name,
+      dataset: s.dataset ?? null,
+      size: s.size,
+      share: s.share,
+      status: s.status,
+    })),
+    overlaps: view.overlaps.filter((o) => o.a !== o.b).map((o) => ({ workspace: o.workspace, a: o.a, b: o.b, count: o.count })),
+    coverage: view.coverage.map((c) => ({ workspace: c.workspace, dataset: c.dataset, rows: c.rows, covered: c.covered, share: c.share })),
+    partitions: view.partitions.map((p) => ({
+      workspace: p.workspace,
+      name: p.name,
+      segments: p.segments,
+      exclusive: p.exclusive,
+      exhaustive: p.exhaustive,
+      ok: p.ok,
+      gaps: p.gaps,
+      overlaps: p.overlaps,
+    })),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

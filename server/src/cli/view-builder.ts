@@ -1,0 +1,163 @@
+import { rowToRecord, type CellValue } from '../core/data/index.js';
+import type { Finding } from '../core/diagnostics/types.js';
+import { prop, props, type Expr, type Node, type RecordLiteral } from '../core/syntax/ast.js';
+import type { AnalyzedWorkspace } from './analysis.js';
+import { countFindings, displayPath } from './reporters/findings.js';
+import type {
+  DatasetView,
+  ExpectationView,
+  FindingView,
+  PersonaView,
+  SegmentStatus,
+  SegmentView,
+  WorkspaceView,
+} from './view.js';
+
+export interface ViewOptions {
+  cwd: string;
+  /** Member rows shown per segment. */
+  sampleSize: number;
+}
+
+/** The plain view of one or more analysed workspaces, for stats and the report. */
+export function buildView(workspaces: readonly AnalyzedWorkspace[], findings: readonly Finding[], opts: ViewOptions): WorkspaceView {
+  const view: WorkspaceView = {
+    datasets: [],
+    segments: [],
+    overlaps: [],
+    coverage: [],
+    partitions: [],
+    personas: [],
+    findings: findings.map((f) => findingView(f, opts.cwd)),
+    summary: countFindings(findings),
+  };
+  for (const w of workspaces) addWorkspace(view, w, opts);
+  return view;
+}
+
+function findingView(f: Finding, cwd: string): FindingView {
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    file: displayPath(f.file, cwd),
+    line: f.range.start.line,
+    character: f.range.start.character,
+  };
+}
+
+function cellText(v: CellValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  return Array.isArray(v) ? v.join(';') : String(v);
+}
+
+function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptions): void {
+  const { model, results, data } = w.analysis;
+  const workspace = displayPath(w.target.root, opts.cwd) || '.';
+  const sourceText = (file: string, node: Node): string =>
+    (model.files.get(file)?.text ?? '').slice(node.range.start.offset, node.range.end.offset).replace(/\s+/g, ' ');
+
+  for (const d of model.datasets.values()) {
+    const dv: DatasetView = {
+      workspace,
+      name: d.name,
+      title: d.decl.title?.value,
+      source: prop(d.decl, 'source')?.value?.value ?? prop(d.decl, 'table')?.value?.value ?? '',
+      rows: results.datasets.get(d.name)?.rows,
+    };
+    view.datasets.push(dv);
+    const stat = results.datasets.get(d.name);
+    if (stat) {
+      view.coverage.push({
+        workspace,
+        dataset: d.name,
+        rows: stat.rows,
+        covered: stat.coverage.covered,
+        share: stat.rows === 0 ? 0 : stat.coverage.covered / stat.rows,
+      });
+    }
+  }
+
+  for (const s of model.segments.values()) {
+    const r = results.segments.get(s.name);
+    const table = s.dataset ? data.get(s.dataset)?.table : undefined;
+    const expectations: ExpectationView[] = [];
+    for (const e of r?.expectations ?? []) {
+      const p = props(s.decl, 'expect').find((x) => x.value?.range.start.offset === e.range.start.offset);
+      expectations.push({
+        text: p ? sourceText(s.file, p) : e.type,
+        passed: e.passed === true,
+        message: e.message,
+        warn: e.severity === 'warning',
+      });
+    }
+    for (const ex of r?.examples ?? []) {
+      const p = props(s.decl, 'example').find((x) => x.range.start.offset === ex.range.start.offset);
+      expectations.push({
+        text: p ? sourceText(s.file, p) : `example ${ex.member ? 'member' : 'nonmember'}`,
+        passed: ex.passed,
+        message: ex.passed ? undefined : ex.member ? 'is not a member' : 'is a member',
+        warn: false,
+      });
+    }
+    const status: SegmentStatus = !r || r.status === 'unavailable' ? (s.where ? 'failing' : 'draft') : r.status;
+    const seg: SegmentView = {
+      workspace,
+      name: s.name,
+      title: s.decl.title?.value,
+      kind: prop(s.decl, 'kind')?.value?.name,
+      description: prop(s.decl, 'description')?.value?.value,
+      dataset: s.dataset,
+      size: r?.size ?? 0,
+      share: r?.share ?? 0,
+      status,
+      expectations,
+      sample: table ? (r?.sampleRows ?? []).slice(0, opts.sampleSize).map((row) => {
+        const rec = rowToRecord(table, row);
+        return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, cellText(v)]));
+      }) : [],
+    };
+    view.segments.push(seg);
+  }
+
+  for (const o of results.overlaps) view.overlaps.push({ workspace, a: o.a, b: o.b, count: o.count });
+
+  for (const p of results.partitions) {
+    const sym = model.partitions.get(p.name);
+    view.partitions.push({
+      workspace,
+      name: p.name,
+      title: sym?.decl.title?.value,
+      segments: sym ? sym.members.map((m) => m.name) : [],
+      exclusive: p.exclusive,
+      exhaustive: p.exhaustive,
+      overlaps: p.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count })),
+      gaps: p.uncovered.count,
+      ok: p.passed !== false,
+    });
+  }
+
+  for (const persona of model.personas.values()) {
+    const decl = persona.decl;
+    const strings = (key: 'goals' | 'pains' | 'jobs' | 'channels'): string[] =>
+      (prop(decl, key)?.value?.items ?? []).map((item: Expr) => (item.type === 'String' ? item.value : sourceText(persona.file, item)));
+    const profile: RecordLiteral | undefined = prop(decl, 'profile')?.value;
+    const pv: PersonaView = {
+      workspace,
+      name: persona.name,
+      title: decl.title?.value,
+      segment: persona.segment,
+      quote: prop(decl, 'quote')?.value?.value,
+      description: prop(decl, 'description')?.value?.value,
+      goals: strings('goals'),
+      pains: strings('pains'),
+      jobs: strings('jobs'),
+      channels: strings('channels'),
+      profile: Object.fromEntries(
+        (profile?.entries ?? []).map((e) => [e.key.name, e.value.type === 'String' ? e.value.value : sourceText(persona.file, e.value)]),
+      ),
+      profileMatches: results.personas.get(persona.name)?.member,
+    };
+    view.personas.push(pv);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * What the stats and report commands show, as plain data: built from the
+ * workspace's analysis by `buildView` (view-builder.ts), consumed by the
+ * table/CSV/JSON printers and the HTML report. Keeping it plain makes the
+ * printers independent of the core's types and easy to serialise.
+ */
+import type { FindingCounts } from './reporters/findings.js';
+
+export type SegmentStatus = 'ok' | 'draft' | 'empty' | 'failing';
+
+export interface DatasetView {
+  workspace: string;
+  name: string;
+  title?: string;
+  /** Data file as written in the spec (relative to the spec file). */
+  source: string;
+  /** Undefined when the data could not be loaded. */
+  rows: number | undefined;
+}
+
+export interface ExpectationView {
+  /** The `expect …` line as written. */
+  text: string;
+  passed: boolean;
+  /** What was measured, e.g. "size is 3.1%, expected between 8% and 20%". */
+  message?: string;
+  warn: boolean;
+}
+
+export interface SegmentView {
+  workspace: string;
+  name: string;
+  title?: string;
+  kind?: string;
+  description?: string;
+  dataset: string | undefined;
+  size: number;
+  /** Fraction of the dataset's rows, 0..1. */
+  share: number;
+  status: SegmentStatus;
+  expectations: ExpectationView[];
+  /** A few members, field → displayed value. */
+  sample: Array<Record<string, string>>;
+}
+
+export interface OverlapView {
+  workspace: string;
+  a: string;
+  b: string;
+  count: number;
+}
+
+export interface CoverageView {
+  workspace: string;
+  dataset: string;
+  rows: number;
+  /** Rows in at least one segment. */
+  covered: number;
+  share: number;
+}
+
+export interface PartitionView {
+  workspace: string;
+  name: string;
+  title?: string;
+  segments: string[];
+  exclusive: boolean;
+  exhaustive: boolean;
+  /** Pairs of members that share rows. */
+  overlaps: Array<{ a: string; b: string; count: number }>;
+  /** Rows in none of the members. */
+  gaps: number;
+  ok: boolean;
+}
+
+export interface PersonaView {
+  workspace: string;
+  name: string;
+  title?: string;
+  segment: string | undefined;
+  quote?: string;
+  description?: string;
+  goals: string[];
+  pains: string[];
+  jobs: string[];
+  channels: string[];
+  profile: Record<string, string>;
+  /** Whether the profile is a member of the persona's segment; undefined when unknown. */
+  profileMatches: boolean | undefined;
+}
+
+export interface FindingView {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  file: string;
+  line: number;
+  character: number;
+}
+
+export interface WorkspaceView {
+  datasets: DatasetView[];
+  segments: SegmentView[];
+  overlaps: OverlapView[];
+  coverage: CoverageView[];
+  partitions: PartitionView[];
+  personas: PersonaView[];
+  findings: FindingView[];
+  summary: FindingCounts;
+}
