@@ -234,7 +234,8 @@ persona fiona "Freelance Fiona" {
       'device',
       'integrations',
     ]);
-    expect(prop(decl, 'pains')?.value?.items).toHaveLength(2);
+    const pains = decl.properties.find((p) => p.key === 'pains');
+    expect(pains?.key === 'pains' && pains.value?.items).toHaveLength(2);
   });
 
   it('accepts a record without commas, over several lines', () => {
