@@ -1,0 +1,54 @@
+/** A lens above each segment (`1,204 users · 12.0% · 2/2 expectations`) and dataset (`8,000 rows`). */
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { FeatureContext } from '../context.js';
+import type { Snapshot } from '../session.js';
+import { segmentView, datasetRows } from '../results.js';
+import { formatCount, formatShare } from '../format.js';
+import { toLspRange } from '../ranges.js';
+import { isMarkdown } from '../uris.js';
+
+export function segmentLensTitle(snapshot: Snapshot, name: string): string {
+  const view = segmentView(snapshot, name);
+  if (!view) return '';
+  if (view.draft) return 'draft — no rule yet';
+  if (view.size === undefined) return view.result?.reason ? `not measured: ${view.result.reason}` : 'not measured';
+  const parts = [`${formatCount(view.size)} users`, formatShare(view.share ?? 0)];
+  if (view.expectations.total) parts.push(`${view.expectations.passed}/${view.expectations.total} expectations`);
+  return parts.join(' · ');
+}
+
+export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  const model = snapshot.analysis.model;
+  for (const segment of model.segments.values()) {
+    if (segment.file !== path) continue;
+    lenses.push({
+      range: toLspRange(segment.nameRange),
+      command: { title: segmentLensTitle(snapshot, segment.name), command: 'segspec.showPreview', arguments: [segment.name] },
+    });
+  }
+  for (const dataset of model.datasets.values()) {
+    if (dataset.file !== path) continue;
+    const rows = datasetRows(snapshot, dataset.name);
+    const fields = model.fieldTypes.get(dataset.name)?.size ?? 0;
+    lenses.push({
+      range: toLspRange(dataset.nameRange),
+      command: { title: rows === undefined ? 'no data loaded' : `${formatCount(rows)} rows · ${fields} fields`, command: 'segspec.showPreview', arguments: [] },
+    });
+  }
+  return lenses;
+}
+
+export function registerCodeLens(ctx: FeatureContext): void {
+  const { connection, session } = ctx;
+  connection.onCodeLens(async (params, token) => {
+    const path = session.pathFromUri(params.textDocument.uri);
+    if (isMarkdown(path)) return null;
+    const snapshot = await session.snapshotFor(path, token);
+    return codeLenses(snapshot, path);
+  });
+  // Lenses show data results: ask the client to refresh them after every analysis.
+  session.onAnalyzed(() => {
+    if (ctx.capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  });
+}

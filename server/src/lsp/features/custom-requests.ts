@@ -1,0 +1,100 @@
+/** The `segspec/*` requests behind the preview, the Markdown chips and the explain commands. */
+import { catalog } from '../../core/diagnostics/catalog.js';
+import { explainRow, renderExplanation } from '../../core/engine/index.js';
+import type { FeatureContext } from '../context.js';
+import type { Snapshot } from '../session.js';
+import {
+  AnalyzedNotificationMethod,
+  ExplainCodeRequestMethod,
+  ExplainRowRequestMethod,
+  PreviewRequestMethod,
+  ReferencesInfoRequestMethod,
+  type AnalyzedParams,
+  type ExplainCodeResult,
+  type ExplainRowParams,
+  type ExplainRowResult,
+  type PreviewData,
+  type PreviewParams,
+  type ReferencesInfoResult,
+} from '../protocol.js';
+import { offsetIn } from '../locate.js';
+import { segmentView } from '../results.js';
+import { previewData, segmentAt } from './preview-data.js';
+
+export function registerCustomRequests(ctx: FeatureContext): void {
+  const { connection, session } = ctx;
+
+  const snapshotFor = async (uri: string | undefined, token: Parameters<typeof session.fresh>[1]): Promise<Snapshot | undefined> => {
+    if (uri) return session.snapshotFor(session.pathFromUri(uri), token);
+    const all = await session.allSnapshots(token);
+    return all.find((s) => s.analysis.model.segments.size > 0) ?? all[0];
+  };
+
+  connection.onRequest(PreviewRequestMethod, async (params: PreviewParams, token): Promise<PreviewData | null> => {
+    const snapshot = await snapshotFor(params.uri, token);
+    if (!snapshot) return null;
+    let selected: string | undefined;
+    if (params.uri && params.position) {
+      const path = session.pathFromUri(params.uri);
+      const offset = offsetIn(snapshot, path, params.position);
+      if (offset !== undefined) selected = segmentAt(snapshot, path, offset);
+    }
+    if (!selected || !snapshot.analysis.model.segments.has(selected)) selected = params.segment;
+    if (!selected || !snapshot.analysis.model.segments.has(selected)) selected = [...snapshot.analysis.model.segments.keys()][0];
+    return previewData(snapshot, selected);
+  });
+
+  connection.onRequest(ReferencesInfoRequestMethod, async (_params: unknown, token): Promise<ReferencesInfoResult> => {
+    const out: ReferencesInfoResult = { segments: {}, personas: {} };
+    for (const snapshot of await session.allSnapshots(token)) {
+      for (const name of snapshot.analysis.model.segments.keys()) {
+        const view = segmentView(snapshot, name)!;
+        out.segments[name] = { kind: 'segment', name, title: view.title, size: view.size, share: view.share, status: view.status };
+      }
+      for (const persona of snapshot.analysis.model.personas.values()) {
+        const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
+        out.personas[persona.name] = {
+          kind: 'persona',
+          name: persona.name,
+          title: persona.decl.title?.value,
+          size: view?.size,
+          share: view?.share,
+          status: view?.status ?? 'unknown',
+        };
+      }
+    }
+    return out;
+  });
+
+  connection.onRequest(ExplainRowRequestMethod, async (params: ExplainRowParams, token): Promise<ExplainRowResult> => {
+    for (const snapshot of await session.allSnapshots(token)) {
+      const { model, data, results } = snapshot.analysis;
+      if (!model.segments.has(params.segment)) continue;
+      const asOf = session.settings.asOf;
+      const explained = explainRow(model, data, results, params.segment, params.key, { asOf });
+      if (!explained) {
+        return { text: `No row with key \`${params.key}\` in the data of \`${params.segment}\` (or the segment has no rule or no data).` };
+      }
+      const member = explained.explanation.result === true;
+      return {
+        member,
+        text: `# ${params.key} ${member ? 'is' : 'is not'} a member of ${params.segment}\n\n\`\`\`\n${renderExplanation(explained.explanation)}\n\`\`\`\n`,
+      };
+    }
+    return { text: `Unknown segment \`${params.segment}\`.` };
+  });
+
+  connection.onRequest(ExplainCodeRequestMethod, (params: { code: string }): ExplainCodeResult | null => {
+    const entry = catalog.get(params.code);
+    return entry ? { code: entry.code, title: entry.title, explanation: entry.explanation } : null;
+  });
+
+  session.onAnalyzed((snapshot) => {
+    const datasets = [...snapshot.analysis.model.datasets.keys()].map((name) => {
+      const table = snapshot.analysis.data.get(name)?.table;
+      return { name, rows: table?.rowCount ?? 0, loaded: table !== undefined };
+    });
+    const params: AnalyzedParams = { datasets, generation: snapshot.generation };
+    void connection.sendNotification(AnalyzedNotificationMethod, params);
+  });
+}

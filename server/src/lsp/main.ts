@@ -1,0 +1,8 @@
+/**
+ * Entry of dist/server.cjs. The transport comes from the command line, as
+ * language clients pass it: `--node-ipc` (VS Code), `--stdio`, `--socket=N`.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server.js';
+
+startServer(createConnection(ProposedFeatures.all));

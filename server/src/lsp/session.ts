@@ -1,0 +1,251 @@
+/**
+ * Keeps one core `Workspace` per workspace folder in step with the editor:
+ * open documents become overlays, edits schedule a debounced analysis, requests
+ * wait for an analysis that has seen the latest edit, and diagnostics are
+ * published only for the document versions they were computed from.
+ */
+import { dirname } from 'node:path';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocuments } from 'vscode-languageserver/node';
+import { CancelledError, Workspace, type Analysis } from '../core/workspace.js';
+import type { Host } from '../core/host.js';
+import type { MarkdownDocument } from '../core/markdown/index.js';
+import { raceCancellation, throwIfCancelled } from './cancellation.js';
+import { isMarkdown, isSegspec, uriToPath } from './uris.js';
+
+export const ANALYSIS_DELAY_MS = 150;
+const PROGRESS_AFTER_MS = 250;
+export const UNTITLED_ROOT = '/__segspec_untitled__';
+
+export interface Snapshot {
+  root: string;
+  generation: number;
+  analysis: Analysis;
+  /** Versions of the open documents this analysis has seen, by path. */
+  versions: Map<string, number>;
+  /** Parsed Markdown documents of the workspace, by path. */
+  markdown: Map<string, MarkdownDocument>;
+  /** Texts of the open documents this analysis has seen, by path. */
+  texts: Map<string, string>;
+}
+
+export interface SessionSettings {
+  asOf?: string;
+  maxRows?: number;
+}
+
+class Project {
+  dirty = true;
+  generation = 0;
+  timer: NodeJS.Timeout | undefined;
+  running: Promise<Snapshot> | undefined;
+  snapshot: Snapshot | undefined;
+  constructor(
+    readonly root: string,
+    readonly workspace: Workspace,
+  ) {}
+}
+
+export type AnalysisListener = (snapshot: Snapshot) => void;
+
+export class Session {
+  private readonly projects = new Map<string, Project>();
+  private readonly listeners: AnalysisListener[] = [];
+  private folders: string[] = [];
+  settings: SessionSettings = {};
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly host: Host,
+    private readonly progressSupported: () => boolean,
+  ) {}
+
+  setFolders(folders: string[]): void {
+    this.folders = [...folders].sort((a, b) => b.length - a.length);
+    for (const folder of folders) this.projectForRoot(folder);
+  }
+
+  onAnalyzed(listener: AnalysisListener): void {
+    this.listeners.push(listener);
+  }
+
+  updateSettings(settings: SessionSettings): void {
+    this.settings = settings;
+    for (const project of this.projects.values()) {
+      project.workspace.options = { ...project.workspace.options, asOf: settings.asOf };
+      this.schedule(project, 0);
+    }
+  }
+
+  allProjects(): Project[] {
+    return [...this.projects.values()];
+  }
+
+  rootFor(path: string): string {
+    if (path.startsWith(`${UNTITLED_ROOT}/`)) return UNTITLED_ROOT;
+    const folder = this.folders.find((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+    return folder ?? dirname(path);
+  }
+
+  private projectForRoot(root: string): Project {
+    let project = this.projects.get(root);
+    if (!project) {
+      project = new Project(root, new Workspace(this.host, root, { asOf: this.settings.asOf }));
+      this.projects.set(root, project);
+      this.schedule(project, 0);
+    }
+    return project;
+  }
+
+  projectFor(path: string): Project {
+    return this.projectForRoot(this.rootFor(path));
+  }
+
+  /** Path the core sees for a document (untitled ones get a pseudo path). */
+  pathOf(document: TextDocument): string {
+    if (document.uri.startsWith('file:')) return uriToPath(document.uri);
+    const suffix = document.languageId === 'markdown' ? '.md' : '.segspec';
+    return `${UNTITLED_ROOT}/${document.uri.replace(/[^A-Za-z0-9_-]/g, '_')}${suffix}`;
+  }
+
+  /** Core path for a URI from a request (open untitled documents included). */
+  pathFromUri(uri: string): string {
+    const open = this.documents.get(uri);
+    return open ? this.pathOf(open) : uriToPath(uri);
+  }
+
+  /** The URI of an open document with this path, else the file URI. */
+  documentFor(path: string): TextDocument | undefined {
+    return this.documents.all().find((d) => this.pathOf(d) === path);
+  }
+
+  documentChanged(document: TextDocument): void {
+    const path = this.pathOf(document);
+    const project = this.projectFor(path);
+    project.workspace.setOverlay(path, document.getText(), document.version);
+    this.schedule(project, ANALYSIS_DELAY_MS);
+  }
+
+  documentClosed(document: TextDocument): void {
+    const path = this.pathOf(document);
+    const project = this.projectFor(path);
+    project.workspace.removeOverlay(path);
+    this.schedule(project, ANALYSIS_DELAY_MS);
+  }
+
+  /** Files changed on disk: forget the file list; data loads notice new size or mtime. */
+  filesChanged(paths: string[]): void {
+    const touched = new Set<Project>();
+    for (const path of paths) touched.add(this.projectFor(path));
+    for (const project of touched) {
+      project.workspace.invalidate([]);
+      this.schedule(project, ANALYSIS_DELAY_MS);
+    }
+  }
+
+  /** An analysis that has seen every edit so far, waiting for it when needed. */
+  async snapshotFor(path: string, token?: CancellationToken): Promise<Snapshot> {
+    return this.fresh(this.projectFor(path), token);
+  }
+
+  async fresh(project: Project, token?: CancellationToken): Promise<Snapshot> {
+    for (;;) {
+      throwIfCancelled(token);
+      if (!project.dirty && !project.running && project.snapshot) return project.snapshot;
+      const pending = project.dirty ? this.start(project) : project.running;
+      try {
+        const snapshot = await raceCancellation(pending ?? this.start(project), token);
+        if (!project.dirty) return snapshot;
+      } catch (error) {
+        if (!(error instanceof CancelledError)) throw error;
+      }
+    }
+  }
+
+  /** Latest snapshots of every project, fresh. */
+  async allSnapshots(token?: CancellationToken): Promise<Snapshot[]> {
+    return Promise.all(this.allProjects().map((p) => this.fresh(p, token)));
+  }
+
+  private schedule(project: Project, delay: number): void {
+    project.dirty = true;
+    if (project.timer) clearTimeout(project.timer);
+    project.timer = setTimeout(() => {
+      project.timer = undefined;
+      if (project.dirty) this.start(project).catch(() => undefined);
+    }, delay);
+  }
+
+  private start(project: Project): Promise<Snapshot> {
+    if (project.timer) {
+      clearTimeout(project.timer);
+      project.timer = undefined;
+    }
+    project.dirty = false;
+    const previous = project.running ?? Promise.resolve(undefined);
+    const run = previous.catch(() => undefined).then(() => this.analyze(project));
+    project.running = run;
+    const clear = (): void => {
+      if (project.running === run) project.running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async analyze(project: Project): Promise<Snapshot> {
+    const generation = ++project.generation;
+    const versions = new Map<string, number>();
+    const texts = new Map<string, string>();
+    for (const document of this.documents.all()) {
+      const path = this.pathOf(document);
+      if (this.rootFor(path) !== project.root) continue;
+      versions.set(path, document.version);
+      texts.set(path, document.getText());
+    }
+    const progress = this.delayedProgress();
+    try {
+      // A newer edit makes this run pointless: the next one starts right after.
+      const analysis = await project.workspace.analyze(() => project.dirty);
+      const snapshot: Snapshot = { root: project.root, generation, analysis, versions, markdown: analysis.markdown, texts };
+      project.snapshot = snapshot;
+      for (const listener of this.listeners) listener(snapshot);
+      return snapshot;
+    } catch (error) {
+      if (!(error instanceof CancelledError)) this.connection.console.error(`Segspec analysis failed: ${describe(error)}`);
+      throw error;
+    } finally {
+      progress.done();
+    }
+  }
+
+  private delayedProgress(): { done(): void } {
+    let finished = false;
+    let end: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      if (!this.progressSupported()) return;
+      void this.connection.window.createWorkDoneProgress().then((progress) => {
+        if (finished) {
+          progress.done();
+          return;
+        }
+        progress.begin('Segspec', undefined, 'Loading sample data and checking segments…');
+        end = () => progress.done();
+      }, () => undefined);
+    }, PROGRESS_AFTER_MS);
+    return {
+      done: () => {
+        finished = true;
+        clearTimeout(timer);
+        end?.();
+      },
+    };
+  }
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+export { isMarkdown, isSegspec };
