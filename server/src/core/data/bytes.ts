@@ -285,6 +285,13 @@ function isIdentifierByte(b: number): boolean {
   return isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d;
 }
 
+/** Pre-release or build identifiers (`alpha.1`); the end, or -1 when empty. */
+function readDottedIdentifiers(bytes: Uint8Array, i: number, end: number): number {
+  const start = i;
+  while (i < end && (isIdentifierByte(bytes[i]) || bytes[i] === 0x2e)) i++;
+  return i === start || bytes[i - 1] === 0x2e ? -1 : i;
+}
+
 /** `MAJOR.MINOR.PATCH[-pre][+build]` as in semver.org (no `v` prefix). */
 export function isSemver(bytes: Uint8Array, start: number, end: number): boolean {
   let i = start;
@@ -296,13 +303,13 @@ export function isSemver(bytes: Uint8Array, start: number, end: number): boolean
       i++;
     }
   }
-  for (const marker of [0x2d, 0x2b]) {
-    if (i < end && bytes[i] === marker) {
-      i++;
-      const idStart = i;
-      while (i < end && (isIdentifierByte(bytes[i]) || bytes[i] === 0x2e)) i++;
-      if (i === idStart || bytes[i - 1] === 0x2e) return false;
-    }
+  if (i < end && bytes[i] === 0x2d) {
+    i = readDottedIdentifiers(bytes, i + 1, end);
+    if (i < 0) return false;
+  }
+  if (i < end && bytes[i] === 0x2b) {
+    i = readDottedIdentifiers(bytes, i + 1, end);
+    if (i < 0) return false;
   }
   return i === end;
 }

@@ -169,10 +169,10 @@ function checkKey(table: Table, keyField: string, fileColumns: ReadonlySet<strin
   const issues: DataIssue[] = [];
   // Each key value gets a small integer id (the dictionary code when there is one).
   const ids = new Int32Array(table.rowCount).fill(-1);
-  const names: string[] = [];
+  let names: string[] = [];
   if (column.kind === 'dictionary') {
-    for (let row = 0; row < table.rowCount; row++) ids[row] = column.codes[row];
-    names.push(...column.dictionary);
+    ids.set(column.codes.subarray(0, table.rowCount));
+    names = column.dictionary;
   } else {
     const idOf = new Map<string, number>();
     for (let row = 0; row < table.rowCount; row++) {

@@ -71,8 +71,8 @@ export class ByteInterner {
   private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     const code = this.dictionary.length;
     const length = end - start;
-    this.pool = growUint8(this.pool, this.poolLength + length);
-    this.pool.set(bytes.subarray(start, end), this.poolLength);
+    const pool = (this.pool = growUint8(this.pool, this.poolLength + length));
+    for (let k = 0; k < length; k++) pool[this.poolLength + k] = bytes[start + k];
     this.starts = growInt32(this.starts, code + 1);
     this.lengths = growInt32(this.lengths, code + 1);
     this.hashes = growInt32(this.hashes, code + 1);

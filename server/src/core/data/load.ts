@@ -88,7 +88,9 @@ export function parseDataBytes(
   specs: readonly FieldSpec[],
   keyField?: string,
 ): ParsedData {
-  const result = read(bytes, format, specs);
+  // A Node Buffer is a Uint8Array subclass; one element type keeps the byte loops monomorphic.
+  const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const result = read(plain, format, specs);
   const issues: DataIssue[] = result.problems.map((p) =>
     issue(
       p.code,
