@@ -1,0 +1,7 @@
+/**
+ * More benchmark figures (parse of a large spec, edit → diagnostics, …):
+ * add a `Stage` here and bench.ts reports it after the engine figures.
+ */
+import type { Stage } from './harness.js';
+
+export const extraStages: Stage[] = [];
