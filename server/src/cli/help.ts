@@ -99,8 +99,9 @@ Examples:
 Starts the Segspec language server speaking LSP over stdin/stdout, for
 editors other than VS Code.
 
-Example (Neovim):
-  vim.lsp.start_client({ name = 'segspec', cmd = { 'segspec', 'lsp', '--stdio' } })`,
+Examples:
+  segspec lsp --stdio
+  # Neovim: vim.lsp.start_client({ name = 'segspec', cmd = { 'segspec', 'lsp', '--stdio' } })`,
 };
 
 const GENERAL = `segspec — customer segments as checked specs
