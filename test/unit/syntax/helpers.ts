@@ -104,10 +104,15 @@ export function positionOf(text: string, offset: number): { line: number; charac
 /** Problems with the ranges of a parsed file: outside the text, reversed, or inconsistent. */
 export function rangeProblems(text: string, file: SegspecFile): string[] {
   const problems: string[] = [];
+  const cache = new Map<number, { line: number; character: number }>();
   for (const { key, range } of allRanges(file)) {
     for (const end of [range.start, range.end]) {
       if (!(end.offset >= 0 && end.offset <= text.length)) problems.push(`${key} offset ${end.offset} outside`);
-      const expected = positionOf(text, end.offset);
+      let expected = cache.get(end.offset);
+      if (!expected) {
+        expected = positionOf(text, end.offset);
+        cache.set(end.offset, expected);
+      }
       if (expected.line !== end.line || expected.character !== end.character) {
         problems.push(`${key} at ${end.offset}: ${end.line}:${end.character} should be ${expected.line}:${expected.character}`);
       }

@@ -80,6 +80,23 @@ const article: Record<DeclarationKind, string> = {
   partition: 'a partition',
 };
 
+/** For a property keyword whose value could not be read at all. */
+const incompleteMessages: Record<string, string> = {
+  where: 'expected a condition after `where`, e.g. `where age < 25`',
+  expect:
+    'expected what to expect after `expect`: `size`, `share(…)`, `disjoint`, `overlap(…)`, `subset of` or an aggregate such as `mean(field)`',
+  example: 'expected `member` or `nonmember` and a record after `example`, e.g. `example member { age: 30 }`',
+  profile: 'expected a record after `profile`, e.g. `profile { age: 31, plan: "pro" }`',
+  fields: 'expected `{` after `fields`, e.g. `fields { age: integer }`',
+  as: 'expected `of` and a date after `as`, e.g. `as of 2026-06-30`',
+  tags: 'expected a list after `tags`, e.g. `tags ["q3"]`',
+  goals: 'expected a list after `goals`, e.g. `goals ["…"]`',
+  pains: 'expected a list after `pains`, e.g. `pains ["…"]`',
+  jobs: 'expected a list after `jobs`, e.g. `jobs ["…"]`',
+  channels: 'expected a list after `channels`, e.g. `channels ["…"]`',
+  segments: 'expected a list of segment names after `segments`, e.g. `segments [a, b]`',
+};
+
 function isToken(element: CstElement | undefined): element is IToken {
   return element !== undefined && 'image' in element;
 }
@@ -157,10 +174,13 @@ export class AstBuilder {
     return this.lines.range(end, end);
   }
 
-  report(message: string, range: Range, suggestions?: string[]): void {
+  /** Errors that yield to a parser error at the same place (the parser knows more there). */
+  readonly minorErrors: SyntaxError[] = [];
+
+  report(message: string, range: Range, suggestions?: string[], minor = false): void {
     const error: SyntaxError = { message, range };
     if (suggestions && suggestions.length > 0) error.suggestions = suggestions;
-    this.errors.push(error);
+    (minor ? this.minorErrors : this.errors).push(error);
   }
 
   // ------------------------------------------------------------ declarations
@@ -181,7 +201,7 @@ export class AstBuilder {
     const titleToken = tok(node, 'title');
     const name = nameToken ? this.identifier(nameToken) : undefined;
     if (!nameToken && keyword) {
-      this.report(`expected a name after \`${kind}\`, e.g. \`${kind} my_${kind} { … }\``, this.after(keyword));
+      this.report(`expected a name after \`${kind}\`, e.g. \`${kind} my_${kind} { … }\``, this.range(keyword));
     }
     const title = titleToken ? this.string(titleToken) : undefined;
     const range = this.extend(keywordRange, nodeEnd(node));
@@ -238,10 +258,15 @@ export class AstBuilder {
     if (!keyword) return;
     const word = keyword.image;
     const range = this.range(keyword);
+    const incomplete = allowedKeys[kind].has(word === 'as' ? 'asOf' : word) ? incompleteMessages[word] : undefined;
+    if (incomplete) {
+      this.report(incomplete, range, undefined, true);
+      return;
+    }
     const known = Object.values(t.propertyWords).some((words) => (words as readonly string[]).includes(word));
     if (known || word === 'as') {
       const shown = word === 'as' ? 'as of' : word;
-      this.report(`\`${shown}\` is not a property of ${article[kind]}`, range);
+      this.report(`\`${shown}\` is not a property of ${article[kind]}`, range, undefined, true);
       return;
     }
     const candidates = t.propertyWords[kind];
@@ -252,6 +277,7 @@ export class AstBuilder {
       `unknown property \`${word}\` in ${kind}${hint}${hint ? '' : ` (properties: ${list})`}`,
       range,
       suggestions,
+      true,
     );
   }
 
@@ -291,13 +317,13 @@ export class AstBuilder {
     switch (node.name) {
       case 'stringProp': {
         const value = tok(node, 'value');
-        if (!value) this.report(`expected a text in quotes after \`${word}\``, this.after(keyword));
+        if (!value) this.report(`expected a text in quotes after \`${word}\``, keywordRange);
         return { ...base, key: word as 'source', value: value ? this.string(value) : undefined };
       }
       case 'nameProp':
       case 'segmentRefProp': {
         const value = tok(node, 'value');
-        if (!value) this.report(this.missingNameMessage(word), this.after(keyword));
+        if (!value) this.report(this.missingNameMessage(word), keywordRange);
         return { ...base, key: word as 'key', value: value ? this.identifier(value) : undefined };
       }
       case 'asOfProp':
@@ -311,6 +337,13 @@ export class AstBuilder {
       case 'exampleProp': {
         const which = tok(node, 'which');
         const record = sub(node, 'value');
+        if (!which) {
+          this.report('say whether the example is a `member` or a `nonmember`: `example member { … }`', keywordRange);
+        } else if (which.tokenType !== t.Member && which.tokenType !== t.Nonmember) {
+          const suggestions = closestWords(which.image, ['member', 'nonmember']);
+          const hint = suggestions.length > 0 ? ` — did you mean \`${suggestions[0]}\`?` : '';
+          this.report(`expected \`member\` or \`nonmember\` after \`example\`, found \`${which.image}\`${hint}`, this.range(which), suggestions);
+        }
         return {
           ...base,
           key: 'example',
@@ -352,7 +385,7 @@ export class AstBuilder {
   private asOfValue(node: CstNode, before: IToken): DateLiteral | undefined {
     const value = tok(node, 'value');
     if (!value) {
-      this.report('expected a date after `as of`, e.g. `as of 2026-06-30`', this.after(before));
+      this.report('expected a date after `as of`, e.g. `as of 2026-06-30`', this.range(before));
       return undefined;
     }
     if (value.tokenType !== t.DateLiteral) {
@@ -427,12 +460,12 @@ export class AstBuilder {
       case t.Share:
         return { type: 'ExpectShare', expr: this.expr(sub(node, 'arg'), afterForm), bound, warn, range };
       case t.Disjoint:
-        if (!segment) this.report('expected a segment name after `disjoint`', afterForm);
+        if (!segment) this.report('expected a segment name after `disjoint`', this.range(form));
         return { type: 'ExpectDisjoint', segment, warn, range };
       case t.Overlap:
         return { type: 'ExpectOverlap', segment, bound, warn, range };
       case t.Subset:
-        if (!segment) this.report('expected a segment name after `subset of`', this.after(tok(node, 'Of') ?? form));
+        if (!segment) this.report('expected a segment name after `subset of`', this.range(tok(node, 'Of') ?? form));
         return { type: 'ExpectSubset', segment, warn, range };
       default:
         void keyword;

@@ -15,7 +15,10 @@ import type {
 } from 'chevrotain';
 import type { Range, SyntaxError } from './ast.js';
 import type { LineIndex } from './positions.js';
+import { closestWords } from './suggest.js';
 import * as t from './tokens.js';
+
+const expectWords = ['size', 'share', 'disjoint', 'overlap', 'subset', 'mean', 'median', 'min', 'max'];
 
 interface Recorded {
   kind: 'mismatch' | 'noViableAlt' | 'earlyExit' | 'notAllInput';
@@ -155,8 +158,11 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
     : at;
   const rule = recorded.rule;
   const found = eof ? '' : `, found ${shown(token)}`;
+  // Something missing at the end of a line is reported there, not on the
+  // next line where the parser noticed it.
+  const missingAt = eof || (previous && lines.position(token.startOffset).line > atPrevious.end.line) ? atPrevious : at;
 
-  if (recorded.kind === 'notAllInput') {
+  if (recorded.kind === 'notAllInput' || (recorded.kind === 'mismatch' && recorded.expected === 'EOF')) {
     if (token.tokenType === t.RCurly) return { message: 'unexpected `}`: there is no `{` to close here', range: at };
     return {
       message: `expected \`dataset\`, \`segment\`, \`persona\` or \`partition\`${found}`,
@@ -174,25 +180,25 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
       return { message: `unexpected ${shown(token)} in ${what}: expected a property or \`}\``, range: at };
     }
     if (expected === 'RCurly' && rule === 'record') {
-      return { message: `expected \`}\` to close the record${found}`, range: eof ? atPrevious : at };
+      return { message: `expected \`}\` to close the record${found}`, range: missingAt };
     }
     if (expected === 'RCurly' && rule === 'fieldsProp') {
-      return { message: `expected \`}\` to close \`fields\`${found}`, range: eof ? atPrevious : at };
+      return { message: `expected \`}\` to close \`fields\`${found}`, range: missingAt };
     }
-    if (expected === 'RParen') return { message: `expected \`)\` to close \`(\`${found}`, range: eof ? atPrevious : at };
+    if (expected === 'RParen') return { message: `expected \`)\` to close \`(\`${found}`, range: missingAt };
     if (expected === 'RBracket') {
-      return { message: `expected \`]\` to close the list${found}`, range: eof ? atPrevious : at };
+      return { message: `expected \`]\` to close the list${found}`, range: missingAt };
     }
     if (expected === 'LCurly' && declarationRules[rule]) {
       const word = declarationRules[rule].word;
-      return { message: `expected \`{\` to open the ${word}'s properties${found}`, range: at };
+      return { message: `expected \`{\` to open the ${word}'s properties${found}`, range: missingAt };
     }
     if (expected === 'Name' && rule === 'fieldDecl' && previous?.tokenType === t.Colon) {
-      return { message: 'expected a type after `:` (string, integer, number, boolean, date, datetime, semver, enum, list<string>)', range: at };
+      return { message: 'expected a type after `:` (string, integer, number, boolean, date, datetime, semver, enum, list<string>)', range: missingAt };
     }
     if (expected === 'Colon') {
       const what = rule === 'fieldDecl' ? 'the field name and its type' : 'the name and its value';
-      return { message: `expected \`:\` between ${what}${found}`, range: at };
+      return { message: `expected \`:\` between ${what}${found}`, range: missingAt };
     }
     if (expected === 'Kw_ago') {
       return {
@@ -201,33 +207,33 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
       };
     }
     if (expected === 'NumberLiteral' && rule === 'predicate') {
-      return { message: `expected a number after \`within last\`, e.g. \`within last 30 days\`${found}`, range: at };
+      return { message: `expected a number after \`within last\`, e.g. \`within last 30 days\`${found}`, range: missingAt };
     }
     if (expected === 'Unit') {
-      return { message: `expected a unit after ${shown(previous ?? token)}: days, weeks, months or years`, range: at };
+      return { message: `expected a unit after ${shown(previous ?? token)}: days, weeks, months or years`, range: missingAt };
     }
     if (expected === 'Kw_and' && rule === 'bound') {
-      return { message: `expected \`and\` between the two bounds of \`between\`${found}`, range: at };
+      return { message: `expected \`and\` between the two bounds of \`between\`${found}`, range: missingAt };
     }
     if (expected === 'Kw_and') {
-      return { message: `expected \`and\` after the lower bound of \`between\`${found}`, range: at };
+      return { message: `expected \`and\` after the lower bound of \`between\`${found}`, range: missingAt };
     }
     if (expected === 'StringToken' && rule === 'predicate') {
-      return { message: `\`matches\` takes a regular expression in quotes, e.g. \`matches "^[a-z]+$"\`${found}`, range: at };
+      return { message: `\`matches\` takes a regular expression in quotes, e.g. \`matches "^[a-z]+$"\`${found}`, range: missingAt };
     }
     if (expected === 'LBracket' && rule === 'list') {
-      return { message: `expected a list in \`[ ]\`${afterWhat(previous)}${found}`, range: at };
+      return { message: `expected a list in \`[ ]\`${afterWhat(previous)}${found}`, range: missingAt };
     }
-    return { message: `expected ${describeExpected(expected)}${afterWhat(previous)}${found}`, range: at };
+    return { message: `expected ${describeExpected(expected)}${afterWhat(previous)}${found}`, range: missingAt };
   }
 
   // noViableAlt / earlyExit: several things could have come here.
   if (expressionRules.has(rule)) {
     if (previous && (previous.tokenType === t.Where || previous.tokenType === t.And || previous.tokenType === t.Or || previous.tokenType === t.Not)) {
-      return { message: `expected a condition after ${shown(previous)}${found}`, range: eof ? atPrevious : at };
+      return { message: `expected a condition after ${shown(previous)}${found}`, range: missingAt };
     }
     if (!eof && token.tokenType === t.SingleEq) return { message: 'use `==` to compare', range: at };
-    return { message: `expected a value${afterWhat(previous)}${found}`, range: eof ? atPrevious : at };
+    return { message: `expected a value${afterWhat(previous)}${found}`, range: missingAt };
   }
   if (declarationRules[rule]) {
     const what = enclosingDeclaration(tokens, previousIndex, rule);
@@ -235,25 +241,33 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
     return { message: `unexpected ${shown(token)} in ${what}: expected a property or \`}\``, range: at };
   }
   if (rule === 'expectProp') {
+    const suggestions = hasCategory(token, t.Name) ? closestWords(token.image, expectWords) : [];
+    if (suggestions.length > 0) {
+      return {
+        message: `unknown expectation \`${token.image}\` — did you mean \`${suggestions[0]}\`?`,
+        range: at,
+        suggestions,
+      };
+    }
     return {
       message: `expected what to expect after \`expect\`: \`size\`, \`share(…)\`, \`disjoint\`, \`overlap(…)\`, \`subset of\` or an aggregate such as \`mean(field)\`${found}`,
-      range: eof ? atPrevious : at,
+      range: missingAt,
     };
   }
   if (rule === 'bound') {
     return {
       message: `expected a bound${afterWhat(previous)}, e.g. \`>= 5%\` or \`between 8% and 20%\`${found}`,
-      range: eof ? atPrevious : at,
+      range: missingAt,
     };
   }
   if (rule === 'quantity') {
-    return { message: `expected a number or a percentage${afterWhat(previous)}${found}`, range: eof ? atPrevious : at };
+    return { message: `expected a number or a percentage${afterWhat(previous)}${found}`, range: missingAt };
   }
   if (rule === 'exampleProp') {
-    return { message: `expected \`member\` or \`nonmember\` after \`example\`${found}`, range: eof ? atPrevious : at };
+    return { message: `expected \`member\` or \`nonmember\` after \`example\`${found}`, range: missingAt };
   }
   if (rule === 'asOfProp') {
-    return { message: `expected a date after \`as of\`, e.g. \`as of 2026-06-30\`${found}`, range: eof ? atPrevious : at };
+    return { message: `expected a date after \`as of\`, e.g. \`as of 2026-06-30\`${found}`, range: missingAt };
   }
   return { message: `unexpected ${shown(token)}`, range: at };
 }

@@ -59,6 +59,7 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
   for (const error of segspecParser.errors) {
     errors.push(describeParserError(error, lexed.tokens, lines));
   }
+  errors.push(...builder.minorErrors);
   return { type: 'File', declarations, comments, errors: dedupe(errors), range: fileRange };
 }
 

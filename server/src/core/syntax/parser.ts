@@ -376,10 +376,9 @@ export class SegspecParser extends CstParser {
 
   public exampleProp = this.RULE('exampleProp', () => {
     this.CONSUME(t.Example, { LABEL: 'keyword' });
-    this.OR([
-      { ALT: () => this.CONSUME(t.Member, { LABEL: 'which' }) },
-      { ALT: () => this.CONSUME(t.Nonmember, { LABEL: 'which' }) },
-    ]);
+    // Any name is accepted here so that a misspelt `member` keeps its record;
+    // the builder reports it.
+    this.OPTION(() => this.CONSUME(t.Name, { LABEL: 'which' }));
     this.SUBRULE(this.record, { LABEL: 'value' });
   });
 
