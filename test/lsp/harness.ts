@@ -80,6 +80,7 @@ export class TestClient {
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
+  private listening = new Set<string>();
   private notificationWaiters: Array<{ method: string; resolve: (params: unknown) => void }> = [];
   initializeResult: InitializeResult | undefined;
 
@@ -94,13 +95,6 @@ export class TestClient {
       this.published.push(params);
       this.waiters = this.waiters.filter((w) => {
         if (!w.predicate(params)) return true;
-        w.resolve(params);
-        return false;
-      });
-    });
-    connection.onNotification((method: string, params: unknown) => {
-      this.notificationWaiters = this.notificationWaiters.filter((w) => {
-        if (w.method !== method) return true;
         w.resolve(params);
         return false;
       });
@@ -162,6 +156,16 @@ export class TestClient {
   }
 
   waitForNotification<T>(method: string): Promise<T> {
+    if (!this.listening.has(method)) {
+      this.listening.add(method);
+      this.connection.onNotification(method, (params: unknown) => {
+        this.notificationWaiters = this.notificationWaiters.filter((w) => {
+          if (w.method !== method) return true;
+          w.resolve(params);
+          return false;
+        });
+      });
+    }
     return new Promise((resolve) => this.notificationWaiters.push({ method, resolve: resolve as (p: unknown) => void }));
   }
 

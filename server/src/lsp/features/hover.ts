@@ -47,7 +47,7 @@ export function fieldHover(snapshot: Snapshot, dataset: string, name: string): s
   const info = snapshot.analysis.model.fieldTypes.get(dataset)?.get(name);
   const lines: string[] = [];
   const type = info ? `${info.type}${info.optional ? '?' : ''}` : 'unknown type';
-  lines.push(`**${escapeMarkdown(name)}**: ${code(type)} — field of ${code(dataset)}${info?.inferred ? ' *(type inferred from the data)*' : ''}`);
+  lines.push(`${code(name)}: ${code(type)} — field of ${code(dataset)}${info?.inferred ? ' *(type inferred from the data)*' : ''}`);
   if (info?.enumValues?.length) lines.push(`Declared values: ${info.enumValues.map((v) => code(JSON.stringify(v))).join(', ')}`);
   const column = snapshot.analysis.data.get(dataset)?.table?.byName.get(name);
   if (!column) {
