@@ -146,7 +146,7 @@ describe('editor features on samples/productivity', () => {
   it('offers did-you-mean and create-segment fixes for an unknown segment in Markdown', async () => {
     const text = `${client.textOf('roadmap.md')}\nSee @segment(freelancer) and @segment(night_owls).\n`;
     const published = await client.change('roadmap.md', text);
-    const typo = published.diagnostics.find((d) => d.message.includes('freelancer') && d.message.includes('freelancers'));
+    const typo = published.diagnostics.find((d) => String(d.message).includes('freelancer') && String(d.message).includes('freelancers'));
     expect(typo).toBeDefined();
     const actions = await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: client.uri('roadmap.md') },
@@ -158,7 +158,7 @@ describe('editor features on samples/productivity', () => {
     const fixed = applyEdits(text, editsFor('edit' in change! ? change.edit ?? null : null, client.uri('roadmap.md')));
     expect(fixed).toContain('@segment(freelancers) and');
 
-    const missing = published.diagnostics.find((d) => d.message.includes('night_owls'))!;
+    const missing = published.diagnostics.find((d) => String(d.message).includes('night_owls'))!;
     const stubs = await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: client.uri('roadmap.md') },
       range: missing.range,

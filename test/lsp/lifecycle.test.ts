@@ -48,7 +48,7 @@ describe('language server life cycle (node-ipc)', () => {
 
     const broken = await client.change('segments.segspec', original.replace(TYPO, 'where is_studnet and age between 16 and 30'));
     const unknown = broken.diagnostics.find((d) => d.code === 'SEG004');
-    expect(unknown?.message).toContain('is_student');
+    expect(String(unknown?.message)).toContain('is_student');
     expect(unknown?.codeDescription?.href).toMatch(/^command:segspec\.explainCode\?/);
     const line = original.split('\n').findIndex((l) => l.includes(TYPO));
     expect(unknown?.range.start.line).toBe(line);
@@ -107,7 +107,7 @@ describe('language server over stdio', () => {
       expect(client.initializeResult?.serverInfo?.name).toBe('segspec');
       const text = 'segment broken_one {\n  where plann == "pro"\n}\n';
       const published = await client.open('scratch.segspec', text);
-      expect(published.diagnostics.some((d) => d.code === 'SEG004' && d.message.includes('plan'))).toBe(true);
+      expect(published.diagnostics.some((d) => d.code === 'SEG004' && String(d.message).includes('plan'))).toBe(true);
     } finally {
       await client.stop();
     }
