@@ -1,0 +1,50 @@
+import { readdirSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Host } from '../../../server/src/core/host.js';
+import { Workspace } from '../../../server/src/core/workspace.js';
+import { runWorkspaceOnDuckDb } from '../../../server/src/sqlengines/workspace.js';
+
+const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
+const samples = readdirSync(samplesDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
+
+const diskHost: Host = {
+  readBytes: async (path) => new Uint8Array(await readFile(path)),
+  async stat(path) {
+    const s = await stat(path).catch(() => undefined);
+    return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+  },
+  async listFiles(dir) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() && !/(^|\/)(\.|node_modules)/.test(join(e.parentPath, e.name).slice(dir.length)))
+      .map((e) => join(e.parentPath, e.name));
+  },
+};
+
+describe('segment sizes on DuckDB equal the embedded engine’s on the sample workspaces', () => {
+  it.each(samples)('%s', async (sample) => {
+    const root = join(samplesDir, sample);
+    const analysis = await new Workspace(diskHost, root).analyze();
+    const embedded = new Map(
+      [...analysis.results.segments.values()]
+        .filter((r) => r.status !== 'unavailable' && r.status !== 'draft')
+        .map((r) => [r.name, r.size]),
+    );
+    expect(embedded.size).toBeGreaterThan(0);
+    const onDuckDb = new Map<string, number>();
+    const errors: string[] = [];
+    for (const outcomes of (await runWorkspaceOnDuckDb(analysis.model)).values()) {
+      for (const o of outcomes) {
+        if ('error' in o) errors.push(`${o.segment}: ${o.error}`);
+        else if (embedded.has(o.segment)) onDuckDb.set(o.segment, o.count);
+      }
+    }
+    expect(errors).toEqual([]);
+    expect(Object.fromEntries(onDuckDb)).toEqual(Object.fromEntries(embedded));
+  });
+});
