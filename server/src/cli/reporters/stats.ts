@@ -1,6 +1,9 @@
 import type { Colors } from '../colors.js';
 import type { SegmentStatus, WorkspaceView } from '../view.js';
 
+/** Pairs listed in the table; the JSON output has every pair. */
+const OVERLAPS_SHOWN = 10;
+
 const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
 const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -66,13 +69,24 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
         );
       });
     }
-    const overlaps = view.overlaps.filter((o) => o.workspace === ws && o.a !== o.b && o.count > 0);
-    if (overlaps.length > 0) {
-      out.push('', c.gray('overlapping pairs (members in both)'));
+    const all = view.overlaps
+      .filter((o) => o.workspace === ws && o.a !== o.b && o.count > 0)
+      .sort((x, y) => y.count - x.count || (x.a + x.b < y.a + y.b ? -1 : 1));
+    if (all.length > 0) {
+      const overlaps = all.slice(0, OVERLAPS_SHOWN);
+      const sizeOf = new Map(segs.map((s) => [s.name, s.size]));
+      out.push('', c.gray(`largest overlaps (members in both; share of the smaller segment)`));
       const labels = overlaps.map((o) => `${o.a} ∩ ${o.b}`);
       const w = Math.max(...labels.map((l) => [...l].length));
       const cw = Math.max(...overlaps.map((o) => num(o.count).length));
-      overlaps.forEach((o, i) => out.push(`${padEnd(labels[i], w)}  ${padStart(num(o.count), cw)}`));
+      overlaps.forEach((o, i) => {
+        const smaller = Math.min(sizeOf.get(o.a) ?? 0, sizeOf.get(o.b) ?? 0);
+        const ofSmaller = smaller > 0 ? `  ${padStart(pct(o.count / smaller), 6)}` : '';
+        out.push(`${padEnd(labels[i], w)}  ${padStart(num(o.count), cw)}${ofSmaller}`);
+      });
+      if (all.length > overlaps.length) {
+        out.push(c.gray(`… ${all.length - overlaps.length} more overlapping pairs (--format json lists them all)`));
+      }
     }
     for (const p of view.partitions.filter((x) => x.workspace === ws)) {
       const rules = [p.exclusive ? 'exclusive' : '', p.exhaustive ? 'exhaustive' : ''].filter(Boolean).join(', ');
