@@ -116,3 +116,18 @@ describe('aggregates', () => {
     }
   });
 });
+
+describe('quantile by selection', () => {
+  it('matches the sorted definition on random inputs', async () => {
+    const { quantileSelect } = await import('../../../server/src/core/engine/aggregates.js');
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 50);
+      const values = Float64Array.from({ length: n }, () => Math.floor(rand() * 10));
+      const sorted = Float64Array.from(values).sort();
+      const q = Math.floor(rand() * 99 + 1) / 100;
+      expect(quantileSelect(Float64Array.from(values), q)).toBeCloseTo(quantileCont(sorted, q), 12);
+    }
+  });
+});

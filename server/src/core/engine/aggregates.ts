@@ -30,7 +30,52 @@ export function quantileCont(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Aggregate of plain numbers (NaN-free); undefined when there are none. */
+/**
+ * The k-th smallest value (0-based) by quickselect; reorders `a` so that
+ * every value after index k is >= the result.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as pivot keeps sorted and constant inputs linear.
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** quantile_cont without a full sort: one selection plus the minimum of the rest. May reorder `values`. */
+export function quantileSelect(values: Float64Array, q: number): number {
+  const pos = q * (values.length - 1);
+  const lo = Math.floor(pos);
+  const low = selectKth(values, lo);
+  if (pos === lo) return low;
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < values.length; i++) if (values[i] < next) next = values[i];
+  return low + (next - low) * (pos - lo);
+}
+
+/** Aggregate of plain numbers (NaN-free); undefined when there are none. May reorder `values`. */
 export function aggregateNumbers(name: string, values: Float64Array): number | undefined {
   const n = values.length;
   if (n === 0) return undefined;
@@ -49,8 +94,7 @@ export function aggregateNumbers(name: string, values: Float64Array): number | u
   }
   const q = quantileOf(name);
   if (q === undefined) return undefined;
-  const sorted = Float64Array.from(values).sort();
-  return quantileCont(sorted, q);
+  return quantileSelect(values, q);
 }
 
 type Unit = 'number' | 'date' | 'instant';
