@@ -18,7 +18,9 @@ interface CommandContext {
 
 export function registerCommands(context: vscode.ExtensionContext, ctx: CommandContext): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('segspec.showPreview', () => ctx.preview.show()),
+    vscode.commands.registerCommand('segspec.showPreview', (segment?: unknown) =>
+      ctx.preview.show(typeof segment === 'string' ? segment : undefined),
+    ),
     vscode.commands.registerCommand('segspec.restartServer', async () => {
       await ctx.restart();
       void vscode.window.setStatusBarMessage('Segspec: language server restarted', 3000);

@@ -40,9 +40,15 @@ export class PreviewPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  show(): void {
+  /** Opens (or reveals) the panel; `segment` selects a segment, e.g. from a code lens. */
+  show(segment?: string): void {
     const editor = vscode.window.activeTextEditor;
-    if (editor) this.lastCursor = { uri: editor.document.uri.toString(), position: editor.selection.active };
+    if (segment) {
+      this.selected = segment;
+      this.lastCursor = undefined;
+    } else if (editor) {
+      this.lastCursor = { uri: editor.document.uri.toString(), position: editor.selection.active };
+    }
     if (this.panel) {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
       this.refresh();
