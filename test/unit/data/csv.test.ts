@@ -44,6 +44,20 @@ describe('CSV reading', () => {
     expect(column(table, 'id')).toEqual(['a', 'b']);
   });
 
+  it('accepts bare CR line ends, alone or mixed with LF', () => {
+    const { table } = load('id,n\r1,a\r2,b\r', 'id: integer\nn: string');
+    expect(column(table, 'n')).toEqual(['a', 'b']);
+    expect(Array.from(table!.rowLines)).toEqual([2, 3]);
+    const mixed = load('id\n1\r2\r3\r4\n5\n', 'id: integer');
+    expect(column(mixed.table, 'id')).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('reads a header with quoted names and a last row without a line end', () => {
+    const { table } = load('"user id","a ""b"""\nu1,2');
+    expect(table?.columns.map((c) => c.name)).toEqual(['user id', 'a "b"']);
+    expect(column(table, 'user id')).toEqual(['u1']);
+  });
+
   it('reads non-ASCII text', () => {
     const { table } = load('id,city\n1,Zürich\n2,東京\n3,Zürich\n', 'id: integer\ncity: string');
     expect(column(table, 'city')).toEqual(['Zürich', '東京', 'Zürich']);

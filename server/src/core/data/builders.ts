@@ -8,6 +8,7 @@
  * key): a row that is never given a value is missing.
  */
 import {
+  type CellSpans,
   SEMICOLON,
   decodeSlice,
   isSemver,
@@ -18,6 +19,7 @@ import {
   readNumber,
   trimEnd,
   trimStart,
+  unescapeQuotes,
 } from './bytes.js';
 import { fitFloat64, fitInt32, fitUint8, growFloat64, growInt32, growUint8 } from './grow.js';
 import { ByteInterner } from './interner.js';
@@ -66,6 +68,9 @@ export abstract class ColumnBuilder {
 
   /** A text cell or JSON string: the value's UTF-8 bytes in `[start, end)`. */
   abstract addText(row: number, bytes: Uint8Array, start: number, end: number): void;
+
+  /** A block of CSV cells: column `column` of `spans`, for rows `rowBase`…`rowBase + spans.count - 1`. */
+  abstract addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void;
 
   /** A JSON value that is not a string. */
   abstract addValue(row: number, value: JsonValue): void;
@@ -160,6 +165,22 @@ export class NumericBuilder extends ColumnBuilder {
     this.values = growFloat64(this.values, capacity);
   }
 
+  // Repeated in each builder class on purpose: the call to `addText` stays
+  // monomorphic, so V8 inlines it into this loop (the hot path of CSV loading).
+  addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
+    const { starts, ends, stride, count } = spans;
+    for (let k = 0, at = column; k < count; k++, at += stride) {
+      const start = starts[at];
+      const end = ends[at];
+      if (end >= 0) {
+        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      } else {
+        const clean = unescapeQuotes(bytes, start, -end - 1);
+        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+      }
+    }
+  }
+
   addText(row: number, bytes: Uint8Array, start: number, end: number): void {
     const s = trimStart(bytes, start, end);
     const e = trimEnd(bytes, s, end);
@@ -211,6 +232,20 @@ export class BooleanBuilder extends ColumnBuilder {
     this.values = growUint8(this.values, capacity);
   }
 
+  addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
+    const { starts, ends, stride, count } = spans;
+    for (let k = 0, at = column; k < count; k++, at += stride) {
+      const start = starts[at];
+      const end = ends[at];
+      if (end >= 0) {
+        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      } else {
+        const clean = unescapeQuotes(bytes, start, -end - 1);
+        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+      }
+    }
+  }
+
   addText(row: number, bytes: Uint8Array, start: number, end: number): void {
     const s = trimStart(bytes, start, end);
     const e = trimEnd(bytes, s, end);
@@ -254,6 +289,20 @@ export class DictionaryBuilder extends ColumnBuilder {
 
   protected growValues(capacity: number): void {
     this.codes = growInt32(this.codes, capacity, -1);
+  }
+
+  addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
+    const { starts, ends, stride, count } = spans;
+    for (let k = 0, at = column; k < count; k++, at += stride) {
+      const start = starts[at];
+      const end = ends[at];
+      if (end >= 0) {
+        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      } else {
+        const clean = unescapeQuotes(bytes, start, -end - 1);
+        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+      }
+    }
   }
 
   addText(row: number, bytes: Uint8Array, start: number, end: number): void {
@@ -344,6 +393,20 @@ abstract class ListBuilder extends ColumnBuilder {
 
   protected abstract addItemText(bytes: Uint8Array, start: number, end: number): boolean;
   protected abstract addItemValue(value: JsonValue): boolean;
+
+  addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
+    const { starts, ends, stride, count } = spans;
+    for (let k = 0, at = column; k < count; k++, at += stride) {
+      const start = starts[at];
+      const end = ends[at];
+      if (end >= 0) {
+        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      } else {
+        const clean = unescapeQuotes(bytes, start, -end - 1);
+        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+      }
+    }
+  }
 
   addText(row: number, bytes: Uint8Array, start: number, end: number): void {
     const s = trimStart(bytes, start, end);

@@ -313,3 +313,32 @@ export function isSemver(bytes: Uint8Array, start: number, end: number): boolean
   }
   return i === end;
 }
+
+let quoteScratch = new Uint8Array(256);
+
+/**
+ * A quoted CSV cell's content with doubled quotes made single, in a shared
+ * scratch buffer that the next call overwrites.
+ */
+export function unescapeQuotes(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  if (quoteScratch.length < end - start) quoteScratch = new Uint8Array(Math.max(end - start, quoteScratch.length * 2));
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    quoteScratch[length++] = b;
+    if (b === QUOTE && i + 1 < end && bytes[i + 1] === QUOTE) i++;
+  }
+  return quoteScratch.subarray(0, length);
+}
+
+/**
+ * Cells of a block of CSV rows, row-major: cell `c` of row `r` is
+ * `[starts[r * stride + c], ends[...])`; a negative end `-(end + 1)` marks a
+ * quoted cell whose doubled quotes must be undone (see `unescapeQuotes`).
+ */
+export interface CellSpans {
+  starts: Int32Array;
+  ends: Int32Array;
+  stride: number;
+  count: number;
+}

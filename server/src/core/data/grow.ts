@@ -29,14 +29,23 @@ export function growUint8(array: Uint8Array<ArrayBuffer>, needed: number, fill =
   return grown;
 }
 
-/** Exactly `length` elements: a copy when the array is larger, so spare capacity is freed. */
+/**
+ * Exactly `length` elements. When the array is only slightly larger, a view
+ * (no copy, no second allocation at peak); when much larger, a copy so the
+ * spare capacity is freed.
+ */
+function keepView(capacity: number, length: number): boolean {
+  return capacity - length <= 64 + (capacity >> 6);
+}
+
 export function fitFloat64(array: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
-  return array.length === length ? array : array.slice(0, length);
+  if (array.length === length) return array;
+  return keepView(array.length, length) ? array.subarray(0, length) : array.slice(0, length);
 }
 
 export function fitInt32(array: Int32Array<ArrayBuffer>, length: number, fill = 0): Int32Array<ArrayBuffer> {
   if (array.length === length) return array;
-  if (array.length > length) return array.slice(0, length);
+  if (array.length > length) return keepView(array.length, length) ? array.subarray(0, length) : array.slice(0, length);
   const grown = new Int32Array(length);
   grown.set(array);
   if (fill !== 0) grown.fill(fill, array.length);
@@ -45,7 +54,7 @@ export function fitInt32(array: Int32Array<ArrayBuffer>, length: number, fill = 
 
 export function fitUint8(array: Uint8Array<ArrayBuffer>, length: number, fill = 0): Uint8Array<ArrayBuffer> {
   if (array.length === length) return array;
-  if (array.length > length) return array.slice(0, length);
+  if (array.length > length) return keepView(array.length, length) ? array.subarray(0, length) : array.slice(0, length);
   const grown = new Uint8Array(length);
   grown.set(array);
   if (fill !== 0) grown.fill(fill, array.length);

@@ -9,7 +9,7 @@
  * semver, list (conservative: several values with `;`, short items), enum (few
  * distinct short values, repeated), else string.
  */
-import { SEMICOLON, encodeText, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
+import { type CellSpans, SEMICOLON, encodeText, unescapeQuotes, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
 import { type BuiltColumn, type JsonValue, createBuilder } from './builders.js';
 import { growInt32 } from './grow.js';
 import { ByteInterner } from './interner.js';
@@ -165,45 +165,47 @@ function inferredType(type: ColumnType | undefined, column: BuiltColumn): Inferr
 
 /** An undeclared CSV/TSV column: cell slices of the file, kept until the column is complete. */
 export class DeferredTextColumn {
-  private starts = new Int32Array(1024);
-  /** Cell end; negated (-(end + 1)) when the quoted cell has doubled quotes to undo. */
-  private ends = new Int32Array(1024);
+  private starts: Int32Array<ArrayBuffer>;
+  /** Cell end; negative (-(end + 1)) when a quoted cell has doubled quotes to undo. */
+  private ends: Int32Array<ArrayBuffer>;
   private rows = 0;
 
-  constructor(readonly name: string) {}
-
-  add(row: number, start: number, end: number, escaped: boolean): void {
-    this.starts = growInt32(this.starts, row + 1);
-    this.ends = growInt32(this.ends, row + 1);
-    this.starts[row] = start;
-    this.ends[row] = escaped ? -(end + 1) : end;
-    this.rows = row + 1;
+  constructor(
+    readonly name: string,
+    capacity: number,
+  ) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
   }
 
-  finish(
-    rowCount: number,
-    bytes: Uint8Array,
-    unescape: (bytes: Uint8Array, start: number, end: number) => Uint8Array,
-  ): { built: BuiltColumn; inferred: InferredType } {
-    const visit = (fn: (row: number, buffer: Uint8Array, start: number, end: number) => void): void => {
-      for (let row = 0; row < this.rows; row++) {
-        const start = this.starts[row];
-        const end = this.ends[row];
-        if (end >= 0) {
-          fn(row, bytes, start, end);
-        } else {
-          const clean = unescape(bytes, start, -end - 1);
-          fn(row, clean, 0, clean.length);
-        }
-      }
-    };
+  addSpans(spans: CellSpans, column: number, rowBase: number): void {
+    const { starts, ends, stride, count } = spans;
+    this.starts = growInt32(this.starts, rowBase + count);
+    this.ends = growInt32(this.ends, rowBase + count);
+    for (let k = 0, at = column; k < count; k++, at += stride) {
+      this.starts[rowBase + k] = starts[at];
+      this.ends[rowBase + k] = ends[at];
+    }
+    this.rows = rowBase + count;
+  }
+
+  finish(rowCount: number, bytes: Uint8Array): { built: BuiltColumn; inferred: InferredType } {
     const profile = new TextProfile();
-    visit((_row, buffer, start, end) => profile.add(buffer, start, end));
-    const type = profile.type() ?? 'string';
-    const builder = createBuilder(this.name, type, rowCount);
-    visit((row, buffer, start, end) => builder.addText(row, buffer, start, end));
+    for (let row = 0; row < this.rows; row++) {
+      const start = this.starts[row];
+      const end = this.ends[row];
+      if (end >= 0) {
+        profile.add(bytes, start, end);
+      } else {
+        const clean = unescapeQuotes(bytes, start, -end - 1);
+        profile.add(clean, 0, clean.length);
+      }
+    }
+    const type = profile.type();
+    const builder = createBuilder(this.name, type ?? 'string', rowCount);
+    builder.addSpans(bytes, { starts: this.starts, ends: this.ends, stride: 1, count: this.rows }, 0, 0);
     const built = builder.finish(rowCount);
-    return { built, inferred: inferredType(profile.type(), built) };
+    return { built, inferred: inferredType(type, built) };
   }
 }
 

@@ -6,6 +6,17 @@
 import { decodeSlice, encodeText } from './bytes.js';
 import { growInt32, growUint8 } from './grow.js';
 
+/** FNV-1a with a murmur3 finalizer: sequential ids must not cluster in the low bits. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}
+
 export class ByteInterner {
   readonly dictionary: string[] = [];
   private pool = new Uint8Array(1024);
@@ -23,8 +34,7 @@ export class ByteInterner {
 
   /** The code of the value in `bytes[start, end)`, adding it when new. */
   intern(bytes: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    const hash = hashBytes(bytes, start, end);
     const length = end - start;
     let slot = hash & this.mask;
     for (;;) {
@@ -48,8 +58,7 @@ export class ByteInterner {
   /** The code of a value that is already known, or -1. */
   lookup(text: string): number {
     const bytes = encodeText(text);
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    const hash = hashBytes(bytes, 0, bytes.length);
     let slot = hash & this.mask;
     for (;;) {
       const entry = this.slots[slot];
