@@ -1,12 +1,16 @@
 /**
- * Runs a whole workspace model's segments on DuckDB: each dataset's source
- * file is loaded with DuckDB's readers, typed by the model's field types
- * (declared, plus inferred from the data when the model has them).
+ * Runs a whole workspace model's segments on DuckDB (each dataset's source
+ * file loaded with DuckDB's readers, typed by the model's field types:
+ * declared, plus inferred from the data when the model has them) or on
+ * PostgreSQL (tables named by the datasets' `table` property, or loaded from
+ * the samples).
  */
 import { dirname, resolve } from 'node:path';
 import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
+import { datasetTable } from '../core/sql/from-model.js';
 import { DuckDbRunner, type FieldSpec } from './duckdb.js';
+import { PostgresRunner } from './postgres.js';
 import { type SegmentOutcome, runSegments } from './segments.js';
 
 /** Absolute path of a dataset's `source`, relative to the file that declares it. */
@@ -50,6 +54,42 @@ export async function runWorkspaceOnDuckDb(
     }
   } finally {
     runner.close();
+  }
+  return results;
+}
+
+export interface PostgresRunOptions extends WorkspaceRunOptions {
+  /**
+   * Load each dataset's sample file into its table first (replacing it).
+   * Without it the tables must exist: the dataset's `table "schema.name"`, else its name.
+   */
+  loadSamples?: boolean;
+  /** Prefix table names with this schema when loading samples (default: none). */
+  schema?: string;
+}
+
+/** Every segment evaluated on PostgreSQL at `url`. */
+export async function runWorkspaceOnPostgres(
+  model: WorkspaceModel,
+  url: string,
+  options: PostgresRunOptions = {},
+): Promise<Map<string, SegmentOutcome[]>> {
+  const runner = await PostgresRunner.connect(url);
+  const results = new Map<string, SegmentOutcome[]>();
+  try {
+    for (const [name, symbol] of model.datasets) {
+      let table = datasetTable(model, name);
+      if (options.loadSamples) {
+        const path = datasetSourcePath(model, name);
+        if (!path) continue;
+        if (options.schema) table = `${options.schema}.${table.split('.').pop() as string}`;
+        await runner.loadSample(table, { path, fields: datasetFields(model, name) });
+      }
+      const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
+      results.set(name, await runSegments(runner, model, { dataset: name, table, asOf: options.asOf, key }));
+    }
+  } finally {
+    await runner.close();
   }
   return results;
 }

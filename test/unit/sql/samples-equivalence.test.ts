@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../server/src/core/host.js';
-import { Workspace } from '../../../server/src/core/workspace.js';
-import { runWorkspaceOnDuckDb } from '../../../server/src/sqlengines/workspace.js';
+import { type Analysis, Workspace } from '../../../server/src/core/workspace.js';
+import type { SegmentOutcome } from '../../../server/src/sqlengines/segments.js';
+import { runWorkspaceOnDuckDb, runWorkspaceOnPostgres } from '../../../server/src/sqlengines/workspace.js';
 
 const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
 const samples = readdirSync(samplesDir, { withFileTypes: true })
@@ -26,25 +27,40 @@ const diskHost: Host = {
   },
 };
 
-describe('segment sizes on DuckDB equal the embedded engine’s on the sample workspaces', () => {
+const pgUrl = process.env.SEGSPEC_PG_URL;
+const engines: Array<[string, (model: Analysis['model']) => Promise<Map<string, SegmentOutcome[]>>]> = [
+  ['DuckDB', (model) => runWorkspaceOnDuckDb(model)],
+];
+if (pgUrl) {
+  engines.push([
+    'PostgreSQL',
+    (model) => runWorkspaceOnPostgres(model, pgUrl, { loadSamples: true, schema: 'segspec_samples' }),
+  ]);
+}
+
+async function embeddedSizes(sample: string): Promise<{ analysis: Analysis; sizes: Map<string, number> }> {
+  const analysis = await new Workspace(diskHost, join(samplesDir, sample)).analyze();
+  const sizes = new Map(
+    [...analysis.results.segments.values()]
+      .filter((r) => r.status !== 'unavailable' && r.status !== 'draft')
+      .map((r) => [r.name, r.size]),
+  );
+  return { analysis, sizes };
+}
+
+describe.each(engines)('segment sizes on %s equal the embedded engine’s on the sample workspaces', (_engine, run) => {
   it.each(samples)('%s', async (sample) => {
-    const root = join(samplesDir, sample);
-    const analysis = await new Workspace(diskHost, root).analyze();
-    const embedded = new Map(
-      [...analysis.results.segments.values()]
-        .filter((r) => r.status !== 'unavailable' && r.status !== 'draft')
-        .map((r) => [r.name, r.size]),
-    );
+    const { analysis, sizes: embedded } = await embeddedSizes(sample);
     expect(embedded.size).toBeGreaterThan(0);
-    const onDuckDb = new Map<string, number>();
+    const onSql = new Map<string, number>();
     const errors: string[] = [];
-    for (const outcomes of (await runWorkspaceOnDuckDb(analysis.model)).values()) {
+    for (const outcomes of (await run(analysis.model)).values()) {
       for (const o of outcomes) {
         if ('error' in o) errors.push(`${o.segment}: ${o.error}`);
-        else if (embedded.has(o.segment)) onDuckDb.set(o.segment, o.count);
+        else if (embedded.has(o.segment)) onSql.set(o.segment, o.count);
       }
     }
     expect(errors).toEqual([]);
-    expect(Object.fromEntries(onDuckDb)).toEqual(Object.fromEntries(embedded));
+    expect(Object.fromEntries(onSql)).toEqual(Object.fromEntries(embedded));
   });
 });
