@@ -58,7 +58,10 @@ function formatNumber(n: number, integer: boolean): string {
 function pickRule(columns: ColumnInfo[], key: string | undefined): Rule | undefined {
   const usable = columns.filter((c) => c.name !== key && IDENT.test(c.name));
   const bool = usable.find((c) => c.type === 'boolean');
-  const category = usable.find((c) => (c.type === 'enum' || c.type === 'string') && c.values.length >= 2 && c.values.length <= 20);
+  // The categorical column with the fewest distinct values reads most like a segment (`plan == "free"`).
+  const category = usable
+    .filter((c) => (c.type === 'enum' || c.type === 'string') && c.values.length >= 2 && c.values.length <= 20)
+    .sort((a, b) => a.values.length - b.values.length)[0];
   const numeric = usable.find((c) => (c.type === 'integer' || c.type === 'number') && c.median !== undefined);
   if (category) {
     const v = category.values[0];

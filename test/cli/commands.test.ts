@@ -1,0 +1,202 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
+import { ensureBuilt, fixtures, segspec } from './helpers.js';
+
+const clean = join(fixtures, 'clean');
+const statsSchema = z.object({
+  datasets: z.array(z.object({ name: z.string(), source: z.string(), rows: z.number().int().nullable() })),
+  segments: z.array(
+    z.object({
+      name: z.string(),
+      dataset: z.string().nullable(),
+      size: z.number().int().min(0),
+      share: z.number().min(0).max(1),
+      status: z.enum(['ok', 'draft', 'empty', 'failing']),
+    }),
+  ),
+  overlaps: z.array(z.object({ a: z.string(), b: z.string(), count: z.number().int().min(0) })),
+  coverage: z.array(z.object({ dataset: z.string(), rows: z.number().int(), covered: z.number().int(), share: z.number() })),
+});
+
+/** The fixture CSV as records (no quoting in it), for expectations computed independently of segspec. */
+function fixtureRows(): Array<Record<string, string>> {
+  const [head, ...lines] = readFileSync(join(clean, 'data/users.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+let work: string;
+beforeAll(() => {
+  ensureBuilt();
+  work = mkdtempSync(join(tmpdir(), 'segspec-cmd-'));
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('segspec stats', () => {
+  it('prints sizes, shares and statuses as JSON that agree with the data', async () => {
+    const r = await segspec(['stats', clean, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const stats = statsSchema.parse(JSON.parse(r.stdout));
+    const rows = fixtureRows();
+    expect(stats.datasets).toEqual([expect.objectContaining({ name: 'users', source: 'data/users.csv', rows: rows.length })]);
+    const bySegment = new Map(stats.segments.map((s) => [s.name, s]));
+    const free = rows.filter((x) => x.plan === 'free').length;
+    const paying = rows.filter((x) => x.plan !== 'free').length;
+    expect(bySegment.get('free_users')).toMatchObject({ size: free, share: free / rows.length, status: 'ok' });
+    expect(bySegment.get('paying')).toMatchObject({ size: paying, status: 'ok' });
+    const students = rows.filter((x) => x.is_student === 'true' && +x.age >= 16 && +x.age <= 30).length;
+    expect(bySegment.get('students')?.size).toBe(students);
+    const pair = stats.overlaps.find((o) => [o.a, o.b].sort().join() === 'free_users,students');
+    expect(pair?.count).toBe(rows.filter((x) => x.plan === 'free' && x.is_student === 'true').length);
+    expect(stats.coverage[0]).toMatchObject({ dataset: 'users', rows: rows.length });
+  });
+
+  it('prints an aligned table with a bar per segment, and CSV', async () => {
+    const json = statsSchema.parse(JSON.parse((await segspec(['stats', clean, '--format', 'json'])).stdout));
+    const table = await segspec(['stats', clean]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    const header = lines.findIndex((l) => /^segment\s+dataset\s+size\s+share\s+status/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const segmentLines = lines.slice(header + 1, header + 1 + json.segments.length);
+    const statusColumn = lines[header].indexOf('status');
+    for (const [i, s] of json.segments.entries()) {
+      expect(segmentLines[i].startsWith(s.name)).toBe(true);
+      expect(segmentLines[i].indexOf(s.status)).toBe(statusColumn);
+      expect(segmentLines[i]).toContain(`${(s.share * 100).toFixed(1)}%`);
+    }
+    // The largest segment has the longest bar.
+    const barLength = (l: string) => (l.match(/[█▏▎▍▌▋▊▉]/g) ?? []).length;
+    const largest = json.segments.reduce((a, b) => (b.size > a.size ? b : a));
+    const longest = segmentLines.reduce((a, b) => (barLength(b) > barLength(a) ? b : a));
+    expect(longest.startsWith(largest.name)).toBe(true);
+
+    const csv = await segspec(['stats', clean, '--format', 'csv']);
+    const [head, ...records] = csv.stdout.trim().split('\r\n');
+    expect(head).toBe('workspace,segment,dataset,size,share,status');
+    expect(records.map((l) => l.split(',')[1])).toEqual(json.segments.map((s) => s.name));
+    expect(records.map((l) => Number(l.split(',')[3]))).toEqual(json.segments.map((s) => s.size));
+  });
+});
+
+describe('segspec sql', () => {
+  it('prints SQL that counts the same members on DuckDB as the embedded engine', async () => {
+    const stats = statsSchema.parse(JSON.parse((await segspec(['stats', clean, '--format', 'json'])).stdout));
+    const runner = await DuckDbRunner.open();
+    try {
+      await runner.loadDataset({
+        table: 'users',
+        path: join(clean, 'data/users.csv'),
+        fields: [
+          { name: 'user_id', type: 'string' },
+          { name: 'age', type: 'integer' },
+          { name: 'country', type: 'string' },
+          { name: 'plan', type: 'enum' },
+          { name: 'sessions_30d', type: 'integer' },
+          { name: 'is_student', type: 'boolean' },
+          { name: 'signup_date', type: 'date' },
+        ],
+      });
+      const counts = await Promise.all(stats.segments.map((s) => segspec(['sql', s.name, '--dialect', 'duckdb', '--count', clean])));
+      const selects = await Promise.all(stats.segments.map((s) => segspec(['sql', s.name, '--dialect', 'duckdb', '--select', clean])));
+      for (const [i, s] of stats.segments.entries()) {
+        expect(counts[i].code).toBe(0);
+        const [row] = await runner.query(counts[i].stdout);
+        expect(Number(row.members)).toBe(s.size);
+        expect(await runner.query(selects[i].stdout)).toHaveLength(s.size);
+      }
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('needs a known dialect and segment', async () => {
+    const noDialect = await segspec(['sql', 'students', clean]);
+    expect(noDialect.code).toBe(2);
+    expect(noDialect.stderr).toMatch(/--dialect is required/);
+    const typo = await segspec(['sql', 'studnets', '--dialect', 'postgres', clean]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/did you mean 'students'/);
+  });
+});
+
+describe('segspec explain', () => {
+  it('explains a row clause by clause, with the values it saw', async () => {
+    const rows = fixtureRows();
+    const member = rows.find((x) => x.is_student === 'true')!;
+    const nonmember = rows.find((x) => x.is_student === 'false' && +x.age <= 30)!;
+    const yes = await segspec(['explain', 'students', '--key', member.user_id, clean]);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(new RegExp(`^${member.user_id} \\(.*users\\.csv:\\d+\\) is a member of students`));
+    expect(yes.stdout).toContain(`✓ age between 16 and 30  (age = ${member.age})`);
+    const no = await segspec(['explain', 'students', '--key', nonmember.user_id, clean]);
+    expect(no.stdout).toContain('is not a member of students');
+    expect(no.stdout).toContain('✗ is_student  (is_student = false)');
+  });
+
+  it('explains a persona profile, and fails clearly on unknown keys', async () => {
+    const r = await segspec(['explain', '--profile', 'sam', clean]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^profile of sam is a member of students/);
+    const missing = await segspec(['explain', 'students', '--key', 'nobody', clean]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no row of users has user_id = 'nobody'/);
+    const both = await segspec(['explain', 'students', clean]);
+    expect(both.code).toBe(2);
+  });
+});
+
+describe('segspec init', () => {
+  it('scaffolds a workspace that passes its own check', async () => {
+    const dir = join(work, 'fresh');
+    const r = await segspec(['init', dir]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['data', 'data.segspec', 'personas.segspec', 'roadmap.md', 'segments.segspec']);
+    const roadmap = readFileSync(join(dir, 'roadmap.md'), 'utf8');
+    expect(roadmap).toContain('@segment(first_segment)');
+    expect(roadmap).toContain('@persona(first_persona)');
+    const check = await segspec(['check', dir, '--format', 'json']);
+    expect(JSON.parse(check.stdout).summary).toEqual({ errors: 0, warnings: 0, infos: 0 });
+    expect(check.code).toBe(0);
+  });
+
+  it('infers fields from --from data and copies it into the workspace', async () => {
+    const dir = join(work, 'from');
+    const csv = join(work, 'Sign Ups.csv');
+    writeFileSync(csv, 'id,tier,seats,trial,signed_up\n1,basic,3,yes,2026-01-02\n2,plus,10,no,2026-02-03\n3,basic,,no,2026-03-04\n4,basic,7,yes,2026-04-05\n');
+    const r = await segspec(['init', dir, '--from', csv]);
+    expect(r.code).toBe(0);
+    const spec = readFileSync(join(dir, 'data.segspec'), 'utf8');
+    expect(spec).toContain('dataset sign_ups');
+    expect(spec).toContain('source "data/Sign Ups.csv"');
+    expect(spec).toContain('key id');
+    expect(spec).toMatch(/seats: integer\?/);
+    expect(spec).toMatch(/trial: boolean/);
+    expect(spec).toMatch(/signed_up: date/);
+    expect(readFileSync(join(dir, 'data/Sign Ups.csv'), 'utf8')).toBe(readFileSync(csv, 'utf8'));
+    const check = await segspec(['check', dir]);
+    expect(check.code).toBe(0);
+    const stats = statsSchema.parse(JSON.parse((await segspec(['stats', dir, '--format', 'json'])).stdout));
+    expect(stats.segments[0].size).toBeGreaterThan(0);
+  });
+
+  it('refuses to overwrite existing files', async () => {
+    const dir = join(work, 'taken');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'roadmap.md'), '# mine\n');
+    const r = await segspec(['init', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to overwrite existing file: .*roadmap\.md/);
+    expect(readFileSync(join(dir, 'roadmap.md'), 'utf8')).toBe('# mine\n');
+    expect(readdirSync(dir)).toEqual(['roadmap.md']);
+    const missing = await segspec(['init', join(work, 'x'), '--from', join(work, 'nope.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.csv/);
+  });
+});
