@@ -16,6 +16,7 @@ import {
   type PreviewData,
   type PreviewParams,
 } from '../../server/src/lsp/protocol.js';
+import { previewHtml } from './preview-html.js';
 
 type WebviewMessage =
   | { type: 'select'; segment: string }
@@ -126,31 +127,15 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, echarts: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
     const media = (file: string): string =>
       webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'client', 'media', file)).toString();
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('preview.css')}" nonce="${nonce}">
-<title>Segment Preview</title>
-</head>
-<body>
-<main id="app"><p class="muted">Loading segments…</p></main>
-<script nonce="${nonce}" src="${webview.asWebviewUri(echarts).toString()}"></script>
-<script nonce="${nonce}" src="${media('preview.js')}"></script>
-</body>
-</html>`;
+    return previewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      echartsUri: webview.asWebviewUri(echarts).toString(),
+      scriptUri: media('preview.js'),
+      styleUri: media('preview.css'),
+    });
   }
 
   dispose(): void {
