@@ -3,5 +3,6 @@
  * add a `Stage` here and bench.ts reports it after the engine figures.
  */
 import type { Stage } from './harness.js';
+import { specStages } from './spec-stages.js';
 
-export const extraStages: Stage[] = [];
+export const extraStages: Stage[] = [...specStages];
