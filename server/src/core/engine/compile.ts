@@ -18,6 +18,7 @@ import type { Column, DictionaryColumn, Table } from '../data/table.js';
 import type { CallExpr, CompareOp, Expr, NameExpr } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import {
+  clearTail,
   emptyBits,
   hasBit,
   triAnd,
@@ -319,9 +320,23 @@ function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uin
   current = true;
   truthCodes(evalPredicate(expr, env), lutT, lutU, 2);
   const rows = ctx.table.rowCount;
-  const codes = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) codes[i] = missing[i] === 1 ? -1 : values[i];
-  return fillFromLookup(codes, rows, lutT, lutU);
+  const t = emptyBits(rows);
+  const u = emptyBits(rows);
+  for (let w = 0, words = t.length; w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let tw = 0;
+    let uw = 0;
+    for (let b = 0; b < end; b++) {
+      const i = base + b;
+      const c = (values[i] + 1) * (1 - missing[i]);
+      tw |= lutT[c] << b;
+      uw |= lutU[c] << b;
+    }
+    t[w] = tw;
+    u[w] = uw;
+  }
+  return { t, u };
 }
 
 /** `tags contains "x"`, `contains any [..]`, `contains all [..]` on item codes. */
@@ -446,33 +461,33 @@ function arithVector(op: '+' | '-' | '*' | '/', left: Expr, right: Expr, ctx: Co
     missing.fill(1);
     return { unit: 'number', values, missing };
   }
-  const la = lv?.values;
-  const ra = rv?.values;
+  const la = lv ? lv.values : undefined;
+  const ra = rv ? rv.values : undefined;
   const lm = lv?.missing;
   const rm = rv?.missing;
-  for (let i = 0; i < rows; i++) {
-    if ((lm && lm[i] === 1) || (rm && rm[i] === 1)) {
-      missing[i] = 1;
-      continue;
-    }
-    const l = la ? la[i] : lc;
-    const r = ra ? ra[i] : rc;
-    switch (op) {
-      case '+':
-        values[i] = l + r;
-        break;
-      case '-':
-        values[i] = l - r;
-        break;
-      case '*':
-        values[i] = l * r;
-        break;
-      case '/':
-        if (r === 0) missing[i] = 1;
-        else values[i] = l / r;
-        break;
-    }
+  for (let i = 0; i < rows; i++) missing[i] = (lm ? lm[i] : 0) | (rm ? rm[i] : 0);
+  const xs = la ?? new Float64Array(rows).fill(lc);
+  const ys = ra ?? new Float64Array(rows).fill(rc);
+  switch (op) {
+    case '+':
+      for (let i = 0; i < rows; i++) values[i] = xs[i] + ys[i];
+      break;
+    case '-':
+      for (let i = 0; i < rows; i++) values[i] = xs[i] - ys[i];
+      break;
+    case '*':
+      for (let i = 0; i < rows; i++) values[i] = xs[i] * ys[i];
+      break;
+    case '/':
+      for (let i = 0; i < rows; i++) {
+        const r = ys[i];
+        values[i] = xs[i] / r;
+        missing[i] |= +(r === 0);
+      }
+      break;
   }
+  // NaN (e.g. infinity minus infinity) compares as unknown, as in the reference.
+  for (let i = 0; i < rows; i++) missing[i] |= +(values[i] !== values[i]);
   return { unit: 'number', values, missing };
 }
 
@@ -526,66 +541,104 @@ function intervalFor(op: CompareOp, c: number): Interval {
 
 const FLIP: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
+const missingBitsCache = new WeakMap<Uint8Array, Bitset | null>();
+
+/** A missing mask as a bitset (cached per column); null when nothing is missing. */
+function missingBits(missing: Uint8Array | null, rows: number): Bitset | null {
+  if (!missing) return null;
+  const cached = missingBitsCache.get(missing);
+  if (cached !== undefined) return cached;
+  const bits = emptyBits(rows);
+  let any = 0;
+  for (let w = 0, words = bits.length; w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let mw = 0;
+    for (let b = 0; b < end; b++) mw |= (missing[base + b] & 1) << b;
+    bits[w] = mw;
+    any |= mw;
+  }
+  const result = any === 0 ? null : bits;
+  missingBitsCache.set(missing, result);
+  return result;
+}
+
+/** Missing rows become unknown; `negate` flips the others. */
+function withMissing(t: Bitset, missing: Bitset | null, negate: boolean, rows: number): TriBits {
+  if (negate) {
+    for (let w = 0; w < t.length; w++) t[w] = ~t[w];
+    clearTail(t, rows);
+  }
+  if (!missing) return { t, u: emptyBits(rows) };
+  for (let w = 0; w < t.length; w++) t[w] &= ~missing[w];
+  return { t, u: missing };
+}
+
+/** Rows whose value lies in the interval, branch-free per row; missing rows are unknown. */
 function intervalBits(vec: NumVec, iv: Interval, rows: number): TriBits {
   const t = emptyBits(rows);
-  const u = emptyBits(rows);
-  const { values, missing } = vec;
-  const { lo, loInc, hi, hiInc, negate } = iv;
-  for (let w = 0, words = t.length; w < words; w++) {
+  const { values } = vec;
+  const { lo, hi } = iv;
+  const words = t.length;
+  // Open bounds as closed ones on the neighbouring float keep one loop body.
+  const lo2 = iv.loInc ? lo : nextUp(lo);
+  const hi2 = iv.hiInc ? hi : nextDown(hi);
+  for (let w = 0; w < words; w++) {
     const base = w << 5;
     const end = Math.min(32, rows - base);
     let tw = 0;
-    let uw = 0;
     for (let b = 0; b < end; b++) {
-      const i = base + b;
-      if (missing !== null && missing[i] === 1) {
-        uw |= 1 << b;
-        continue;
-      }
-      const x = values[i];
-      const inside = (loInc ? x >= lo : x > lo) && (hiInc ? x <= hi : x < hi);
-      if (inside !== negate) tw |= 1 << b;
+      const x = values[base + b];
+      tw |= (+(x >= lo2) & +(x <= hi2)) << b;
     }
     t[w] = tw;
-    u[w] = uw;
   }
-  return { t, u };
+  return withMissing(t, missingBits(vec.missing, rows), iv.negate, rows);
+}
+
+const scratch = new Float64Array(1);
+const scratchBits = new BigInt64Array(scratch.buffer);
+
+/** The smallest double greater than x. */
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  scratch[0] = x;
+  scratchBits[0] += x > 0 ? 1n : -1n;
+  return scratch[0];
+}
+
+/** The largest double less than x. */
+function nextDown(x: number): number {
+  return -nextUp(-x);
 }
 
 function compareVectors(op: CompareOp, a: NumVec, b: NumVec, rows: number): TriBits {
   const t = emptyBits(rows);
-  const u = emptyBits(rows);
-  for (let i = 0; i < rows; i++) {
-    if ((a.missing && a.missing[i] === 1) || (b.missing && b.missing[i] === 1)) {
-      u[i >>> 5] |= 1 << (i & 31);
-      continue;
+  const lt = op === '<' || op === '<=' || op === '!=' ? 1 : 0;
+  const eq = op === '==' || op === '<=' || op === '>=' ? 1 : 0;
+  const gt = op === '>' || op === '>=' || op === '!=' ? 1 : 0;
+  const xs = a.values;
+  const ys = b.values;
+  for (let w = 0, words = t.length; w < words; w++) {
+    const base = w << 5;
+    const end = Math.min(32, rows - base);
+    let tw = 0;
+    for (let k = 0; k < end; k++) {
+      const x = xs[base + k];
+      const y = ys[base + k];
+      tw |= ((+(x < y) & lt) | (+(x === y) & eq) | (+(x > y) & gt)) << k;
     }
-    const x = a.values[i];
-    const y = b.values[i];
-    let r: boolean;
-    switch (op) {
-      case '==':
-        r = x === y;
-        break;
-      case '!=':
-        r = x !== y;
-        break;
-      case '<':
-        r = x < y;
-        break;
-      case '<=':
-        r = x <= y;
-        break;
-      case '>':
-        r = x > y;
-        break;
-      case '>=':
-        r = x >= y;
-        break;
-    }
-    if (r) t[i >>> 5] |= 1 << (i & 31);
+    t[w] = tw;
   }
-  return { t, u };
+  const ma = missingBits(a.missing, rows);
+  const mb = missingBits(b.missing, rows);
+  let missing: Bitset | null = ma ?? mb;
+  if (ma && mb) {
+    missing = emptyBits(rows);
+    for (let w = 0; w < missing.length; w++) missing[w] = ma[w] | mb[w];
+  }
+  return withMissing(t, missing, false, rows);
 }
 
 /** A comparison of a vector with a constant operand; null constant → all unknown. */
