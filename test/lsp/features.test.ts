@@ -9,6 +9,7 @@ import {
   CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
+  DocumentFormattingRequest,
   DocumentSymbolRequest,
   HoverRequest,
   InlayHintRequest,
@@ -182,6 +183,17 @@ describe('editor features on samples/productivity', () => {
     });
     expect((hints ?? []).length).toBeGreaterThan(5);
     expect(hints!.some((h) => /^[\d,]+ · \d+\.\d%$/.test(String(h.label)))).toBe(true);
+  });
+
+  it('formats a one-line declaration one property per line', async () => {
+    await client.open('scratch.segspec', 'segment young { kind demographic where age < 25 }\n');
+    const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri: client.uri('scratch.segspec') },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    const formatted = applyEdits(client.textOf('scratch.segspec'), edits ?? []);
+    expect(formatted).toBe('segment young {\n  kind demographic\n  where age < 25\n}\n');
+    await client.close('scratch.segspec');
   });
 
   it('lists symbols of a document and of the workspace', async () => {

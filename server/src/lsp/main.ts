@@ -2,7 +2,6 @@
  * Entry of dist/server.cjs. The transport comes from the command line, as
  * language clients pass it: `--node-ipc` (VS Code), `--stdio`, `--socket=N`.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from './server.js';
+import { startServerOnProcess } from './server.js';
 
-startServer(createConnection(ProposedFeatures.all));
+startServerOnProcess();

@@ -4,6 +4,8 @@
  * and tests in-process.
  */
 import {
+  createConnection,
+  ProposedFeatures,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocuments,
@@ -34,6 +36,15 @@ import { registerCustomRequests } from './features/custom-requests.js';
 
 export interface ServerOptions {
   host?: Host;
+}
+
+/**
+ * Runs the server on this process with the transport named on the command line
+ * (`--stdio`, `--node-ipc`, `--socket=N`): what `dist/server.cjs` and
+ * `segspec lsp --stdio` do.
+ */
+export function startServerOnProcess(): void {
+  startServer(createConnection(ProposedFeatures.all));
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
