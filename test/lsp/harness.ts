@@ -44,6 +44,13 @@ export function copySample(name: string): string {
   return dir;
 }
 
+/** A copy of a small workspace under test/lsp/fixtures. */
+export function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `segspec-lsp-${name}-`));
+  cpSync(join(repoRoot, 'test', 'lsp', 'fixtures', name), dir, { recursive: true });
+  return dir;
+}
+
 export function uriOf(path: string): string {
   return pathToFileURL(path).toString();
 }
