@@ -2,29 +2,25 @@ import { parseCommandLine, type CommandName, type ParsedCommand } from './args.j
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { helpText } from './help.js';
 import type { CliIO } from './io.js';
-import { runCheck } from './commands/check.js';
-import { runStats } from './commands/stats.js';
-import { runReport } from './commands/report.js';
-import { runExplain } from './commands/explain.js';
-import { runInit } from './commands/init.js';
-import { runSql } from './commands/sql.js';
-import { runFmt } from './commands/fmt.js';
-import { runLsp } from './commands/lsp.js';
 import { VERSION_FOR_REPORTS } from './version.js';
 
 export const VERSION = VERSION_FOR_REPORTS;
 
 type CommandRunner = (cmd: ParsedCommand, io: CliIO) => Promise<number>;
 
-const RUNNERS: Record<CommandName, CommandRunner> = {
-  check: runCheck,
-  stats: runStats,
-  report: runReport,
-  explain: runExplain,
-  init: runInit,
-  sql: runSql,
-  fmt: runFmt,
-  lsp: runLsp,
+/**
+ * Commands are loaded on first use, so that `--help`, `--version` and `init`
+ * do not pay for initialising the parser, the engine or the language server.
+ */
+const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
+  check: async () => (await import('./commands/check.js')).runCheck,
+  stats: async () => (await import('./commands/stats.js')).runStats,
+  report: async () => (await import('./commands/report.js')).runReport,
+  explain: async () => (await import('./commands/explain.js')).runExplain,
+  init: async () => (await import('./commands/init.js')).runInit,
+  sql: async () => (await import('./commands/sql.js')).runSql,
+  fmt: async () => (await import('./commands/fmt.js')).runFmt,
+  lsp: async () => (await import('./commands/lsp.js')).runLsp,
 };
 
 /**
@@ -43,7 +39,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return EXIT_OK;
     }
-    return await RUNNERS[args.parsed.command](args.parsed, io);
+    const runner = await RUNNERS[args.parsed.command]();
+    return await runner(args.parsed, io);
   } catch (e) {
     if (e instanceof UsageError) {
       const hint = e.command ? `segspec ${e.command} --help` : 'segspec --help';

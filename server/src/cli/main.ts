@@ -7,7 +7,7 @@ import { processIO } from './io.js';
 
 run(process.argv.slice(2), processIO()).then(
   (code) => {
-    // `lsp` keeps running on its own; every other command ends here.
+    // `lsp` keeps running on its own (KEEP_RUNNING); every other command ends here.
     if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
