@@ -87,7 +87,10 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
+const transcript: string[] = [];
+
 function log(text: string): void {
+  transcript.push(text);
   process.stdout.write(`${text}\n`);
 }
 
@@ -127,8 +130,8 @@ function findVsix(repoRoot: string): string {
   return candidates[0];
 }
 
-/** Extension output channels live in the logs folder as `N-Name.log`; show the tail of Segspec's. */
-function segspecLogTail(logsDir: string, lines = 30): string {
+/** The Segspec output channel logs (one per extension host) under code-server's logs folder. */
+function segspecLogs(logsDir: string): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     if (!existsSync(dir)) return;
@@ -139,8 +142,12 @@ function segspecLogTail(logsDir: string, lines = 30): string {
     }
   };
   walk(logsDir);
-  return found
-    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}`)
+  return found;
+}
+
+function logTails(files: string[], lines = 30): string {
+  return files
+    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
     .join('\n');
 }
 
@@ -153,6 +160,7 @@ async function runScenario(
   results: string,
 ): Promise<Outcome> {
   const started = Date.now();
+  const earlierLogs = new Set(segspecLogs(server.logsDir));
   const workspace = copyWorkspace(sample, join(scratch, 'workspaces', scenario.id));
   scenario.prepare?.(workspace);
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -196,7 +204,7 @@ async function runScenario(
     mkdirSync(logs, { recursive: true });
     cpSync(server.logFile, join(logs, 'code-server.log'));
     writeFileSync(join(logs, 'browser-console.log'), consoleLines.join('\n'));
-    const tail = segspecLogTail(server.logsDir);
+    const tail = logTails(segspecLogs(server.logsDir).filter((f) => !earlierLogs.has(f)));
     if (tail) log(tail.replace(/^/gm, '       '));
     log(`       screenshot and logs: ${results}/${scenario.id}-failure.png, ${logs}/`);
     return { id: scenario.id, ok: false, ms, error: message };
@@ -244,5 +252,6 @@ export async function main(repoRoot: string, argv: string[]): Promise<number> {
   const failed = outcomes.length - passed;
   log(`[e2e] total ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${results}`);
   log(`${passed} passed, ${failed} failed`);
+  writeFileSync(join(results, 'run.log'), `${transcript.join('\n')}\n`);
   return failed === 0 && outcomes.length > 0 ? 0 : 1;
 }

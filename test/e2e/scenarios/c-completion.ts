@@ -31,18 +31,16 @@ export const completion: Scenario = {
     await workbench.type('where ');
     await workbench.dismissWidgets();
 
-    const afterWhere = await workbench.allSuggestions();
+    const afterWhere = await workbench.allSuggestions(() => shot('fields'));
     note(`after 'where ': ${afterWhere.length} items, e.g. ${afterWhere.slice(0, 8).join(', ')}`);
-    await shot('fields');
     const missingFields = facts.fields.filter((f) => !afterWhere.includes(f));
     check(missingFields.length === 0, `fields not offered after 'where ': ${missingFields.join(', ')} (offered: ${afterWhere.join(', ')})`);
 
     await workbench.dismissWidgets();
     await workbench.type('plan == ');
     await workbench.dismissWidgets();
-    const afterPlan = (await workbench.allSuggestions()).map(unquote);
+    const afterPlan = (await workbench.allSuggestions(() => shot('values'))).map(unquote);
     note(`after 'plan == ': ${afterPlan.join(', ')}`);
-    await shot('values');
     const missingValues = facts.planValues.filter((v) => !afterPlan.includes(v));
     check(missingValues.length === 0, `plan values not offered: ${missingValues.join(', ')} (offered: ${afterPlan.join(', ')})`);
     await workbench.dismissWidgets();

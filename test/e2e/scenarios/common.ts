@@ -7,9 +7,11 @@ import type { Workbench } from '../support/workbench.js';
  * The extension's status bar item names the dataset and its row count once
  * the server has loaded and analysed the workspace.
  */
-export async function waitForAnalysis(workbench: Workbench, facts: SampleFacts): Promise<void> {
+export async function waitForAnalysis(workbench: Workbench, facts: SampleFacts): Promise<number> {
   const rows = `${formatCount(facts.rows.length)} rows`;
+  const started = Date.now();
   await until(`the status bar to show '${rows}'`, async () => (await workbench.statusBarText()).includes(rows), {
     timeoutMs: 60_000,
   });
+  return Date.now() - started;
 }

@@ -5,25 +5,12 @@
 import { readdirSync } from 'node:fs';
 import { check, path, type Scenario } from '../support/scenario.js';
 import { positionOf, read } from '../support/workspace.js';
-import { untilObserved } from '../support/wait.js';
+import { ConditionTimeout, untilObserved } from '../support/wait.js';
+import { firstDifference, renamedText } from '../support/rename-expectations.js';
 import { waitForAnalysis } from './common.js';
 
 const OLD = 'students';
 const NEW = 'learners';
-
-/** The .segspec text with every use of the name renamed: identifiers outside strings and comments. */
-export function renameInSegspec(text: string, from: string, to: string): string {
-  const token = /"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|[A-Za-z_][A-Za-z0-9_]*/g;
-  return text.replace(token, (t) => (t === from ? to : t));
-}
-
-/** The Markdown text with `@segment(name)` and the front matter's `segments:` list renamed. */
-export function renameInMarkdown(text: string, from: string, to: string): string {
-  const inline = text.replace(new RegExp(`@segment\\(\\s*${from}\\s*\\)`, 'g'), `@segment(${to})`);
-  return inline.replace(/^(---\n[\s\S]*?\n---\n)/, (front) =>
-    front.replace(/^(segments:.*)$/m, (line) => line.replace(new RegExp(`\\b${from}\\b`, 'g'), to)),
-  );
-}
 
 export const rename: Scenario = {
   id: 'g-rename',
@@ -33,7 +20,7 @@ export const rename: Scenario = {
     const expected = new Map(
       files.map((f) => {
         const text = read(path(workspace, f));
-        return [f, f.endsWith('.md') ? renameInMarkdown(text, OLD, NEW) : renameInSegspec(text, OLD, NEW)];
+        return [f, renamedText(f, text, OLD, NEW)];
       }),
     );
     const touched = files.filter((f) => expected.get(f) !== read(path(workspace, f)));
@@ -49,14 +36,16 @@ export const rename: Scenario = {
       () => workbench.visibleLines(),
       (lines) => lines.some((l) => l.startsWith(`segment ${NEW}`)),
     );
-    await workbench.runCommand('File: Save All');
+    await workbench.runCommand('File: Save All Files');
 
-    const wrong = await untilObserved(
-      `every file on disk to use '${NEW}'`,
-      async () => touched.filter((f) => read(path(workspace, f)) !== expected.get(f)),
-      (mismatched) => mismatched.length === 0,
-    );
-    check(wrong.length === 0, `files not renamed as expected: ${wrong.join(', ')}`);
+    const mismatched = (): string[] => touched.filter((f) => read(path(workspace, f)) !== expected.get(f));
+    try {
+      await untilObserved(`every file on disk to use '${NEW}'`, async () => mismatched(), (m) => m.length === 0);
+    } catch (error) {
+      if (!(error instanceof ConditionTimeout)) throw error;
+      const details = mismatched().map((f) => `${f}: ${firstDifference(read(path(workspace, f)), expected.get(f) ?? '')}`);
+      check(false, `files not renamed as expected after Save All:\n${details.join('\n')}`);
+    }
     note(`renamed across ${touched.join(', ')}`);
 
     await workbench.openFile('roadmap.md');

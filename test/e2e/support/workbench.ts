@@ -143,41 +143,60 @@ export class Workbench {
    * Opens the suggest widget (Ctrl+Space) and walks the whole list with the
    * Down key, because the widget only renders the rows in view.
    */
-  async allSuggestions(timeoutMs = 20_000): Promise<string[]> {
+  async allSuggestions(onOpen?: () => Promise<unknown>, timeoutMs = 20_000): Promise<string[]> {
     const widget = this.page.locator('.editor-widget.suggest-widget.visible');
     await until(
       'the suggest widget with entries',
       async () => {
         if ((await widget.count()) === 0) await this.page.keyboard.press('Control+Space');
         await widget.waitFor({ state: 'visible', timeout: 3_000 });
-        const loading = await widget.locator('.message').filter({ hasText: /loading/i }).count();
-        return loading === 0 && (await widget.locator('.monaco-list-row').count()) > 0;
+        const message = widget.locator('.message').first();
+        const loading = (await message.count()) > 0 && (await message.isVisible()) && /loading/i.test(await message.innerText());
+        return !loading && (await widget.locator('.monaco-list-row').count()) > 0;
       },
       { timeoutMs, intervalMs: 250 },
     );
+    await onOpen?.();
+    const focusedRow = async (): Promise<{ index: number; label: string } | undefined> =>
+      widget.evaluate((root) => {
+        const row = root.querySelector('.monaco-list-row.focused');
+        if (!row) return undefined;
+        const label = row.querySelector('.label-name')?.textContent ?? '';
+        return { index: Number(row.getAttribute('data-index')), label };
+      });
+    const total = Number((await widget.locator('.monaco-list-row').first().getAttribute('aria-setsize')) ?? '0');
     const labels: string[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < 300; i += 1) {
-      const focused = widget.locator('.monaco-list-row.focused .label-name').first();
-      const label = normalizeText((await focused.innerText()).trim());
-      const rowId = `${await widget.locator('.monaco-list-row.focused').first().getAttribute('data-index')}`;
-      if (seen.has(rowId)) break;
-      seen.add(rowId);
-      labels.push(label);
+    let current = await until('a focused suggestion', focusedRow);
+    for (let i = 0; i < Math.max(total, 1) && i < 500; i += 1) {
+      labels.push(normalizeText(current.label.trim()));
+      if (labels.length >= total) break;
+      const previous = current.index;
       await this.page.keyboard.press('ArrowDown');
+      current = await until('the next suggestion to be focused', async () => {
+        const next = await focusedRow();
+        return next && next.index !== previous ? next : undefined;
+      });
     }
     return labels;
   }
 
-  /** Ctrl+. at the cursor, then picks the code action whose title matches. */
+  /** Ctrl+. at the cursor, then moves down to the code action whose title matches and applies it with Enter. */
   async applyCodeAction(title: RegExp): Promise<string> {
     await this.page.keyboard.press('Control+.');
-    const row = this.page.locator('.action-widget .monaco-list-row.action').filter({ hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
-    const text = normalizeText(await row.innerText());
-    await row.click();
-    await row.waitFor({ state: 'hidden' });
-    return text;
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const focused = this.page.locator('.action-widget .monaco-list-row.action.focused').first();
+    const count = await rows.count();
+    for (let i = 0; i <= count; i += 1) {
+      const text = normalizeText(await focused.innerText().catch(() => ''));
+      if (title.test(text)) {
+        await this.page.keyboard.press('Enter');
+        await rows.first().waitFor({ state: 'hidden' });
+        return text;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no code action matching ${title}: ${(await rows.allInnerTexts()).join(' | ')}`);
   }
 
   async codeActionTitles(): Promise<string[]> {
