@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { startLanguageClient } from './language-client.js';
-import { ChipStore, segspecMarkdownItPlugin, type MarkdownIt } from './markdown-chips.js';
+import { ChipStore } from './markdown-chips.js';
+import { segspecMarkdownItPlugin, type MarkdownIt } from './markdown-plugin.js';
 import { PreviewPanel } from './preview-panel.js';
 import { DatasetStatusBar } from './status-bar.js';
 import { registerCommands } from './commands.js';
@@ -42,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
     void vscode.window.showErrorMessage(`Segspec: the language server did not start: ${String(error)}`);
   });
   void chips.refresh(client);
-  return { extendMarkdownIt: (md: MarkdownIt) => md.use(segspecMarkdownItPlugin(chips)) };
+  return { extendMarkdownIt: (md: MarkdownIt) => md.use(segspecMarkdownItPlugin((kind, name) => chips.get(kind, name))) };
 }
 
 export async function deactivate(): Promise<void> {
