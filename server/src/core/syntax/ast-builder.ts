@@ -63,6 +63,8 @@ const compareOps = new Map<string, CompareOp>([
   ['>', '>'],
   ['>=', '>='],
   ['=', '=='],
+  ['=>', '>='],
+  ['=<', '<='],
 ]);
 
 /** Property keys (AST spelling) each declaration accepts. */
@@ -454,6 +456,11 @@ export class AstBuilder {
     const segmentToken = tok(node, 'segment');
     const segment = segmentToken ? this.identifier(segmentToken) : undefined;
     const afterForm = this.after(form);
+    const needsBound = form.tokenType !== t.Disjoint && form.tokenType !== t.Subset;
+    if (needsBound && !boundNode) {
+      const what = form.tokenType === t.Size ? '`size`' : `\`${form.image}(…)\``;
+      this.report(`expected a bound after ${what}, e.g. \`>= 5%\` or \`between 8% and 20%\``, range);
+    }
     switch (form.tokenType) {
       case t.Size:
         return { type: 'ExpectSize', bound, warn, range };
@@ -465,7 +472,8 @@ export class AstBuilder {
       case t.Overlap:
         return { type: 'ExpectOverlap', segment, bound, warn, range };
       case t.Subset:
-        if (!segment) this.report('expected a segment name after `subset of`', this.range(tok(node, 'Of') ?? form));
+        if (!tok(node, 'of')) this.report('write `subset of` followed by a segment name', this.range(form));
+        else if (!segment) this.report('expected a segment name after `subset of`', this.range(tok(node, 'of') ?? form));
         return { type: 'ExpectSubset', segment, warn, range };
       default:
         void keyword;
@@ -773,6 +781,14 @@ export class AstBuilder {
   }
 
   string(token: IToken): StringLiteral {
+    if (token.tokenType === t.SingleQuotedString) {
+      const inner = token.image.slice(1, -1);
+      const value = inner.replace(/\\'/g, "'");
+      this.report(`text goes in double quotes: "${value.replace(/"/g, '\\"')}"`, this.range(token), [
+        JSON.stringify(value),
+      ]);
+      return { type: 'String', value, range: this.range(token) };
+    }
     const decoded = decodeString(token.image);
     if (decoded.problem) {
       const start = token.startOffset + decoded.problem.start;
@@ -784,7 +800,9 @@ export class AstBuilder {
   literal(token: IToken): Literal | Expr {
     const range = this.range(token);
     const type = token.tokenType;
-    if (type === t.StringLiteral || type === t.UnterminatedString) return this.string(token);
+    if (type === t.StringLiteral || type === t.UnterminatedString || type === t.SingleQuotedString) {
+      return this.string(token);
+    }
     if (type === t.NumberLiteral) return { type: 'Number', value: decodeNumber(token.image), raw: token.image, range };
     if (type === t.PercentLiteral) {
       return { type: 'Percent', value: decodeNumber(token.image), raw: token.image, range };
@@ -807,6 +825,10 @@ export class AstBuilder {
 
   private checkSingleEquals(op: IToken): void {
     if (op.tokenType === t.SingleEq) this.report('use `==` to compare (a single `=` is not an operator)', this.range(op), ['==']);
+    if (op.tokenType === t.ReversedCompare) {
+      const meant = compareOps.get(op.image) ?? '>=';
+      this.report(`write \`${meant}\` (not \`${op.image}\`)`, this.range(op), [meant]);
+    }
   }
 
   private checkRegex(pattern: StringLiteral): void {

@@ -128,6 +128,16 @@ function enclosingDeclaration(tokens: IToken[], index: number, rule: string): st
   return `the ${declaration.word}`;
 }
 
+/** Whether the `and` at `index` is the one of `between low and high`. */
+function closesBetween(tokens: IToken[], index: number): boolean {
+  for (let i = index - 1; i >= 0; i--) {
+    const type = tokens[i].tokenType;
+    if (type === t.Between) return true;
+    if (type === t.And || type === t.Or || type === t.Where || hasCategory(tokens[i], t.PropertyKeyword)) return false;
+  }
+  return false;
+}
+
 const expressionRules = new Set(['expr', 'predicate', 'arith', 'operand']);
 
 function afterWhat(previous: IToken | undefined): string {
@@ -156,6 +166,10 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
   const atPrevious: Range = previous
     ? lines.range(previous.startOffset, previous.startOffset + previous.image.length)
     : at;
+  // Where a forgotten closing brace belongs: right after the last thing written.
+  const endOfPrevious: Range = previous
+    ? lines.range(previous.startOffset + previous.image.length, previous.startOffset + previous.image.length)
+    : at;
   const rule = recorded.rule;
   const found = eof ? '' : `, found ${shown(token)}`;
   // Something missing at the end of a line is reported there, not on the
@@ -175,7 +189,7 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
     if (expected === 'RCurly' && declarationRules[rule]) {
       const what = enclosingDeclaration(tokens, previousIndex, rule);
       if (eof || hasCategory(token, t.DeclarationKeyword)) {
-        return { message: `expected \`}\` to close ${what}`, range: atPrevious };
+        return { message: `expected \`}\` to close ${what}`, range: endOfPrevious };
       }
       return { message: `unexpected ${shown(token)} in ${what}: expected a property or \`}\``, range: at };
     }
@@ -229,15 +243,24 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
 
   // noViableAlt / earlyExit: several things could have come here.
   if (expressionRules.has(rule)) {
-    if (previous && (previous.tokenType === t.Where || previous.tokenType === t.And || previous.tokenType === t.Or || previous.tokenType === t.Not)) {
+    const connective =
+      previous !== undefined &&
+      (previous.tokenType === t.Where ||
+        previous.tokenType === t.Or ||
+        previous.tokenType === t.Not ||
+        (previous.tokenType === t.And && !closesBetween(tokens, previousIndex)));
+    if (previous && connective) {
       return { message: `expected a condition after ${shown(previous)}${found}`, range: missingAt };
+    }
+    if (previous?.tokenType === t.And) {
+      return { message: `expected the upper bound after \`between … and\`${found}`, range: missingAt };
     }
     if (!eof && token.tokenType === t.SingleEq) return { message: 'use `==` to compare', range: at };
     return { message: `expected a value${afterWhat(previous)}${found}`, range: missingAt };
   }
   if (declarationRules[rule]) {
     const what = enclosingDeclaration(tokens, previousIndex, rule);
-    if (eof) return { message: `expected \`}\` to close ${what}`, range: atPrevious };
+    if (eof) return { message: `expected \`}\` to close ${what}`, range: endOfPrevious };
     return { message: `unexpected ${shown(token)} in ${what}: expected a property or \`}\``, range: at };
   }
   if (rule === 'expectProp') {

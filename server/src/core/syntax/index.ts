@@ -59,12 +59,21 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
   for (const error of segspecParser.errors) {
     errors.push(describeParserError(error, lexed.tokens, lines));
   }
-  errors.push(...builder.minorErrors);
-  return { type: 'File', declarations, comments, errors: dedupe(errors), range: fileRange };
+  return { type: 'File', declarations, comments, errors: merge(errors, builder.minorErrors), range: fileRange };
 }
 
-/** In source order, at most one error per place (recovery can report a spot twice). */
-function dedupe(errors: SyntaxError[]): SyntaxError[] {
-  errors.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return errors.filter((error, i) => i === 0 || error.range.start.offset !== errors[i - 1].range.start.offset);
+/**
+ * In source order, without repeats (recovery can report a spot twice);
+ * a minor error yields to any other error at the same place.
+ */
+function merge(errors: SyntaxError[], minor: SyntaxError[]): SyntaxError[] {
+  const places = new Set(errors.map((e) => e.range.start.offset));
+  const all = [...errors, ...minor.filter((e) => !places.has(e.range.start.offset))];
+  all.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return all.filter(
+    (error, i) =>
+      i === 0 ||
+      error.range.start.offset !== all[i - 1].range.start.offset ||
+      error.message !== all[i - 1].message,
+  );
 }

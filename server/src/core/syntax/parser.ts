@@ -297,7 +297,7 @@ export class SegspecParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(t.Size, { LABEL: 'form' });
-          this.SUBRULE(this.bound);
+          this.OPTION4(() => this.SUBRULE(this.bound));
         },
       },
       {
@@ -306,7 +306,7 @@ export class SegspecParser extends CstParser {
           this.CONSUME(t.LParen);
           this.SUBRULE(this.expr, { LABEL: 'arg' });
           this.CONSUME(t.RParen);
-          this.SUBRULE2(this.bound);
+          this.OPTION5(() => this.SUBRULE2(this.bound));
         },
       },
       {
@@ -321,13 +321,13 @@ export class SegspecParser extends CstParser {
           this.CONSUME2(t.LParen);
           this.CONSUME2(t.Name, { LABEL: 'segment' });
           this.CONSUME2(t.RParen);
-          this.SUBRULE3(this.bound);
+          this.OPTION6(() => this.SUBRULE3(this.bound));
         },
       },
       {
         ALT: () => {
           this.CONSUME(t.Subset, { LABEL: 'form' });
-          this.CONSUME(t.Of);
+          this.OPTION7(() => this.CONSUME(t.Of, { LABEL: 'of' }));
           this.OPTION2({ GATE: this.nameGate, DEF: () => this.CONSUME3(t.Name, { LABEL: 'segment' }) });
         },
       },
@@ -339,7 +339,7 @@ export class SegspecParser extends CstParser {
           this.CONSUME3(t.LParen);
           this.SUBRULE2(this.expr, { LABEL: 'arg' });
           this.CONSUME3(t.RParen);
-          this.SUBRULE4(this.bound);
+          this.OPTION8(() => this.SUBRULE4(this.bound));
         },
       },
     ]);

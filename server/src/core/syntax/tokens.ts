@@ -73,6 +73,12 @@ export const DateTimeLiteral = createToken({
   pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)/,
   categories: [DateTimeToken],
 });
+/** `'text'`: read as a string and reported (strings use double quotes). */
+export const SingleQuotedString = createToken({
+  name: 'SingleQuotedString',
+  pattern: /'(?:[^'\\\n\r]|\\.)*'/,
+  categories: [StringToken],
+});
 /** A date-time without `Z` or an offset: parsed as UTC and reported. */
 export const DateTimeNoZone = createToken({
   name: 'DateTimeNoZone',
@@ -106,6 +112,8 @@ export const LtEq = createToken({ name: 'LtEq', pattern: '<=', categories: [Comp
 export const GtEq = createToken({ name: 'GtEq', pattern: '>=', categories: [CompareOperator] });
 export const Lt = createToken({ name: 'Lt', pattern: '<', categories: [CompareOperator] });
 export const Gt = createToken({ name: 'Gt', pattern: '>', categories: [CompareOperator] });
+/** `=>` / `=<`, a common slip for `>=` / `<=`: read as meant, and reported. */
+export const ReversedCompare = createToken({ name: 'ReversedCompare', pattern: /=>|=</, categories: [CompareOperator] });
 /** A lone `=`: compares like `==`, and is reported. */
 export const SingleEq = createToken({ name: 'SingleEq', pattern: '=', categories: [CompareOperator] });
 export const Plus = createToken({ name: 'Plus', pattern: '+' });
@@ -220,6 +228,7 @@ export const allTokens: TokenType[] = [
   UnterminatedBlockComment,
   StringLiteral,
   UnterminatedString,
+  SingleQuotedString,
   DateTimeLiteral,
   DateTimeNoZone,
   DateLiteral,
@@ -240,6 +249,7 @@ export const allTokens: TokenType[] = [
   GtEq,
   Lt,
   Gt,
+  ReversedCompare,
   SingleEq,
   Plus,
   Minus,
