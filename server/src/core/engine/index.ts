@@ -23,7 +23,7 @@ import { formatCount, formatPercent, plural } from './format.js';
 import { exprKey } from './normalize.js';
 import { evalPredicate, type EvalEnv } from './reference.js';
 import { cellValue, recordFromLiteral, rowRecord, type EvalRecord } from './records.js';
-import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type OverlapStat } from './stats.js';
+import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
 import { formatValue, type Truth, type Value } from './values.js';
 
 export { engineCodes } from './codes.js';
@@ -160,6 +160,7 @@ export class Engine {
     this.evaluations = 0;
     this.lastRun = { evaluated: [], reused: [] };
     this.tables = new WeakMap();
+    this.pairCounts = new WeakMap();
   }
 
   analyze(model: WorkspaceModel, data: ReadonlyMap<string, DatasetInput>, options: AnalyzeOptions = {}): DataAnalysis {
@@ -187,6 +188,20 @@ export class Engine {
     }
     return id;
   }
+
+  /** @internal Overlap counts of pairs of member bitsets, kept while both bitsets are cached. */
+  readonly pairCache: PairCache = {
+    get: (a, b) => this.pairCounts.get(a)?.get(b),
+    set: (a, b, count) => {
+      let inner = this.pairCounts.get(a);
+      if (!inner) {
+        inner = new WeakMap();
+        this.pairCounts.set(a, inner);
+      }
+      inner.set(b, count);
+    },
+  };
+  private pairCounts = new WeakMap<Bitset, WeakMap<Bitset, number>>();
 
   /** @internal */
   get rowsPerSample(): number {
@@ -232,6 +247,8 @@ class Run {
   private readonly findings: Finding[] = [];
   private readonly evaluated: string[] = [];
   private readonly reused: string[] = [];
+  /** Segment cache keys used in this run, per table cache (the rest is dropped at the end). */
+  private readonly usedKeys = new Map<TableCache, Set<string>>();
 
   constructor(
     private readonly engine: Engine,
@@ -252,6 +269,9 @@ class Run {
     const partitions = this.checkPartitions();
     const { overlaps, datasets } = this.datasetStats();
     this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused };
+    for (const [cache, used] of this.usedKeys) {
+      for (const key of cache.segments.keys()) if (!used.has(key)) cache.segments.delete(key);
+    }
     return { segments: this.results, datasets, overlaps, partitions, personas, findings: this.findings };
   }
 
@@ -334,6 +354,9 @@ class Run {
     const cache = this.engine.tableCache(table, state.today);
     ctx.shared = cache.shared;
     const key = this.segmentKey(sym, where, ctx);
+    let used = this.usedKeys.get(cache);
+    if (!used) this.usedKeys.set(cache, (used = new Set()));
+    used.add(key);
     let tri = cache.segments.get(key);
     const cached = tri !== undefined;
     if (!tri) {
@@ -516,7 +539,7 @@ class Run {
     for (const state of this.datasets.values()) {
       if (!state.table) continue;
       const segs = this.evaluatedMembers(state.name);
-      overlaps.push(...overlapMatrix(segs));
+      overlaps.push(...overlapMatrix(segs, this.engine.pairCache));
       const cov = coverage(state.table.rowCount, segs.map((s) => s.members));
       datasets.set(state.name, {
         name: state.name,

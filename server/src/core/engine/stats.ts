@@ -52,10 +52,10 @@ export function share(count: number, of: number): number {
  * non-zero words are few (a small segment) is walked through the list of
  * those words only, so pairs with a small side cost little.
  */
-export function overlapMatrix(segments: NamedMembers[]): OverlapStat[] {
+export function overlapMatrix(segments: NamedMembers[], cache?: PairCache): OverlapStat[] {
   const n = segments.length;
   const sizes = segments.map((s) => popcount(s.members));
-  const counts = pairCounts(segments.map((s) => s.members));
+  const counts = pairCounts(segments.map((s) => s.members), cache);
   const out: OverlapStat[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -106,17 +106,33 @@ function countSparse(idx: Int32Array, a: Bitset, b: Bitset): number {
   return c;
 }
 
+/** Pair counts kept between runs, keyed by the two bitsets (unchanged segments keep their bitset). */
+export interface PairCache {
+  get(a: Bitset, b: Bitset): number | undefined;
+  set(a: Bitset, b: Bitset, count: number): void;
+}
+
 /** counts[i * n + j] = |a_i ∩ a_j| for i < j (other cells 0). */
-export function pairCounts(sets: Bitset[]): number[] {
+export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
   const n = sets.length;
   const counts = new Array<number>(n * n).fill(0);
   const words = sets[0]?.length ?? 0;
-  const sparse = sets.map((s) => nonZeroWords(s));
+  const sparse: Array<Int32Array | undefined> = new Array(n);
+  const indexOf = (i: number): Int32Array => (sparse[i] ??= nonZeroWords(sets[i]));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const small = sparse[i].length <= sparse[j].length ? sparse[i] : sparse[j];
+      const known = cache?.get(sets[i], sets[j]);
+      if (known !== undefined) {
+        counts[i * n + j] = known;
+        continue;
+      }
+      const si = indexOf(i);
+      const sj = indexOf(j);
+      const small = si.length <= sj.length ? si : sj;
       // The index walk pays an extra load per word: only worth it below ~3/4 of the words.
-      counts[i * n + j] = small.length * 4 < words * 3 ? countSparse(small, sets[i], sets[j]) : countDense(sets[i], sets[j]);
+      const c = small.length * 4 < words * 3 ? countSparse(small, sets[i], sets[j]) : countDense(sets[i], sets[j]);
+      counts[i * n + j] = c;
+      cache?.set(sets[i], sets[j], c);
     }
   }
   return counts;
