@@ -90,6 +90,9 @@ export class TestClient {
   private listening = new Set<string>();
   private notificationWaiters: Array<{ method: string; resolve: (params: unknown) => void }> = [];
   initializeResult: InitializeResult | undefined;
+  readonly progressTokens: Array<string | number> = [];
+  readonly progress: Array<{ token: string | number; value: { kind: string; title?: string; message?: string } }> = [];
+  private progressWaiters: Array<{ kind: string; resolve: () => void }> = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -106,7 +109,18 @@ export class TestClient {
         return false;
       });
     });
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      this.progressTokens.push(params.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (params: { token: string | number; value: { kind: string; title?: string; message?: string } }) => {
+      this.progress.push(params);
+      this.progressWaiters = this.progressWaiters.filter((w) => {
+        if (params.value.kind !== w.kind) return true;
+        w.resolve();
+        return false;
+      });
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/configuration', () => [{}]);
     connection.onRequest('workspace/codeLens/refresh', () => null);
@@ -160,6 +174,12 @@ export class TestClient {
   /** Resolves with the first diagnostics notification (from now on) that matches. */
   waitForDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ predicate: (p) => p.uri === uri && predicate(p), resolve }));
+  }
+
+  /** Resolves when a work-done progress of this kind (`begin`, `end`) arrives, or has arrived already. */
+  waitForProgress(kind: 'begin' | 'end'): Promise<void> {
+    if (this.progress.some((p) => p.value.kind === kind)) return Promise.resolve();
+    return new Promise((resolve) => this.progressWaiters.push({ kind, resolve }));
   }
 
   waitForNotification<T>(method: string): Promise<T> {

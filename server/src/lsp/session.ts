@@ -15,7 +15,8 @@ import { raceCancellation, throwIfCancelled } from './cancellation.js';
 import { isMarkdown, isSegspec, uriToPath } from './uris.js';
 
 export const ANALYSIS_DELAY_MS = 150;
-const PROGRESS_AFTER_MS = 250;
+/** Files whose change means a data load (anything but sources and documents). */
+const DATA_FILE = /\.(csv|tsv|json|jsonl|ndjson|parquet)$/i;
 export const UNTITLED_ROOT = '/__segspec_untitled__';
 
 export interface Snapshot {
@@ -41,6 +42,8 @@ class Project {
   timer: NodeJS.Timeout | undefined;
   running: Promise<Snapshot> | undefined;
   snapshot: Snapshot | undefined;
+  /** The next analysis (re)loads sample data: show progress from its start. */
+  loadPending = true;
   constructor(
     readonly root: string,
     readonly workspace: Workspace,
@@ -139,8 +142,10 @@ export class Session {
   filesChanged(paths: string[]): void {
     const touched = new Set<Project>();
     for (const path of paths) touched.add(this.projectFor(path));
+    const dataChanged = paths.some((p) => DATA_FILE.test(p));
     for (const project of touched) {
       project.workspace.invalidate([]);
+      if (dataChanged) project.loadPending = true;
       this.schedule(project, ANALYSIS_DELAY_MS);
     }
   }
@@ -204,12 +209,14 @@ export class Session {
       versions.set(path, document.version);
       texts.set(path, document.getText());
     }
-    const progress = this.delayedProgress();
+    // Loading data is synchronous work in the core: the progress must begin before it, not on a timer.
+    const progress = project.loadPending ? await this.beginProgress() : { done: () => undefined };
     try {
       // A newer edit makes this run pointless: the next one starts right after.
       const analysis = await project.workspace.analyze(() => project.dirty);
       const snapshot: Snapshot = { root: project.root, generation, analysis, versions, markdown: analysis.markdown, texts };
       project.snapshot = snapshot;
+      project.loadPending = false;
       for (const listener of this.listeners) listener(snapshot);
       return snapshot;
     } catch (error) {
@@ -220,27 +227,15 @@ export class Session {
     }
   }
 
-  private delayedProgress(): { done(): void } {
-    let finished = false;
-    let end: (() => void) | undefined;
-    const timer = setTimeout(() => {
-      if (!this.progressSupported()) return;
-      void this.connection.window.createWorkDoneProgress().then((progress) => {
-        if (finished) {
-          progress.done();
-          return;
-        }
-        progress.begin('Segspec', undefined, 'Loading sample data and checking segments…');
-        end = () => progress.done();
-      }, () => undefined);
-    }, PROGRESS_AFTER_MS);
-    return {
-      done: () => {
-        finished = true;
-        clearTimeout(timer);
-        end?.();
-      },
-    };
+  private async beginProgress(): Promise<{ done(): void }> {
+    if (!this.progressSupported()) return { done: () => undefined };
+    try {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin('Segspec', undefined, 'Loading sample data and checking segments…');
+      return { done: () => progress.done() };
+    } catch {
+      return { done: () => undefined };
+    }
   }
 }
 
