@@ -62,6 +62,14 @@ describe('ranges', () => {
     expect(where.right.range.start).toMatchObject({ line: 1, character: 22 });
   });
 
+  it('give `as of` one keyword range over both words', () => {
+    const source = 'dataset d {\n  as   of 2026-06-30\n}';
+    const parsed = parse(source);
+    const asOf = parsed.declarations[0].properties[0];
+    expect(source.slice(asOf.keywordRange.start.offset, asOf.keywordRange.end.offset)).toBe('as   of');
+    expect(source.slice(asOf.range.start.offset, asOf.range.end.offset)).toBe('as   of 2026-06-30');
+  });
+
   it('place a missing expression where it should have been', () => {
     const broken = 'segment s { where age < }';
     const parsed = parse(broken);

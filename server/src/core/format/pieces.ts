@@ -55,11 +55,21 @@ export class PieceWriter {
         out.push({ text: '-', at, space });
         this.expr(expr.operand, out, false);
         return;
-      case 'Logical':
-        this.expr(expr.left, out, space, top);
-        out.push({ text: expr.op, at: expr.opRange.start.offset, space: true, connector: top });
-        this.expr(expr.right, out, true, top);
+      case 'Logical': {
+        // Long `a and b and c …` chains are deep on the left: walk them in a loop.
+        const chain: Array<Extract<Expr, { type: 'Logical' }>> = [];
+        let leftmost: Expr = expr;
+        while (leftmost.type === 'Logical') {
+          chain.push(leftmost);
+          leftmost = leftmost.left;
+        }
+        this.expr(leftmost, out, space, top);
+        for (let i = chain.length - 1; i >= 0; i--) {
+          out.push({ text: chain[i].op, at: chain[i].opRange.start.offset, space: true, connector: top });
+          this.expr(chain[i].right, out, true, top);
+        }
         return;
+      }
       case 'Arith':
       case 'Compare':
         this.expr(expr.left, out, space);

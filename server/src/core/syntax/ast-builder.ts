@@ -312,7 +312,9 @@ export class AstBuilder {
   private property(node: CstNode, kind: DeclarationKind): AnyProperty | undefined {
     const keyword = tok(node, 'keyword');
     if (!keyword) return undefined;
-    const keywordRange = this.range(keyword);
+    // `as of` is one keyword in two words.
+    const second = tok(node, 'keyword2');
+    const keywordRange = second ? this.span(this.range(keyword), this.range(second)) : this.range(keyword);
     const range = this.extend(keywordRange, nodeEnd(node));
     const base = { range, keywordRange };
     const word = keyword.image;

@@ -18,12 +18,15 @@ export function parse(text: string): SegspecFile {
     return parseWith(text, lines, fileRange);
   } catch (error) {
     // A bug in the parser must not take the editor down with it.
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof RangeError
+        ? 'this file nests parentheses or lists too deeply to be read'
+        : `internal parser error: ${error instanceof Error ? error.message : String(error)}`;
     return {
       type: 'File',
       declarations: [],
       comments: [],
-      errors: [{ message: `internal parser error: ${message}`, range: lines.range(0, 0) }],
+      errors: [{ message, range: lines.range(0, 0) }],
       range: fileRange,
     };
   }
