@@ -22,7 +22,7 @@ import type {
 import { type CompiledSql, type SqlContext, SqlCompileError } from './context.js';
 import { type DialectRules, dialectRules, quoteTableName } from './dialect.js';
 import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits, timestampText } from './dates.js';
-import { semverKeyOf, semverKeySql } from './semver.js';
+import { isSemverText, semverKeyOf, semverKeySql } from './semver.js';
 
 /** Binding strength of the produced SQL, loosest first; an operand is parenthesised when looser than needed. */
 const enum Prec {
@@ -316,7 +316,10 @@ class WhereCompiler {
 
   private semverOperand(expr: Expr): Out {
     if (expr.type === 'Paren') return this.semverOperand(expr.expr);
-    if (expr.type === 'String') return atom(this.rules.string(semverKeyOf(expr.value)));
+    if (expr.type === 'String') {
+      // A literal that is not a version compares as unknown, as in the engine.
+      return atom(isSemverText(expr.value) ? this.rules.string(semverKeyOf(expr.value)) : `CAST(NULL AS ${this.rules.text})`);
+    }
     return atom(semverKeySql(this.rules, this.arg(expr)));
   }
 
@@ -330,9 +333,22 @@ class WhereCompiler {
       return { sql: `CAST(${left} AS ${double}) / NULLIF(CAST(${right} AS ${double}), 0)`, prec: Prec.Multiplicative };
     }
     const prec = expr.op === '*' ? Prec.Multiplicative : Prec.Additive;
-    const left = wrap(this.value(expr.left), prec);
-    const right = wrap(this.value(expr.right), prec + 1);
+    const left = wrap(this.arithOperand(expr.left), prec);
+    const right = wrap(this.arithOperand(expr.right), prec + 1);
     return { sql: `${left} ${expr.op} ${right}`, prec };
+  }
+
+  /**
+   * SQL reads `0.1` as an exact decimal, so `3 * 0.1` would be exactly 0.3;
+   * the engine computes in doubles. A fractional literal is cast to double.
+   */
+  private arithOperand(expr: Expr): Out {
+    const inner = expr.type === 'Paren' ? expr.expr : expr;
+    const value = inner.type === 'Number' ? inner.value : inner.type === 'Percent' ? inner.value / 100 : undefined;
+    if (value !== undefined && !Number.isInteger(value)) {
+      return atom(`CAST(${wrap(numberOut(value), Prec.Atom)} AS ${this.rules.double})`);
+    }
+    return this.value(expr);
   }
 
   private call(expr: CallExpr): Out {

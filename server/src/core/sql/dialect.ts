@@ -32,6 +32,8 @@ export interface DialectRules {
   string(value: string): string;
   /** The double-precision type name for casts. */
   double: string;
+  /** The text type name for casts. */
+  text: string;
   /** Integer position of `needle` in `text`, 1-based, 0 when absent. */
   position(text: string, needle: string): string;
   /** `split_part(text, delimiter, index)` with a literal delimiter; 1-based; '' or NULL past the end. */
@@ -95,6 +97,7 @@ const DUCKDB: DialectRules = {
   ident: doubleQuoted,
   string: standardString,
   double: 'DOUBLE',
+  text: 'VARCHAR',
   position: (t, n) => `strpos(${t}, ${n})`,
   splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
   strLength: (t) => `length(${t})`,
@@ -114,6 +117,7 @@ const POSTGRES: DialectRules = {
   ident: doubleQuoted,
   string: standardString,
   double: 'DOUBLE PRECISION',
+  text: 'TEXT',
   position: (t, n) => `strpos(${t}, ${n})`,
   splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
   strLength: (t) => `char_length(${t})`,
@@ -135,6 +139,7 @@ const SPARK: DialectRules = {
   ident: (name) => `\`${name.replace(/`/g, '``')}\``,
   string: backslashString,
   double: 'DOUBLE',
+  text: 'STRING',
   position: (t, n) => `instr(${t}, ${n})`,
   splitPart: (t, d, i) => `split_part(${t}, ${backslashString(d)}, ${i})`,
   strLength: (t) => `char_length(${t})`,
@@ -155,6 +160,7 @@ const BIGQUERY: DialectRules = {
   ident: (name) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``,
   string: backslashString,
   double: 'FLOAT64',
+  text: 'STRING',
   position: (t, n) => `STRPOS(${t}, ${n})`,
   splitPart: (t, d, i) => `SPLIT(${t}, ${backslashString(d)})[SAFE_OFFSET(${i - 1})]`,
   strLength: (t) => `CHAR_LENGTH(${t})`,
@@ -177,6 +183,7 @@ const SNOWFLAKE: DialectRules = {
     SIMPLE_IDENT.test(name) && !SNOWFLAKE_RESERVED.has(name.toUpperCase()) ? name : doubleQuoted(name),
   string: (value) => backslashString(value),
   double: 'DOUBLE',
+  text: 'VARCHAR',
   position: (t, n) => `POSITION(${n}, ${t})`,
   splitPart: (t, d, i) => `SPLIT_PART(${t}, ${backslashString(d)}, ${i})`,
   strLength: (t) => `LENGTH(${t})`,
@@ -199,6 +206,7 @@ const TRINO: DialectRules = {
   ident: doubleQuoted,
   string: standardString,
   double: 'DOUBLE',
+  text: 'VARCHAR',
   position: (t, n) => `strpos(${t}, ${n})`,
   splitPart: (t, d, i) => `split_part(${t}, ${standardString(d)}, ${i})`,
   strLength: (t) => `length(${t})`,

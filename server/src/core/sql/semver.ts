@@ -25,16 +25,25 @@ export function semverKeyOf(text: string): string {
   return padded + (dash >= 0 ? `!${base.slice(dash + 1)}` : '~');
 }
 
-/** SQL for the key of a text expression (NULL stays NULL). */
+/** What the engine accepts as a version; other text compares as unknown (NULL), as in the engine. */
+const SEMVER_PATTERN = '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$';
+
+export function isSemverText(text: string): boolean {
+  return new RegExp(SEMVER_PATTERN).test(text.trim());
+}
+
+/** SQL for the key of a text expression: NULL for NULL and for text that is not a version. */
 export function semverKeySql(rules: DialectRules, text: string): string {
-  const unprefixed = trimLeadingV(rules, `trim(${text})`);
+  const trimmed = `trim(${text})`;
+  const valid = rules.regexSearch(trimmed, rules.string(SEMVER_PATTERN));
+  const unprefixed = trimLeadingV(rules, trimmed);
   const base = rules.splitPart(unprefixed, '+', 1);
   const dashAt = rules.position(base, rules.string('-'));
   const core = rules.splitPart(base, '-', 1);
   const corePadded = `${core} || '..'`;
   const parts = [1, 2, 3].map((i) => `lpad(${rules.splitPart(corePadded, '.', i)}, ${PAD}, '0')`);
   const suffix = `CASE WHEN ${dashAt} > 0 THEN '!' || ${substr(rules, base, `${dashAt} + 1`)} ELSE '~' END`;
-  return `(${parts.join(' || ')} || ${suffix})`;
+  return `CASE WHEN ${valid} THEN ${parts.join(' || ')} || ${suffix} END`;
 }
 
 function trimLeadingV(rules: DialectRules, text: string): string {
