@@ -55,7 +55,7 @@ function parseGithubLine(line: string) {
 
 beforeAll(() => ensureBuilt());
 
-describe('segspec check', () => {
+describe('segspec check', { timeout: 120_000 }, () => {
   it('passes a clean workspace with exit 0 and a summary line', async () => {
     const r = await segspec(['check', clean]);
     expect(r.stderr).toBe('');
@@ -81,6 +81,16 @@ describe('segspec check', () => {
     expect(caretLine.indexOf('^')).toBe(sourceStart + col - 1);
     expect(caretLine.trim()).toMatch(/^\|\s*\^{4}$/);
     expect(r.stdout).toMatch(/✖ \d+ errors?, \d+ warnings?, \d+ infos? \(2 files in 1 workspace\)/);
+  });
+
+  it('prints only errors with --quiet, and nothing when there are none', async () => {
+    const quiet = await segspec(['check', failing, '--quiet']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toMatch(/ error SEG/);
+    expect(quiet.stdout).not.toMatch(/ warning SEG/);
+    const silent = await segspec(['check', clean, '-q']);
+    expect(silent.code).toBe(0);
+    expect(silent.stdout).toBe('');
   });
 
   it('colours only when asked and never with NO_COLOR or --no-color', async () => {

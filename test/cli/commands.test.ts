@@ -38,7 +38,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('segspec stats', () => {
+describe('segspec stats', { timeout: 120_000 }, () => {
   it('prints sizes, shares and statuses as JSON that agree with the data', async () => {
     const r = await segspec(['stats', clean, '--format', 'json']);
     expect(r.code).toBe(0);
@@ -85,7 +85,7 @@ describe('segspec stats', () => {
   });
 });
 
-describe('segspec sql', () => {
+describe('segspec sql', { timeout: 120_000 }, () => {
   it('prints SQL that counts the same members on DuckDB as the embedded engine', async () => {
     const stats = statsSchema.parse(JSON.parse((await segspec(['stats', clean, '--format', 'json'])).stdout));
     const runner = await DuckDbRunner.open();
@@ -126,7 +126,7 @@ describe('segspec sql', () => {
   });
 });
 
-describe('segspec explain', () => {
+describe('segspec explain', { timeout: 120_000 }, () => {
   it('explains a row clause by clause, with the values it saw', async () => {
     const rows = fixtureRows();
     const member = rows.find((x) => x.is_student === 'true')!;
@@ -152,7 +152,7 @@ describe('segspec explain', () => {
   });
 });
 
-describe('segspec init', () => {
+describe('segspec init', { timeout: 120_000 }, () => {
   it('scaffolds a workspace that passes its own check', async () => {
     const dir = join(work, 'fresh');
     const r = await segspec(['init', dir]);

@@ -16,7 +16,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('segspec fmt', () => {
+describe('segspec fmt', { timeout: 120_000 }, () => {
   it('lists files that need formatting with --check, then formats them in place', async () => {
     const dir = join(work, 'ws');
     cpSync(join(fixtures, 'clean'), dir, { recursive: true });
@@ -48,7 +48,7 @@ describe('segspec fmt', () => {
   });
 });
 
-describe('segspec lsp --stdio', () => {
+describe('segspec lsp --stdio', { timeout: 120_000 }, () => {
   it('speaks LSP: initialize, diagnostics for an opened document, shutdown and exit', async () => {
     const dir = join(fixtures, 'failing');
     const child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });

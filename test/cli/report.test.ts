@@ -46,7 +46,7 @@ async function open(file: string) {
   return { page, dialogs, requests, errors };
 }
 
-describe('segspec report', () => {
+describe('segspec report', { timeout: 120_000 }, () => {
   it('writes one self-contained file whose data values show as text and never run', async () => {
     const file = join(out, 'hostile.html');
     const r = await segspec(['report', join(fixtures, 'hostile'), '--out', file]);

@@ -5,6 +5,12 @@
 import { run } from './cli.js';
 import { processIO } from './io.js';
 
+// `segspec stats | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 run(process.argv.slice(2), processIO()).then(
   (code) => {
     // `lsp` keeps running on its own (KEEP_RUNNING); every other command ends here.

@@ -38,12 +38,12 @@ export function formatPretty(findings: readonly Finding[], opts: PrettyOptions):
   const scope = `${plural(opts.fileCount, 'file')} in ${plural(opts.workspaceCount, 'workspace')}`;
   if (n.errors + n.warnings + n.infos === 0) {
     if (!opts.quiet) out.push(c.green(`✔ no problems (${scope})`));
-  } else {
+  } else if (!opts.quiet || n.errors > 0) {
     const parts = [plural(n.errors, 'error'), plural(n.warnings, 'warning'), plural(n.infos, 'info')];
     const line = `${n.errors > 0 ? '✖' : '⚠'} ${parts.join(', ')} (${scope})`;
     out.push(n.errors > 0 ? c.red(c.bold(line)) : c.yellow(c.bold(line)));
   }
-  return out.join('\n') + '\n';
+  return out.length > 0 ? out.join('\n') + '\n' : '';
 }
 
 /** The finding's first line with its number, and carets under the range. */
