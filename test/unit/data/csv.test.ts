@@ -154,3 +154,16 @@ describe('malformed CSV', () => {
     expect(column(table, 'a')).toEqual(['1']);
   });
 });
+
+describe('text decoding of dictionary values', () => {
+  it('keeps astral characters and replaces invalid UTF-8 without shifting other values', () => {
+    const bytes = new Uint8Array([
+      ...bytesOf('name\n😀x\n'),
+      0xff,
+      0x41,
+      ...bytesOf('\ncafé\n😀x\n'),
+    ]);
+    const { table } = loadTableFromBytes(bytes, 'csv', fields('name: string'));
+    expect(column(table, 'name')).toEqual(['😀x', '\ufffdA', 'café', '😀x']);
+  });
+});

@@ -348,7 +348,7 @@ export class DictionaryBuilder extends ColumnBuilder {
       name: this.name,
       missing,
       codes: fitInt32(this.codes, rowCount, -1),
-      dictionary: this.interner.dictionary,
+      dictionary: this.interner.strings(),
     };
   }
 }
@@ -499,7 +499,7 @@ export class StringListBuilder extends ListBuilder {
       missing,
       offsets,
       itemCodes: fitInt32(this.items, offsets[rowCount]),
-      dictionary: this.interner.dictionary,
+      dictionary: this.interner.strings(),
     };
   }
 }

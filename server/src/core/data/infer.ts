@@ -9,9 +9,9 @@
  * semver, list (conservative: several values with `;`, short items), enum (few
  * distinct short values, repeated), else string.
  */
-import { type CellSpans, SEMICOLON, encodeText, unescapeQuotes, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
+import { type CellSpans, SEMICOLON, unescapeQuotes, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
 import { type BuiltColumn, type JsonValue, createBuilder } from './builders.js';
-import { growInt32 } from './grow.js';
+import { growInt32, growUint8 } from './grow.js';
 import { ByteInterner } from './interner.js';
 import type { ColumnType } from './table.js';
 
@@ -123,9 +123,9 @@ class JsonProfile {
   private arraysOfIntegers = true;
   private others = 0;
 
-  addString(bytes: Uint8Array): void {
+  addString(bytes: Uint8Array, start: number, end: number): void {
     this.strings++;
-    this.text.add(bytes, 0, bytes.length);
+    this.text.add(bytes, start, end);
   }
 
   addValue(value: JsonValue): void {
@@ -138,13 +138,9 @@ class JsonProfile {
     } else if (Array.isArray(value)) {
       this.arrays++;
       if (!value.every((item) => item === null || Number.isSafeInteger(item))) this.arraysOfIntegers = false;
-      return;
     } else {
       this.others++;
-      return;
     }
-    const bytes = encodeText(String(value));
-    this.text.add(bytes, 0, bytes.length);
   }
 
   type(): ColumnType | undefined {
@@ -155,7 +151,14 @@ class JsonProfile {
     if (this.arrays > 0) return 'list<string>';
     if (this.booleans === total) return 'boolean';
     if (this.numbers === total) return this.fractional ? 'number' : 'integer';
-    return this.text.type();
+    // Strings mixed with numbers or booleans: the strings decide, if the others fit.
+    const textType = this.text.type();
+    if (this.numbers > 0 && this.booleans === 0) {
+      if (textType === 'integer') return this.fractional ? 'number' : 'integer';
+      if (textType === 'number') return 'number';
+    }
+    if (this.booleans > 0 && this.numbers === 0 && textType === 'boolean') return 'boolean';
+    return this.numbers + this.booleans > 0 ? 'string' : textType;
   }
 }
 
@@ -209,38 +212,81 @@ export class DeferredTextColumn {
   }
 }
 
-/** An undeclared JSON column: the values, kept until the column is complete. */
+/**
+ * An undeclared JSON column, kept until the column is complete: strings
+ * without escapes as slices of the file, other values as they are.
+ */
 export class DeferredJsonColumn {
-  private readonly values: Array<JsonValue | Uint8Array | undefined> = [];
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  /** Per row: 0 no value, 1 a string slice of the file, 2 a value in `others`. */
+  private kinds = new Uint8Array(1024);
+  private readonly others = new Map<number, JsonValue | Uint8Array>();
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly file: Uint8Array,
+  ) {}
+
+  private reserve(row: number): void {
+    if (row < this.kinds.length) return;
+    this.starts = growInt32(this.starts, row + 1);
+    this.ends = growInt32(this.ends, row + 1);
+    this.kinds = growUint8(this.kinds, row + 1);
+  }
 
   addText(row: number, bytes: Uint8Array, start: number, end: number): void {
-    this.values[row] = bytes.slice(start, end);
+    this.reserve(row);
+    if (bytes === this.file) {
+      this.starts[row] = start;
+      this.ends[row] = end;
+      this.kinds[row] = 1;
+    } else {
+      this.others.set(row, bytes.slice(start, end));
+      this.kinds[row] = 2;
+    }
   }
 
   addValue(row: number, value: JsonValue): void {
-    this.values[row] = value;
+    this.reserve(row);
+    this.others.set(row, value);
+    this.kinds[row] = 2;
   }
 
   clearRow(row: number): void {
-    this.values[row] = undefined;
+    if (row >= this.kinds.length) return;
+    this.kinds[row] = 0;
+    this.others.delete(row);
+  }
+
+  private visit(rowCount: number, text: (row: number, bytes: Uint8Array, start: number, end: number) => void, value: (row: number, value: JsonValue) => void): void {
+    const rows = Math.min(rowCount, this.kinds.length);
+    for (let row = 0; row < rows; row++) {
+      const kind = this.kinds[row];
+      if (kind === 1) {
+        text(row, this.file, this.starts[row], this.ends[row]);
+      } else if (kind === 2) {
+        const other = this.others.get(row);
+        if (other instanceof Uint8Array) text(row, other, 0, other.length);
+        else if (other !== undefined) value(row, other);
+      }
+    }
   }
 
   finish(rowCount: number): { built: BuiltColumn; inferred: InferredType } {
     const profile = new JsonProfile();
-    for (const value of this.values) {
-      if (value === undefined) continue;
-      if (value instanceof Uint8Array) profile.addString(value);
-      else profile.addValue(value);
-    }
+    this.visit(
+      rowCount,
+      (_row, bytes, start, end) => profile.addString(bytes, start, end),
+      (_row, value) => profile.addValue(value),
+    );
     const type = profile.type();
     const builder = createBuilder(this.name, type ?? 'string', rowCount);
-    this.values.forEach((value, row) => {
-      if (value === undefined) return;
-      if (value instanceof Uint8Array) builder.addText(row, value, 0, value.length);
-      else builder.addValue(row, value);
-    });
+    this.visit(
+      rowCount,
+      (row, bytes, start, end) => builder.addText(row, bytes, start, end),
+      (row, value) => builder.addValue(row, value),
+    );
     const built = builder.finish(rowCount);
     return { built, inferred: inferredType(type, built) };
   }

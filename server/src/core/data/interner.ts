@@ -2,6 +2,10 @@
  * Dictionary encoding keyed by bytes: a repeated value costs a hash and a
  * byte compare, and only a value seen for the first time becomes a string.
  * This is what keeps string columns fast on large files.
+ *
+ * Memory matters for key-like columns (a million distinct ids): entries are
+ * kept as one byte pool plus offsets, and hashes are recomputed on rehash
+ * rather than stored.
  */
 import { decodeSlice, encodeText } from './bytes.js';
 import { growInt32, growUint8 } from './grow.js';
@@ -17,36 +21,39 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return hash ^ (hash >>> 16);
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 export class ByteInterner {
-  readonly dictionary: string[] = [];
+  private count = 0;
   private pool = new Uint8Array(1024);
-  private poolLength = 0;
-  private starts = new Int32Array(64);
-  private lengths = new Int32Array(64);
-  private hashes = new Int32Array(64);
-  /** Open addressing: code + 1, or 0 for an empty slot. */
+  /** Entry `code` is `pool[offsets[code], offsets[code + 1])`. */
+  private offsets = new Int32Array(64);
+  /** Open addressing, at most half full: code + 1, or 0 for an empty slot. */
   private slots = new Int32Array(256);
   private mask = 255;
 
   get size(): number {
-    return this.dictionary.length;
+    return this.count;
   }
 
   /** The code of the value in `bytes[start, end)`, adding it when new. */
   intern(bytes: Uint8Array, start: number, end: number): number {
-    const hash = hashBytes(bytes, start, end);
     const length = end - start;
-    let slot = hash & this.mask;
+    let slot = hashBytes(bytes, start, end) & this.mask;
+    const pool = this.pool;
+    const offsets = this.offsets;
     for (;;) {
       const entry = this.slots[slot];
       if (entry === 0) break;
-      const code = entry - 1;
-      if (this.hashes[code] === hash && this.lengths[code] === length && this.equals(code, bytes, start)) {
-        return code;
+      const from = offsets[entry - 1];
+      if (offsets[entry] - from === length) {
+        let k = 0;
+        while (k < length && pool[from + k] === bytes[start + k]) k++;
+        if (k === length) return entry - 1;
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.add(bytes, start, end, hash, slot);
+    return this.add(bytes, start, end, slot);
   }
 
   /** The code of a value given as a string (JSON arrays and values not read from bytes). */
@@ -55,41 +62,14 @@ export class ByteInterner {
     return this.intern(bytes, 0, bytes.length);
   }
 
-  /** The code of a value that is already known, or -1. */
-  lookup(text: string): number {
-    const bytes = encodeText(text);
-    const hash = hashBytes(bytes, 0, bytes.length);
-    let slot = hash & this.mask;
-    for (;;) {
-      const entry = this.slots[slot];
-      if (entry === 0) return -1;
-      const code = entry - 1;
-      if (this.lengths[code] === bytes.length && this.equals(code, bytes, 0)) return code;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
-  private equals(code: number, bytes: Uint8Array, start: number): boolean {
-    const pool = this.pool;
-    const offset = this.starts[code];
-    const length = this.lengths[code];
-    for (let k = 0; k < length; k++) if (pool[offset + k] !== bytes[start + k]) return false;
-    return true;
-  }
-
-  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
-    const code = this.dictionary.length;
-    const length = end - start;
-    const pool = (this.pool = growUint8(this.pool, this.poolLength + length));
-    for (let k = 0; k < length; k++) pool[this.poolLength + k] = bytes[start + k];
-    this.starts = growInt32(this.starts, code + 1);
-    this.lengths = growInt32(this.lengths, code + 1);
-    this.hashes = growInt32(this.hashes, code + 1);
-    this.starts[code] = this.poolLength;
-    this.lengths[code] = length;
-    this.hashes[code] = hash;
-    this.poolLength += length;
-    this.dictionary.push(decodeSlice(bytes, start, end));
+  private add(bytes: Uint8Array, start: number, end: number, slot: number): number {
+    const code = this.count++;
+    const from = this.offsets[code];
+    const to = from + (end - start);
+    const pool = (this.pool = growUint8(this.pool, to));
+    for (let k = from, i = start; k < to; k++, i++) pool[k] = bytes[i];
+    this.offsets = growInt32(this.offsets, code + 2);
+    this.offsets[code + 1] = to;
     this.slots[slot] = code + 1;
     if ((code + 1) * 2 > this.slots.length) this.rehash();
     return code;
@@ -99,15 +79,44 @@ export class ByteInterner {
     const size = this.slots.length * 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
-    for (let code = 0; code < this.dictionary.length; code++) {
-      let slot = this.hashes[code] & this.mask;
+    for (let code = 0; code < this.count; code++) {
+      let slot = hashBytes(this.pool, this.offsets[code], this.offsets[code + 1]) & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = code + 1;
     }
   }
 
-  /** Bytes of an entry (valid until the next `intern`). */
-  bytesOf(code: number): Uint8Array {
-    return this.pool.subarray(this.starts[code], this.starts[code] + this.lengths[code]);
+  /** The value of one entry, as a string. */
+  text(code: number): string {
+    return decodeSlice(this.pool, this.offsets[code], this.offsets[code + 1]);
+  }
+
+  /**
+   * All entries as strings, in code order. Decoded in one pass over the pool
+   * (one string per entry and no intermediate garbage), which matters for a
+   * column with a million distinct values.
+   */
+  strings(): string[] {
+    const { pool, offsets, count } = this;
+    const result = new Array<string>(count);
+    let all: string;
+    try {
+      all = strictUtf8.decode(pool.subarray(0, offsets[count]));
+    } catch {
+      // Invalid UTF-8: entry by entry, with replacement characters.
+      for (let code = 0; code < count; code++) result[code] = this.text(code);
+      return result;
+    }
+    let position = 0;
+    for (let code = 0; code < count; code++) {
+      const from = position;
+      for (let i = offsets[code]; i < offsets[code + 1]; i++) {
+        const b = pool[i];
+        // UTF-16 units: one per character, two for a 4-byte (astral) character.
+        if ((b & 0xc0) !== 0x80) position += b >= 0xf0 ? 2 : 1;
+      }
+      result[code] = all.substring(from, position);
+    }
+    return result;
   }
 }

@@ -14,6 +14,7 @@ import type { FieldSpec } from './field-spec.js';
 import { growInt32, growUint8, fitInt32 } from './grow.js';
 import { DeferredJsonColumn, type InferredType } from './infer.js';
 import { type BuiltColumn } from './builders.js';
+import { ByteInterner } from './interner.js';
 import { ProblemLog, type ReadColumn, type ReadResult, columnOf } from './read-result.js';
 
 const MAX_DEPTH = 256;
@@ -45,12 +46,12 @@ interface JsonColumn {
   used: boolean;
 }
 
-function makeColumn(name: string, spec: FieldSpec | undefined): JsonColumn {
+function makeColumn(name: string, spec: FieldSpec | undefined, file: Uint8Array): JsonColumn {
   if (spec?.type) {
     const builder = createBuilder(name, spec.type, 1024);
     return { name, sink: builder, finish: (rows) => ({ built: builder.finish(rows) }), lastRow: -1, used: false };
   }
-  const deferred = new DeferredJsonColumn(name);
+  const deferred = new DeferredJsonColumn(name, file);
   return {
     name,
     sink: deferred,
@@ -69,6 +70,7 @@ class ByteJsonParser {
 
   constructor(readonly bytes: Uint8Array) {
     this.end = bytes.length;
+    this.text = bytes;
   }
 
   fail(message: string, at = this.pos): never {
@@ -102,7 +104,18 @@ class ByteJsonParser {
    * A string at `pos` as a byte slice: of the file when it has no escapes,
    * else of a scratch buffer (valid until the next string).
    */
-  readStringBytes(): { buffer: Uint8Array; start: number; end: number } {
+  /** Where the last string read by `readStringBytes` is. */
+  text: Uint8Array;
+  textStart = 0;
+  textEnd = 0;
+
+  private found(buffer: Uint8Array, start: number, end: number): void {
+    this.text = buffer;
+    this.textStart = start;
+    this.textEnd = end;
+  }
+
+  readStringBytes(): void {
     const bytes = this.bytes;
     const open = this.pos;
     let i = ++this.pos;
@@ -110,17 +123,18 @@ class ByteJsonParser {
       const b = bytes[i];
       if (b === QUOTE) {
         this.pos = i + 1;
-        return { buffer: bytes, start: open + 1, end: i };
+        this.found(bytes, open + 1, i);
+        return;
       }
       if (b === 0x5c) break;
       if (b === LF) this.fail('string not closed before the end of the line', open);
       i++;
     }
     if (i >= this.end) this.fail('string not closed', open);
-    return this.readEscapedString(open);
+    this.readEscapedString(open);
   }
 
-  private readEscapedString(open: number): { buffer: Uint8Array; start: number; end: number } {
+  private readEscapedString(open: number): void {
     const bytes = this.bytes;
     let length = 0;
     const put = (b: number): void => {
@@ -180,7 +194,7 @@ class ByteJsonParser {
       }
     }
     this.pos = i + 1;
-    return { buffer: this.scratch, start: 0, end: length };
+    this.found(this.scratch, 0, length);
   }
 
   private hex4(at: number): number {
@@ -197,8 +211,8 @@ class ByteJsonParser {
   }
 
   readString(): string {
-    const { buffer, start, end } = this.readStringBytes();
-    return utf8.decode(buffer.subarray(start, end));
+    this.readStringBytes();
+    return utf8.decode(this.text.subarray(this.textStart, this.textEnd));
   }
 
   /** Any JSON value (strings decoded, objects as plain objects). */
@@ -281,7 +295,8 @@ class ByteJsonParser {
 
 class RecordReader {
   readonly columns: JsonColumn[] = [];
-  private readonly byName = new Map<string, JsonColumn>();
+  private readonly keys = new ByteInterner();
+  private readonly byCode: JsonColumn[] = [];
   private touched: JsonColumn[] = [];
 
   constructor(
@@ -302,19 +317,19 @@ class RecordReader {
     for (;;) {
       p.skipWhitespace();
       if (p.peek() !== QUOTE) p.fail('expected a key in double quotes');
-      const key = p.readString();
+      p.readStringBytes();
+      const column = this.column(p.text, p.textStart, p.textEnd);
       p.skipWhitespace();
       p.expect(0x3a, '`:`');
       p.skipWhitespace();
-      const column = this.column(key);
       if (column.lastRow === row) {
         p.readValue();
       } else {
         column.lastRow = row;
         this.touched.push(column);
         if (p.peek() === QUOTE) {
-          const { buffer, start, end } = p.readStringBytes();
-          column.sink.addText(row, buffer, start, end);
+          p.readStringBytes();
+          column.sink.addText(row, p.text, p.textStart, p.textEnd);
         } else {
           column.sink.addValue(row, p.readValue());
         }
@@ -340,11 +355,14 @@ class RecordReader {
     }
   }
 
-  private column(name: string): JsonColumn {
-    let column = this.byName.get(name);
+  /** The column of a key, found by the key's bytes (a key becomes a string only the first time). */
+  private column(bytes: Uint8Array, start: number, end: number): JsonColumn {
+    const code = this.keys.intern(bytes, start, end);
+    let column = this.byCode[code];
     if (!column) {
-      column = makeColumn(name, this.specs.get(name));
-      this.byName.set(name, column);
+      const name = this.keys.text(code);
+      column = makeColumn(name, this.specs.get(name), this.parser.bytes);
+      this.byCode[code] = column;
       this.columns.push(column);
     }
     return column;
