@@ -10,6 +10,7 @@ import {
   CompletionRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
+  DocumentLinkRequest,
   DocumentSymbolRequest,
   HoverRequest,
   InlayHintRequest,
@@ -174,6 +175,28 @@ describe('editor features on samples/productivity', () => {
     const titles = (lenses ?? []).map((l) => l.command?.title ?? '');
     expect(titles.length).toBeGreaterThanOrEqual(19);
     expect(titles.some((t) => /^[\d,]+ users · \d+\.\d% · \d+\/\d+ expectations$/.test(t))).toBe(true);
+  });
+
+  it('shows lenses on personas and partitions', async () => {
+    await client.open('personas.segspec');
+    const personaLenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('personas.segspec') } });
+    expect((personaLenses ?? []).map((l) => l.command?.title)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^persona of freelancers · [\d,]+ users · profile is a member ✓$/)]),
+    );
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('segments.segspec') } });
+    expect((lenses ?? []).map((l) => l.command?.title)).toContain('3 segments · exclusive ✓ · exhaustive ✓');
+  });
+
+  it('hovers an expectation with what was measured', async () => {
+    const text = await hoverAt('segments.segspec', 'expect size between 8%');
+    expect(text).toMatch(/^\*\*✓ holds\*\* — /);
+    expect(text).toMatch(/\d+\\\.\d%/);
+  });
+
+  it('links the source of a dataset to its data file', async () => {
+    await client.open('data.segspec');
+    const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri('data.segspec') } });
+    expect(links?.map((l) => l.target)).toEqual([client.uri('data/users.csv')]);
   });
 
   it('shows the size after each Markdown reference as an inlay hint', async () => {

@@ -33,6 +33,7 @@ import { registerCodeActions, codeActionKinds } from './features/code-actions.js
 import { registerCodeLens } from './features/code-lens.js';
 import { registerInlayHints } from './features/inlay-hints.js';
 import { registerCustomRequests } from './features/custom-requests.js';
+import { registerDocumentLinks } from './features/document-links.js';
 
 export interface ServerOptions {
   host?: Host;
@@ -82,6 +83,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: { codeActionKinds },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'segspec', version: '0.1.0' },
@@ -134,6 +136,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerCodeLens(ctx);
   registerInlayHints(ctx);
   registerCustomRequests(ctx);
+  registerDocumentLinks(ctx);
 
   documents.listen(connection);
   connection.listen();

@@ -27,6 +27,28 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
       command: { title: segmentLensTitle(snapshot, segment.name), command: 'segspec.showPreview', arguments: [segment.name] },
     });
   }
+  for (const persona of model.personas.values()) {
+    if (persona.file !== path) continue;
+    const member = snapshot.analysis.results.personas.get(persona.name)?.member;
+    const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
+    const parts = [persona.segment ? `persona of ${persona.segment}` : 'persona without a segment'];
+    if (view?.size !== undefined) parts.push(`${formatCount(view.size)} users`);
+    if (member !== undefined) parts.push(member ? 'profile is a member ✓' : 'profile is not a member ✗');
+    lenses.push({ range: toLspRange(persona.nameRange), command: { title: parts.join(' · '), command: 'segspec.showPreview', arguments: persona.segment ? [persona.segment] : [] } });
+  }
+  for (const partition of model.partitions.values()) {
+    if (partition.file !== path) continue;
+    const result = snapshot.analysis.results.partitions.find((r) => r.name === partition.name);
+    const parts = [`${partition.members.length} segments`];
+    if (result?.passed !== undefined) {
+      const overlapping = result.overlaps.reduce((sum, o) => sum + o.count, 0);
+      if (partition.exclusive) parts.push(overlapping === 0 ? 'exclusive ✓' : `exclusive ✗ (${formatCount(overlapping)} in two)`);
+      if (partition.exhaustive) parts.push(result.uncovered.count === 0 ? 'exhaustive ✓' : `exhaustive ✗ (${formatCount(result.uncovered.count)} in none)`);
+    } else {
+      parts.push('not checked');
+    }
+    lenses.push({ range: toLspRange(partition.nameRange), command: { title: parts.join(' · '), command: 'segspec.showPreview', arguments: [] } });
+  }
   for (const dataset of model.datasets.values()) {
     if (dataset.file !== path) continue;
     const rows = datasetRows(snapshot, dataset.name);

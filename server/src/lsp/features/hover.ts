@@ -22,7 +22,7 @@ export function registerHover(ctx: FeatureContext): void {
     const snapshot = await session.snapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
-    if (!located) return null;
+    if (!located) return offset === undefined ? null : expectationHover(snapshot, path, offset);
     throwIfCancelled(token);
     const target = located.target;
     let markdown: string | undefined;
@@ -33,6 +33,21 @@ export function registerHover(ctx: FeatureContext): void {
     else markdown = datasetHover(snapshot, target.name);
     return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: toLspRange(located.range) } : null;
   });
+}
+
+/** Over an `expect` line: what was measured, and whether it holds. */
+function expectationHover(snapshot: Snapshot, path: string, offset: number): Hover | null {
+  for (const segment of snapshot.analysis.model.segments.values()) {
+    if (segment.file !== path || offset < segment.range.start.offset || offset > segment.range.end.offset) continue;
+    for (const property of segment.decl.properties) {
+      if (property.key !== 'expect' || offset < property.range.start.offset || offset > property.range.end.offset) continue;
+      const result = snapshot.analysis.results.segments.get(segment.name)?.expectations.find((e) => e.range.start.offset === property.value?.range.start.offset);
+      if (!result) return null;
+      const mark = result.passed === true ? '✓ holds' : result.passed === false ? '✗ fails' : '? not measured';
+      return { contents: { kind: MarkupKind.Markdown, value: `**${mark}** — ${escapeMarkdown(result.message)}` }, range: toLspRange(property.range) };
+    }
+  }
+  return null;
 }
 
 export function escapeMarkdown(text: string): string {
