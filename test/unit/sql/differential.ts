@@ -78,7 +78,7 @@ const cmp = fc.constantFrom('==', '!=', '<', '<=', '>', '>=');
 const int = fc.integer({ min: -3, max: 3 });
 const str = fc.constantFrom(...STRINGS).map((s) => JSON.stringify(s));
 const unit = fc.constantFrom('day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years');
-const amount = fc.constantFrom(1, 2, 3, 12);
+const amount = fc.constantFrom(1, 2, 3, 12, 1.5);
 const version = fc.constantFrom(...VERSIONS).map((s) => JSON.stringify(s));
 const listLit = fc.subarray([...LIST_ITEMS, 'w']).map((xs) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`);
 const strList = fc.subarray(STRINGS, { minLength: 1 }).map((xs) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`);

@@ -170,6 +170,9 @@ class WhereCompiler {
       isList
         ? this.rules.listContains(subject, value)
         : `${this.rules.position(subject, value)} > 0`;
+    if (expr.mode === 'one' && expr.value.type === 'List') {
+      throw new SqlCompileError('`contains` takes one value; use `contains any [...]` or `contains all [...]` for a list', expr.value);
+    }
     if (expr.value.type !== 'List') {
       if (expr.mode !== 'one') {
         throw new SqlCompileError(`'contains ${expr.mode}' needs a list of values in SQL`, expr.value);
@@ -398,8 +401,10 @@ class WhereCompiler {
 
   private agoLiteral(amount: number, unit: TimeUnit, target: Target): string {
     if (target === 'datetime') return this.timestampLiteral(subtractUnits(this.todayDays + 1, amount, unit));
-    // Next to a date, `N units ago` is `today - N units`, a whole day.
-    return this.dateLiteral(Math.ceil(subtractUnits(this.todayDays, amount, unit) / MS_PER_DAY));
+    // Next to a date, `N units ago` is `today - N units`: a whole day, unless N days is fractional,
+    // when the date compares with that instant (SQL casts the date to its midnight).
+    const ms = subtractUnits(this.todayDays, amount, unit);
+    return ms % MS_PER_DAY === 0 ? this.dateLiteral(ms / MS_PER_DAY) : this.timestampLiteral(ms);
   }
 
   /** An ISO date or date-time written as a string, compared with a temporal value. */
