@@ -76,7 +76,7 @@ export async function runInit(cmd: ParsedCommand, io: CliIO): Promise<number> {
   if (!cmd.shared.quiet) {
     const shown = planned.map((p) => `  ${displayPath(p, io.cwd)}`).join('\n');
     io.stdout.write(
-      `Created a Segspec workspace with ${table.rowCount} rows of ${table.columns.length} columns:\n${shown}\n` +
+      `Created a Segspec workspace with ${table.rowCount.toLocaleString('en-US')} rows of ${table.columns.length} columns:\n${shown}\n` +
         `Next: segspec check ${displayPath(dir, io.cwd)}\n`,
     );
   }

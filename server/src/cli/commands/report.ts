@@ -6,7 +6,7 @@ import { CliError, EXIT_OK } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadEchartsSource } from '../report/echarts-source.js';
 import { renderReport } from '../report/html.js';
-import { displayPath } from '../reporters/findings.js';
+import { displayPath, plural } from '../reporters/findings.js';
 import { VERSION_FOR_REPORTS } from '../version.js';
 import { buildView } from '../view-builder.js';
 
@@ -33,7 +33,7 @@ export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   if (!cmd.shared.quiet) {
     const n = view.summary;
     io.stderr.write(
-      `wrote ${displayPath(out, io.cwd)} (${view.segments.length} segments, ${n.errors} errors, ${n.warnings} warnings)\n`,
+      `wrote ${displayPath(out, io.cwd)} (${plural(view.segments.length, 'segment')}, ${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})\n`,
     );
   }
   return EXIT_OK;

@@ -83,7 +83,7 @@ export function scaffold(input: ScaffoldInput): ScaffoldFile[] {
   const skipped = input.columns.filter((c) => !IDENT.test(c.name)).map((c) => c.name);
   const dataset = [
     `// The sample data the segments of this workspace are checked against`,
-    `// (${input.rowCount} rows when this file was created).`,
+    `// (${input.rowCount.toLocaleString('en-US')} rows when this file was created).`,
     ...(skipped.length > 0 ? [`// Columns whose names are not identifiers were left out: ${skipped.join(', ')}.`] : []),
     ``,
     `dataset ${input.datasetName} "${titleCase(input.datasetName)}" {`,
