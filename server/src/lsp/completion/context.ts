@@ -162,12 +162,20 @@ function lastIs(items: Item[], ...words: string[]): boolean {
   return words.every((w, i) => items[items.length - words.length + i].text === w);
 }
 
-function isPropertyStart(items: Item[], index: number, decl: DeclKind): boolean {
-  const item = items[index];
-  if (item.kind !== 'ident' || !PROPERTY_KEYWORDS[decl].includes(item.text)) return false;
-  if (item.lineStart || index === 0) return true;
-  const prev = items[index - 1];
-  return prev.kind === 'string' || prev.kind === 'group';
+/** Properties that take exactly one word or string: the next keyword after it starts a new property. */
+const SINGLE_VALUE = new Set(['kind', 'from', 'owner', 'description', 'key', 'source', 'table', 'segment', 'quote']);
+
+/** Index of the keyword of the property the last item belongs to (-1: none yet). */
+function currentProperty(items: Item[], decl: DeclKind): number {
+  let current = -1;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.kind !== 'ident' || !PROPERTY_KEYWORDS[decl].includes(item.text)) continue;
+    const prev = items[i - 1];
+    const previousDone = current >= 0 && SINGLE_VALUE.has(items[current].text) && i - current > 1;
+    if (item.lineStart || i === 0 || prev.kind === 'string' || prev.kind === 'group' || previousDone) current = i;
+  }
+  return current;
 }
 
 function inFrame(frame: Frame, decl: DeclInfo | undefined, atLineStart: boolean, inString: boolean): Situation {
@@ -176,13 +184,7 @@ function inFrame(frame: Frame, decl: DeclInfo | undefined, atLineStart: boolean,
   switch (frame.type) {
     case 'decl': {
       if (!decl) return { kind: 'none' };
-      let propertyIndex = -1;
-      for (let i = items.length - 1; i >= 0; i--) {
-        if (isPropertyStart(items, i, decl.kind)) {
-          propertyIndex = i;
-          break;
-        }
-      }
+      const propertyIndex = currentProperty(items, decl.kind);
       const property = propertyIndex >= 0 ? items[propertyIndex].text : undefined;
       const tail = items.slice(propertyIndex + 1);
       if (!inString && (propertyIndex < 0 || atLineStart)) {
