@@ -126,8 +126,22 @@ export interface DataAnalysis {
 interface TableCache {
   today: number;
   shared: SharedCache;
-  /** Members by cache key (see `segmentKey`). */
-  segments: Map<string, TriBits>;
+  /** Evaluated segments by cache key (see `segmentKey`). */
+  segments: Map<string, CachedSegment>;
+  /** Coverage of the latest run, by the identities of the member bitsets it covers. */
+  coverage?: { key: string; stat: CoverageStat };
+  /** Overlap pairs of the latest run, by segment names and member bitset identities. */
+  overlaps?: { key: string; stats: OverlapStat[] };
+}
+
+/** What depends only on the members: kept with them so a reused segment costs no pass over the rows. */
+interface CachedSegment {
+  tri: TriBits;
+  size: number;
+  unknown: number;
+  sampleRows: number[];
+  /** Truth counts of the top-level clauses, in order. */
+  clauses?: Array<{ holds: number; unknown: number }>;
 }
 
 interface DatasetState {
@@ -289,7 +303,11 @@ class Run {
         table,
         today,
         resolve: fallbackResolver(this.model, table),
-        segmentBits: (segment) => this.results.get(segment)?.members,
+        // Members of a segment over another dataset are rows of another table: they never match here.
+        segmentBits: (segment) => {
+          const r = this.results.get(segment);
+          return r?.dataset === name ? r.members : undefined;
+        },
         shared: cache.shared,
       };
     }
@@ -357,21 +375,22 @@ class Run {
     let used = this.usedKeys.get(cache);
     if (!used) this.usedKeys.set(cache, (used = new Set()));
     used.add(key);
-    let tri = cache.segments.get(key);
-    const cached = tri !== undefined;
-    if (!tri) {
-      tri = compilePredicate(where, ctx)();
-      cache.segments.set(key, tri);
+    let entry = cache.segments.get(key);
+    const cached = entry !== undefined;
+    if (!entry) {
+      const tri = compilePredicate(where, ctx)();
+      entry = { tri, size: popcount(tri.t), unknown: popcount(tri.u), sampleRows: firstRows(tri.t, this.engine.rowsPerSample) };
+      cache.segments.set(key, entry);
       this.engine.evaluations++;
       this.evaluated.push(sym.name);
     } else {
       this.reused.push(sym.name);
     }
     const rows = table.rowCount;
-    const members = tri.t;
-    const size = popcount(members);
+    const members = entry.tri.t;
+    const size = entry.size;
     const keyOf = this.keyOf(state);
-    const sampleRows = firstRows(members, this.engine.rowsPerSample);
+    const sampleRows = entry.sampleRows;
     const result: SegmentResult = {
       name: sym.name,
       dataset: sym.dataset,
@@ -379,7 +398,7 @@ class Run {
       size,
       rows,
       share: share(size, rows),
-      unknown: popcount(tri.u),
+      unknown: entry.unknown,
       members,
       expectations: [],
       examples: [],
@@ -416,7 +435,7 @@ class Run {
         whereProp ? { whereRange: whereProp.range } : undefined,
       );
     }
-    this.checkClauses(sym, where, ctx);
+    this.checkClauses(sym, where, ctx, entry);
     const failing =
       result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
     result.status = failing ? 'failing' : size === 0 ? 'empty' : 'ok';
@@ -424,17 +443,20 @@ class Run {
   }
 
   /** SEG210/SEG211: a top-level operand of an `and`/`or` chain that never or always holds. */
-  private checkClauses(sym: SegmentSymbol, where: Expr, ctx: CompileContext): void {
+  private checkClauses(sym: SegmentSymbol, where: Expr, ctx: CompileContext, entry: CachedSegment): void {
     let root = where;
     while (root.type === 'Paren') root = root.expr;
     if (root.type !== 'Logical') return;
     const rows = ctx.table.rowCount;
     if (rows === 0) return;
     const source = this.model.files.get(sym.file)?.text;
-    for (const clause of chainOperands(root, root.op)) {
+    const clauses = chainOperands(root, root.op);
+    entry.clauses ??= clauses.map((clause) => {
       const tri = compilePredicate(clause, ctx)();
-      const holds = popcount(tri.t);
-      const unknown = popcount(tri.u);
+      return { holds: popcount(tri.t), unknown: popcount(tri.u) };
+    });
+    for (const [k, clause] of clauses.entries()) {
+      const { holds, unknown } = entry.clauses[k];
       const text = source ? source.slice(clause.range.start.offset, clause.range.end.offset).replace(/\s+/g, ' ') : exprKey(clause, ctx.resolve);
       const unknownText = unknown ? `; unknown for ${formatCount(unknown)} because of missing values` : '';
       if (holds === 0) {
@@ -525,10 +547,10 @@ class Run {
 
   // ------------------------------------------------------------------ dataset-wide
 
-  private evaluatedMembers(dataset: string): Array<{ name: string; members: Bitset }> {
-    const out: Array<{ name: string; members: Bitset }> = [];
+  private evaluatedMembers(dataset: string): Array<{ name: string; members: Bitset; size: number }> {
+    const out: Array<{ name: string; members: Bitset; size: number }> = [];
     for (const r of this.results.values()) {
-      if (r.dataset === dataset && r.members) out.push({ name: r.name, members: r.members });
+      if (r.dataset === dataset && r.members) out.push({ name: r.name, members: r.members, size: r.size });
     }
     return out;
   }
@@ -539,8 +561,17 @@ class Run {
     for (const state of this.datasets.values()) {
       if (!state.table) continue;
       const segs = this.evaluatedMembers(state.name);
-      overlaps.push(...overlapMatrix(segs, this.engine.pairCache));
-      const cov = coverage(state.table.rowCount, segs.map((s) => s.members));
+      const cache = this.engine.tableCache(state.table, state.today);
+      const coverageKey = segs.map((s) => this.engine.bitsetId(s.members)).join(',');
+      const overlapKey = `${segs.map((s) => s.name).join(',')}|${coverageKey}`;
+      if (cache.overlaps?.key !== overlapKey) {
+        cache.overlaps = { key: overlapKey, stats: overlapMatrix(segs, this.engine.pairCache) };
+      }
+      for (const stat of cache.overlaps.stats) overlaps.push(stat);
+      if (cache.coverage?.key !== coverageKey) {
+        cache.coverage = { key: coverageKey, stat: coverage(state.table.rowCount, segs.map((s) => s.members)) };
+      }
+      const cov = cache.coverage.stat;
       datasets.set(state.name, {
         name: state.name,
         rows: state.table.rowCount,

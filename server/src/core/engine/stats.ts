@@ -16,6 +16,8 @@ import {
 export interface NamedMembers {
   name: string;
   members: Bitset;
+  /** popcount(members), when already known. */
+  size?: number;
 }
 
 export interface OverlapStat {
@@ -54,7 +56,7 @@ export function share(count: number, of: number): number {
  */
 export function overlapMatrix(segments: NamedMembers[], cache?: PairCache): OverlapStat[] {
   const n = segments.length;
-  const sizes = segments.map((s) => popcount(s.members));
+  const sizes = segments.map((s) => s.size ?? popcount(s.members));
   const counts = pairCounts(segments.map((s) => s.members), cache);
   const out: OverlapStat[] = [];
   for (let i = 0; i < n; i++) {
