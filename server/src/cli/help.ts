@@ -59,7 +59,7 @@ Options:
   -p, --profile PERSONA explain the persona's profile record
 
 Examples:
-  segspec explain freelancers --key u042
+  segspec explain freelancers --key u00042
   segspec explain freelancers --profile fiona samples/productivity`,
   init: `Usage: segspec init [dir] [--from data.csv]
 
@@ -124,7 +124,7 @@ Examples:
   segspec check
   segspec stats samples/productivity
   segspec report --out report.html
-  segspec explain freelancers --key u042`;
+  segspec explain freelancers --key u00042`;
 
 export function helpText(command?: CommandName): string {
   return (command ? `${TOPICS[command]}\n\n${SHARED_OPTIONS}` : `${GENERAL}\n\n${SHARED_OPTIONS}`) + '\n';
