@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { ensureCodeServer, installExtension, prepareServerDirs, startCodeServer, type RunningServer } from './support/code-server.js';
 import { loadSampleFacts } from './support/sample-facts.js';
 import { copyWorkspace } from './support/workspace.js';
@@ -153,7 +153,7 @@ function logTails(files: string[], lines = 30): string {
 
 async function runScenario(
   scenario: Scenario,
-  browser: Browser,
+  browser: BrowserContext,
   server: RunningServer,
   sample: string,
   scratch: string,
@@ -163,8 +163,9 @@ async function runScenario(
   const earlierLogs = new Set(segspecLogs(server.logsDir));
   const workspace = copyWorkspace(sample, join(scratch, 'workspaces', scenario.id));
   scenario.prepare?.(workspace);
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  const page = await context.newPage();
+  // One browser context for all scenarios shares the HTTP cache (the workbench
+  // loads faster); each scenario has its own page and its own workspace folder.
+  const page = await browser.newPage();
   const consoleLines: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`);
@@ -177,6 +178,7 @@ async function runScenario(
     facts: loadSampleFacts(workspace),
     note: (text) => log(`    ${text}`),
     shot: async (name) => {
+      mkdirSync(results, { recursive: true });
       const file = join(results, `${scenario.id}-${name}.png`);
       await workbench.screenshot(file);
       return file;
@@ -194,6 +196,7 @@ async function runScenario(
     const ms = Date.now() - started;
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`  FAIL ${scenario.id} (${(ms / 1000).toFixed(1)} s)\n${message.replace(/^/gm, '       ')}`);
+    mkdirSync(results, { recursive: true });
     try {
       await workbench.screenshot(join(results, `${scenario.id}-failure.png`));
     } catch {
@@ -209,7 +212,7 @@ async function runScenario(
     log(`       screenshot and logs: ${results}/${scenario.id}-failure.png, ${logs}/`);
     return { id: scenario.id, ok: false, ms, error: message };
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
@@ -233,10 +236,11 @@ export async function main(repoRoot: string, argv: string[]): Promise<number> {
     const entry = await timed('code-server install (cached)', () => ensureCodeServer(repoRoot));
     const dirs = prepareServerDirs(join(scratch, 'server'), SETTINGS);
     await timed(`install ${vsix}`, () => installExtension(entry, vsix, dirs));
-    server = await timed('code-server start', () => startCodeServer(entry, dirs, join(results, 'code-server.log')));
+    server = await timed('code-server start', () => startCodeServer(entry, dirs, join(scratch, 'code-server.log')));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     for (const scenario of scenarios) {
-      outcomes.push(await runScenario(scenario, browser, server, sample, scratch, results));
+      outcomes.push(await runScenario(scenario, context, server, sample, scratch, results));
     }
   } catch (error) {
     log(`[e2e] setup failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -244,6 +248,8 @@ export async function main(repoRoot: string, argv: string[]): Promise<number> {
   } finally {
     await browser?.close();
     await server?.stop();
+    mkdirSync(results, { recursive: true });
+    if (server && existsSync(server.logFile)) cpSync(server.logFile, join(results, 'code-server.log'));
     if (!options.keep) rmSync(scratch, { recursive: true, force: true });
     else log(`[e2e] kept ${scratch}`);
   }
@@ -252,6 +258,7 @@ export async function main(repoRoot: string, argv: string[]): Promise<number> {
   const failed = outcomes.length - passed;
   log(`[e2e] total ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${results}`);
   log(`${passed} passed, ${failed} failed`);
+  mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'run.log'), `${transcript.join('\n')}\n`);
   return failed === 0 && outcomes.length > 0 ? 0 : 1;
 }

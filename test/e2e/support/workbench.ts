@@ -157,19 +157,23 @@ export class Workbench {
       { timeoutMs, intervalMs: 250 },
     );
     await onOpen?.();
-    const focusedRow = async (): Promise<{ index: number; label: string } | undefined> =>
+    // The widget may refresh its list (and reset the focus) while it is walked,
+    // so labels are collected by row index until every index has been seen.
+    const focusedRow = async (): Promise<{ index: number; label: string; total: number } | undefined> =>
       widget.evaluate((root) => {
         const row = root.querySelector('.monaco-list-row.focused');
         if (!row) return undefined;
-        const label = row.querySelector('.label-name')?.textContent ?? '';
-        return { index: Number(row.getAttribute('data-index')), label };
+        return {
+          index: Number(row.getAttribute('data-index')),
+          label: row.querySelector('.label-name')?.textContent ?? '',
+          total: Number(row.getAttribute('aria-setsize')),
+        };
       });
-    const total = Number((await widget.locator('.monaco-list-row').first().getAttribute('aria-setsize')) ?? '0');
-    const labels: string[] = [];
+    const byIndex = new Map<number, string>();
     let current = await until('a focused suggestion', focusedRow);
-    for (let i = 0; i < Math.max(total, 1) && i < 500; i += 1) {
-      labels.push(normalizeText(current.label.trim()));
-      if (labels.length >= total) break;
+    for (let step = 0; step < 1_000 && byIndex.size < current.total; step += 1) {
+      byIndex.set(current.index, normalizeText(current.label.trim()));
+      if (byIndex.size >= current.total) break;
       const previous = current.index;
       await this.page.keyboard.press('ArrowDown');
       current = await until('the next suggestion to be focused', async () => {
@@ -177,6 +181,7 @@ export class Workbench {
         return next && next.index !== previous ? next : undefined;
       });
     }
+    const labels = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, label]) => label);
     return labels;
   }
 
