@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   for (const stage of stages) {
     await stage.setup?.(ctx);
     progress(`ours: ${stage.name}`);
-    ours.set(stage, median(await timeRuns(stage.runs ?? 3, () => stage.ours(ctx))));
+    ours.set(stage, median(await timeRuns(stage.runs ?? 3, () => stage.ours(ctx), () => stage.beforeEach?.(ctx))));
     await stage.after?.(ctx);
   }
   collectGarbage();

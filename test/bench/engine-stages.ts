@@ -70,6 +70,9 @@ for (let i = 0; i < BENCH_SEGMENTS.length; i++) for (let j = i + 1; j < BENCH_SE
 export const engineStages: Stage[] = [
   {
     name: 'load users CSV',
+    beforeEach: (ctx) => {
+      ctx.state.delete('table');
+    },
     ours: (ctx) => {
       ctx.state.set('table', loadOurs(ctx));
     },
@@ -85,6 +88,9 @@ export const engineStages: Stage[] = [
   {
     name: 'evaluate 50 segments',
     runs: 5,
+    beforeEach: (ctx) => {
+      ctx.state.delete('members');
+    },
     setup: (ctx) => {
       const table = ctx.state.get('table') as Table;
       ctx.state.set('model', modelFor(table));

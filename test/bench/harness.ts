@@ -29,6 +29,8 @@ export interface Stage {
   runs?: number;
   /** Once before our timed runs. */
   setup?(ctx: BenchContext): Promise<void> | void;
+  /** Before each of our timed runs, untimed (e.g. drop the previous run's result so memory can be reclaimed). */
+  beforeEach?(ctx: BenchContext): void;
   ours(ctx: BenchContext): Promise<void> | void;
   /** Once after our timed runs (e.g. to keep a result for later stages). */
   after?(ctx: BenchContext): Promise<void> | void;
@@ -53,9 +55,10 @@ export function collectGarbage(): void {
   if (gc) gc();
 }
 
-export async function timeRuns(runs: number, fn: () => Promise<void> | void): Promise<number[]> {
+export async function timeRuns(runs: number, fn: () => Promise<void> | void, beforeEach?: () => void): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    beforeEach?.();
     collectGarbage();
     const start = performance.now();
     await fn();
