@@ -2,7 +2,7 @@
 export type { Column, ColumnType, Table } from './table.js';
 export type { FieldTypeInfo } from '../semantics/model.js';
 export { dataCode, dataCodes } from './codes.js';
-export { type FieldSpec, columnTypeOfRef, fieldSpecsFromDecls } from './field-spec.js';
+export { type FieldSpec, columnTypeOfRef, fieldSpecSchema, fieldSpecsFromDecls, parseFieldSpecs } from './field-spec.js';
 export { type ResolvedDataPath, resolveDataPath } from './path.js';
 export { type DataIssue, type IssuePlacement, type IssueTarget, fieldsByName, issuesToFindings } from './issues.js';
 export {
