@@ -64,5 +64,5 @@ export function markdownCell(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n|\r|\n/g, ' ');
 }

@@ -49,7 +49,7 @@ export function formatPretty(findings: readonly Finding[], opts: PrettyOptions):
 /** The finding's first line with its number, and carets under the range. */
 export function codeFrame(f: Finding, text: string | undefined, c: Colors): string | undefined {
   if (text === undefined) return undefined;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const lineNo = f.range.start.line;
   const line = lines[lineNo];
   if (line === undefined) return undefined;
