@@ -60,7 +60,7 @@
           el('span', { class: 'badge status-' + seg.status, text: seg.status }),
           el('span', {
             text:
-              ' ' + count(seg.size) + ' users · ' + pct(seg.share) +
+              ' ' + count(seg.size) + (seg.size === 1 ? ' user · ' : ' users · ') + pct(seg.share) +
               (seg.expectations.total ? ' · ' + seg.expectations.passed + '/' + seg.expectations.total + ' expectations' : ''),
           }),
         ]),

@@ -3,7 +3,7 @@ import type { CodeLens } from 'vscode-languageserver/node';
 import type { FeatureContext } from '../context.js';
 import type { Snapshot } from '../session.js';
 import { segmentView, datasetRows } from '../results.js';
-import { formatCount, formatShare } from '../format.js';
+import { formatCount, formatShare, plural } from '../format.js';
 import { toLspRange } from '../ranges.js';
 import { isMarkdown } from '../uris.js';
 
@@ -12,7 +12,7 @@ export function segmentLensTitle(snapshot: Snapshot, name: string): string {
   if (!view) return '';
   if (view.draft) return 'draft — no rule yet';
   if (view.size === undefined) return view.result?.reason ? `not measured: ${view.result.reason}` : 'not measured';
-  const parts = [`${formatCount(view.size)} users`, formatShare(view.share ?? 0)];
+  const parts = [`${plural(view.size, 'user')}`, formatShare(view.share ?? 0)];
   if (view.expectations.total) parts.push(`${view.expectations.passed}/${view.expectations.total} expectations`);
   return parts.join(' · ');
 }
@@ -32,7 +32,7 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
     const member = snapshot.analysis.results.personas.get(persona.name)?.member;
     const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
     const parts = [persona.segment ? `persona of ${persona.segment}` : 'persona without a segment'];
-    if (view?.size !== undefined) parts.push(`${formatCount(view.size)} users`);
+    if (view?.size !== undefined) parts.push(`${plural(view.size, 'user')}`);
     if (member !== undefined) parts.push(member ? 'profile is a member ✓' : 'profile is not a member ✗');
     lenses.push({ range: toLspRange(persona.nameRange), command: { title: parts.join(' · '), command: 'segspec.showPreview', arguments: persona.segment ? [persona.segment] : [] } });
   }

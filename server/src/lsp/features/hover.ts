@@ -9,7 +9,7 @@ import { locate, offsetIn } from '../locate.js';
 import { toLspRange } from '../ranges.js';
 import { profileColumn, formatNumber } from '../field-profile.js';
 import { segmentView, datasetRows } from '../results.js';
-import { formatCount, formatShare } from '../format.js';
+import { formatCount, formatShare, plural } from '../format.js';
 import { throwIfCancelled } from '../cancellation.js';
 
 const SAMPLE_ROWS = 5;
@@ -94,7 +94,7 @@ export function segmentHover(snapshot: Snapshot, name: string): string | undefin
   if (view.description) lines.push(escapeMarkdown(view.description));
   if (view.size !== undefined && view.rows !== undefined) {
     const expectations = view.expectations.total ? ` · ${view.expectations.passed}/${view.expectations.total} expectations` : '';
-    lines.push(`**${formatCount(view.size)} users · ${formatShare(view.share ?? 0)}** of ${formatCount(view.rows)}${expectations}`);
+    lines.push(`**${plural(view.size, 'user')} · ${formatShare(view.share ?? 0)}** of ${formatCount(view.rows)}${expectations}`);
   } else if (!view.draft) {
     lines.push(`*Not measured${view.result?.reason ? `: ${escapeMarkdown(view.result.reason)}` : ''}.*`);
   }
@@ -154,7 +154,7 @@ export function personaHover(snapshot: Snapshot, name: string): string | undefin
   const lines: string[] = [`### 👤 ${escapeMarkdown(decl.title?.value ?? name)}`];
   if (persona.segment) {
     const view = segmentView(snapshot, persona.segment);
-    const size = view?.size !== undefined ? ` · ${formatCount(view.size)} users (${formatShare(view.share ?? 0)})` : '';
+    const size = view?.size !== undefined ? ` · ${plural(view.size, 'user')} (${formatShare(view.share ?? 0)})` : '';
     lines.push(`*persona of segment ${code(persona.segment)}${size}*`);
   }
   const quote = prop(decl, 'quote')?.value?.value;

@@ -1,0 +1,37 @@
+/** The `segspec.asOf` setting moves "today" for datasets without `as of`, and the results follow. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodeLensRequest, DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import { TestClient, copyFixture } from './harness.js';
+import { AnalyzedNotificationMethod } from '../../server/src/lsp/protocol.js';
+
+describe('settings', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await TestClient.start(copyFixture('dates'));
+    await client.open('spec.segspec');
+  });
+  afterAll(async () => {
+    await client.stop();
+  });
+
+  const recentLens = async (): Promise<string | undefined> => {
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('spec.segspec') } });
+    return lenses?.find((l) => l.range.start.line === 10)?.command?.title;
+  };
+
+  const setAsOf = async (asOf: string): Promise<void> => {
+    const analyzed = client.waitForNotification(AnalyzedNotificationMethod);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { segspec: { asOf } } });
+    await analyzed;
+  };
+
+  it('counts back from the configured date', async () => {
+    // within last 30 days: the 30 calendar days that end with the reference date
+    await setAsOf('2026-01-31');
+    expect(await recentLens()).toBe('3 users · 50.0%');
+    await setAsOf('2026-03-31');
+    expect(await recentLens()).toBe('2 users · 33.3%');
+    await setAsOf('2026-03-02');
+    expect(await recentLens()).toBe('1 user · 16.7%');
+  });
+});
