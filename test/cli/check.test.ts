@@ -234,6 +234,14 @@ describe('segspec check', { timeout: 120_000 }, () => {
     }
   });
 
+  it('checks the current folder when no path is given, with paths relative to it', async () => {
+    const here = await segspec(['check', '--format', 'json'], { cwd: join(fixtures, 'failing') });
+    expect(here.code).toBe(1);
+    const doc = jsonReport.parse(JSON.parse(here.stdout));
+    expect(doc.findings.map((f) => f.file)).toContain('segments.segspec');
+    expect((await segspec(['check'], { cwd: join(fixtures, 'clean') })).code).toBe(0);
+  });
+
   it('checks every workspace under a folder and only the named file when given one', async () => {
     const both = await segspec(['check', 'test/cli/fixtures', '--format', 'json']);
     const doc = jsonReport.parse(JSON.parse(both.stdout));
