@@ -18,8 +18,11 @@ import type { Column, DictionaryColumn, Table } from '../data/table.js';
 import type { CallExpr, CompareOp, Expr, NameExpr } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import {
+  andBits,
   clearTail,
   emptyBits,
+  fullBits,
+  orBits,
   hasBit,
   triAnd,
   triConst,
@@ -350,7 +353,7 @@ function listContainsLeaf(
   while (subject.type === 'Paren') subject = subject.expr;
   if (subject.type !== 'Name') return undefined;
   const needleExprs = expr.mode === 'one' ? [expr.value] : expr.value.type === 'List' ? expr.value.items : undefined;
-  if (!needleExprs || needleExprs.length > 31) return undefined;
+  if (!needleExprs) return undefined;
   const env = constantEnv(ctx);
   const needles: string[] = [];
   for (const n of needleExprs) {
@@ -358,30 +361,40 @@ function listContainsLeaf(
     if (typeof v !== 'string') return undefined;
     needles.push(v);
   }
-  // Code → bit of the needle it equals.
-  const needleBit = new Int32Array(col.dictionary.length);
-  col.dictionary.forEach((s, c) => {
-    const k = needles.indexOf(s);
-    if (k >= 0) needleBit[c] = 1 << k;
-  });
-  let allMask = 0;
-  needles.forEach((s) => (allMask |= 1 << needles.indexOf(s)));
   const rows = ctx.table.rowCount;
-  const t = emptyBits(rows);
-  const u = emptyBits(rows);
-  const { offsets, itemCodes, missing } = col;
-  const wantAll = expr.mode === 'all';
-  for (let i = 0; i < rows; i++) {
-    if (missing[i] === 1) {
-      u[i >>> 5] |= 1 << (i & 31);
-      continue;
-    }
-    let seen = 0;
-    for (let k = offsets[i]; k < offsets[i + 1]; k++) seen |= needleBit[itemCodes[k]];
-    const hit = wantAll ? (seen & allMask) === allMask : seen !== 0;
-    if (hit) t[i >>> 5] |= 1 << (i & 31);
+  const byNeedle = needles.map((needle) => rowsWithItem(col, col.dictionary.indexOf(needle), rows));
+  let t = byNeedle[0] ?? (expr.mode === 'all' ? fullBits(rows) : emptyBits(rows));
+  for (let k = 1; k < byNeedle.length; k++) t = expr.mode === 'all' ? andBits(t, byNeedle[k]) : orBits(t, byNeedle[k]);
+  // Rows with a missing list are unknown.
+  return withMissing(t, missingBits(col.missing, rows), false, rows);
+}
+
+const itemRowsCache = new WeakMap<Int32Array, Int32Array>();
+
+/** The row of every list item (cached per column). */
+function itemRows(offsets: Int32Array, rows: number): Int32Array {
+  let out = itemRowsCache.get(offsets);
+  if (!out) {
+    out = new Int32Array(offsets[rows]);
+    for (let i = 0; i < rows; i++) out.fill(i, offsets[i], offsets[i + 1]);
+    itemRowsCache.set(offsets, out);
   }
-  return { t, u };
+  return out;
+}
+
+/** Rows whose list holds the item with dictionary code `code` (none when the code is -1). */
+function rowsWithItem(col: Extract<Column, { kind: 'stringList' }>, code: number, rows: number): Bitset {
+  const t = emptyBits(rows);
+  if (code < 0) return t;
+  const codes = col.itemCodes;
+  const rowOf = itemRows(col.offsets, rows);
+  for (let k = 0; k < codes.length; k++) {
+    if (codes[k] === code) {
+      const i = rowOf[k];
+      t[i >>> 5] |= 1 << (i & 31);
+    }
+  }
+  return t;
 }
 
 // ------------------------------------------------------------------ numeric
