@@ -11,7 +11,7 @@ import type { ColumnType } from '../core/data/table.js';
 import { dialectRules } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import type { SqlRunner } from './segments.js';
-import { type Row, createTableSql, insertSql } from './rows.js';
+import { type Row, createTableSql, insertSql, sqlColumnType } from './rows.js';
 
 export interface FieldSpec {
   name: string;
@@ -81,9 +81,17 @@ export class DuckDbRunner implements SqlRunner {
   /** Loads a data file into `source.table`; returns the number of rows. */
   async loadDataset(source: DatasetSource): Promise<number> {
     const format = source.format ?? formatOf(source.path);
-    const columns = source.fields.map((f) => `${convert(f.type, ident(f.name), format)} AS ${ident(f.name)}`);
+    const from = reader(source, format);
+    // A declared field with no column in the file is missing on every row, as in the embedded engine.
+    const present = new Set((await this.query(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name)));
+    const columns = source.fields.map((f) => {
+      const value = present.has(f.name)
+        ? convert(f.type, ident(f.name), format)
+        : `CAST(NULL AS ${sqlColumnType('duckdb', f.type)})`;
+      return `${value} AS ${ident(f.name)}`;
+    });
     const select = columns.length ? columns.join(', ') : '*';
-    await this.run(`CREATE OR REPLACE TABLE ${ident(source.table)} AS SELECT ${select} FROM ${reader(source, format)}`);
+    await this.run(`CREATE OR REPLACE TABLE ${ident(source.table)} AS SELECT ${select} FROM ${from}`);
     const [row] = await this.query(`SELECT COUNT(*) AS n FROM ${ident(source.table)}`);
     return Number(row.n);
   }

@@ -15,6 +15,7 @@ const FIELDS: Record<string, ColumnType> = {
   n: 'number',
   name: 'string',
   day: 'date',
+  absent: 'integer',
 };
 const SPECS: FieldSpec[] = Object.entries(FIELDS).map(([name, type]) => ({ name, type }));
 
@@ -60,6 +61,8 @@ const EXPECTED: Array<[string, number]> = [
   ['name contains ","', 1],
   ['day within last 1 month', 2],
   ['day is missing', 1],
+  // Declared, but no such column in the file: missing everywhere.
+  ['absent is missing', 4],
 ];
 
 describe('the DuckDB runner loads every sample format into the same typed table', () => {
