@@ -26,7 +26,7 @@ export function registerHover(ctx: FeatureContext): void {
     throwIfCancelled(token);
     const target = located.target;
     let markdown: string | undefined;
-    if (located.unresolved) markdown = `Unknown ${target.kind} \`${target.name}\``;
+    if (located.unresolved) markdown = `\`${target.name}\` is not defined in this workspace`;
     else if (target.kind === 'field') markdown = fieldHover(snapshot, target.dataset, target.name);
     else if (target.kind === 'segment') markdown = segmentHover(snapshot, target.name);
     else if (target.kind === 'persona') markdown = personaHover(snapshot, target.name);
