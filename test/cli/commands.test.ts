@@ -85,6 +85,30 @@ describe('segspec stats', { timeout: 120_000 }, () => {
   });
 });
 
+describe('--as-of', { timeout: 120_000 }, () => {
+  it('sets the reference date of datasets that have no `as of`', async () => {
+    const dir = join(work, 'dated');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data/users.csv'), readFileSync(join(clean, 'data/users.csv')));
+    writeFileSync(
+      join(dir, 'spec.segspec'),
+      'dataset users { source "data/users.csv" key user_id }\nsegment recent { kind behavioral where signup_date within last 30 days }\n',
+    );
+    const days = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+    for (const asOf of ['2026-06-30', '2026-01-31']) {
+      const r = await segspec(['stats', dir, '--format', 'json', '--as-of', asOf]);
+      expect(r.code).toBe(0);
+      const stats = statsSchema.parse(JSON.parse(r.stdout));
+      // within last 30 days: the 30 calendar days that end with the reference date.
+      const expected = fixtureRows().filter((x) => days(x.signup_date) > days(asOf) - 30 && days(x.signup_date) <= days(asOf)).length;
+      expect(stats.segments[0].size).toBe(expected);
+    }
+    const bad = await segspec(['stats', dir, '--as-of', '2026-02-30']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--as-of expects a date/);
+  });
+});
+
 describe('segspec sql', { timeout: 120_000 }, () => {
   it('prints SQL that counts the same members on DuckDB as the embedded engine', async () => {
     const stats = statsSchema.parse(JSON.parse((await segspec(['stats', clean, '--format', 'json'])).stdout));
