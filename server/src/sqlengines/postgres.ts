@@ -4,7 +4,7 @@
  * `loadSample` create such a table for tests and demos.
  */
 import pg from 'pg';
-import { quoteTableName, dialectRules } from '../core/sql/dialect.js';
+import { dialectRules, quoteTableName, splitTableName } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import { DuckDbRunner, type DatasetSource, type FieldSpec } from './duckdb.js';
 import { type Row, type RowValue, createTableSql, insertSql } from './rows.js';
@@ -44,9 +44,10 @@ export class PostgresRunner implements SqlRunner {
 
   /** Creates `table` (replacing it; its schema is created when missing) from in-memory rows. */
   async loadRows(table: string, fields: FieldSpec[], rows: Row[]): Promise<void> {
-    const parts = table.split('.');
+    const parts = splitTableName(table);
     if (parts.length > 1) {
-      await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteTableName(rules, parts.slice(0, -1).join('.'))}`);
+      const schema = parts.slice(0, -1).map((p) => rules.ident(p)).join('.');
+      await this.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     }
     await this.query(`DROP TABLE IF EXISTS ${quoteTableName(rules, table)}`);
     await this.query(createTableSql('postgres', table, fields));

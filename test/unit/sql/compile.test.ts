@@ -86,6 +86,15 @@ describe('identifiers and tables are quoted per dialect', () => {
     );
     expect(() => selectQuery('x', { dialect: 'duckdb', table: 't' }, { limit: 1.5 })).toThrow(RangeError);
   });
+
+  it('keeps a quoted table part with a dot or dash in it as one part', () => {
+    expect(countQuery('TRUE', { dialect: 'bigquery', table: '"my-project.eu".analytics.users' })).toBe(
+      'SELECT COUNT(*) AS members FROM `my-project.eu`.`analytics`.`users` WHERE TRUE',
+    );
+    expect(countQuery('TRUE', { dialect: 'postgres', table: '`a""b`.t' })).toBe(
+      'SELECT COUNT(*) AS members FROM "a""""b"."t" WHERE TRUE',
+    );
+  });
 });
 
 describe('a table name with quotes in it cannot break out of its quoting', () => {

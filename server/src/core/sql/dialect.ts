@@ -236,10 +236,44 @@ export function dialectRules(dialect: Dialect): DialectRules {
   return RULES[dialect];
 }
 
-/** A possibly dotted table name (`schema.table`), each part quoted. */
+/**
+ * A possibly dotted table name (`schema.table`), each part quoted. A part may
+ * itself be written in double quotes or backticks to hold a dot or other
+ * characters (`"my-project".analytics.users`); it is re-quoted for the dialect.
+ */
 export function quoteTableName(rules: DialectRules, table: string): string {
-  return table
-    .split('.')
+  return splitTableName(table)
     .map((part) => rules.ident(part))
     .join('.');
+}
+
+export function splitTableName(table: string): string[] {
+  const parts: string[] = [];
+  let i = 0;
+  for (;;) {
+    const quote = table[i];
+    if (quote === '"' || quote === '`') {
+      let part = '';
+      i++;
+      while (i < table.length) {
+        if (table[i] === quote && table[i + 1] === quote) {
+          part += quote;
+          i += 2;
+        } else if (table[i] === quote) {
+          i++;
+          break;
+        } else {
+          part += table[i++];
+        }
+      }
+      parts.push(part);
+      while (i < table.length && table[i] !== '.') i++;
+    } else {
+      const end = table.indexOf('.', i);
+      parts.push(table.slice(i, end < 0 ? table.length : end));
+      i = end < 0 ? table.length : end;
+    }
+    if (table[i] !== '.') return parts;
+    i++;
+  }
 }
