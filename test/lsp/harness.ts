@@ -4,7 +4,8 @@
  * on notifications — never on sleeps.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, readFileSync, readdirSync, renameSync, statSync, existsSync } from 'node:fs';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,6 +35,37 @@ import {
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const serverBundle = join(repoRoot, 'dist', 'server.cjs');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Rebuilds dist/server.cjs when a source is newer than it, so that `vitest run`
+ * alone never tests a stale bundle. Written to a temporary file and renamed,
+ * so test files that start in parallel never load a half-written bundle.
+ */
+export async function ensureServerBundle(): Promise<void> {
+  const sources = newestMtime(join(repoRoot, 'server', 'src'));
+  if (existsSync(serverBundle) && statSync(serverBundle).mtimeMs >= sources) return;
+  const temporary = `${serverBundle}.${process.pid}.tmp`;
+  await build({
+    entryPoints: [join(repoRoot, 'server', 'src', 'lsp', 'main.ts')],
+    outfile: temporary,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    external: ['vscode', '@duckdb/node-api', 'pg', 'playwright-core'],
+  });
+  renameSync(temporary, serverBundle);
+}
 
 /** The cursor marker in fixtures. */
 export const CURSOR = '┆';
@@ -130,6 +162,7 @@ export class TestClient {
   }
 
   static async start(root: string, transport: 'ipc' | 'stdio' = 'ipc'): Promise<TestClient> {
+    await ensureServerBundle();
     let child: ChildProcess;
     let connection: ProtocolConnection;
     if (transport === 'ipc') {
