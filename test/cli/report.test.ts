@@ -116,6 +116,17 @@ describe('segspec report', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('is byte-for-byte reproducible with SOURCE_DATE_EPOCH', async () => {
+    const env = { SOURCE_DATE_EPOCH: '1782777600' };
+    const a = join(out, 'a.html');
+    const b = join(out, 'b.html');
+    await segspec(['report', join(fixtures, 'clean'), '--out', a], { env });
+    await segspec(['report', join(fixtures, 'clean'), '--out', b], { env });
+    const html = readFileSync(a, 'utf8');
+    expect(html).toBe(readFileSync(b, 'utf8'));
+    expect(html).toContain(`Generated ${new Date(1782777600 * 1000).toISOString().replace('.000Z', 'Z')}`);
+  });
+
   it('exits 2 with the reason when the output cannot be written', async () => {
     const r = await segspec(['report', join(fixtures, 'clean'), '--out', join(out, 'no/such/dir/r.html')]);
     expect(r.code).toBe(2);

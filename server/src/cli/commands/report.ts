@@ -20,7 +20,7 @@ export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const asOf = [...new Set(analysis.workspaces.flatMap((w) => [...w.analysis.results.datasets.values()].map((d) => d.asOf)))];
   const html = renderReport(view, {
     title: `Segspec report — ${names.join(', ')}`,
-    generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    generatedAt: generatedAt(io.env.SOURCE_DATE_EPOCH),
     asOf: asOf.length === 1 ? asOf[0] : undefined,
     toolVersion: VERSION_FOR_REPORTS,
     echartsSource,
@@ -37,4 +37,11 @@ export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> 
     );
   }
   return EXIT_OK;
+}
+
+/** Now, or SOURCE_DATE_EPOCH (seconds) for reproducible reports. */
+function generatedAt(sourceDateEpoch: string | undefined): string {
+  const seconds = sourceDateEpoch !== undefined && /^\d+$/.test(sourceDateEpoch) ? Number(sourceDateEpoch) : undefined;
+  const date = seconds !== undefined ? new Date(seconds * 1000) : new Date();
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
 }
