@@ -30,12 +30,12 @@ export function growUint8(array: Uint8Array<ArrayBuffer>, needed: number, fill =
 }
 
 /**
- * Exactly `length` elements. When the array is only slightly larger, a view
- * (no copy, no second allocation at peak); when much larger, a copy so the
- * spare capacity is freed.
+ * Exactly `length` elements. When the array is at most ~12% larger, a view
+ * (no copy, no second allocation at the peak); when much larger, a copy so
+ * the spare capacity is freed.
  */
 function keepView(capacity: number, length: number): boolean {
-  return capacity - length <= 64 + (capacity >> 6);
+  return capacity - length <= 64 + (capacity >> 3);
 }
 
 export function fitFloat64(array: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {

@@ -21,6 +21,8 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return hash ^ (hash >>> 16);
 }
 
+const CACHE_MASK = 1023;
+const CACHE_MAX_ENTRIES = 4096;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class ByteInterner {
@@ -31,6 +33,8 @@ export class ByteInterner {
   /** Open addressing, at most half full: code + 1, or 0 for an empty slot. */
   private slots = new Int32Array(256);
   private mask = 255;
+  /** Code + 1 of a recently seen value per cache key, or 0. */
+  private readonly cache = new Int32Array(CACHE_MASK + 1);
 
   get size(): number {
     return this.count;
@@ -39,9 +43,32 @@ export class ByteInterner {
   /** The code of the value in `bytes[start, end)`, adding it when new. */
   intern(bytes: Uint8Array, start: number, end: number): number {
     const length = end - start;
-    let slot = hashBytes(bytes, start, end) & this.mask;
     const pool = this.pool;
     const offsets = this.offsets;
+    // Few distinct values (countries, plans, versions) mostly hit this cache,
+    // keyed by length and the outer bytes, without hashing the whole value.
+    // Columns with many distinct values (ids) would only thrash it.
+    if (this.count > CACHE_MAX_ENTRIES) return this.find(bytes, start, end);
+    const cacheKey = length === 0 ? 0 : (length * 977 + bytes[start] * 31 + bytes[end - 1]) & CACHE_MASK;
+    const cached = this.cache[cacheKey];
+    if (cached !== 0) {
+      const from = offsets[cached - 1];
+      if (offsets[cached] - from === length) {
+        let k = 0;
+        while (k < length && pool[from + k] === bytes[start + k]) k++;
+        if (k === length) return cached - 1;
+      }
+    }
+    const code = this.find(bytes, start, end);
+    this.cache[cacheKey] = code + 1;
+    return code;
+  }
+
+  private find(bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    const pool = this.pool;
+    const offsets = this.offsets;
+    let slot = hashBytes(bytes, start, end) & this.mask;
     for (;;) {
       const entry = this.slots[slot];
       if (entry === 0) break;
