@@ -60,7 +60,6 @@ export function formatSarif(findings: readonly Finding[], opts: SarifOptions): s
           driver: {
             name: 'segspec',
             version: opts.toolVersion,
-            informationUri: 'https://github.com/segspec/segspec',
             rules,
           },
         },
