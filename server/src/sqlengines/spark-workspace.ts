@@ -1,0 +1,103 @@
+/**
+ * Runs a whole workspace model's segments on Spark: each dataset's table (its
+ * `table "schema.name"` property, else its name — or its sample file loaded
+ * first) is sized for all its segments in one statement, because each
+ * statement is a distributed job. When that statement fails, the segments are
+ * counted one by one so that the failing ones are named.
+ */
+import { prop } from '../core/syntax/ast.js';
+import type { WorkspaceModel } from '../core/semantics/model.js';
+import { compileSegment, datasetTable } from '../core/sql/from-model.js';
+import type { CompiledSql } from '../core/sql/context.js';
+import type { SegmentOutcome } from './segments.js';
+import { SparkRunner } from './spark.js';
+import { type PostgresRunOptions, datasetFields, datasetSourcePath } from './workspace.js';
+
+export type SparkRunOptions = PostgresRunOptions;
+
+interface Compiled {
+  segment: string;
+  compiled?: CompiledSql;
+  error?: string;
+}
+
+function compileDatasetSegments(model: WorkspaceModel, dataset: string, table: string, asOf?: string): Compiled[] {
+  const names = [...model.segmentOrder, ...model.cyclic].filter((name) => model.segments.get(name)?.dataset === dataset);
+  return names.map((segment) => {
+    try {
+      return { segment, compiled: compileSegment(model, segment, { dialect: 'spark', asOf, table }) };
+    } catch (error) {
+      return { segment, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}
+
+async function countAll(runner: SparkRunner, table: string, wheres: string[]): Promise<Array<number | Error>> {
+  try {
+    return await runner.counts(wheres, table);
+  } catch {
+    const results: Array<number | Error> = [];
+    for (const where of wheres) {
+      results.push(await runner.count(where, table).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    }
+    return results;
+  }
+}
+
+/** Segment outcomes of one dataset whose rows are in `table` on the runner's server. */
+export async function runDatasetOnSpark(
+  runner: SparkRunner,
+  model: WorkspaceModel,
+  dataset: string,
+  table: string,
+  options: { asOf?: string; key?: string } = {},
+): Promise<SegmentOutcome[]> {
+  const compiled = compileDatasetSegments(model, dataset, table, options.asOf);
+  const runnable = compiled.filter((c) => c.compiled);
+  const counts = await countAll(
+    runner,
+    table,
+    runnable.map((c) => (c.compiled as CompiledSql).sql),
+  );
+  const countOf = new Map(runnable.map((c, i) => [c.segment, counts[i]]));
+  const outcomes: SegmentOutcome[] = [];
+  for (const c of compiled) {
+    const count = countOf.get(c.segment);
+    if (!c.compiled || count === undefined) {
+      outcomes.push({ segment: c.segment, error: c.error ?? 'not compiled' });
+    } else if (count instanceof Error) {
+      outcomes.push({ segment: c.segment, error: count.message });
+    } else {
+      const { sql, notes } = c.compiled;
+      const keys = options.key ? await runner.memberKeys(sql, table, options.key) : undefined;
+      outcomes.push({ segment: c.segment, sql, notes, count, ...(keys ? { keys } : {}) });
+    }
+  }
+  return outcomes;
+}
+
+/** Every segment evaluated on the Spark Thrift server at `url` (`hive://host:port`). */
+export async function runWorkspaceOnSpark(
+  model: WorkspaceModel,
+  url: string,
+  options: SparkRunOptions = {},
+): Promise<Map<string, SegmentOutcome[]>> {
+  const runner = await SparkRunner.connect(url);
+  const results = new Map<string, SegmentOutcome[]>();
+  try {
+    for (const [name, symbol] of model.datasets) {
+      let table = datasetTable(model, name);
+      if (options.loadSamples) {
+        const path = datasetSourcePath(model, name);
+        if (!path) continue;
+        if (options.schema) table = `${options.schema}.${table.split('.').pop() as string}`;
+        await runner.loadSample(table, { path, fields: datasetFields(model, name) });
+      }
+      const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
+      results.set(name, await runDatasetOnSpark(runner, model, name, table, { asOf: options.asOf, key }));
+    }
+  } finally {
+    await runner.close();
+  }
+  return results;
+}
