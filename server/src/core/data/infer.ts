@@ -9,7 +9,20 @@
  * semver, list (conservative: several values with `;`, short items), enum (few
  * distinct short values, repeated), else string.
  */
-import { type CellSpans, SEMICOLON, unescapeQuotes, isBooleanWord, isSemver, readBoolean, readDate, readDateTime, readInteger, readNumber, trimEnd, trimStart } from './bytes.js';
+import {
+  type CellSpans,
+  SEMICOLON,
+  isBooleanWord,
+  isSemver,
+  readBoolean,
+  readDate,
+  readDateTime,
+  readInteger,
+  readNumber,
+  trimEnd,
+  trimStart,
+  unescapeQuotes,
+} from './bytes.js';
 import { type BuiltColumn, type JsonValue, createBuilder } from './builders.js';
 import { growInt32, growUint8 } from './grow.js';
 import { ByteInterner } from './interner.js';
@@ -55,7 +68,15 @@ export class TextProfile {
       this.distinct.intern(bytes, s, e);
       if (this.distinct.size > ENUM_MAX_DISTINCT) this.tooManyDistinct = true;
     }
-    if (this.listItemsPlausible) this.profileList(bytes, s, e);
+    if (this.listItemsPlausible) {
+      if (this.candidates === 0) {
+        this.profileList(bytes, s, e);
+      } else {
+        // A value of a scalar type has no `;`: it would be a one-item list.
+        if (e - s > LIST_MAX_ITEM_LENGTH) this.listItemsPlausible = false;
+        if (!(this.candidates & INTEGER)) this.listItemsIntegers = false;
+      }
+    }
   }
 
   private narrow(bytes: Uint8Array, s: number, e: number): void {
