@@ -87,4 +87,12 @@ export function registerSemanticTokens(ctx: FeatureContext): void {
     const snapshot = await session.snapshotFor(path, token);
     return { data: semanticTokens(snapshot, path) };
   });
+  // Field tokens depend on the data (declared or inferred): refresh when a data load changed the tables.
+  let tables: unknown[] = [];
+  session.onAnalyzed((snapshot) => {
+    const current = [...snapshot.analysis.data.values()].map((d) => d.table);
+    const changed = current.length !== tables.length || current.some((t, i) => t !== tables[i]);
+    tables = current;
+    if (changed && ctx.capabilities.workspace?.semanticTokens?.refreshSupport) connection.languages.semanticTokens.refresh();
+  });
 }
