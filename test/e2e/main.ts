@@ -176,7 +176,7 @@ async function runScenario(
     workbench,
     workspace,
     facts: loadSampleFacts(workspace),
-    note: (text) => log(`    ${text}`),
+    note: (text) => log(`    [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`),
     shot: async (name) => {
       mkdirSync(results, { recursive: true });
       const file = join(results, `${scenario.id}-${name}.png`);

@@ -12,7 +12,7 @@ export const validFile: Scenario = {
   title: 'a valid .segspec file has no problems and a code lens with size and share',
   async run({ workbench, facts, note, shot }) {
     await workbench.openFile('segments.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
 
     const lenses = await untilObserved(
       `a code lens stating ${formatCount(facts.students.size)} users and ${(facts.students.share * 100).toFixed(1)}%`,

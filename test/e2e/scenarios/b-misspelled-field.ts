@@ -18,7 +18,7 @@ export const misspelledField: Scenario = {
     // In `freelancers`: `and plan != "enterprise"`; overwrite `plan` with `plna`.
     const at = positionOf(file, 'and plan != "enterprise"', { offset: 'and '.length });
     await workbench.openFile('segments.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.problemsText();
     await workbench.focusEditor();
     await workbench.goTo(at.line, at.column);
@@ -34,6 +34,7 @@ export const misspelledField: Scenario = {
     const latency = Date.now() - typedAt;
     const line = problems.split('\n').find((l) => /plna/.test(l)) ?? '';
     note(`problem after ${latency} ms: ${line.trim()}`);
+    await workbench.dismissWidgets();
     await shot('problem');
     check(latency <= LATENCY_LIMIT_MS, `the problem took ${latency} ms to appear (limit ${LATENCY_LIMIT_MS} ms)`);
 

@@ -26,7 +26,7 @@ export const completion: Scenario = {
   async run({ workbench, facts, note, shot }) {
     check(facts.fields.length > 0, 'the sample declares no fields');
     await workbench.openFile('probe.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.goTo(4, 3);
     await workbench.type('where ');
     await workbench.dismissWidgets();

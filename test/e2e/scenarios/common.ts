@@ -7,11 +7,16 @@ import type { Workbench } from '../support/workbench.js';
  * The extension's status bar item names the dataset and its row count once
  * the server has loaded and analysed the workspace.
  */
-export async function waitForAnalysis(workbench: Workbench, facts: SampleFacts): Promise<number> {
+export async function waitForAnalysis(
+  workbench: Workbench,
+  facts: SampleFacts,
+  note: (text: string) => void = () => undefined,
+): Promise<number> {
   const rows = `${formatCount(facts.rows.length)} rows`;
   const started = Date.now();
   await until(`the status bar to show '${rows}'`, async () => (await workbench.statusBarText()).includes(rows), {
     timeoutMs: 60_000,
   });
+  note(`analysis shown in the status bar after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return Date.now() - started;
 }

@@ -10,7 +10,7 @@ export const hover: Scenario = {
   async run({ workbench, workspace, facts, note, shot }) {
     const at = positionOf(path(workspace, 'segments.segspec'), 'segment students', { offset: 'segment st'.length });
     await workbench.openFile('segments.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.goTo(at.line, at.column);
     const text = await workbench.hoverAtCursor(
       (t) => statesSizeAndShare(t, facts.students) && mentionedMembers(t, facts.students).length > 0,

@@ -16,7 +16,7 @@ export const markdown: Scenario = {
     const roadmap = path(workspace, 'roadmap.md');
     const known = positionOf(roadmap, '@segment(students)', { offset: '@segment(stu'.length });
     await workbench.openFile('roadmap.md');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.problemsText();
     await workbench.focusEditor();
 

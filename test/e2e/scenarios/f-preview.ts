@@ -13,7 +13,7 @@ export const previewPanel: Scenario = {
   async run({ workbench, workspace, facts, note, shot }) {
     const at = positionOf(path(workspace, 'segments.segspec'), 'segment students', { offset: 'segment '.length });
     await workbench.openFile('segments.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.goTo(at.line, at.column);
     await workbench.runCommand('Segspec: Show Segment Preview');
 
@@ -29,7 +29,7 @@ export const previewPanel: Scenario = {
           );
           const drawn = sizes.filter((s) => s.width >= 100 && s.height >= 60);
           const text = (await frame.locator('body').innerText()).replace(/\s+/g, ' ');
-          if (drawn.length > 0) return { drawn, text };
+          if (drawn.length > 0) return { drawn, text, frame };
         }
         return undefined;
       },
@@ -39,5 +39,8 @@ export const previewPanel: Scenario = {
     note(`charts: ${chart?.drawn.map((d) => `${d.tag} ${d.width}x${d.height}`).join(', ')}`);
     note(`panel text: ${chart?.text.slice(0, 200)}`);
     await shot('final');
+    // A second picture with the first chart scrolled into view, as a person would look at it.
+    await chart?.frame.locator('svg, canvas').first().scrollIntoViewIfNeeded();
+    await shot('chart');
   },
 };

@@ -28,7 +28,7 @@ export const rename: Scenario = {
 
     const at = positionOf(path(workspace, 'segments.segspec'), `segment ${OLD}`, { offset: 'segment s'.length });
     await workbench.openFile('segments.segspec');
-    await waitForAnalysis(workbench, facts);
+    await waitForAnalysis(workbench, facts, note);
     await workbench.goTo(at.line, at.column);
     await workbench.rename(NEW);
     await untilObserved(

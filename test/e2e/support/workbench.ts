@@ -43,9 +43,31 @@ export class Workbench {
     await input.waitFor({ state: 'hidden' });
   }
 
-  /** Quick Open (Ctrl+P) on a workspace-relative path, then waits for its editor. */
+  /**
+   * Opens a file as a person would: a double click on it in the Explorer for
+   * top-level files (fast), Quick Open (Ctrl+P) for paths in subfolders.
+   */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
+    if (relativePath.includes('/')) {
+      await this.quickOpen(relativePath, name);
+    } else {
+      const row = this.page
+        .locator('.explorer-folders-view .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      await row.dblclick();
+    }
+    await this.page
+      .locator('.tabs-container .tab.active')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .waitFor({ timeout: 20_000 });
+    await this.activeEditor().locator('.view-lines .view-line').first().waitFor();
+    await this.focusEditor();
+  }
+
+  private async quickOpen(relativePath: string, name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
@@ -54,14 +76,8 @@ export class Workbench {
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
       .first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
     await this.page.keyboard.press('Enter');
-    await this.page
-      .locator('.tabs-container .tab.active')
-      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
-      .waitFor({ timeout: 20_000 });
-    await this.activeEditor().locator('.view-lines .view-line').first().waitFor();
-    await this.focusEditor();
   }
 
   activeEditor(): ReturnType<Page['locator']> {
