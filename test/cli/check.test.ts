@@ -253,6 +253,23 @@ describe('segspec check', { timeout: 120_000 }, () => {
     expect(single.findings.every((f) => f.file === `${failing}/data.segspec`)).toBe(true);
   });
 
+  it('finds the workspace of a file named directly, even in a subfolder of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segspec-nested-'));
+    try {
+      mkdirSync(join(dir, 'ws/specs/more'), { recursive: true });
+      mkdirSync(join(dir, 'ws/data'));
+      copyFileSync(join(fixtures, 'clean/data/users.csv'), join(dir, 'ws/data/users.csv'));
+      copyFileSync(join(fixtures, 'clean/data.segspec'), join(dir, 'ws/data.segspec'));
+      writeFileSync(join(dir, 'ws/specs/more/seg.segspec'), 'segment free { kind value where plan == "free" }\n');
+      const r = await segspec(['check', 'ws/specs/more/seg.segspec', '--format', 'json'], { cwd: dir });
+      // The dataset in ws/data.segspec is found, so `plan` is a known field.
+      expect(jsonReport.parse(JSON.parse(r.stdout)).findings).toEqual([]);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints help with examples for every command, and the version', async () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     expect((await segspec(['--version'])).stdout.trim()).toBe(pkg.version);

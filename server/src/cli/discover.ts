@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Host } from '../core/host.js';
 import { CliError } from './errors.js';
@@ -33,7 +34,7 @@ export async function discoverWorkspaces(
     if (!st) throw new CliError(`cannot read ${given}: no such file or directory`);
     if (st.isFile) {
       if (!isSpecFile(abs)) throw new CliError(`${given} is not a .segspec file or a folder`);
-      const root = dirname(abs);
+      const root = specRootOf(abs, cwd);
       const existing = byRoot.get(root);
       if (existing && !existing.onlyFiles) continue;
       const target = existing ?? { root, onlyFiles: new Set<string>() };
@@ -59,6 +60,28 @@ export async function discoverWorkspaces(
   return all.filter(
     (t) => !all.some((o) => o !== t && !o.onlyFiles && isInside(t.root, o.root)),
   );
+}
+
+/**
+ * The workspace folder of a spec file named directly: the topmost folder,
+ * from the file's own up to the working directory, that holds `.segspec`
+ * files itself — the same root a folder path would have found.
+ */
+function specRootOf(file: string, cwd: string): string {
+  let root = dirname(file);
+  if (!isInside(root, cwd) && root !== cwd) return root;
+  for (let dir = dirname(root); ; dir = dirname(dir)) {
+    if (holdsSpecFiles(dir)) root = dir;
+    if (dir === cwd || dir === dirname(dir)) return root;
+  }
+}
+
+function holdsSpecFiles(dir: string): boolean {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isFile() && isSpecFile(e.name));
+  } catch {
+    return false;
+  }
 }
 
 function isInside(child: string, parent: string): boolean {
