@@ -8,7 +8,6 @@
  * Entry point for the extension host: `run()`.
  */
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, runAll, test } from './harness.js';
 import { formatCount, loadSampleFacts, mentionedMembers, statesSizeAndShare, type SampleFacts } from '../e2e/support/sample-facts.js';
@@ -221,7 +220,8 @@ test('roadmap.md: an unknown @segment is a problem, a known one has a hover with
 test('rename a segment: uses in other .segspec files and in Markdown follow', async () => {
   const document = await open('segments.segspec');
   const files = ['segments.segspec', 'personas.segspec', 'data.segspec', 'roadmap.md'];
-  const expected = new Map(files.map((f) => [f, renamedText(f, readFileSync(uriOf(f).fsPath, 'utf8'), 'students', 'learners')]));
+  const before = await Promise.all(files.map(async (f) => (await vscode.workspace.openTextDocument(uriOf(f))).getText()));
+  const expected = new Map(files.map((f, i) => [f, renamedText(f, before[i], 'students', 'learners')]));
   const position = positionOf(document, 'segment students', 'segment s'.length);
   const edit = await until('a rename edit', async () =>
     vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', document.uri, position, 'learners'),
