@@ -25,6 +25,22 @@ describe('settings', () => {
     await analyzed;
   };
 
+  it('reads at most segspec.maxRows records of each data file', async () => {
+    const datasetLens = async (): Promise<string | undefined> => {
+      const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('spec.segspec') } });
+      return lenses?.find((l) => l.range.start.line === 1)?.command?.title;
+    };
+    expect(await datasetLens()).toBe('6 rows · 2 fields');
+    let analyzed = client.waitForNotification(AnalyzedNotificationMethod);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { segspec: { maxRows: 4 } } });
+    await analyzed;
+    expect(await datasetLens()).toBe('4 rows · 2 fields');
+    analyzed = client.waitForNotification(AnalyzedNotificationMethod);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { segspec: { maxRows: 0 } } });
+    await analyzed;
+    expect(await datasetLens()).toBe('6 rows · 2 fields');
+  });
+
   it('counts back from the configured date', async () => {
     // within last 30 days: the 30 calendar days that end with the reference date
     await setAsOf('2026-01-31');

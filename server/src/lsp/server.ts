@@ -17,6 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host.js';
 import { createNodeHost } from './node-host.js';
+import { rowLimitedHost } from './row-limit.js';
 import { Session, type SessionSettings } from './session.js';
 import { uriToPath } from './uris.js';
 import type { FeatureContext } from './context.js';
@@ -53,7 +54,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let progressSupported = false;
   let dynamicWatchers = false;
   let configurationPull = false;
-  const session = new Session(connection, documents, options.host ?? createNodeHost(), () => progressSupported);
+  let session: Session | undefined = undefined;
+  const host = rowLimitedHost(options.host ?? createNodeHost(), () => session?.settings.maxRows);
+  session = new Session(connection, documents, host, () => progressSupported);
   const ctx: FeatureContext = { connection, documents, session, codeDescriptionCommand: undefined, capabilities: {} };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -75,9 +75,15 @@ export class Session {
   }
 
   updateSettings(settings: SessionSettings): void {
+    const reload = settings.maxRows !== this.settings.maxRows;
     this.settings = settings;
     for (const project of this.projects.values()) {
       project.workspace.options = { ...project.workspace.options, asOf: settings.asOf };
+      // The data cache knows files by size and time, not by how much of them was read.
+      if (reload) {
+        project.workspace.invalidate();
+        project.loadPending = true;
+      }
       this.schedule(project, 0);
     }
   }
