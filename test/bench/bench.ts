@@ -54,6 +54,10 @@ async function main(): Promise<void> {
   for (const stage of stages) {
     await stage.setup?.(ctx);
     progress(`ours: ${stage.name}`);
+    for (let i = 0; i < (stage.warmup ?? 0); i++) {
+      stage.beforeEach?.(ctx);
+      await stage.ours(ctx);
+    }
     ours.set(stage, median(await timeRuns(stage.runs ?? 3, () => stage.ours(ctx), () => stage.beforeEach?.(ctx))));
     await stage.after?.(ctx);
     if (stage === engineStages[engineStages.length - 1]) engineRss = peakRssMb();
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
       await stage.peer.setup?.(ctx, duck.handle);
       progress(`duckdb: ${stage.name}`);
       const peer = stage.peer;
+      for (let i = 0; i < (stage.warmup ?? 0); i++) await peer.run(ctx, duck.handle);
       peers.set(stage, median(await timeRuns(stage.runs ?? 3, () => peer.run(ctx, duck.handle))));
     }
   } finally {

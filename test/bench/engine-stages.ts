@@ -88,6 +88,7 @@ export const engineStages: Stage[] = [
   {
     name: 'evaluate 50 segments',
     runs: 5,
+    warmup: 1,
     beforeEach: (ctx) => {
       ctx.state.delete('members');
     },
@@ -110,6 +111,7 @@ export const engineStages: Stage[] = [
   {
     name: 'overlap matrix 50x50',
     runs: 5,
+    warmup: 1,
     ours: (ctx) => {
       const members = ctx.state.get('members') as Bitset[];
       const stats = overlapMatrix(members.map((m, i) => ({ name: `s${i}`, members: m })));

@@ -27,6 +27,8 @@ export interface Stage {
   name: string;
   /** Runs per side; the median is reported (default 3). */
   runs?: number;
+  /** Untimed runs per side before the timed ones (JIT and caches warm; default 0). */
+  warmup?: number;
   /** Once before our timed runs. */
   setup?(ctx: BenchContext): Promise<void> | void;
   /** Before each of our timed runs, untimed (e.g. drop the previous run's result so memory can be reclaimed). */
@@ -69,7 +71,8 @@ export async function timeRuns(runs: number, fn: () => Promise<void> | void, bef
 
 export function formatFigure(f: Figure): string {
   const value = f.unit === 'ms' ? f.value.toFixed(1) : f.value.toFixed(0);
-  return `${f.name}: ${value} ${f.unit}${f.ratio !== undefined ? ` (${f.ratio.toFixed(2)}x)` : ''}`;
+  const ratio = f.ratio === undefined ? '' : ` (${f.ratio.toFixed(f.ratio < 0.1 ? 3 : 2)}x)`;
+  return `${f.name}: ${value} ${f.unit}${ratio}`;
 }
 
 export function peakRssMb(): number {
