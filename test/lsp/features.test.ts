@@ -145,6 +145,22 @@ describe('editor features on samples/productivity', () => {
     for (const old of ['expect disjoint students', 'and not students', 'overlap(students)']) expect(segments).not.toContain(old);
   });
 
+  it('renames a persona from its Markdown reference', async () => {
+    const { position } = cursor(markAfter(client.textOf('roadmap.md'), '@persona(fi'));
+    const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri('roadmap.md') }, position, newName: 'freelance_fiona' });
+    expect(applyEdits(client.textOf('personas.segspec'), editsFor(edit, client.uri('personas.segspec')))).toContain('persona freelance_fiona "Freelance Fiona"');
+    const roadmap = applyEdits(client.textOf('roadmap.md'), editsFor(edit, client.uri('roadmap.md')));
+    expect(roadmap).toContain('@persona(freelance_fiona)');
+    expect(roadmap).not.toContain('@persona(fiona)');
+  });
+
+  it('refuses to rename to a name that is taken or not a name', async () => {
+    const { position } = cursor(markAfter(client.textOf('segments.segspec'), 'segment stud'));
+    const params = { textDocument: { uri: client.uri('segments.segspec') }, position };
+    await expect(client.connection.sendRequest(RenameRequest.type, { ...params, newName: 'freelancers' })).rejects.toThrow(/already defined/);
+    await expect(client.connection.sendRequest(RenameRequest.type, { ...params, newName: 'two words' })).rejects.toThrow(/not a valid name/);
+  });
+
   it('offers did-you-mean and create-segment fixes for an unknown segment in Markdown', async () => {
     const text = `${client.textOf('roadmap.md')}\nSee @segment(freelancer) and @segment(night_owls).\n`;
     const published = await client.change('roadmap.md', text);
