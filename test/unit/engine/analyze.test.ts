@@ -223,3 +223,14 @@ describe('explainRow', () => {
     expect(text).toBe(['✗ all of:', '  ✗ young  (not a member of young)', '  ✓ pros  (member of pros)'].join('\n'));
   });
 });
+
+describe('without data', () => {
+  it('marks segments unavailable but still checks examples and persona profiles', () => {
+    const model = modelOf(spec(), { users });
+    const analysis = new Engine().analyze(model, new Map(), {});
+    expect(analysis.segments.get('pros')!.status).toBe('unavailable');
+    expect(analysis.segments.get('pros')!.reason).toBe('no data loaded for users');
+    expect(analysis.personas.get('fiona')!.member).toBe(false);
+    expect(analysis.findings.map((f) => f.code).sort()).toEqual(['SEG208', 'SEG209']);
+  });
+});
