@@ -75,11 +75,11 @@ rm -rf "$CS"
 mkdir -p "$CS"
 cd "$CS"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" --ignore-scripts
+npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" --ignore-scripts >&2
 
 cd "$VSCODE_DIR"
 log "installing VS Code's server dependencies"
-npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts
+npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts >&2
 
 mkdir -p node_modules/@vscode/ripgrep/bin
 cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
@@ -94,7 +94,7 @@ done
 ln -sfn node_modules node_modules.asar
 
 log "installing the built-in extensions' dependencies"
-(cd extensions && npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts)
+(cd extensions && npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts) >&2
 
 log "rebuilding argon2"
 cd "$CS"

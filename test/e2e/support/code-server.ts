@@ -11,12 +11,18 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Runs the install script (a no-op when the cache is complete) and returns code-server's entry point. */
+/**
+ * Runs the install script (a no-op when the cache is complete; its progress
+ * goes to stderr) and returns code-server's entry point.
+ */
 export async function ensureCodeServer(repoRoot: string): Promise<string> {
   const script = join(repoRoot, 'scripts', 'e2e', 'install-code-server.sh');
-  const { stdout } = await run('bash', [script], { maxBuffer: 16 * 1024 * 1024 }).catch((error: unknown) => {
-    const detail = error as { stdout?: string; stderr?: string };
-    throw new Error(`install-code-server.sh failed:\n${detail.stderr ?? ''}${detail.stdout ?? ''}`);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`install-code-server.sh exited with ${code}`))));
   });
   const root = stdout.trim().split('\n').pop() ?? '';
   return join(root, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
