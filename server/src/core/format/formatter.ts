@@ -74,11 +74,12 @@ class Formatter {
     }
     const close = declaration.range.end.offset - 1;
     const properties: AnyProperty[] = declaration.properties;
+    const open = this.writer.next(headEnd);
     if (properties.length === 0 && !this.hasComments(headEnd, close)) {
-      p.text('{}', headEnd);
+      p.text('{}', open);
       return;
     }
-    p.text('{', headEnd);
+    p.text('{', open);
     for (const property of properties) this.property(property, indentStep);
     this.closeBlock(close, 0);
   }
@@ -126,7 +127,7 @@ class Formatter {
         return;
       case 'fields':
         p.text('fields', at, false);
-        this.fields(property.fields, keywordEnd, property.range.end.offset - 1, indent);
+        this.fields(property.fields, this.writer.next(keywordEnd), property.range.end.offset - 1, indent);
         return;
       case 'where':
         p.text('where', at, false);
@@ -142,7 +143,7 @@ class Formatter {
       }
       case 'example':
         p.text('example', at, false);
-        p.text(property.member ? 'member' : 'nonmember', keywordEnd);
+        p.text(property.member ? 'member' : 'nonmember', this.writer.next(keywordEnd));
         if (property.value) this.record(property.value, indent);
         return;
       case 'profile':
@@ -159,7 +160,7 @@ class Formatter {
         return;
       case 'segments':
         p.text('segments', at, false);
-        this.names(property.value, keywordEnd, property.range.end.offset - 1, indent);
+        this.names(property.value, this.writer.next(keywordEnd), property.range.end.offset - 1, indent);
         return;
       case 'exclusive':
       case 'exhaustive':
@@ -210,12 +211,22 @@ class Formatter {
     if (type.name === 'list') {
       p.text(`list<${type.element ?? 'string'}>`, at);
     } else if (type.name === 'enum' && type.enumValues) {
-      p.text('enum(', at);
+      p.text('enum', at);
+      let cursor = this.writer.next(at + 'enum'.length);
+      p.text('(', cursor, false);
+      cursor++;
       type.enumValues.forEach((value, i) => {
         p.text(this.writer.raw(value), value.range.start.offset, i > 0);
-        if (i < type.enumValues!.length - 1) p.text(',', value.range.end.offset, false);
+        cursor = value.range.end.offset;
+        if (i < type.enumValues!.length - 1) {
+          cursor = this.writer.next(cursor);
+          p.text(',', cursor, false);
+          cursor++;
+        }
       });
-      p.text(')', type.range.end.offset - (type.optional ? 2 : 1), false);
+      cursor = this.writer.next(cursor);
+      if (this.source[cursor] === ',') cursor = this.writer.next(cursor + 1);
+      p.text(')', cursor, false);
     } else {
       p.text(type.name, at);
     }

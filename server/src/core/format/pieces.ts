@@ -1,10 +1,13 @@
 /**
  * Canonical spelling of expressions and values as a flat list of pieces,
- * each with the source offset it stands for (so that comments can be put
- * back between them).
+ * each with the exact source offset of the token it stands for, so that
+ * comments can be put back between them (and land in the same place when
+ * the output is formatted again).
  */
 import type { Bound, Expectation, Expr, Identifier, ListExpr, RecordLiteral, TimeUnit } from '../syntax/ast.js';
 import type { Piece } from './printer.js';
+
+type Logical = Extract<Expr, { type: 'Logical' }>;
 
 export class PieceWriter {
   constructor(private readonly source: string) {}
@@ -12,6 +15,43 @@ export class PieceWriter {
   /** The source text of a node (literals keep their spelling and escapes). */
   raw(node: { range: { start: { offset: number }; end: { offset: number } } }): string {
     return this.source.slice(node.range.start.offset, node.range.end.offset);
+  }
+
+  /** Offset of the next token at or after `from`, skipping spaces and comments. */
+  next(from: number): number {
+    const text = this.source;
+    let i = from;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
+        i++;
+      } else if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      } else if (c === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? text.length : close + 2;
+      } else {
+        break;
+      }
+    }
+    return i;
+  }
+
+  /** End offset of the word (or single character) that starts at `at`. */
+  private wordEnd(at: number): number {
+    const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.source.slice(at, at + 64));
+    return at + (match ? match[0].length : 1);
+  }
+
+  /** Pushes keyword pieces that follow each other in the source, from `from` on. */
+  private words(words: string[], from: number, out: Piece[], space = true): number {
+    let cursor = from;
+    for (const word of words) {
+      const at = this.next(cursor);
+      out.push({ text: word, at, space });
+      cursor = this.wordEnd(at);
+    }
+    return cursor;
   }
 
   expr(expr: Expr, out: Piece[], space: boolean, top = false): void {
@@ -57,7 +97,7 @@ export class PieceWriter {
         return;
       case 'Logical': {
         // Long `a and b and c …` chains are deep on the left: walk them in a loop.
-        const chain: Array<Extract<Expr, { type: 'Logical' }>> = [];
+        const chain: Logical[] = [];
         let leftmost: Expr = expr;
         while (leftmost.type === 'Logical') {
           chain.push(leftmost);
@@ -76,62 +116,57 @@ export class PieceWriter {
         out.push({ text: expr.op, at: expr.opRange.start.offset, space: true });
         this.expr(expr.right, out, true);
         return;
-      case 'In': {
+      case 'In':
         this.expr(expr.subject, out, space);
-        const opAt = expr.subject.range.end.offset;
-        if (expr.negated) out.push({ text: 'not', at: opAt, space: true });
-        out.push({ text: 'in', at: opAt, space: true });
+        this.words(expr.negated ? ['not', 'in'] : ['in'], expr.subject.range.end.offset, out);
         this.list(expr.list, out, true);
         return;
-      }
       case 'Between':
         this.expr(expr.subject, out, space);
-        out.push({ text: 'between', at: expr.subject.range.end.offset, space: true });
+        this.words(['between'], expr.subject.range.end.offset, out);
         this.expr(expr.low, out, true);
-        out.push({ text: 'and', at: expr.low.range.end.offset, space: true });
+        this.words(['and'], expr.low.range.end.offset, out);
         this.expr(expr.high, out, true);
         return;
       case 'Contains':
         this.expr(expr.subject, out, space);
-        out.push({ text: 'contains', at: expr.subject.range.end.offset, space: true });
-        if (expr.mode !== 'one') out.push({ text: expr.mode, at: expr.subject.range.end.offset, space: true });
+        this.words(expr.mode === 'one' ? ['contains'] : ['contains', expr.mode], expr.subject.range.end.offset, out);
         this.expr(expr.value, out, true);
         return;
       case 'Affix':
         this.expr(expr.subject, out, space);
-        out.push({ text: expr.op, at: expr.subject.range.end.offset, space: true });
-        out.push({ text: 'with', at: expr.subject.range.end.offset, space: true });
+        this.words([expr.op, 'with'], expr.subject.range.end.offset, out);
         this.expr(expr.value, out, true);
         return;
       case 'Matches':
         this.expr(expr.subject, out, space);
-        out.push({ text: 'matches', at: expr.subject.range.end.offset, space: true });
+        this.words(['matches'], expr.subject.range.end.offset, out);
         out.push({ text: this.raw(expr.pattern), at: expr.pattern.range.start.offset, space: true });
         return;
       case 'Missing':
         this.expr(expr.subject, out, space);
-        out.push({ text: expr.negated ? 'is not missing' : 'is missing', at: expr.subject.range.end.offset, space: true });
+        this.words(expr.negated ? ['is', 'not', 'missing'] : ['is', 'missing'], expr.subject.range.end.offset, out);
         return;
       case 'WithinLast':
         this.expr(expr.subject, out, space);
-        out.push({ text: 'within last', at: expr.subject.range.end.offset, space: true });
+        this.words(['within', 'last'], expr.subject.range.end.offset, out);
         out.push({ text: expr.amount.raw, at: expr.amount.range.start.offset, space: true });
-        out.push({ text: unitWord(expr.unit, expr.amount.value), at: expr.amount.range.end.offset, space: true });
+        this.words([unitWord(expr.unit, expr.amount.value)], expr.amount.range.end.offset, out);
         return;
       case 'Temporal':
         this.expr(expr.subject, out, space);
-        out.push({ text: expr.op, at: expr.subject.range.end.offset, space: true });
+        this.words([expr.op], expr.subject.range.end.offset, out);
         this.expr(expr.value, out, true);
         return;
       case 'Call':
         out.push({ text: expr.callee.name, at, space });
-        out.push({ text: '(', at: expr.callee.range.end.offset, space: false });
+        this.words(['('], expr.callee.range.end.offset, out, false);
         this.expr(expr.arg, out, false);
         out.push({ text: ')', at: end - 1, space: false });
         return;
       case 'Ago':
         out.push({ text: expr.amount.raw, at, space });
-        out.push({ text: `${unitWord(expr.unit, expr.amount.value)} ago`, at: expr.amount.range.end.offset, space: true });
+        this.words([unitWord(expr.unit, expr.amount.value), 'ago'], expr.amount.range.end.offset, out);
         return;
       case 'Error':
         // The formatter refuses files with errors; keep the text if it ever gets here.
@@ -144,7 +179,7 @@ export class PieceWriter {
     out.push({ text: '[', at: list.range.start.offset, space });
     list.items.forEach((item, i) => {
       this.expr(item, out, i > 0);
-      if (i < list.items.length - 1) out.push({ text: ',', at: item.range.end.offset, space: false });
+      if (i < list.items.length - 1) this.words([','], item.range.end.offset, out, false);
     });
     out.push({ text: ']', at: list.range.end.offset - 1, space: false });
   }
@@ -153,7 +188,7 @@ export class PieceWriter {
     out.push({ text: '[', at: open, space });
     names.forEach((name, i) => {
       out.push({ text: name.name, at: name.range.start.offset, space: i > 0 });
-      if (i < names.length - 1) out.push({ text: ',', at: name.range.end.offset, space: false });
+      if (i < names.length - 1) this.words([','], name.range.end.offset, out, false);
     });
     out.push({ text: ']', at: close, space: false });
   }
@@ -161,9 +196,10 @@ export class PieceWriter {
   record(record: RecordLiteral, out: Piece[], space: boolean): void {
     out.push({ text: '{', at: record.range.start.offset, space });
     record.entries.forEach((entry, i) => {
-      out.push({ text: `${entry.key.name}:`, at: entry.key.range.start.offset, space: true });
+      out.push({ text: entry.key.name, at: entry.key.range.start.offset, space: true });
+      this.words([':'], entry.key.range.end.offset, out, false);
       this.expr(entry.value, out, true);
-      if (i < record.entries.length - 1) out.push({ text: ',', at: entry.value.range.end.offset, space: false });
+      if (i < record.entries.length - 1) this.words([','], entry.value.range.end.offset, out, false);
     });
     out.push({ text: '}', at: record.range.end.offset - 1, space: record.entries.length > 0 });
   }
@@ -176,45 +212,54 @@ export class PieceWriter {
     } else {
       out.push({ text: 'between', at: bound.range.start.offset, space: true });
       out.push({ text: bound.low.raw, at: bound.low.range.start.offset, space: true });
-      out.push({ text: 'and', at: bound.low.range.end.offset, space: true });
+      this.words(['and'], bound.low.range.end.offset, out);
       out.push({ text: bound.high.raw, at: bound.high.range.start.offset, space: true });
     }
   }
 
   expectation(expectation: Expectation, out: Piece[]): void {
     const at = expectation.range.start.offset;
+    const formEnd = this.wordEnd(at);
     switch (expectation.type) {
       case 'ExpectSize':
         out.push({ text: 'size', at, space: true });
         this.bound(expectation.bound, out);
         break;
       case 'ExpectShare':
-        out.push({ text: 'share(', at, space: true });
+        out.push({ text: 'share', at, space: true });
+        this.words(['('], formEnd, out, false);
         this.expr(expectation.expr, out, false);
-        out.push({ text: ')', at: expectation.expr.range.end.offset, space: false });
+        this.words([')'], expectation.expr.range.end.offset, out, false);
         this.bound(expectation.bound, out);
         break;
       case 'ExpectAggregate':
-        out.push({ text: `${expectation.fn.name}(`, at, space: true });
+        out.push({ text: expectation.fn.name, at, space: true });
+        this.words(['('], formEnd, out, false);
         this.expr(expectation.arg, out, false);
-        out.push({ text: ')', at: expectation.arg.range.end.offset, space: false });
+        this.words([')'], expectation.arg.range.end.offset, out, false);
         this.bound(expectation.bound, out);
         break;
       case 'ExpectDisjoint':
         out.push({ text: 'disjoint', at, space: true });
-        if (expectation.segment) out.push({ text: expectation.segment.name, at: expectation.segment.range.start.offset, space: true });
+        if (expectation.segment) {
+          out.push({ text: expectation.segment.name, at: expectation.segment.range.start.offset, space: true });
+        }
         break;
       case 'ExpectOverlap':
-        out.push({ text: 'overlap(', at, space: true });
+        out.push({ text: 'overlap', at, space: true });
+        this.words(['('], formEnd, out, false);
         if (expectation.segment) {
           out.push({ text: expectation.segment.name, at: expectation.segment.range.start.offset, space: false });
-          out.push({ text: ')', at: expectation.segment.range.end.offset, space: false });
+          this.words([')'], expectation.segment.range.end.offset, out, false);
         }
         this.bound(expectation.bound, out);
         break;
       case 'ExpectSubset':
-        out.push({ text: 'subset of', at, space: true });
-        if (expectation.segment) out.push({ text: expectation.segment.name, at: expectation.segment.range.start.offset, space: true });
+        out.push({ text: 'subset', at, space: true });
+        this.words(['of'], formEnd, out);
+        if (expectation.segment) {
+          out.push({ text: expectation.segment.name, at: expectation.segment.range.start.offset, space: true });
+        }
         break;
     }
     if (expectation.warn) out.push({ text: 'warn', at: expectation.range.end.offset - 4, space: true });
@@ -229,7 +274,6 @@ function unitWord(unit: TimeUnit, amount: number): string {
 export function oneLineWidth(pieces: Piece[]): number {
   let width = 0;
   pieces.forEach((piece, i) => {
-    if (piece.text === '') return;
     width += (i > 0 && piece.space ? 1 : 0) + piece.text.length;
   });
   return width;

@@ -36,8 +36,9 @@ export class Printer {
     private readonly comments: readonly Comment[],
   ) {}
 
+  /** Column where the next text goes (a multi-line block comment may sit in the line). */
   get column(): number {
-    return this.line.length;
+    return this.line.length - (this.line.lastIndexOf('\n') + 1);
   }
 
   /** Starts a new line at `indent` (no-op on an empty line, except for its indent). */
@@ -128,7 +129,7 @@ export class Printer {
         // them) keep their column when the code leaves room for it.
         const column = comment.range.start.character;
         const aligned = /[ \t]{2,}$/.test(this.source.slice(Math.max(0, start - 2), start));
-        this.line += aligned && column > this.line.length ? ' '.repeat(column - this.line.length) : ' ';
+        this.line += aligned && column > this.column ? ' '.repeat(column - this.column) : ' ';
       }
       this.line += comment.text;
       if (!comment.block) this.mustBreak = true;
