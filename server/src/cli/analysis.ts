@@ -7,7 +7,8 @@ import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import { NodeHost } from './node-host.js';
 import { withProgress } from './progress.js';
-import { displayPath, sortFindings } from './reporters/findings.js';
+import { sortFindings } from '../core/diagnostics/sort.js';
+import { displayPath } from './reporters/findings.js';
 
 export interface AnalyzedWorkspace {
   target: WorkspaceTarget;
