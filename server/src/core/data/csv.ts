@@ -79,6 +79,9 @@ export function readDelimited(bytes: Uint8Array, delimiter: Delimiter, specs: re
   for (const plan of plans) {
     if (plan.typed) columns.push({ built: plan.typed.finish(rowCount) });
     else if (plan.deferred) columns.push(plan.deferred.finish(rowCount, bytes));
+    // Let the cell slices and builder state go before the next column is built.
+    plan.typed = undefined;
+    plan.deferred = undefined;
   }
   return { columns, rowCount, rowLines, problems: log.problems() };
 }
