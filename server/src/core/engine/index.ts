@@ -255,12 +255,21 @@ function keyText(v: Value): string {
   return formatValue(v);
 }
 
+interface PendingChecks {
+  result: SegmentResult;
+  state: DatasetState;
+  entry: CachedSegment;
+  where: Expr;
+}
+
 class Run {
   private readonly datasets = new Map<string, DatasetState>();
   private readonly results = new Map<string, SegmentResult>();
   private readonly findings: Finding[] = [];
   private readonly evaluated: string[] = [];
   private readonly reused: string[] = [];
+  /** Segments whose members are known and whose expectations, examples and clauses are still to check. */
+  private readonly pendingChecks = new Map<string, PendingChecks>();
   /** Segment cache keys used in this run, per table cache (the rest is dropped at the end). */
   private readonly usedKeys = new Map<TableCache, Set<string>>();
 
@@ -275,10 +284,12 @@ class Run {
     for (const name of this.model.datasets.keys()) this.dataset(name);
     const order = [...this.model.segmentOrder];
     for (const name of this.model.segments.keys()) if (!order.includes(name)) order.push(name);
+    // Members first, then the checks: `expect disjoint X` may name a segment defined later.
     for (const name of order) {
       const sym = this.model.segments.get(name);
       if (sym) this.results.set(name, this.evaluateSegment(sym));
     }
+    for (const [name, pending] of this.pendingChecks) this.checkSegment(this.model.segments.get(name)!, pending);
     const personas = this.checkPersonas();
     const partitions = this.checkPartitions();
     const { overlaps, datasets } = this.datasetStats();
@@ -406,9 +417,16 @@ class Run {
       sampleKeys: sampleRows.map(keyOf),
       cached,
     };
-    // Dependents look up members through `this.results` while expectations run.
-    this.results.set(sym.name, result);
+    this.pendingChecks.set(sym.name, { result, state, entry, where });
+    return result;
+  }
 
+  /** Expectations, examples, emptiness and clause checks of an evaluated segment; sets its status. */
+  private checkSegment(sym: SegmentSymbol, { result, state, entry, where }: PendingChecks): void {
+    const ctx = state.ctx!;
+    const { size, rows } = result;
+    const members = entry.tri.t;
+    const keyOf = this.keyOf(state);
     const other = (name: string): OtherSegment => {
       const r = this.results.get(name);
       if (!r) return { members: undefined, unavailable: `${name} has no results` };
@@ -439,7 +457,6 @@ class Run {
     const failing =
       result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
     result.status = failing ? 'failing' : size === 0 ? 'empty' : 'ok';
-    return result;
   }
 
   /** SEG210/SEG211: a top-level operand of an `and`/`or` chain that never or always holds. */
