@@ -78,4 +78,11 @@ describe('Workspace', () => {
     expect(findings.some((f) => f.severity === 'error' && /outside|workspace/i.test(f.message))).toBe(true);
     expect(host.reads).not.toContain('/secret.csv');
   });
+
+  it('checks expect disjoint against a segment defined later in the files', async () => {
+    const { ws } = workspace({ '/ws/a.segspec': 'segment first { where age < 25 expect disjoint zlast }', '/ws/z.segspec': 'segment zlast { where age > 40 }' });
+    const analysis = await ws.analyze();
+    expect(analysis.findings.filter((f) => f.file.endsWith('a.segspec'))).toEqual([]);
+    expect(analysis.results.segments.get('first')?.expectations.map((e) => e.passed)).toEqual([true]);
+  });
 });
