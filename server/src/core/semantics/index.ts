@@ -12,7 +12,9 @@ export * from './model.js';
 /** Syntax errors of every file as findings. */
 export function syntaxFindings(model: WorkspaceModel): Finding[] {
   return [...model.files.values()].flatMap((file) =>
-    file.ast.errors.map((error) => staticFinding('SEG001', file.path, error.range, error.message)),
+    file.ast.errors.map((error) =>
+      staticFinding('SEG001', file.path, error.range, error.message, error.suggestions ? { suggestions: error.suggestions } : undefined),
+    ),
   );
 }
 

@@ -365,10 +365,10 @@ export type PersonaProperty =
   | (PropertyBase & { key: 'quote'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'description'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'profile'; value: RecordLiteral | undefined })
-  | (PropertyBase & {
-      key: 'goals' | 'pains' | 'jobs' | 'channels';
-      value: ListExpr | undefined;
-    });
+  | (PropertyBase & { key: 'goals'; value: ListExpr | undefined })
+  | (PropertyBase & { key: 'pains'; value: ListExpr | undefined })
+  | (PropertyBase & { key: 'jobs'; value: ListExpr | undefined })
+  | (PropertyBase & { key: 'channels'; value: ListExpr | undefined });
 
 export type PartitionProperty =
   | (PropertyBase & { key: 'segments'; value: Identifier[] })
