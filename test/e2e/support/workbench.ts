@@ -192,9 +192,16 @@ export class Workbench {
       if (byIndex.size >= current.total) break;
       const previous = current.index;
       await this.page.keyboard.press('ArrowDown');
+      let pressedAt = Date.now();
       current = await until('the next suggestion to be focused', async () => {
         const next = await focusedRow();
-        return next && next.index !== previous ? next : undefined;
+        if (next && next.index !== previous) return next;
+        // A refreshed list can swallow the key press: press again (indices already seen do no harm).
+        if (Date.now() - pressedAt > 1_500) {
+          await this.page.keyboard.press('ArrowDown');
+          pressedAt = Date.now();
+        }
+        return undefined;
       });
     }
     const labels = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, label]) => label);
