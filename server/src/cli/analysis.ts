@@ -5,7 +5,7 @@ import type { SharedOptions } from './args.js';
 import { discoverWorkspaces, type WorkspaceTarget } from './discover.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
-import { NodeHost } from './node-host.js';
+import { NodeHost } from '../node/fs-host.js';
 import { withProgress } from './progress.js';
 import { sortFindings } from '../core/diagnostics/sort.js';
 import { displayPath } from './reporters/findings.js';

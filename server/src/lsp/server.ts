@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host.js';
-import { createNodeHost } from './node-host.js';
+import { NodeHost } from '../node/fs-host.js';
 import { rowLimitedHost } from './row-limit.js';
 import { Session, type SessionSettings } from './session.js';
 import { uriToPath } from './uris.js';
@@ -55,7 +55,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let dynamicWatchers = false;
   let configurationPull = false;
   let session: Session | undefined = undefined;
-  const host = rowLimitedHost(options.host ?? createNodeHost(), () => session?.settings.maxRows);
+  const host = rowLimitedHost(options.host ?? new NodeHost(), () => session?.settings.maxRows);
   session = new Session(connection, documents, host, () => progressSupported);
   const ctx: FeatureContext = { connection, documents, session, codeDescriptionCommand: undefined, capabilities: {} };
 

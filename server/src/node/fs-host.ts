@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileStat, Host } from '../core/host.js';
 
-const skippedFolders = new Set(['node_modules', 'dist', 'out']);
+const skippedFolders = new Set(['node_modules']);
 
 export class NodeHost implements Host {
   async readBytes(path: string): Promise<Uint8Array> {

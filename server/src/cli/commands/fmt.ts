@@ -4,7 +4,7 @@ import { flag, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { discoverWorkspaces } from '../discover.js';
-import { NodeHost } from '../node-host.js';
+import { NodeHost } from '../../node/fs-host.js';
 import { displayPath } from '../reporters/findings.js';
 
 /**

@@ -39,7 +39,7 @@ import type {
 } from './ast.js';
 import { checkDate, decodeDateTime, decodeNumber, decodeString } from './literals.js';
 import { LineIndex } from './positions.js';
-import { closestWords } from './suggest.js';
+import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
 
 type DeclarationKind = 'dataset' | 'segment' | 'persona' | 'partition';

@@ -15,7 +15,7 @@ import type {
 } from 'chevrotain';
 import type { Range, SyntaxError } from './ast.js';
 import type { LineIndex } from './positions.js';
-import { closestWords } from './suggest.js';
+import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
 
 const expectWords = ['size', 'share', 'disjoint', 'overlap', 'subset', 'mean', 'median', 'min', 'max'];

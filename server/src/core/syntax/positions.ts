@@ -41,6 +41,16 @@ export class LineIndex {
   range(start: number, end: number): Range {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }
+
+  /** The offset of a line/character position, clamped to the line's end. */
+  offset(line: number, character: number): number {
+    if (line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[Math.max(0, line)];
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length + 1;
+    let lineEnd = next - 1;
+    if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === 13 && this.text.charCodeAt(lineEnd) === 10) lineEnd--;
+    return Math.min(start + Math.max(0, character), Math.min(lineEnd, this.text.length));
+  }
 }
 
 export function spanRanges(first: Range, last: Range): Range {
