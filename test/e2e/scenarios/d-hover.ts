@@ -20,5 +20,13 @@ export const hover: Scenario = {
     note(`sample members named in the hover: ${members.slice(0, 5).join(', ')}`);
     check(members.length > 0, 'the hover names no member of students');
     await shot('final');
+    // The sample members sit below the fold of the hover: scroll to them as a person would.
+    await workbench.page
+      .locator('.monaco-hover-content')
+      .getByText(members[0], { exact: false })
+      .first()
+      .scrollIntoViewIfNeeded()
+      .catch(() => undefined);
+    await shot('members');
   },
 };
