@@ -18,9 +18,18 @@ folder with .segspec files.
 Options:
   -f, --format F    pretty (default) | json | sarif | github
   --fail-on LEVEL   error (default) | warning: the lowest severity that fails
+  --engine E        embedded (default) | duckdb | postgres | spark: also size
+                    every segment on that SQL engine (its compiled SQL) and
+                    report on stderr, as an error, each segment whose size
+                    differs from the embedded engine's
+  --db URL          the server for postgres (postgres://user@host:5432/db) or
+                    spark (hive://host:10000); each dataset is read from its
+                    'table' property, else the table named like the dataset.
+                    duckdb runs in-process on the datasets' source files
 
-Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning),
-2 usage error or tool failure.
+Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning, or a
+size that differs on --engine), 2 usage error, tool failure or an engine
+that cannot be reached.
 
 Examples:
   segspec check
@@ -33,9 +42,21 @@ Segment sizes, shares, statuses, overlaps and coverage on the sample data.
 
 Options:
   -f, --format F    table (default) | csv | json
+  --engine E        embedded (default) | duckdb | postgres | spark: segment
+                    sizes, shares, dataset rows and overlap counts computed
+                    by that engine from the compiled SQL; statuses, coverage
+                    and partitions still come from the embedded engine
+  --db URL          the server for postgres (postgres://user@host:5432/db) or
+                    spark (hive://host:10000); each dataset is read from its
+                    'table' property, else the table named like the dataset.
+                    duckdb runs in-process on the datasets' source files
+
+Exit codes: 0 ok, 2 usage error or an engine that cannot be reached.
 
 Examples:
   segspec stats samples/productivity
+  segspec stats samples/productivity --engine duckdb
+  segspec stats --engine postgres --db postgres://me@localhost/analytics
   segspec stats --format csv > segments.csv
   segspec stats --format json --as-of 2026-06-30`,
   report: `Usage: segspec report [paths…] --out report.html
