@@ -9,12 +9,12 @@ import { extname } from 'node:path';
 import type { Host } from './host.js';
 import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
-import { parse } from './syntax/index.js';
+import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
 import { loadDataset, resolveDataPath, type LoadedDataset } from './data/index.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown } from './semantics/markdown-checks.js';
-import { prop } from './syntax/ast.js';
+import { prop, props, type DatasetDecl } from './syntax/ast.js';
 import { Engine, type DataAnalysis } from './engine/index.js';
 import { sortFindings } from './diagnostics/sort.js';
 
@@ -54,6 +54,8 @@ export class Workspace {
   private readonly markdownCache = new Map<string, { text: string; doc: MarkdownDocument }>();
   private fileList: string[] | undefined;
   readonly engine = new Engine();
+  /** Re-parses only the declarations an edit touched. */
+  private readonly parser = new IncrementalParser();
 
   constructor(
     readonly host: Host,
@@ -89,7 +91,7 @@ export class Workspace {
       cached.version = overlay?.version ?? 0;
       return cached;
     }
-    const file: ParsedFile = { path, text, version: overlay?.version ?? 0, ast: parse(text) };
+    const file: ParsedFile = { path, text, version: overlay?.version ?? 0, ast: this.parser.parse(text) };
     this.parsed.set(path, file);
     return file;
   }
@@ -114,8 +116,7 @@ export class Workspace {
     }
     if (isCancelled()) throw new CancelledError();
 
-    const draft = buildModel(this.root, files).model;
-    const data = await this.loadData(draft);
+    const data = await this.loadData(datasetDeclarations(files));
     if (isCancelled()) throw new CancelledError();
 
     const dataFieldTypes = new Map<string, Map<string, FieldTypeInfo>>();
@@ -171,13 +172,14 @@ export class Workspace {
     return documents;
   }
 
-  private async loadData(model: WorkspaceModel): Promise<Map<string, LoadedDataset>> {
+  private async loadData(datasets: DatasetDeclaration[]): Promise<Map<string, LoadedDataset>> {
     const data = new Map<string, LoadedDataset>();
-    for (const dataset of model.datasets.values()) {
+    for (const dataset of datasets) {
       const source = prop(dataset.decl, 'source')?.value;
       if (!source) continue;
       const key = prop(dataset.decl, 'key')?.value;
-      const declaredFields = [...dataset.declaredFields.values()];
+      const byName = new Map(props(dataset.decl, 'fields').flatMap((p) => p.fields).reverse().map((f) => [f.name.name, f]));
+      const declaredFields = [...byName.values()].reverse();
       const request = {
         host: this.host,
         specFile: dataset.file,
@@ -209,6 +211,25 @@ export class Workspace {
     const stat = resolved.ok ? await this.host.stat(resolved.path) : undefined;
     return `${resolved.ok ? resolved.path : source}\u0000${stat?.size}\u0000${stat?.mtimeMs}\u0000${schema}`;
   }
+}
+
+interface DatasetDeclaration {
+  name: string;
+  file: string;
+  decl: DatasetDecl;
+}
+
+/** The first declaration of each dataset name, in the order the model uses (by path, then position). */
+function datasetDeclarations(files: ParsedFile[]): DatasetDeclaration[] {
+  const seen = new Map<string, DatasetDeclaration>();
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    for (const decl of file.ast.declarations) {
+      if (decl.type === 'Dataset' && decl.name && !seen.has(decl.name.name)) {
+        seen.set(decl.name.name, { name: decl.name.name, file: file.path, decl });
+      }
+    }
+  }
+  return [...seen.values()];
 }
 
 function fieldSignature(field: { name: { name: string }; fieldType?: { name: string; optional: boolean; element?: string; enumValues?: Array<{ value: string }> } }): string {

@@ -1,0 +1,97 @@
+/**
+ * Re-parses only the declarations that changed. The text is cut before each
+ * declaration keyword at brace depth 0 (declarations never nest); each piece
+ * is parsed on its own and cached by its text, and its positions are moved to
+ * where the piece sits in the file. On a valid file the result equals `parse`;
+ * a file the cut cannot be trusted on (lexer errors, unbalanced braces) is
+ * parsed whole.
+ */
+import type { Position, SegspecFile } from './ast.js';
+import { parse } from './index.js';
+import { LineIndex } from './positions.js';
+import { Dataset, LCurly, Partition, Persona, RCurly, Segment, segspecLexer } from './tokens.js';
+
+const declarationKeywords = new Set([Dataset, Segment, Persona, Partition]);
+const maxCachedPieces = 20_000;
+
+export class IncrementalParser {
+  /** Piece text → its AST with positions relative to the piece. */
+  private readonly pieces = new Map<string, SegspecFile>();
+
+  parse(text: string): SegspecFile {
+    const starts = declarationStarts(text);
+    if (!starts || starts.length <= 1) return parse(text);
+    const lines = new LineIndex(text);
+    const file: SegspecFile = { type: 'File', declarations: [], comments: [], errors: [], range: lines.range(0, text.length) };
+    const used = new Set<string>();
+    for (let i = 0; i < starts.length; i++) {
+      const from = i === 0 ? 0 : starts[i];
+      const to = i + 1 < starts.length ? starts[i + 1] : text.length;
+      const pieceText = text.slice(from, to);
+      used.add(pieceText);
+      let piece = this.pieces.get(pieceText);
+      if (!piece) {
+        piece = parse(pieceText);
+        this.pieces.set(pieceText, piece);
+      }
+      const shifted = shiftPositions(piece, lines.position(from));
+      file.declarations.push(...shifted.declarations);
+      file.comments.push(...shifted.comments);
+      file.errors.push(...shifted.errors);
+    }
+    if (this.pieces.size > maxCachedPieces) {
+      for (const key of this.pieces.keys()) if (!used.has(key)) this.pieces.delete(key);
+    }
+    return file;
+  }
+}
+
+/** Offsets where top-level declarations begin; undefined when the cut would not be safe. */
+function declarationStarts(text: string): number[] | undefined {
+  const lexed = segspecLexer.tokenize(text);
+  if (lexed.errors.length > 0) return undefined;
+  const starts: number[] = [];
+  let depth = 0;
+  for (const token of lexed.tokens) {
+    if (token.tokenType === LCurly) depth++;
+    else if (token.tokenType === RCurly) {
+      depth--;
+      if (depth < 0) return undefined;
+    } else if (depth === 0 && declarationKeywords.has(token.tokenType)) starts.push(token.startOffset);
+  }
+  return depth === 0 ? starts : undefined;
+}
+
+function isPosition(value: object): value is Position {
+  return 'line' in value && 'character' in value && 'offset' in value && Object.keys(value).length === 3;
+}
+
+/** A copy of a piece's AST with every position moved to start at `origin`. */
+function shiftPositions(piece: SegspecFile, origin: Position): SegspecFile {
+  const copies = new Map<object, unknown>();
+  const copy = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const known = copies.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      copies.set(value, out);
+      for (const item of value) out.push(copy(item));
+      return out;
+    }
+    if (isPosition(value)) {
+      const moved: Position = {
+        line: origin.line + value.line,
+        character: value.line === 0 ? origin.character + value.character : value.character,
+        offset: origin.offset + value.offset,
+      };
+      copies.set(value, moved);
+      return moved;
+    }
+    const out: Record<string, unknown> = {};
+    copies.set(value, out);
+    for (const [key, item] of Object.entries(value)) out[key] = copy(item);
+    return out;
+  };
+  return copy(piece) as SegspecFile;
+}

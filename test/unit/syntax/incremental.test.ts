@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parse } from '../../../server/src/core/syntax/index.js';
+import { IncrementalParser } from '../../../server/src/core/syntax/incremental.js';
+import { largeSpec } from '../../bench/spec-stages.js';
+
+const samples = resolve(__dirname, '../../../samples');
+const sampleTexts = readdirSync(samples, { recursive: true, encoding: 'utf8' })
+  .filter((p) => p.endsWith('.segspec'))
+  .map((p) => readFileSync(join(samples, p), 'utf8'));
+
+describe('IncrementalParser', () => {
+  it('gives exactly the tree of a full parse on every sample file and a large spec', () => {
+    const parser = new IncrementalParser();
+    for (const text of [...sampleTexts, largeSpec('users.csv', 600)]) {
+      expect(parser.parse(text)).toEqual(parse(text));
+    }
+  });
+
+  it('reuses unchanged declarations after an edit and still matches a full parse', () => {
+    const parser = new IncrementalParser();
+    const text = sampleTexts.find((t) => t.split('segment ').length > 4)!;
+    parser.parse(text);
+    const at = text.indexOf('segment ', text.length / 2);
+    const edited = `${text.slice(0, at)}segment inserted { where age > 3 }\n\n${text.slice(at)}`;
+    expect(parser.parse(edited)).toEqual(parse(edited));
+  });
+
+  it('matches a full parse after any one-character deletion (errors included), or never throws', () => {
+    const parser = new IncrementalParser();
+    const text = sampleTexts[0];
+    fc.assert(
+      fc.property(fc.nat({ max: text.length - 1 }), (at) => {
+        const edited = text.slice(0, at) + text.slice(at + 1);
+        const result = parser.parse(edited);
+        for (const error of result.errors) expect(error.range.end.offset).toBeLessThanOrEqual(edited.length);
+        if (parse(edited).errors.length === 0) expect(result).toEqual(parse(edited));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
