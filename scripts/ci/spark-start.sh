@@ -150,15 +150,45 @@ log "starting the Thrift server on $HOST:$PORT"
   --hiveconf hive.server2.authentication=NONE >&2
 wait_for_port "$HOST" "$PORT" "$START_TIMEOUT" "the Thrift server" HiveThriftServer2
 
-# The port opens before the session catalog is usable: wait for a real query
-# that runs tasks on the executors.
+# The port opens before the server can run queries: wait for one that runs
+# tasks on the executors. The check uses the repository's hive-driver when it
+# is installed (no JVM to start), else Spark's beeline.
+REPO="$(cd "$HERE/../.." && pwd)"
+READY_JS='
+const hive = require("hive-driver");
+const [host, port] = process.argv.slice(1);
+(async () => {
+  const { TCLIService, TCLIService_types: T } = hive.thrift;
+  const client = new hive.HiveClient(TCLIService, T);
+  client.on("error", () => {});
+  await client.connect({ host, port: Number(port) }, new hive.connections.TcpConnection(),
+    new hive.auth.PlainTcpAuthentication({ username: "segspec", password: "segspec" }));
+  const session = await client.openSession({ client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10 });
+  const op = await session.executeStatement("SELECT count(*) AS n FROM range(0, 1000, 1, 2)", { runAsync: false });
+  await op.status(false);
+  const utils = new hive.HiveUtils(T);
+  await utils.fetchAll(op);
+  const rows = utils.getResult(op).getValue();
+  await op.close();
+  await session.close();
+  client.close();
+  process.exit(rows && rows[0] && Number(rows[0].n) === 1000 ? 0 : 1);
+})().catch((e) => { console.error(String((e && e.message) || e)); process.exit(1); });
+'
+answers_query() {
+  if command -v node >/dev/null 2>&1 && [ -f "$REPO/node_modules/hive-driver/package.json" ]; then
+    (cd "$REPO" && timeout 300 node -e "$READY_JS" "$HOST" "$PORT")
+  else
+    "$SPARK_HOME/bin/beeline" -u "jdbc:hive2://$HOST:$PORT/default" --silent=true --outputformat=csv2 \
+      -e "SELECT count(*) AS n FROM range(0, 1000, 1, 2)" | grep -q '^1000$'
+  fi
+}
 log "waiting for a query to run on the cluster"
 deadline=$((SECONDS + START_TIMEOUT))
-until "$SPARK_HOME/bin/beeline" -u "jdbc:hive2://$HOST:$PORT/default" --silent=true --outputformat=csv2 \
-  -e "SELECT count(*) AS n FROM range(0, 1000, 1, 2)" 2>"$DIR/logs/beeline.err" | grep -q '^1000$'; do
-  if [ "$SECONDS" -ge "$deadline" ]; then
+until answers_query 2>"$DIR/logs/ready.err"; do
+  if [ "$SECONDS" -ge "$deadline" ] || ! daemon_alive HiveThriftServer2; then
     log "the Thrift server does not answer queries; logs:"
-    tail -n 40 "$DIR/logs/beeline.err" "$DIR"/logs/*.out >&2 || true
+    tail -n 40 "$DIR/logs/ready.err" "$DIR"/logs/*.out >&2 || true
     exit 1
   fi
   sleep 2

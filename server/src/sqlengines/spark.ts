@@ -122,18 +122,19 @@ export class SparkRunner implements SqlRunner {
   }
 
   /**
-   * Members of each predicate, in one statement: a `UNION ALL` of the same
-   * count queries `count` runs, so every predicate keeps its own `WHERE`.
+   * Members of each predicate in one statement and one pass over the table:
+   * each predicate becomes a `CASE WHEN … THEN 1 ELSE 0 END` flag (a row
+   * counts exactly when `WHERE …` would keep it: not for false or unknown),
+   * and the flags are summed.
    */
   async counts(wheres: string[], table: string): Promise<number[]> {
     if (wheres.length === 0) return [];
-    const parts = wheres.map(
-      (where, i) => `SELECT ${i} AS segment_index, members FROM (${countQuery(where, { dialect: 'spark', table })})`,
+    const flags = wheres.map((where, i) => `CASE WHEN ${where} THEN 1 ELSE 0 END AS f${i}`);
+    const sums = wheres.map((_, i) => `CAST(COALESCE(SUM(f${i}), 0) AS BIGINT) AS c${i}`);
+    const [row] = await this.query(
+      `SELECT ${sums.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${quoteTableName(rules, table)})`,
     );
-    const rows = await this.query(parts.join(' UNION ALL '));
-    const result = new Array<number>(wheres.length).fill(Number.NaN);
-    for (const row of rows) result[Number(row.segment_index)] = Number(row.members);
-    return result;
+    return wheres.map((_, i) => Number(row[`c${i}`]));
   }
 
   async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
@@ -141,6 +142,17 @@ export class SparkRunner implements SqlRunner {
       selectQuery(whereSql, { dialect: 'spark', table }, { columns: [key], orderBy: [key] }),
     );
     return rows.map((r) => String(r[key]));
+  }
+
+  /** Member keys of each predicate over one table, in one pass; each list sorted by key. */
+  async memberKeysEach(wheres: string[], table: string, key: string): Promise<string[][]> {
+    if (wheres.length === 0) return [];
+    const column = rules.ident(key);
+    const flags = wheres.map((where, i) => `CASE WHEN ${where} THEN 1 ELSE 0 END AS f${i}`);
+    const rows = await this.query(
+      `SELECT ${column} AS member_key, ${flags.join(', ')} FROM ${quoteTableName(rules, table)} ORDER BY member_key`,
+    );
+    return wheres.map((_, i) => rows.filter((row) => Number(row[`f${i}`]) === 1).map((row) => String(row.member_key)));
   }
 
   /**
