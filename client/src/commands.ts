@@ -6,6 +6,7 @@ import {
   type ExplainCodeResult,
   type ExplainRowResult,
 } from '../../server/src/lsp/protocol.js';
+import { CopySqlCommand, SqlRequestMethod, type SqlParams, type SqlResult } from '../../server/src/lsp/features/copy-sql-protocol.js';
 import type { ChipStore } from './markdown-chips.js';
 import type { PreviewPanel } from './preview-panel.js';
 
@@ -27,7 +28,29 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: CommandC
     }),
     vscode.commands.registerCommand('segspec.explainRow', (segment?: string, key?: string) => explainRow(ctx, segment, key)),
     vscode.commands.registerCommand('segspec.explainCode', (code?: string) => explainCode(ctx, code)),
+    vscode.commands.registerCommand(CopySqlCommand, (segment?: string, dialect?: string) => copySql(ctx, segment, dialect)),
   );
+}
+
+/** Puts a segment's SQL condition on the clipboard (the dialect: argument, else the `segspec.sqlDialect` setting, else DuckDB). */
+async function copySql(ctx: CommandContext, segment?: string, dialect?: string): Promise<void> {
+  const client = ctx.getClient();
+  if (!client) return;
+  const chosen =
+    segment ?? (await vscode.window.showQuickPick(ctx.chips.segmentNames(), { placeHolder: 'SQL of which segment?' }));
+  if (!chosen) return;
+  const params: SqlParams = {
+    segment: chosen,
+    dialect: dialect ?? vscode.workspace.getConfiguration('segspec').get<string>('sqlDialect') ?? 'duckdb',
+  };
+  const result = await client.sendRequest<SqlResult>(SqlRequestMethod, params);
+  if ('error' in result) {
+    void vscode.window.showWarningMessage(`Segspec: cannot compile '${chosen}' to SQL: ${result.error}`);
+    return;
+  }
+  await vscode.env.clipboard.writeText(result.sql);
+  const notes = result.notes.length ? ` Note: ${result.notes.join(' ')}` : '';
+  void vscode.window.showInformationMessage(`Segspec: SQL of '${chosen}' (${result.dialect}) copied to the clipboard.${notes}`);
 }
 
 async function explainRow(ctx: CommandContext, segment?: string, key?: string): Promise<void> {

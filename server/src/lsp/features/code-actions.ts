@@ -12,8 +12,9 @@ import { locate, offsetIn } from '../locate.js';
 import { isMarkdown, pathToUri } from '../uris.js';
 import { findingsOf } from './diagnostics.js';
 import { referenceAt } from '../../core/markdown/index.js';
+import { copySqlActions, registerCopySql } from './copy-sql.js';
 
-export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite];
+export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorRewrite];
 
 function sameStart(d: Diagnostic, f: Finding): boolean {
   return d.range.start.line === f.range.start.line && d.range.start.character === f.range.start.character;
@@ -47,8 +48,11 @@ export function registerCodeActions(ctx: FeatureContext): void {
       actions.push(...fixesFor(snapshot, path, finding, diagnostic, workspaceEdit));
     }
     actions.push(...pinActions(snapshot, path, params.range.start, workspaceEdit));
+    // "Copy SQL" runs a command of the Segspec extension: offered to that client only.
+    if (ctx.codeDescriptionCommand) actions.push(...copySqlActions(snapshot, path, params.range.start));
     return actions;
   });
+  registerCopySql(ctx);
 }
 
 function fixesFor(
