@@ -4,5 +4,6 @@
  */
 import type { Stage } from './harness.js';
 import { specStages } from './spec-stages.js';
+import { lspStages } from './lsp-stages.js';
 
-export const extraStages: Stage[] = [...specStages];
+export const extraStages: Stage[] = [...specStages, ...lspStages];

@@ -14,7 +14,8 @@ import type { MarkdownDocument } from '../core/markdown/index.js';
 import { raceCancellation, throwIfCancelled } from './cancellation.js';
 import { isMarkdown, isSegspec, uriToPath } from './uris.js';
 
-export const ANALYSIS_DELAY_MS = 150;
+/** Edits arriving within this time are analysed together (a newer edit also cancels a running analysis). */
+export const ANALYSIS_DELAY_MS = 25;
 /** Files whose change means a data load (anything but sources and documents). */
 const DATA_FILE = /\.(csv|tsv|json|jsonl|ndjson|parquet)$/i;
 export const UNTITLED_ROOT = '/__segspec_untitled__';

@@ -1,0 +1,101 @@
+/**
+ * Edit → published diagnostics through the real language server: dist/server.cjs
+ * over stdio, a 2,000-line spec open, the benchmark's users table loaded; each
+ * run changes one character and waits for the diagnostics of that version.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import {
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+import { largeSpec } from './spec-stages.js';
+import type { BenchContext, Stage } from './harness.js';
+
+interface Session {
+  child: ChildProcess;
+  connection: ProtocolConnection;
+  uri: string;
+  text: string;
+  version: number;
+  waiting: Map<number, () => void>;
+}
+
+async function startSession(ctx: BenchContext): Promise<Session> {
+  const dir = mkdtempSync(join(tmpdir(), 'segspec-bench-lsp-'));
+  symlinkSync(ctx.csvPath, join(dir, 'users.csv'));
+  const text = largeSpec('users.csv');
+  const specPath = join(dir, 'spec.segspec');
+  writeFileSync(specPath, text);
+  const child = fork(resolve('dist/server.cjs'), ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const session: Session = { child, connection, uri: pathToFileURL(specPath).toString(), text, version: 1, waiting: new Map() };
+  connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+    if (p.uri !== session.uri || p.version === undefined) return;
+    session.waiting.get(p.version)?.();
+  });
+  for (const method of ['client/registerCapability', 'workspace/codeLens/refresh', 'workspace/inlayHint/refresh', 'workspace/semanticTokens/refresh', 'window/workDoneProgress/create']) {
+    connection.onRequest(method, () => null);
+  }
+  connection.onRequest('workspace/configuration', () => [{}]);
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).toString(),
+    workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'bench' }],
+    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  const opened = diagnosticsFor(session, 1);
+  await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: session.uri, languageId: 'segspec', version: 1, text },
+  });
+  await opened;
+  return session;
+}
+
+function diagnosticsFor(session: Session, version: number): Promise<void> {
+  return new Promise((done) => session.waiting.set(version, done));
+}
+
+export const lspStages: Stage[] = [
+  {
+    name: 'edit to published diagnostics (language server), 2,000-line spec, loaded table',
+    runs: 9,
+    async setup(ctx) {
+      ctx.state.set('lsp', await startSession(ctx));
+    },
+    async ours(ctx) {
+      const session = ctx.state.get('lsp') as Session;
+      session.version++;
+      const marker = `segment g7 "`;
+      const at = session.text.indexOf(marker) + marker.length;
+      session.text = `${session.text.slice(0, at)}${session.version % 10}${session.text.slice(at + 1)}`;
+      const published = diagnosticsFor(session, session.version);
+      const lines = session.text.slice(0, at).split('\n');
+      const position = { line: lines.length - 1, character: lines.at(-1)!.length };
+      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: session.uri, version: session.version },
+        contentChanges: [{ range: { start: position, end: { line: position.line, character: position.character + 1 } }, text: String(session.version % 10) }],
+      });
+      await published;
+    },
+    async after(ctx) {
+      const session = ctx.state.get('lsp') as Session;
+      await session.connection.sendRequest(ShutdownRequest.type);
+      await session.connection.sendNotification(ExitNotification.type);
+      session.connection.dispose();
+      session.child.kill();
+    },
+  },
+];
