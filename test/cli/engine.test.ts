@@ -8,8 +8,10 @@ import { NodeHost } from '../../server/src/node/fs-host.js';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { datasetTable } from '../../server/src/core/sql/from-model.js';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
-import { datasetFields, datasetSourcePath } from '../../server/src/sqlengines/workspace.js';
-import { ensureBuilt, repoRoot, segspec } from './helpers.js';
+import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
+import { measureDataset, type QueryingRunner } from '../../server/src/sqlengines/measure.js';
+import { datasetFields, datasetSourcePath, loadModelDataset } from '../../server/src/sqlengines/workspace.js';
+import { ensureBuilt, fixtures, repoRoot, segspec } from './helpers.js';
 
 const statsSchema = z.object({
   datasets: z.array(z.object({ workspace: z.string(), name: z.string(), rows: z.number().int().nullable() })),
@@ -114,6 +116,37 @@ describe('check --engine', () => {
     const r = await segspec(['check', dir, '--engine', 'duckdb']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/segment 'early' has 1 members on the embedded engine, duckdb: 2/);
+  });
+});
+
+describe('measureDataset', () => {
+  it('names a segment whose SQL the engine rejects and still measures the others', async () => {
+    const { model, results } = await new Workspace(new NodeHost(), join(fixtures, 'clean')).analyze();
+    const duck = await DuckDbRunner.open();
+    try {
+      await loadModelDataset(duck, model, 'users');
+      // An engine that cannot read the `age` column: only `students` uses it.
+      const picky: QueryingRunner = {
+        dialect: 'duckdb',
+        count: (where, table) => duck.count(where, table),
+        memberKeys: (where, table, key) => duck.memberKeys(where, table, key),
+        query: async (sql) => {
+          if (sql.includes('"age"')) throw new Error('column "age" is not readable here');
+          return duck.query(sql);
+        },
+      };
+      const measured = await measureDataset(picky, model, { dataset: 'users', table: 'users', asOf: '2026-06-30' });
+      const students = measured.segments.find((s) => s.segment === 'students');
+      expect(students).toMatchObject({ error: expect.stringMatching(/age/) });
+      const others = measured.segments.filter((s) => s.segment !== 'students');
+      expect(others.length).toBeGreaterThan(1);
+      for (const s of others) expect(s.size).toBe(results.segments.get(s.segment)?.size);
+      expect(measured.rows).toBe(results.datasets.get('users')?.rows);
+      expect(measured.overlaps.some((o) => o.a === 'students' || o.b === 'students')).toBe(false);
+      expect(measured.overlaps.length).toBe((others.length * (others.length - 1)) / 2);
+    } finally {
+      duck.close();
+    }
   });
 });
 

@@ -70,21 +70,45 @@ export async function measureDataset(runner: QueryingRunner, model: WorkspaceMod
       segments.push({ segment, error: error instanceof Error ? error.message : String(error) });
     }
   }
+  // One scan for rows and sizes; when it fails (one segment's SQL the engine rejects), each segment alone names the culprit.
+  let sizes: Array<number | Error>;
+  let rows: number;
+  try {
+    const counts = await countPredicates(runner, ['1 = 1', ...compiled.map((c) => `(${c.sql})`)], options.table);
+    rows = counts[0];
+    sizes = counts.slice(1);
+  } catch (batchError) {
+    rows = (await countPredicates(runner, ['1 = 1'], options.table))[0];
+    sizes = [];
+    for (const c of compiled) sizes.push(await countPredicates(runner, [`(${c.sql})`], options.table).then((n) => n[0], asError));
+    if (sizes.every((x) => x instanceof Error)) throw batchError;
+  }
+  const measured: Array<{ segment: string; sql: string }> = [];
+  compiled.forEach((c, i) => {
+    const size = sizes[i];
+    if (size instanceof Error) segments.push({ segment: c.segment, error: size.message.split('\n')[0] });
+    else {
+      segments.push({ segment: c.segment, size });
+      measured.push(c);
+    }
+  });
   const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < compiled.length; i++) for (let j = i + 1; j < compiled.length; j++) pairs.push([i, j]);
-  const wheres = [
-    '1 = 1',
-    ...compiled.map((c) => `(${c.sql})`),
-    ...pairs.map(([i, j]) => `(${compiled[i].sql}) AND (${compiled[j].sql})`),
-  ];
-  const counts = await countPredicates(runner, wheres, options.table);
-  compiled.forEach((c, i) => segments.push({ segment: c.segment, size: counts[1 + i] }));
+  for (let i = 0; i < measured.length; i++) for (let j = i + 1; j < measured.length; j++) pairs.push([i, j]);
+  const overlapCounts = await countPredicates(
+    runner,
+    pairs.map(([i, j]) => `(${measured[i].sql}) AND (${measured[j].sql})`),
+    options.table,
+  );
   const order = new Map(names.map((n, i) => [n, i]));
   segments.sort((x, y) => (order.get(x.segment) ?? 0) - (order.get(y.segment) ?? 0));
   return {
     dataset: options.dataset,
-    rows: counts[0],
+    rows,
     segments,
-    overlaps: pairs.map(([i, j], k) => ({ a: compiled[i].segment, b: compiled[j].segment, count: counts[1 + compiled.length + k] })),
+    overlaps: pairs.map(([i, j], k) => ({ a: measured[i].segment, b: measured[j].segment, count: overlapCounts[k] })),
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
