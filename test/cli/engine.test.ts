@@ -56,6 +56,13 @@ describe('stats --engine duckdb', () => {
     expect(measured(duck)).toEqual(measured(embedded));
   });
 
+  it('several workspaces in one run (samples/): each measured on its own tables', async () => {
+    const embedded = await stats(['samples']);
+    const duck = await stats(['samples', '--engine', 'duckdb']);
+    expect(new Set(embedded.segments.map((s) => s.workspace)).size).toBeGreaterThanOrEqual(3);
+    expect(measured(duck)).toEqual(measured(embedded));
+  });
+
   it('table and csv outputs keep their shape', async () => {
     const table = await segspec(['stats', 'samples/productivity', '--engine', 'duckdb', '--no-color']);
     expect(table.code).toBe(0);
