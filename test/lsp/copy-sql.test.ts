@@ -5,6 +5,8 @@ import { CodeActionRequest, type CodeAction, type Command } from 'vscode-languag
 import { TestClient, copySample, cursor } from './harness.js';
 import { ensureBuilt, segspec } from '../cli/helpers.js';
 import { CopySqlCommand, SqlRequestMethod, type SqlResult } from '../../server/src/lsp/features/copy-sql-protocol.js';
+import { copySqlAction, sqlDialectSetting } from '../../server/src/lsp/features/copy-sql.js';
+import type { FeatureContext } from '../../server/src/lsp/context.js';
 
 /** The text with the cursor marker placed `into` characters after the start of `needle`. */
 function at(text: string, needle: string, into: number): string {
@@ -71,5 +73,25 @@ describe('Copy SQL', () => {
     expect(unknown).toMatchObject({ error: expect.stringMatching(/unknown segment 'nobody'/) });
     const badDialect = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, { segment: 'freelancers', dialect: 'oracle' });
     expect(badDialect).toMatchObject({ error: expect.stringMatching(/unknown dialect 'oracle'/) });
+  });
+});
+
+describe('the segspec.sqlDialect setting', () => {
+  const contextWith = (configuration: boolean, value: unknown): FeatureContext =>
+    ({
+      capabilities: { workspace: { configuration } },
+      connection: { workspace: { getConfiguration: async (section: string) => (section === 'segspec.sqlDialect' ? value : undefined) } },
+    }) as unknown as FeatureContext;
+
+  it('names the dialect of the action when the client has it', async () => {
+    const dialect = await sqlDialectSetting(contextWith(true, 'postgres'));
+    expect(dialect).toBe('postgres');
+    expect(copySqlAction('freelancers', dialect)).toMatchObject({ title: 'Copy SQL (PostgreSQL)', command: { arguments: ['freelancers', 'postgres'] } });
+  });
+
+  it('falls back to DuckDB for an unknown value or a client without configuration', async () => {
+    expect(await sqlDialectSetting(contextWith(true, 'oracle'))).toBe('duckdb');
+    expect(await sqlDialectSetting(contextWith(true, undefined))).toBe('duckdb');
+    expect(await sqlDialectSetting(contextWith(false, 'postgres'))).toBe('duckdb');
   });
 });

@@ -12,7 +12,7 @@ import { locate, offsetIn } from '../locate.js';
 import { isMarkdown, pathToUri } from '../uris.js';
 import { findingsOf } from './diagnostics.js';
 import { referenceAt } from '../../core/markdown/index.js';
-import { copySqlActions, registerCopySql } from './copy-sql.js';
+import { copySqlAction, copySqlTarget, registerCopySql, sqlDialectSetting } from './copy-sql.js';
 
 export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorRewrite];
 
@@ -49,7 +49,10 @@ export function registerCodeActions(ctx: FeatureContext): void {
     }
     actions.push(...pinActions(snapshot, path, params.range.start, workspaceEdit));
     // "Copy SQL" runs a command of the Segspec extension: offered to that client only.
-    if (ctx.codeDescriptionCommand) actions.push(...copySqlActions(snapshot, path, params.range.start));
+    if (ctx.codeDescriptionCommand) {
+      const segment = copySqlTarget(snapshot, path, params.range.start);
+      if (segment) actions.push(copySqlAction(segment, await sqlDialectSetting(ctx)));
+    }
     return actions;
   });
   registerCopySql(ctx);

@@ -42,16 +42,34 @@ export function segmentSql(snapshots: readonly Snapshot[], params: SqlParams, as
   }
 }
 
-/** The "Copy SQL" action when the cursor is on a segment's name (its declaration or a reference to it). */
-export function copySqlActions(snapshot: Snapshot, path: string, position: Position, dialect: Dialect = 'duckdb'): CodeAction[] {
+/** The segment whose name is under the cursor (its declaration or a reference to it), when it has a `where`. */
+export function copySqlTarget(snapshot: Snapshot, path: string, position: Position): string | undefined {
   const offset = offsetIn(snapshot, path, position);
-  if (offset === undefined) return [];
+  if (offset === undefined) return undefined;
   const located = locate(snapshot, path, offset);
-  if (located?.target.kind !== 'segment' || located.unresolved) return [];
-  const segment = located.target.name;
-  if (!snapshot.analysis.model.segments.get(segment)?.where) return [];
+  if (located?.target.kind !== 'segment' || located.unresolved) return undefined;
+  return snapshot.analysis.model.segments.get(located.target.name)?.where ? located.target.name : undefined;
+}
+
+/** The "Copy SQL" action: runs the client command with the segment and the dialect. */
+export function copySqlAction(segment: string, dialect: Dialect): CodeAction {
   const title = `Copy SQL (${dialectTitle(dialect)})`;
-  return [{ title, kind: CodeActionKind.Refactor, command: { title, command: CopySqlCommand, arguments: [segment, dialect] } }];
+  return { title, kind: CodeActionKind.Refactor, command: { title, command: CopySqlCommand, arguments: [segment, dialect] } };
+}
+
+/**
+ * The `segspec.sqlDialect` setting, asked of the client each time (a code
+ * action is rare enough); DuckDB when the client has no configuration or the
+ * value is not a dialect.
+ */
+export async function sqlDialectSetting(ctx: FeatureContext): Promise<Dialect> {
+  if (!ctx.capabilities.workspace?.configuration) return 'duckdb';
+  try {
+    const value: unknown = await ctx.connection.workspace.getConfiguration('segspec.sqlDialect');
+    return typeof value === 'string' && isDialect(value) ? value : 'duckdb';
+  } catch {
+    return 'duckdb';
+  }
 }
 
 export function registerCopySql(ctx: FeatureContext): void {
