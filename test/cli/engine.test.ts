@@ -8,6 +8,7 @@ import { NodeHost } from '../../server/src/node/fs-host.js';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { datasetTable } from '../../server/src/core/sql/from-model.js';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
+import { SparkRunner } from '../../server/src/sqlengines/spark.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
 import { measureDataset, type QueryingRunner } from '../../server/src/sqlengines/measure.js';
 import { datasetFields, datasetSourcePath, loadModelDataset } from '../../server/src/sqlengines/workspace.js';
@@ -202,4 +203,38 @@ describe.runIf(pgUrl)('stats --engine postgres (SEGSPEC_PG_URL)', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/postgres agrees/);
   });
+});
+
+const sparkUrl = process.env.SEGSPEC_SPARK_URL;
+
+describe.runIf(sparkUrl)('stats --engine spark (SEGSPEC_SPARK_URL)', () => {
+  const database = 'segspec_engine_cli';
+  let url = '';
+
+  beforeAll(async () => {
+    const runner = await SparkRunner.connect(sparkUrl as string);
+    try {
+      await runner.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
+      for (const sample of samples) {
+        const { model } = await new Workspace(new NodeHost(), join(repoRoot, sample)).analyze();
+        for (const name of model.datasets.keys()) {
+          const path = datasetSourcePath(model, name);
+          const table = `${database}.${datasetTable(model, name)}`;
+          if (path) await runner.loadSample(table, { path, fields: datasetFields(model, name) });
+        }
+      }
+    } finally {
+      await runner.close();
+    }
+    const target = new URL(sparkUrl as string);
+    target.pathname = `/${database}`;
+    url = target.toString();
+  }, 600_000);
+
+  it.each(samples)('%s: sizes, shares and overlap counts equal the embedded engine’s', async (sample) => {
+    const embedded = await stats([sample]);
+    const onSpark = await stats([sample, '--engine', 'spark', '--db', url]);
+    expect(embedded.segments.length).toBeGreaterThan(3);
+    expect(measured(onSpark)).toEqual(measured(embedded));
+  }, 600_000);
 });

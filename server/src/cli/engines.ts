@@ -89,6 +89,8 @@ async function openEngine(choice: Exclude<EngineChoice, { engine: 'embedded' }>)
     const runner = await PostgresRunner.connect(url);
     return { runner, close: () => runner.close(), table: async (w, dataset) => datasetTable(w.analysis.model, dataset) };
   }
+  // The Thrift driver calls the deprecated Buffer(); its DEP0005 warning would otherwise end up in every run's stderr.
+  process.noDeprecation = true;
   const { SparkRunner } = await import('../sqlengines/spark.js');
   const runner = await SparkRunner.connect(url);
   return { runner, close: () => runner.close(), table: async (w, dataset) => datasetTable(w.analysis.model, dataset) };
