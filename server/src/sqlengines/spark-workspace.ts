@@ -5,13 +5,12 @@
  * statement is a distributed job. When that statement fails, the segments are
  * counted one by one so that the failing ones are named.
  */
-import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
-import { compileSegment, datasetTable } from '../core/sql/from-model.js';
+import { compileSegment } from '../core/sql/from-model.js';
 import type { CompiledSql } from '../core/sql/context.js';
 import type { SegmentOutcome } from './segments.js';
 import { SparkRunner } from './spark.js';
-import { type PostgresRunOptions, datasetFields, datasetSourcePath } from './workspace.js';
+import { type PostgresRunOptions, runWorkspaceOnServer } from './workspace.js';
 
 export type SparkRunOptions = PostgresRunOptions;
 
@@ -82,22 +81,7 @@ export async function runWorkspaceOnSpark(
   url: string,
   options: SparkRunOptions = {},
 ): Promise<Map<string, SegmentOutcome[]>> {
-  const runner = await SparkRunner.connect(url);
-  const results = new Map<string, SegmentOutcome[]>();
-  try {
-    for (const [name, symbol] of model.datasets) {
-      let table = datasetTable(model, name);
-      if (options.loadSamples) {
-        const path = datasetSourcePath(model, name);
-        if (!path) continue;
-        if (options.schema) table = `${options.schema}.${table.split('.').pop() as string}`;
-        await runner.loadSample(table, { path, fields: datasetFields(model, name) });
-      }
-      const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
-      results.set(name, await runDatasetOnSpark(runner, model, name, table, { asOf: options.asOf, key }));
-    }
-  } finally {
-    await runner.close();
-  }
-  return results;
+  return runWorkspaceOnServer(await SparkRunner.connect(url), model, options, (runner, dataset, table, opts) =>
+    runDatasetOnSpark(runner, model, dataset, table, opts),
+  );
 }

@@ -68,13 +68,30 @@ export interface PostgresRunOptions extends WorkspaceRunOptions {
   schema?: string;
 }
 
-/** Every segment evaluated on PostgreSQL at `url`. */
-export async function runWorkspaceOnPostgres(
+/** What the server runners share: loading a sample file into a table, and closing. */
+export interface ServerRunner {
+  loadSample(table: string, source: { path: string; fields: FieldSpec[] }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What a server engine does with one dataset's table once it is there. */
+export type DatasetRun<R> = (
+  runner: R,
+  dataset: string,
+  table: string,
+  options: { asOf?: string; key?: string },
+) => Promise<SegmentOutcome[]>;
+
+/**
+ * Every dataset of the model on a database server: its table (loaded from the
+ * sample first with `loadSamples`), then `runDataset` on it. Closes the runner.
+ */
+export async function runWorkspaceOnServer<R extends ServerRunner>(
+  runner: R,
   model: WorkspaceModel,
-  url: string,
-  options: PostgresRunOptions = {},
+  options: PostgresRunOptions,
+  runDataset: DatasetRun<R>,
 ): Promise<Map<string, SegmentOutcome[]>> {
-  const runner = await PostgresRunner.connect(url);
   const results = new Map<string, SegmentOutcome[]>();
   try {
     for (const [name, symbol] of model.datasets) {
@@ -86,10 +103,21 @@ export async function runWorkspaceOnPostgres(
         await runner.loadSample(table, { path, fields: datasetFields(model, name) });
       }
       const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
-      results.set(name, await runSegments(runner, model, { dataset: name, table, asOf: options.asOf, key }));
+      results.set(name, await runDataset(runner, name, table, { asOf: options.asOf, key }));
     }
   } finally {
     await runner.close();
   }
   return results;
+}
+
+/** Every segment evaluated on PostgreSQL at `url`. */
+export async function runWorkspaceOnPostgres(
+  model: WorkspaceModel,
+  url: string,
+  options: PostgresRunOptions = {},
+): Promise<Map<string, SegmentOutcome[]>> {
+  return runWorkspaceOnServer(await PostgresRunner.connect(url), model, options, (runner, dataset, table, opts) =>
+    runSegments(runner, model, { dataset, table, ...opts }),
+  );
 }
