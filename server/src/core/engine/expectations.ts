@@ -1,13 +1,13 @@
 /**
- * `expect` lines (SPEC §6.4) measured on a segment's members.
+ * `expect` lines (SPEC §6.4) judged on facts about a segment's members: the
+ * one place that decides whether an expectation holds and words the result,
+ * whichever engine measured the facts.
  */
 import type { Severity } from '../diagnostics/types.js';
-import type { Expectation, Quantity, Range } from '../syntax/ast.js';
-import { andBits, andCount, andNotBits, andNotCount, firstRows, type Bitset } from './bitset.js';
-import { memberAggregate, evaluatePredicate, type CompileContext } from './compile.js';
+import type { Expectation, Expr, Quantity, Range } from '../syntax/ast.js';
 import { boundHolds, boundText, formatCount, formatNumber, formatPercent } from './format.js';
 import { exprText } from './normalize.js';
-import { formatValue } from './values.js';
+import { formatValue, type Value } from './values.js';
 
 export interface ExpectationResult {
   type: Expectation['type'];
@@ -24,21 +24,37 @@ export interface ExpectationResult {
   code?: string;
 }
 
-export interface OtherSegment {
-  members: Bitset | undefined;
-  /** Why there are no members to compare with. */
-  unavailable?: string;
+/** Members of this segment related to another segment's: how many, and a few example keys. */
+export interface Relation {
+  count: number;
+  /** Up to 3 keys of such rows, in row order (empty when the dataset has no key to show). */
+  exampleKeys(): string[];
 }
 
-export interface ExpectationInput {
+/** Another segment of the same dataset, as an expectation sees it. */
+export type OtherSegmentFacts =
+  | { unavailable: string }
+  | {
+      unavailable?: undefined;
+      /** Members of this segment that are also members of the other. */
+      both(): Relation;
+      /** Members of this segment that are not members of the other. */
+      outside(): Relation;
+    };
+
+/**
+ * What an expectation needs to know about a segment's members. The embedded
+ * engine answers from bitsets; a SQL engine from counts it measured beforehand.
+ */
+export interface MemberFacts {
   segment: string;
-  members: Bitset;
   size: number;
   rows: number;
-  ctx: CompileContext;
-  /** Another segment of the same dataset, by name. */
-  other(name: string): OtherSegment;
-  keyOf(row: number): string;
+  /** Members for which `expr` is true. */
+  countWhere(expr: Expr): number;
+  /** `fn(arg)` over the members' non-missing values. */
+  aggregate(fn: string, arg: Expr): Value;
+  other(name: string): OtherSegmentFacts;
 }
 
 const CODES: Record<Expectation['type'], string> = {
@@ -54,12 +70,12 @@ function memberCount(n: number): string {
   return `${formatCount(n)} ${n === 1 ? 'member' : 'members'}`;
 }
 
-function examples(bits: Bitset, input: ExpectationInput): string {
-  const keys = firstRows(bits, 3).map(input.keyOf);
+function examples(relation: Relation): string {
+  const keys = relation.exampleKeys();
   return keys.length > 0 ? ` (e.g. ${keys.join(', ')})` : '';
 }
 
-export function checkExpectation(exp: Expectation, input: ExpectationInput): ExpectationResult | undefined {
+export function checkExpectation(exp: Expectation, input: MemberFacts): ExpectationResult | undefined {
   const severity: Severity = exp.warn ? 'warning' : 'error';
   const base = { type: exp.type, range: exp.range, severity };
   const done = (passed: boolean, message: string, measured: number): ExpectationResult => ({
@@ -76,7 +92,7 @@ export function checkExpectation(exp: Expectation, input: ExpectationInput): Exp
     message,
     code: 'SEG214',
   });
-  const { size, rows, members } = input;
+  const { size, rows } = input;
 
   switch (exp.type) {
     case 'ExpectSize': {
@@ -93,7 +109,7 @@ export function checkExpectation(exp: Expectation, input: ExpectationInput): Exp
       if (!exp.bound) return undefined;
       const label = `share(${exprText(exp.expr)})`;
       if (size === 0) return unmeasurable(`${label} cannot be measured: ${input.segment} has no members`);
-      const holds = andCount(evaluatePredicate(exp.expr, input.ctx).t, members);
+      const holds = input.countWhere(exp.expr);
       const fraction = holds / size;
       const passed = boundHolds(exp.bound, (q) => (q.type === 'Percent' ? 100 * fraction : holds));
       return done(
@@ -106,7 +122,7 @@ export function checkExpectation(exp: Expectation, input: ExpectationInput): Exp
       if (!exp.bound) return undefined;
       const label = `${exp.fn.name}(${exprText(exp.arg)})`;
       if (size === 0) return unmeasurable(`${label} cannot be measured: ${input.segment} has no members`);
-      const v = memberAggregate(exp.fn.name, exp.arg, members, input.ctx);
+      const v = input.aggregate(exp.fn.name, exp.arg);
       if (typeof v !== 'number') {
         return unmeasurable(
           v === null
@@ -127,32 +143,34 @@ export function checkExpectation(exp: Expectation, input: ExpectationInput): Exp
       if (!exp.segment) return undefined;
       const otherName = exp.segment.name;
       const other = input.other(otherName);
-      if (!other.members) return unmeasurable(`cannot compare with ${otherName}: ${other.unavailable ?? 'it has no results'}`);
+      if (other.unavailable !== undefined) return unmeasurable(`cannot compare with ${otherName}: ${other.unavailable}`);
       if (exp.type === 'ExpectDisjoint') {
-        const both = andCount(members, other.members);
+        const relation = other.both();
+        const both = relation.count;
         const passed = both === 0;
         return done(
           passed,
           passed
             ? `${input.segment} and ${otherName} share no members`
-            : `${input.segment} and ${otherName} share ${memberCount(both)}${examples(andBits(members, other.members), input)}, expected disjoint`,
+            : `${input.segment} and ${otherName} share ${memberCount(both)}${examples(relation)}, expected disjoint`,
           both,
         );
       }
       if (exp.type === 'ExpectSubset') {
-        const outside = andNotCount(members, other.members);
+        const relation = other.outside();
+        const outside = relation.count;
         const passed = outside === 0;
         return done(
           passed,
           passed
             ? `every member of ${input.segment} is in ${otherName}`
-            : `${formatCount(outside)} of ${formatCount(size)} members are not in ${otherName}${examples(andNotBits(members, other.members), input)}, expected a subset`,
+            : `${formatCount(outside)} of ${formatCount(size)} members are not in ${otherName}${examples(relation)}, expected a subset`,
           outside,
         );
       }
       if (!exp.bound) return undefined;
       if (size === 0) return unmeasurable(`overlap with ${otherName} cannot be measured: ${input.segment} has no members`);
-      const both = andCount(members, other.members);
+      const both = other.both().count;
       const fraction = both / size;
       const passed = boundHolds(exp.bound, (q) => (q.type === 'Percent' ? 100 * fraction : both));
       return done(

@@ -10,25 +10,28 @@
  */
 import type { Table } from '../data/table.js';
 import type { Finding, Severity } from '../diagnostics/types.js';
-import type { Expr, NameExpr, Range, RecordLiteral } from '../syntax/ast.js';
+import type { Expr, NameExpr, Range } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
 import { firstRows, popcount, type Bitset, type TriBits } from './bitset.js';
 import { compilePredicate, newSharedCache, tableAggregate, type CompileContext, type SharedCache } from './compile.js';
 import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
 import { engineSeverity } from './codes.js';
-import { checkExpectation, type ExpectationResult, type OtherSegment } from './expectations.js';
-import { chainOperands, describeClause, explain, failingClauses, renderExplanation, type ExplanationNode } from './explain.js';
-import { formatCount, formatPercent, plural } from './format.js';
+import { checkExpectation, type ExpectationResult } from './expectations.js';
+import { bitsetFacts } from './bitset-facts.js';
+import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from './judge.js';
+import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
+import { explain, type ExplanationNode } from './explain.js';
 import { exprKey } from './normalize.js';
-import { evalPredicate, type EvalEnv } from './reference.js';
-import { cellValue, recordFromLiteral, rowRecord, type EvalRecord } from './records.js';
+import type { EvalEnv } from './reference.js';
+import { cellValue, rowRecord } from './records.js';
 import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
-import { formatValue, type Truth, type Value } from './values.js';
+import { formatValue, type Value } from './values.js';
 
 export { engineCodes } from './codes.js';
 export { renderExplanation, type ExplanationNode, type SeenValue } from './explain.js';
 export type { ExpectationResult } from './expectations.js';
+export type { ExampleResult, PersonaResult } from './record-checks.js';
 export type { OverlapStat, CoverageStat } from './stats.js';
 export type { Bitset, TriBits } from './bitset.js';
 export { hasBit, popcount, firstRows } from './bitset.js';
@@ -78,14 +81,6 @@ export interface SegmentResult {
   cached: boolean;
 }
 
-export interface ExampleResult {
-  member: boolean;
-  range: Range;
-  result: Truth;
-  passed: boolean;
-  explanation: ExplanationNode;
-}
-
 export interface DatasetResult {
   name: string;
   rows: number;
@@ -103,14 +98,6 @@ export interface PartitionResult {
   uncovered: { count: number; exampleKeys: string[] };
   /** False when a declared property does not hold; undefined when it could not be checked. */
   passed: boolean | undefined;
-}
-
-export interface PersonaResult {
-  name: string;
-  segment: string | undefined;
-  /** Whether the profile is a member (undefined: no profile or no rule to check). */
-  member: boolean | undefined;
-  explanation?: ExplanationNode;
 }
 
 export interface DataAnalysis {
@@ -371,12 +358,12 @@ class Run {
     const state = sym.dataset ? this.dataset(sym.dataset) : undefined;
     if (!where) {
       const result = this.emptyResult(sym, 'draft');
-      if (state) result.examples = this.checkExamples(sym, state);
+      if (state) result.examples = this.checkExamples(sym);
       return result;
     }
     if (!state || !state.ctx || !state.table) {
       const result = this.emptyResult(sym, 'unavailable', sym.dataset ? `no data loaded for ${sym.dataset}` : 'no dataset');
-      if (state) result.examples = this.checkExamples(sym, state);
+      if (state) result.examples = this.checkExamples(sym);
       return result;
     }
     const { ctx, table } = state;
@@ -427,32 +414,24 @@ class Run {
     const { size, rows } = result;
     const members = entry.tri.t;
     const keyOf = this.keyOf(state);
-    const other = (name: string): OtherSegment => {
+    const other = (name: string): { members: Bitset } | { unavailable: string } => {
       const r = this.results.get(name);
-      if (!r) return { members: undefined, unavailable: `${name} has no results` };
-      if (r.dataset !== sym.dataset) return { members: undefined, unavailable: `${name} draws from another dataset` };
-      if (r.status === 'draft') return { members: undefined, unavailable: `${name} is a draft` };
-      return { members: r.members, unavailable: r.reason };
+      if (!r) return { unavailable: `${name} has no results` };
+      if (r.dataset !== sym.dataset) return { unavailable: `${name} draws from another dataset` };
+      if (r.status === 'draft') return { unavailable: `${name} is a draft` };
+      return r.members ? { members: r.members } : { unavailable: r.reason ?? 'it has no results' };
     };
+    const facts = bitsetFacts({ segment: sym.name, members, size, rows, ctx, other, keyOf });
     for (const p of props(sym.decl, 'expect')) {
       if (!p.value) continue;
-      const res = checkExpectation(p.value, { segment: sym.name, members, size, rows, ctx, other, keyOf });
+      const res = checkExpectation(p.value, facts);
       if (!res) continue;
       result.expectations.push(res);
       if (res.code) this.finding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity);
     }
-    result.examples = this.checkExamples(sym, state);
-    if (size === 0 && rows > 0) {
-      const whereProp = prop(sym.decl, 'where');
-      this.finding(
-        'SEG200',
-        sym.file,
-        sym.nameRange,
-        `${sym.name} has no members in ${sym.dataset} (0 of ${formatCount(rows)} rows${result.unknown ? `; ${formatCount(result.unknown)} unknown because of missing values` : ''})`,
-        undefined,
-        whereProp ? { whereRange: whereProp.range } : undefined,
-      );
-    }
+    result.examples = this.checkExamples(sym);
+    const empty = emptySegmentFinding(sym, size, rows, result.unknown);
+    if (empty) this.findings.push(empty);
     this.checkClauses(sym, where, ctx, entry);
     const failing =
       result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
@@ -461,105 +440,45 @@ class Run {
 
   /** SEG210/SEG211: a top-level operand of an `and`/`or` chain that never or always holds. */
   private checkClauses(sym: SegmentSymbol, where: Expr, ctx: CompileContext, entry: CachedSegment): void {
-    let root = where;
-    while (root.type === 'Paren') root = root.expr;
-    if (root.type !== 'Logical') return;
+    const clauses = topLevelClauses(where);
     const rows = ctx.table.rowCount;
-    if (rows === 0) return;
-    const source = this.model.files.get(sym.file)?.text;
-    const clauses = chainOperands(root, root.op);
+    if (clauses.length === 0 || rows === 0) return;
     entry.clauses ??= clauses.map((clause) => {
       const tri = compilePredicate(clause, ctx)();
       return { holds: popcount(tri.t), unknown: popcount(tri.u) };
     });
-    for (const [k, clause] of clauses.entries()) {
-      const { holds, unknown } = entry.clauses[k];
-      const text = source ? source.slice(clause.range.start.offset, clause.range.end.offset).replace(/\s+/g, ' ') : exprKey(clause, ctx.resolve);
-      const unknownText = unknown ? `; unknown for ${formatCount(unknown)} because of missing values` : '';
-      if (holds === 0) {
-        this.finding('SEG210', sym.file, clause.range, `clause \`${text}\` never holds on ${sym.dataset} (0 of ${formatCount(rows)} rows${unknownText})`);
-      } else if (holds === rows) {
-        this.finding('SEG211', sym.file, clause.range, `clause \`${text}\` holds for every row of ${sym.dataset} (${formatCount(rows)} of ${formatCount(rows)})`);
-      }
-    }
+    const counts = clauses.map((clause, k) => ({ clause, ...entry.clauses![k] }));
+    const source = this.model.files.get(sym.file)?.text;
+    this.findings.push(...clauseFindings(sym, counts, rows, (clause) => clauseText(clause, source, ctx.resolve)));
   }
 
   // ------------------------------------------------------------------ records
 
-  /** An environment for a record outside the table: other segments are evaluated on the same record. */
-  private recordEnv(record: EvalRecord, state: DatasetState, visiting: Set<string>): EvalEnv {
-    const resolve = state.ctx?.resolve ?? fallbackResolver(this.model, undefined);
-    const env: EvalEnv = {
-      today: state.today,
-      resolve,
-      field: (name) => record.get(name) ?? null,
-      segment: (name) => {
-        const other = this.model.segments.get(name);
-        if (!other?.where || visiting.has(name)) return false;
-        const inner = new Set(visiting).add(name);
-        return evalPredicate(other.where, this.recordEnv(record, state, inner)) === true;
-      },
-      aggregate: (call) => (state.ctx ? tableAggregate(call, state.ctx) : null),
-    };
-    return env;
+  private recordChecker: RecordChecker | undefined;
+
+  private get records(): RecordChecker {
+    this.recordChecker ??= new RecordChecker(this.model, (dataset) => {
+      const state = dataset ? this.dataset(dataset) : undefined;
+      const ctx = state?.ctx;
+      return {
+        today: state?.today ?? referenceDate(this.model, undefined, this.options),
+        resolve: ctx?.resolve ?? fallbackResolver(this.model, undefined),
+        aggregate: (call) => (ctx ? tableAggregate(call, ctx) : null),
+      };
+    });
+    return this.recordChecker;
   }
 
-  private explainRecord(sym: SegmentSymbol, literal: RecordLiteral, state: DatasetState): ExplanationNode | undefined {
-    if (!sym.where) return undefined;
-    const fieldTypes = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
-    const record = recordFromLiteral(literal, fieldTypes, state.today);
-    const env = this.recordEnv(record, state, new Set([sym.name]));
-    return explain(sym.where, env, this.model.files.get(sym.file)?.text);
-  }
-
-  private checkExamples(sym: SegmentSymbol, state: DatasetState): ExampleResult[] {
-    const out: ExampleResult[] = [];
-    for (const p of props(sym.decl, 'example')) {
-      if (!p.value) continue;
-      const tree = this.explainRecord(sym, p.value, state);
-      if (!tree) continue;
-      const passed = p.member ? tree.result === true : tree.result !== true;
-      out.push({ member: p.member, range: p.range, result: tree.result, passed, explanation: tree });
-      if (passed) continue;
-      const data = { explanation: renderExplanation(tree) };
-      if (p.member) {
-        const why = failingClauses(tree).map(describeClause).join('; ');
-        this.finding('SEG207', sym.file, p.range, `example member is not a member of ${sym.name}: ${why}`, undefined, data);
-      } else {
-        this.finding('SEG208', sym.file, p.range, `example nonmember is a member of ${sym.name}: every clause of its rule holds`, undefined, data);
-      }
-    }
-    return out;
+  private checkExamples(sym: SegmentSymbol): ExampleResult[] {
+    const { results, findings } = this.records.examples(sym);
+    this.findings.push(...findings);
+    return results;
   }
 
   private checkPersonas(): Map<string, PersonaResult> {
-    const out = new Map<string, PersonaResult>();
-    for (const persona of this.model.personas.values()) {
-      const profile = prop(persona.decl, 'profile');
-      const seg = persona.segment ? this.model.segments.get(persona.segment) : undefined;
-      const result: PersonaResult = { name: persona.name, segment: persona.segment, member: undefined };
-      out.set(persona.name, result);
-      if (!profile?.value || !seg?.where || this.model.cyclic.has(seg.name)) continue;
-      const state = seg.dataset
-        ? this.dataset(seg.dataset)
-        : { name: '', table: undefined, today: referenceDate(this.model, undefined, this.options), keyColumn: undefined, ctx: undefined };
-      const tree = this.explainRecord(seg, profile.value, state);
-      if (!tree) continue;
-      result.member = tree.result === true;
-      result.explanation = tree;
-      if (!result.member) {
-        const why = failingClauses(tree).map(describeClause).join('; ');
-        this.finding(
-          'SEG209',
-          persona.file,
-          profile.range,
-          `the profile of ${persona.name} is not a member of ${seg.name}: ${why}`,
-          undefined,
-          { explanation: renderExplanation(tree), segment: seg.name },
-        );
-      }
-    }
-    return out;
+    const { results, findings } = this.records.personas();
+    this.findings.push(...findings);
+    return results;
   }
 
   // ------------------------------------------------------------------ dataset-wide
@@ -624,24 +543,9 @@ class Run {
       );
       result.overlaps = stat.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count, exampleKeys: o.exampleRows.map(keyOf) }));
       result.uncovered = { count: stat.uncovered.count, exampleKeys: stat.uncovered.exampleRows.map(keyOf) };
-      result.passed = (!part.exclusive || result.overlaps.length === 0) && (!part.exhaustive || result.uncovered.count === 0);
-      const rows = state.table.rowCount;
-      if (part.exclusive && result.overlaps.length > 0) {
-        const range = prop(part.decl, 'exclusive')?.range ?? part.nameRange;
-        const pairs = result.overlaps
-          .map((o) => `${o.a} and ${o.b} share ${plural(o.count, 'row')} (e.g. ${o.exampleKeys.join(', ')})`)
-          .join('; ');
-        this.finding('SEG212', part.file, range, `${part.name} is declared exclusive, but ${pairs}`);
-      }
-      if (part.exhaustive && result.uncovered.count > 0) {
-        const range = prop(part.decl, 'exhaustive')?.range ?? part.nameRange;
-        this.finding(
-          'SEG213',
-          part.file,
-          range,
-          `${part.name} is declared exhaustive, but ${formatCount(result.uncovered.count)} of ${formatCount(rows)} rows (${formatPercent(result.uncovered.count / rows)}) are in none of its segments (e.g. ${result.uncovered.exampleKeys.join(', ')})`,
-        );
-      }
+      const judged = judgePartition(part, result, state.table.rowCount);
+      result.passed = judged.passed;
+      this.findings.push(...judged.findings);
     }
     return out;
   }
