@@ -50,7 +50,12 @@ export interface DialectRules {
   regexSearch(text: string, pattern: string): string;
   /** How the dialect's regex flavour differs from JavaScript's. */
   regexNote: string;
-  /** Exact (or, with a note, approximate) continuous percentile over `table`; fraction in [0, 1]. */
+  /**
+   * Every match of `pattern` (plain regex text, no backslashes) replaced by
+   * `replacement`: literal text (no backslashes or `$`) and group numbers.
+   */
+  regexReplaceAll(text: string, pattern: string, replacement: ReadonlyArray<string | number>): string;
+  /** Continuous percentile (linear interpolation) of the non-missing values over `table`; fraction in [0, 1]. */
   percentile(arg: string, fraction: number, table: string): { sql: string; note?: string };
   /** Wraps one operand of a text ordering comparison so that it compares by code point. */
   byCodePoint(sql: string): string;
@@ -75,8 +80,40 @@ function backslashString(value: string): string {
   return `'${body}'`;
 }
 
+/** A replacement with groups written `\\1` (RE2, PostgreSQL, POSIX) or `$1` (Java). */
+function replacementText(replacement: ReadonlyArray<string | number>, group: (n: number) => string): string {
+  return replacement.map((part) => (typeof part === 'number' ? group(part) : part)).join('');
+}
+
+const backslashGroup = (n: number): string => `\\${n}`;
+const dollarGroup = (n: number): string => `$${n}`;
+
 function scalarSubqueryPercentile(aggregate: string, table: string): string {
   return `(SELECT ${aggregate} FROM ${table})`;
+}
+
+/**
+ * The engine's percentile (`core/engine/aggregates.ts`) spelled out for
+ * dialects without an exact `percentile_cont`: the non-missing values as
+ * doubles in one sorted array, position q·(n−1), and
+ * `lo + (hi − lo) · (pos − floor(pos))` — the same operations in the same
+ * order, so the result is the same double. `sorted` aggregates `arg` into
+ * that array; `at` reads it at a 0-based index given as a whole DOUBLE.
+ */
+function sortedArrayPercentile(
+  sorted: string,
+  at: (index: string) => string,
+  arg: string,
+  fraction: number,
+  table: string,
+): string {
+  const pos = 'segspec_pos';
+  const lo = at(`floor(${pos})`);
+  const hi = at(`floor(${pos}) + 1`);
+  const value = `CASE WHEN segspec_n = 0 THEN NULL WHEN ${pos} = floor(${pos}) THEN ${lo} ELSE ${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos})) END`;
+  const counted = `SELECT ${sorted} AS segspec_sorted, count(${arg}) AS segspec_n FROM ${table}`;
+  const ranked = `SELECT segspec_sorted, segspec_n, CAST(${fraction} AS DOUBLE) * (segspec_n - 1) AS ${pos} FROM (${counted}) AS segspec_counted`;
+  return `(SELECT ${value} FROM (${ranked}) AS segspec_ranked)`;
 }
 
 const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -108,6 +145,10 @@ const DUCKDB: DialectRules = {
   regexSearch: (t, p) => `regexp_matches(${t}, ${p})`,
   regexNote:
     'duckdb: regexp_matches uses RE2 — no lookaround or backreferences; otherwise like JavaScript for common patterns.',
+  regexReplaceAll: (t, p, r) =>
+    `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
+  // quantile_cont selects in linear time; it interpolates as lo·(1−d) + hi·d, which can differ from the
+  // engine's lo + (hi−lo)·d in the last bit. The exact form (as for Trino) sorts: 4–6× slower on 10M rows.
   percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`quantile_cont(${arg}, ${f})`, table) }),
   byCodePoint: (sql) => sql,
 };
@@ -128,6 +169,8 @@ const POSTGRES: DialectRules = {
   regexSearch: (t, p) => `${t} ~ ${p}`,
   regexNote:
     'postgres: `~` uses POSIX advanced regular expressions — `\\b` is a backspace there (a word boundary is `\\y`); `\\d`, `\\w`, `\\s`, lookahead and backreferences work as in JavaScript.',
+  regexReplaceAll: (t, p, r) =>
+    `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`percentile_cont(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
   }),
@@ -151,7 +194,19 @@ const SPARK: DialectRules = {
   regexSearch: (t, p) => `${t} RLIKE ${p}`,
   regexNote:
     'spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\\p{…}` classes differ in detail.',
-  percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`percentile(${arg}, ${f})`, table) }),
+  regexReplaceAll: (t, p, r) =>
+    `regexp_replace(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, dollarGroup))})`,
+  // percentile() interpolates as (hi−pos)·lo + (pos−lo)·hi, which can differ from the engine in the last bit.
+  // collect_list leaves NULLs out; subscripts are 0-based.
+  percentile: (arg, f, table) => ({
+    sql: sortedArrayPercentile(
+      `array_sort(collect_list(CAST(${arg} AS DOUBLE)))`,
+      (index) => `segspec_sorted[CAST(${index} AS INT)]`,
+      arg,
+      f,
+      table,
+    ),
+  }),
   byCodePoint: (sql) => sql,
 };
 
@@ -170,6 +225,8 @@ const BIGQUERY: DialectRules = {
   endsWith: (t, s) => `ENDS_WITH(${t}, ${s})`,
   regexSearch: (t, p) => `REGEXP_CONTAINS(${t}, ${p})`,
   regexNote: 'bigquery: REGEXP_CONTAINS uses RE2 — no lookaround or backreferences.',
+  regexReplaceAll: (t, p, r) =>
+    `REGEXP_REPLACE(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, backslashGroup))})`,
   percentile: (arg, f, table) => ({
     // PERCENTILE_CONT is analytic-only in BigQuery: evaluate it over the whole table and take one row.
     sql: `(SELECT PERCENTILE_CONT(${arg}, ${f}) OVER () FROM ${table} LIMIT 1)`,
@@ -195,6 +252,8 @@ const SNOWFLAKE: DialectRules = {
   regexSearch: (t, p) => `REGEXP_INSTR(${t}, ${p}) > 0`,
   regexNote:
     'snowflake: POSIX extended regular expressions with \\d \\w \\s — no lookaround, non-greedy quantifiers or backreferences.',
+  regexReplaceAll: (t, p, r) =>
+    `REGEXP_REPLACE(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, backslashGroup))})`,
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
   }),
@@ -216,9 +275,17 @@ const TRINO: DialectRules = {
   endsWith: (t, s) => `starts_with(reverse(${t}), reverse(${s}))`,
   regexSearch: (t, p) => `regexp_like(${t}, ${p})`,
   regexNote: 'trino: regexp_like uses Java-style patterns (find anywhere) — close to JavaScript.',
+  regexReplaceAll: (t, p, r) =>
+    `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, dollarGroup))})`,
+  // Trino has only approx_percentile: the exact one from a sorted array (subscripts are 1-based).
   percentile: (arg, f, table) => ({
-    sql: scalarSubqueryPercentile(`approx_percentile(${arg}, ${f})`, table),
-    note: 'trino: percentiles use approx_percentile (Trino has no exact continuous percentile); values may differ slightly from the embedded engine.',
+    sql: sortedArrayPercentile(
+      `array_sort(array_agg(CAST(${arg} AS DOUBLE)) FILTER (WHERE ${arg} IS NOT NULL))`,
+      (index) => `segspec_sorted[CAST(${index} AS BIGINT) + 1]`,
+      arg,
+      f,
+      table,
+    ),
   }),
   byCodePoint: (sql) => sql,
 };
