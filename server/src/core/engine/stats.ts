@@ -152,7 +152,10 @@ export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
   return counts;
 }
 
-export function coverage(rows: number, segments: Bitset[], exampleLimit = 5): CoverageStat {
+/** Example rows shown for the rows in no segment of a dataset. */
+export const COVERAGE_EXAMPLES = 5;
+
+export function coverage(rows: number, segments: Bitset[], exampleLimit = COVERAGE_EXAMPLES): CoverageStat {
   let union = emptyBits(rows);
   for (const s of segments) union = orBits(union, s);
   const covered = popcount(union);

@@ -386,7 +386,7 @@ class WhereCompiler {
   }
 
   private table(): string {
-    return quoteTableName(this.rules, this.ctx.table);
+    return this.ctx.from ?? quoteTableName(this.rules, this.ctx.table);
   }
 
   // ------------------------------------------------------------ dates

@@ -16,6 +16,11 @@ export interface SqlContext {
   segmentWhere(name: string): Expr | undefined;
   /** Table name as written, possibly `schema.table`; each part is quoted. */
   table: string;
+  /**
+   * A FROM item that replaces the table in aggregates (e.g. a derived table of
+   * a segment's members, for `expect mean(x)`); written as given, not quoted.
+   */
+  from?: string;
 }
 
 export interface CompiledSql {

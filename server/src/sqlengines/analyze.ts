@@ -1,0 +1,486 @@
+/**
+ * The checks of SPEC §6.2–6.4 on a SQL engine: every number the embedded
+ * engine takes from bitsets (sizes, unknowns, clause counts, expectation
+ * counts and aggregates, partition overlaps, coverage, dataset-wide
+ * aggregates for examples and personas) is measured here with SQL, then the
+ * engine's own judges word the findings. Same rules, same messages; only the
+ * place where the rows are counted differs.
+ */
+import type { ColumnType } from '../core/data/table.js';
+import type { CallExpr, Expr, NameExpr } from '../core/syntax/ast.js';
+import { prop, props } from '../core/syntax/ast.js';
+import { walkExpr } from '../core/syntax/walk.js';
+import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../core/semantics/model.js';
+import { compileWhere } from '../core/sql/compile.js';
+import type { SqlContext } from '../core/sql/context.js';
+import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import { sqlContextFor } from '../core/sql/from-model.js';
+import { referenceDate, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
+import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
+import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
+import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
+import { isAggregateName } from '../core/engine/aggregates.js';
+import { exprKey } from '../core/engine/normalize.js';
+import { isoFromDays } from '../core/engine/dates.js';
+import type { OverlapStat } from '../core/engine/stats.js';
+import { COVERAGE_EXAMPLES, share } from '../core/engine/stats.js';
+import type { Value } from '../core/engine/values.js';
+import { countPredicates, type QueryingRunner } from './measure.js';
+import { valueFromSql } from './sql-values.js';
+
+export interface AnalyzingRunner extends QueryingRunner {
+  /**
+   * An expression giving the table's row order (DuckDB's `rowid`), so example
+   * keys are the first rows as in the embedded engine; without it, the
+   * smallest keys.
+   */
+  readonly rowOrder?: string;
+}
+
+export interface SqlAnalysisOptions {
+  /** The engine's table for each dataset; datasets without one have no results. */
+  tables: ReadonlyMap<string, string>;
+  /** Reference date for datasets without `as of`. */
+  asOf?: string;
+  /** Member keys kept per segment for previews (default 0: none). */
+  sampleSize?: number;
+  /** Also count every pair of segments (the overlap matrix of `stats` and the preview). */
+  overlaps?: boolean;
+}
+
+export interface SqlAnalysis extends DataAnalysis {
+  /** Segments the engine could not compile or run, with the engine's reason. */
+  errors: Array<{ segment: string; message: string }>;
+}
+
+const EXAMPLES = 3;
+
+/** Counts to measure in one scan, by a caller's key. */
+class CountBatch {
+  private readonly keys: string[] = [];
+  private readonly wheres: string[] = [];
+  private results = new Map<string, number>();
+
+  add(key: string, where: string): void {
+    if (this.results.has(key) || this.keys.includes(key)) return;
+    this.keys.push(key);
+    this.wheres.push(where);
+  }
+
+  async run(runner: QueryingRunner, table: string): Promise<void> {
+    const counts = await countPredicates(runner, this.wheres, table);
+    this.results = new Map(this.keys.map((k, i) => [k, counts[i]]));
+  }
+
+  get(key: string): number {
+    const n = this.results.get(key);
+    if (n === undefined) throw new Error(`internal: count '${key}' was not measured`);
+    return n;
+  }
+}
+
+interface CompiledSegment {
+  sym: SegmentSymbol;
+  /** The rule's predicate (three-valued). */
+  where: string;
+  /** Membership as a two-valued predicate. */
+  member: string;
+}
+
+export async function analyzeOnSql(runner: AnalyzingRunner, model: WorkspaceModel, options: SqlAnalysisOptions): Promise<SqlAnalysis> {
+  const analysis: SqlAnalysis = {
+    segments: new Map(),
+    datasets: new Map(),
+    overlaps: [],
+    partitions: [],
+    personas: new Map(),
+    findings: [],
+    errors: [],
+  };
+  const aggregatesByDataset = new Map<string, Map<string, Value>>();
+  const order = [...model.segmentOrder, ...[...model.segments.keys()].filter((n) => !model.segmentOrder.includes(n))];
+  for (const [dataset, table] of options.tables) {
+    if (!model.datasets.has(dataset)) continue;
+    const run = new DatasetRun(runner, model, dataset, table, options, analysis);
+    await run.execute(order.filter((n) => model.segments.get(n)?.dataset === dataset));
+    aggregatesByDataset.set(dataset, run.datasetAggregates);
+  }
+  // Segments without a measured dataset: drafts keep their examples, the rest are unavailable.
+  const records = new RecordChecker(model, (dataset) => recordScope(model, dataset, options, aggregatesByDataset.get(dataset ?? '')));
+  for (const name of order) {
+    const sym = model.segments.get(name);
+    if (!sym || analysis.segments.has(name)) continue;
+    const result = unmeasured(sym, sym.where ? 'unavailable' : 'draft', sym.dataset ? `no data on the engine for ${sym.dataset}` : 'no dataset');
+    if (sym.where && model.cyclic.has(name)) result.reason = 'it is part of a reference cycle';
+    if (sym.dataset && model.datasets.has(sym.dataset) && !model.cyclic.has(name)) {
+      const { results, findings } = records.examples(sym);
+      result.examples = results;
+      analysis.findings.push(...findings);
+    }
+    analysis.segments.set(name, result);
+  }
+  const personas = records.personas();
+  analysis.personas = personas.results;
+  analysis.findings.push(...personas.findings);
+  return analysis;
+}
+
+function resolverFor(model: WorkspaceModel, dataset: string | undefined): (name: NameExpr) => NameResolution {
+  const fields = dataset ? model.fieldTypes.get(dataset) : undefined;
+  return (name) => {
+    const known = model.names.get(name);
+    if (known) return known;
+    if (fields?.has(name.name)) return { kind: 'field', dataset: dataset ?? '', name: name.name };
+    if (model.segments.has(name.name)) return { kind: 'segment', name: name.name };
+    return { kind: 'unknown' };
+  };
+}
+
+function recordScope(
+  model: WorkspaceModel,
+  dataset: string | undefined,
+  options: SqlAnalysisOptions,
+  aggregates: Map<string, Value> | undefined,
+): RecordScope {
+  const resolve = resolverFor(model, dataset);
+  return {
+    today: referenceDate(model, dataset, options),
+    resolve,
+    aggregate: (call) => aggregates?.get(exprKey(call, resolve)) ?? null,
+  };
+}
+
+function unmeasured(sym: SegmentSymbol, status: SegmentResult['status'], reason?: string, rows = 0): SegmentResult {
+  return {
+    name: sym.name,
+    dataset: sym.dataset,
+    status,
+    reason,
+    size: 0,
+    rows,
+    share: 0,
+    unknown: 0,
+    expectations: [],
+    examples: [],
+    sampleRows: [],
+    sampleKeys: [],
+    cached: false,
+  };
+}
+
+class DatasetRun {
+  readonly datasetAggregates = new Map<string, Value>();
+  private readonly ctx: SqlContext;
+  private readonly resolve: (name: NameExpr) => NameResolution;
+  private readonly keyColumn: string | undefined;
+  private readonly counts = new CountBatch();
+  private readonly compiled = new Map<string, CompiledSegment>();
+  private readonly memberAggregates = new Map<string, Value>();
+  private readonly today: number;
+
+  constructor(
+    private readonly runner: AnalyzingRunner,
+    private readonly model: WorkspaceModel,
+    private readonly dataset: string,
+    private readonly table: string,
+    private readonly options: SqlAnalysisOptions,
+    private readonly out: SqlAnalysis,
+  ) {
+    this.today = referenceDate(model, dataset, options);
+    this.ctx = sqlContextFor(model, dataset, { dialect: runner.dialect, asOf: isoFromDays(this.today), table });
+    this.resolve = resolverFor(model, dataset);
+    const decl = model.datasets.get(dataset)?.decl;
+    this.keyColumn = decl ? prop(decl, 'key')?.value?.name : undefined;
+  }
+
+  private sql(expr: Expr, ctx: SqlContext = this.ctx): string {
+    return `(${compileWhere(expr, ctx).sql})`;
+  }
+
+  async execute(names: string[]): Promise<void> {
+    const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates));
+    for (const name of names) this.compileSegment(this.model.segments.get(name)!);
+    this.counts.add('rows', '1 = 1');
+    for (const c of this.compiled.values()) this.planSegment(c);
+    const measured = [...this.compiled.values()];
+    const partitions = this.planPartitions();
+    if (measured.length > 0) this.counts.add('uncovered', `NOT (${measured.map((c) => c.member).join(' OR ')})`);
+    if (this.options.overlaps) this.planOverlaps(measured);
+    await this.counts.run(this.runner, this.table);
+    await this.measureAggregates();
+    const rows = this.counts.get('rows');
+
+    for (const name of names) {
+      const sym = this.model.segments.get(name)!;
+      const c = this.compiled.get(name);
+      if (!c) {
+        if (!this.out.segments.has(name)) {
+          const result = unmeasured(sym, sym.where ? 'unavailable' : 'draft', undefined, rows);
+          if (!sym.where) {
+            const examples = records.examples(sym);
+            result.examples = examples.results;
+            this.out.findings.push(...examples.findings);
+          }
+          this.out.segments.set(name, result);
+        }
+        continue;
+      }
+      this.out.segments.set(name, await this.judgeSegment(c, rows, records));
+    }
+    for (const [part, counts] of partitions) await this.judgePartition(part, counts, rows);
+    await this.datasetResult(rows, measured);
+  }
+
+  private compileSegment(sym: SegmentSymbol): void {
+    if (!sym.where || this.model.cyclic.has(sym.name)) return;
+    try {
+      const where = this.sql(sym.where);
+      this.compiled.set(sym.name, { sym, where, member: `COALESCE(${where}, FALSE)` });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.out.errors.push({ segment: sym.name, message });
+      this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', `the engine cannot run it: ${message}`));
+    }
+  }
+
+  private planSegment({ sym, where, member }: CompiledSegment): void {
+    const n = sym.name;
+    this.counts.add(`size:${n}`, where);
+    this.counts.add(`unknown:${n}`, `${where} IS NULL`);
+    topLevelClauses(sym.where!).forEach((clause, k) => {
+      const sql = this.sql(clause);
+      this.counts.add(`clause:${n}:${k}`, sql);
+      this.counts.add(`clause-unknown:${n}:${k}`, `${sql} IS NULL`);
+    });
+    for (const p of props(sym.decl, 'expect')) {
+      const exp = p.value;
+      if (!exp) continue;
+      if (exp.type === 'ExpectShare') this.counts.add(`share:${n}:${this.key(exp.expr)}`, `${member} AND ${this.sql(exp.expr)}`);
+      if (exp.type === 'ExpectDisjoint' || exp.type === 'ExpectSubset' || exp.type === 'ExpectOverlap') {
+        const other = exp.segment ? this.compiled.get(exp.segment.name) : undefined;
+        if (!other) continue;
+        this.counts.add(`both:${n}:${other.sym.name}`, `${member} AND ${other.member}`);
+        this.counts.add(`outside:${n}:${other.sym.name}`, `${member} AND NOT ${other.member}`);
+      }
+    }
+  }
+
+  private planPartitions(): Array<[string, CompiledSegment[]]> {
+    const out: Array<[string, CompiledSegment[]]> = [];
+    for (const part of this.model.partitions.values()) {
+      const members = part.members.map((id) => this.compiled.get(id.name));
+      if (members.length === 0 || members.some((m) => !m)) continue;
+      const segs = members as CompiledSegment[];
+      if (segs[0].sym.dataset !== this.dataset) continue;
+      for (let i = 0; i < segs.length; i++) {
+        for (let j = i + 1; j < segs.length; j++) this.counts.add(pairKey(segs[i], segs[j]), `${segs[i].member} AND ${segs[j].member}`);
+      }
+      this.counts.add(`none:${part.name}`, `NOT (${segs.map((s) => s.member).join(' OR ')})`);
+      out.push([part.name, segs]);
+    }
+    return out;
+  }
+
+  private planOverlaps(segs: CompiledSegment[]): void {
+    for (let i = 0; i < segs.length; i++) {
+      for (let j = i + 1; j < segs.length; j++) this.counts.add(pairKey(segs[i], segs[j]), `${segs[i].member} AND ${segs[j].member}`);
+    }
+  }
+
+  private key(expr: Expr): string {
+    return exprKey(expr, this.resolve);
+  }
+
+  /** Dataset-wide aggregates named in rules (for examples and personas) and member aggregates of expectations. */
+  private async measureAggregates(): Promise<void> {
+    const wanted: Array<{ key: string; sql: string; arg: Expr; into: Map<string, Value> }> = [];
+    const seen = new Set<string>();
+    for (const sym of this.model.segments.values()) {
+      if (sym.dataset !== this.dataset || !sym.where) continue;
+      walkExpr(sym.where, (node) => {
+        if (node.type !== 'Call' || !isAggregateName(node.callee.name)) return;
+        const key = this.key(node);
+        if (seen.has(key)) return;
+        seen.add(key);
+        wanted.push({ key, sql: this.sql(node), arg: node.arg, into: this.datasetAggregates });
+      });
+    }
+    const table = quoteTableName(dialectRules(this.runner.dialect), this.table);
+    for (const c of this.compiled.values()) {
+      for (const p of props(c.sym.decl, 'expect')) {
+        if (p.value?.type !== 'ExpectAggregate') continue;
+        const call = syntheticCall(p.value.fn.name, p.value.arg);
+        const from = `(SELECT * FROM ${table} WHERE ${c.where}) segspec_members`;
+        const sql = this.sql(call, { ...this.ctx, from });
+        wanted.push({ key: `${c.sym.name}:${this.key(call)}`, sql, arg: call.arg, into: this.memberAggregates });
+      }
+    }
+    for (const { key, sql, arg, into } of wanted) {
+      const [row] = await this.runner.query(`SELECT ${sql} AS v`);
+      into.set(key, valueFromSql(row?.v, this.argType(arg)));
+    }
+  }
+
+  private argType(arg: Expr): ColumnType | undefined {
+    return arg.type === 'Name' ? this.ctx.fieldType(arg.name) : undefined;
+  }
+
+  private async exampleKeys(where: string, limit = EXAMPLES): Promise<string[]> {
+    if (!this.keyColumn) return [];
+    const rules = dialectRules(this.runner.dialect);
+    const key = rules.ident(this.keyColumn);
+    const order = this.runner.rowOrder ?? key;
+    const rows = await this.runner.query(
+      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+    );
+    return rows.map((r) => keyText(r.k));
+  }
+
+  private async sampleKeys(where: string): Promise<string[]> {
+    const limit = this.options.sampleSize ?? 0;
+    if (!this.keyColumn || limit === 0) return [];
+    const rules = dialectRules(this.runner.dialect);
+    const key = rules.ident(this.keyColumn);
+    const rows = await this.runner.query(
+      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${this.runner.rowOrder ?? key} LIMIT ${limit}`,
+    );
+    return rows.map((r) => keyText(r.k));
+  }
+
+  private async judgeSegment(c: CompiledSegment, rows: number, records: RecordChecker): Promise<SegmentResult> {
+    const { sym } = c;
+    const n = sym.name;
+    const size = this.counts.get(`size:${n}`);
+    const unknown = this.counts.get(`unknown:${n}`);
+    const result: SegmentResult = {
+      ...unmeasured(sym, 'ok', undefined, rows),
+      size,
+      share: share(size, rows),
+      unknown,
+      sampleKeys: await this.sampleKeys(c.where),
+    };
+    // Example keys are fetched before judging, only for relations that have rows.
+    const relations = new Map<string, Relation>();
+    for (const kind of ['both', 'outside'] as const) {
+      for (const other of this.compiled.values()) {
+        const key = `${kind}:${n}:${other.sym.name}`;
+        let count: number;
+        try {
+          count = this.counts.get(key);
+        } catch {
+          continue;
+        }
+        const where = kind === 'both' ? `${c.member} AND ${other.member}` : `${c.member} AND NOT ${other.member}`;
+        const keys = count > 0 ? await this.exampleKeys(where) : [];
+        relations.set(key, { count, exampleKeys: () => keys });
+      }
+    }
+    const facts: MemberFacts = {
+      segment: n,
+      size,
+      rows,
+      countWhere: (expr) => this.counts.get(`share:${n}:${this.key(expr)}`),
+      aggregate: (fn, arg) => this.memberAggregates.get(`${n}:${this.key(syntheticCall(fn, arg))}`) ?? null,
+      other: (name) => this.otherFacts(sym, name, relations),
+    };
+    for (const p of props(sym.decl, 'expect')) {
+      if (!p.value) continue;
+      const res = checkExpectation(p.value, facts);
+      if (!res) continue;
+      result.expectations.push(res);
+      if (res.code) this.out.findings.push({ code: res.code, severity: res.severity, message: `${n}: ${res.message}`, file: sym.file, range: res.range });
+    }
+    const examples = records.examples(sym);
+    result.examples = examples.results;
+    this.out.findings.push(...examples.findings);
+    const empty = emptySegmentFinding(sym, size, rows, unknown);
+    if (empty) this.out.findings.push(empty);
+    const clauses = topLevelClauses(sym.where!).map((clause, k) => ({
+      clause,
+      holds: this.counts.get(`clause:${n}:${k}`),
+      unknown: this.counts.get(`clause-unknown:${n}:${k}`),
+    }));
+    const source = this.model.files.get(sym.file)?.text;
+    this.out.findings.push(...clauseFindings(sym, clauses, rows, (clause) => clauseText(clause, source, this.resolve)));
+    const failing = result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
+    result.status = failing ? 'failing' : size === 0 ? 'empty' : 'ok';
+    return result;
+  }
+
+  /** As the embedded engine sees another segment: unavailable reasons first, then the measured relations. */
+  private otherFacts(sym: SegmentSymbol, name: string, relations: Map<string, Relation>): OtherSegmentFacts {
+    const other = this.model.segments.get(name);
+    if (!other) return { unavailable: `${name} has no results` };
+    if (other.dataset !== sym.dataset) return { unavailable: `${name} draws from another dataset` };
+    if (!other.where) return { unavailable: `${name} is a draft` };
+    if (this.model.cyclic.has(name)) return { unavailable: 'it is part of a reference cycle' };
+    const both = relations.get(`both:${sym.name}:${name}`);
+    const outside = relations.get(`outside:${sym.name}:${name}`);
+    if (!both || !outside) return { unavailable: this.out.segments.get(name)?.reason ?? 'it has no results' };
+    return { both: () => both, outside: () => outside };
+  }
+
+  private async judgePartition(name: string, segs: CompiledSegment[], rows: number): Promise<void> {
+    const part = this.model.partitions.get(name)!;
+    const overlaps: PartitionResult['overlaps'] = [];
+    for (let i = 0; i < segs.length; i++) {
+      for (let j = i + 1; j < segs.length; j++) {
+        const count = this.counts.get(pairKey(segs[i], segs[j]));
+        if (count === 0) continue;
+        const exampleKeys = await this.exampleKeys(`${segs[i].member} AND ${segs[j].member}`);
+        overlaps.push({ a: segs[i].sym.name, b: segs[j].sym.name, count, exampleKeys });
+      }
+    }
+    const noneCount = this.counts.get(`none:${name}`);
+    const uncovered = {
+      count: noneCount,
+      exampleKeys: noneCount > 0 ? await this.exampleKeys(`NOT (${segs.map((s) => s.member).join(' OR ')})`) : [],
+    };
+    const judged = judgePartition(part, { overlaps, uncovered }, rows);
+    this.out.partitions.push({ name, exclusive: part.exclusive, exhaustive: part.exhaustive, overlaps, uncovered, passed: judged.passed });
+    this.out.findings.push(...judged.findings);
+  }
+
+  private async datasetResult(rows: number, segs: CompiledSegment[]): Promise<void> {
+    const uncoveredCount = segs.length > 0 ? this.counts.get('uncovered') : rows;
+    const where = segs.length > 0 ? `NOT (${segs.map((s) => s.member).join(' OR ')})` : '1 = 1';
+    const dataset: DatasetResult = {
+      name: this.dataset,
+      rows,
+      asOf: isoFromDays(this.today),
+      coverage: {
+        rows,
+        covered: rows - uncoveredCount,
+        uncovered: uncoveredCount,
+        uncoveredShare: share(uncoveredCount, rows),
+        exampleRows: [],
+        exampleKeys: uncoveredCount > 0 ? await this.exampleKeys(where, COVERAGE_EXAMPLES) : [],
+      },
+    };
+    this.out.datasets.set(this.dataset, dataset);
+    if (!this.options.overlaps) return;
+    for (let i = 0; i < segs.length; i++) {
+      for (let j = i + 1; j < segs.length; j++) {
+        const count = this.counts.get(pairKey(segs[i], segs[j]));
+        const a = this.counts.get(`size:${segs[i].sym.name}`);
+        const b = this.counts.get(`size:${segs[j].sym.name}`);
+        const stat: OverlapStat = { a: segs[i].sym.name, b: segs[j].sym.name, count, shareOfA: share(count, a), shareOfB: share(count, b) };
+        this.out.overlaps.push(stat);
+      }
+    }
+  }
+}
+
+function pairKey(a: CompiledSegment, b: CompiledSegment): string {
+  return `pair:${a.sym.name}:${b.sym.name}`;
+}
+
+/** `fn(arg)` as a call expression, ranged like its argument. */
+function syntheticCall(fn: string, arg: Expr): CallExpr {
+  return { type: 'Call', callee: { type: 'Identifier', name: fn, range: arg.range }, arg, range: arg.range };
+}
+
+function keyText(v: unknown): string {
+  return typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
+}
+
