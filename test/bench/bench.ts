@@ -4,7 +4,9 @@
  * `name: value unit (ratio x)`, ratio = ours / DuckDB (lower is better).
  *
  * Our stages all run first so that the peak RSS figure is the engine's alone;
- * DuckDB is loaded afterwards in the same process.
+ * DuckDB is loaded afterwards in the same process. The scale-out figures
+ * (a Parquet file on DuckDB, the samples on Spark) come last, from child
+ * processes and servers: see scale-stages.ts.
  */
 import { fork } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { generateUsersCsvBytes } from './gen-users.js';
 import { collectGarbage, formatFigure, median, peakRssMb, progress, timeRuns, type BenchContext, type Figure, type PeerHandle, type Stage } from './harness.js';
 import { crossCheck, engineStages } from './engine-stages.js';
 import { extraStages } from './extra-stages.js';
+import { printScaleOutFigures, runScaleChild } from './scale-stages.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -94,11 +97,12 @@ async function main(): Promise<void> {
   const problems = crossCheck(ctx);
   for (const p of problems) console.log(`mismatch: ${p}`);
   if (problems.length > 0) process.exitCode = 1;
+  if (!(await printScaleOutFigures())) process.exitCode = 1;
 }
 
 if (process.env.BENCH_GENERATE) {
   writeFileSync(process.env.BENCH_GENERATE, generateUsersCsvBytes(Number(process.env.BENCH_ROWS ?? 1_000_000)));
-} else {
+} else if (!runScaleChild()) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

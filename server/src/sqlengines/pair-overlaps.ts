@@ -1,0 +1,36 @@
+/**
+ * Pairwise overlaps of many predicates over one table, with each predicate
+ * evaluated once per row: an inner SELECT turns every predicate into a 0/1
+ * flag and the outer one sums the products of flag pairs. Writing every pair
+ * as `(a) AND (b)` instead evaluates each predicate once per pair it is in —
+ * n-1 times for n predicates — which on 10M rows and 50 segments is the
+ * difference between about a minute and most of an hour.
+ */
+import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import type { QueryingRunner } from './measure.js';
+
+/** Pair sums per statement: below PostgreSQL's 1,664 select-list entries. */
+const PAIRS_PER_STATEMENT = 1_000;
+
+/**
+ * For each pair (i, j), i < j, in the order (0,1), (0,2), …, (1,2), …: the
+ * rows of `table` where both predicates are true (NULL counts as false, as
+ * in a WHERE).
+ */
+export async function countPairOverlaps(runner: QueryingRunner, wheres: readonly string[], table: string): Promise<number[]> {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < wheres.length; i++) for (let j = i + 1; j < wheres.length; j++) pairs.push([i, j]);
+  const from = quoteTableName(dialectRules(runner.dialect), table);
+  const counts: number[] = [];
+  for (let start = 0; start < pairs.length; start += PAIRS_PER_STATEMENT) {
+    const batch = pairs.slice(start, start + PAIRS_PER_STATEMENT);
+    // Only the predicates this batch needs.
+    const used = [...new Set(batch.flat())].sort((a, b) => a - b);
+    const flags = used.map((i) => `CASE WHEN ${wheres[i]} THEN 1 ELSE 0 END AS f${i}`);
+    const sums = batch.map(([i, j], k) => `SUM(f${i} * f${j}) AS c${k}`);
+    const [row] = await runner.query(`SELECT ${sums.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${from}) segspec_flags`);
+    // An empty table sums to NULL; drivers return BIGINT/NUMERIC as bigint or text.
+    for (let k = 0; k < batch.length; k++) counts.push(Number(row?.[`c${k}`] ?? 0));
+  }
+  return counts;
+}
