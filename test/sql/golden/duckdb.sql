@@ -188,6 +188,12 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" * 2 - 4 >= 40;
 -- segspec: ltv_usd >= 10%
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "ltv_usd" >= 0.1;
 
+-- segspec: app_version < "1.0.0-rc.02"
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN regexp_matches(trim("app_version"), '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$') THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END < '000000000000000000010000000000000000000000000000000000000000!%rc!#00000000000000000002';
+
+-- segspec: app_version >= "1.0.0-rc.1.0"
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN regexp_matches(trim("app_version"), '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$') THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END >= '000000000000000000010000000000000000000000000000000000000000!%rc!#00000000000000000001!#00000000000000000000';
+
 -- segspec: plan in []
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "plan" IS NULL THEN NULL ELSE FALSE END;
 

@@ -136,6 +136,9 @@ export const MEMBERSHIP_CASES: Array<[string, number[]]> = [
   ['-age < -30', [2, 5, 6]],
   ['age * 2 - 4 >= 40', [1, 2, 5, 6]],
   ['ltv_usd >= 10%', [1, 2, 4, 6]],
+  // Pre-release numbers compare by value (rc.1 < rc.02), a longer identifier list after its prefix.
+  ['app_version < "1.0.0-rc.02"', [3]],
+  ['app_version >= "1.0.0-rc.1.0"', [1, 2, 4, 6]],
 ];
 
 /** Expressions for the per-dialect golden files: every membership case plus constructs only compiled, not run. */

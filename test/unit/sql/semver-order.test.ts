@@ -306,6 +306,8 @@ describe.skipIf(!sparkUrl)('Spark', () => {
     async () => {
       const runner = await SparkRunner.connect(sparkUrl as string);
       spark = runner;
+      // ANSI mode (Spark 4's and Databricks SQL's default) turns a bad array index or cast into an error.
+      await runner.query('SET spark.sql.ansi.enabled = true');
       return {
         dialect: 'spark',
         query: (sql) => runner.query(sql),
