@@ -1,6 +1,6 @@
 /** `segspec.maxRows`: line-based data files are cut after N records, never inside a quoted cell. */
 import { describe, expect, it } from 'vitest';
-import { firstRecords, rowLimitedHost } from '../../server/src/lsp/row-limit.js';
+import { firstRecords, rowLimitedHost } from '../../server/src/core/data/row-limit.js';
 import type { Host } from '../../server/src/core/host.js';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -38,5 +38,35 @@ describe('rowLimitedHost', () => {
     expect(text(await host.readBytes('/w/s.segspec'))).toBe(files['/w/s.segspec']);
     limit = undefined;
     expect(text(await host.readBytes('/w/d.csv'))).toBe(files['/w/d.csv']);
+  });
+});
+
+describe('rowLimitedHost on a host that reads heads', () => {
+  it('reads only the head of a large file, growing it until N records fit', async () => {
+    const row = 'u_0000001,some text that makes the row about sixty bytes long,42\n';
+    const big = bytes(`id,note,n\n${row.repeat(200_000)}`); // ~13 MB
+    const reads: Array<{ kind: string; bytes: number }> = [];
+    const host: Host = {
+      readBytes: async () => {
+        reads.push({ kind: 'whole', bytes: big.length });
+        return big;
+      },
+      readHead: async (_p, max) => {
+        const head = big.subarray(0, Math.min(max, big.length));
+        reads.push({ kind: 'head', bytes: head.length });
+        return head;
+      },
+      stat: async () => undefined,
+      listFiles: async () => [],
+    };
+    const few = await rowLimitedHost(host, () => 100).readBytes('/w/users.csv');
+    expect(text(few).split('\n').filter(Boolean)).toHaveLength(101);
+    expect(reads).toEqual([{ kind: 'head', bytes: 1 << 20 }]);
+
+    reads.length = 0;
+    const many = await rowLimitedHost(host, () => 50_000).readBytes('/w/users.csv');
+    expect(text(many).split('\n').filter(Boolean)).toHaveLength(50_001);
+    expect(reads.every((r) => r.kind === 'head')).toBe(true);
+    expect(Math.max(...reads.map((r) => r.bytes))).toBeLessThan(big.length);
   });
 });

@@ -13,6 +13,8 @@ export interface FileStat {
 export interface Host {
   /** Reads a whole file as bytes. Rejects when it does not exist. */
   readBytes(path: string): Promise<Uint8Array>;
+  /** Reads at most the first `maxBytes` bytes (hosts that can read part of a file). */
+  readHead?(path: string, maxBytes: number): Promise<Uint8Array>;
   /** Undefined when the path does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /** All files below `dir` (recursively, absolute paths), skipping node_modules and dot folders. */

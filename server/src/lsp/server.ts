@@ -17,7 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host.js';
 import { NodeHost } from '../node/fs-host.js';
-import { rowLimitedHost } from './row-limit.js';
+import { rowLimitedHost } from '../core/data/row-limit.js';
 import { Session, type SessionSettings } from './session.js';
 import { uriToPath } from './uris.js';
 import type { FeatureContext } from './context.js';

@@ -1,5 +1,5 @@
 /** The core's Host over the real file system (used by the CLI and the language server). */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileStat, Host } from '../core/host.js';
 
@@ -8,6 +8,17 @@ const skippedFolders = new Set(['node_modules']);
 export class NodeHost implements Host {
   async readBytes(path: string): Promise<Uint8Array> {
     return readFile(path);
+  }
+
+  async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+    const file = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      const { bytesRead } = await file.read(buffer, 0, maxBytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
