@@ -10,9 +10,8 @@ import { datasetTable } from '../../server/src/core/sql/from-model.js';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
 import { SparkRunner } from '../../server/src/sqlengines/spark.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
-import { measureDataset, type QueryingRunner } from '../../server/src/sqlengines/measure.js';
-import { datasetFields, datasetSourcePath, loadModelDataset } from '../../server/src/sqlengines/workspace.js';
-import { ensureBuilt, fixtures, repoRoot, segspec } from './helpers.js';
+import { datasetFields, datasetSourcePath } from '../../server/src/sqlengines/workspace.js';
+import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 
 const statsSchema = z.object({
   datasets: z.array(z.object({ workspace: z.string(), name: z.string(), rows: z.number().int().nullable() })),
@@ -34,7 +33,7 @@ async function stats(args: string[]): Promise<Stats> {
 function measured(s: Stats): unknown {
   return {
     rows: s.datasets.map((d) => [d.name, d.rows]),
-    sizes: s.segments.map((x) => [x.name, x.size, x.share]),
+    sizes: s.segments.map((x) => [x.name, x.size, x.share, x.status]),
     overlaps: s.overlaps.map((o) => [o.a, o.b, o.count]),
   };
 }
@@ -95,66 +94,84 @@ describe('--engine usage errors', () => {
   });
 });
 
-describe('check --engine', () => {
-  it('passes when the engine agrees', async () => {
-    const r = await segspec(['check', 'samples/productivity', '--engine', 'duckdb']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/duckdb agrees with the embedded engine/);
+/** `check --format json` output, on the embedded engine or another. */
+async function checkJson(args: string[]): Promise<{ code: number; findings: string }> {
+  const r = await segspec(['check', ...args, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  return { code: r.code, findings: r.stdout };
+}
+
+describe('check --engine duckdb', () => {
+  it.each([...samples, 'test/sql/fixtures/all-checks'])('%s: the same findings, word for word, and the same exit code', async (dir) => {
+    const embedded = await checkJson([dir]);
+    const duck = await checkJson([dir, '--engine', 'duckdb']);
+    expect(duck).toEqual(embedded);
   });
 
-  it('fails (exit 1) naming the segment whose size differs', async () => {
-    // A known difference (core/sql/README.md): SQL compares pre-release
-    // identifiers as text, so 1.0.0-rc.10 sorts before 1.0.0-rc.3 there.
-    const dir = join(work, 'semver');
+  it('the fixture fails on DuckDB with the data findings', async () => {
+    const duck = await checkJson(['test/sql/fixtures/all-checks', '--engine', 'duckdb']);
+    expect(duck.code).toBe(1);
+    const codes = new Set((JSON.parse(duck.findings) as { findings: Array<{ code: string }> }).findings.map((f) => f.code));
+    for (const code of ['SEG201', 'SEG204', 'SEG206', 'SEG207', 'SEG209', 'SEG212', 'SEG213']) expect(codes).toContain(code);
+  });
+
+  it('counts every row of a file larger than the schema sample the embedded reader takes', async () => {
+    const dir = join(work, 'big');
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(
       join(dir, 'data.segspec'),
-      'dataset apps {\n  source "data/apps.csv"\n  key id\n  as of 2026-06-30\n  fields {\n    id: string\n    version: semver\n  }\n}\n',
+      'dataset events {\n  source "data/events.csv"\n  key id\n  as of 2026-06-30\n  fields {\n    id: integer\n    kind: string\n  }\n}\n' +
+        'segment late "Late rows" {\n  where id > 100000\n  expect size >= 50000\n}\n',
     );
-    writeFileSync(join(dir, 'segments.segspec'), 'segment early "Early builds" {\n  where version < "1.0.0-rc.3"\n}\n');
-    writeFileSync(join(dir, 'data/apps.csv'), 'id,version\na,1.0.0-rc.1\nb,1.0.0-rc.10\nc,1.0.0\n');
-
-    const embedded = await stats([dir]);
+    const rows = Array.from({ length: 150_000 }, (_, i) => `${i + 1},${i % 3 === 0 ? 'a' : 'b'}`);
+    writeFileSync(join(dir, 'data/events.csv'), `id,kind\n${rows.join('\n')}\n`);
     const duck = await stats([dir, '--engine', 'duckdb']);
-    expect(embedded.segments.find((s) => s.name === 'early')?.size).toBe(1);
-    expect(duck.segments.find((s) => s.name === 'early')?.size).toBe(2);
-
-    const plain = await segspec(['check', dir]);
-    expect(plain.code).toBe(0);
+    expect(duck.datasets[0]?.rows).toBe(150_000);
+    expect(duck.segments.find((s) => s.name === 'late')?.size).toBe(50_000);
     const r = await segspec(['check', dir, '--engine', 'duckdb']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/segment 'early' has 1 members on the embedded engine, duckdb: 2/);
+    expect(r.code).toBe(0);
   });
-});
 
-describe('measureDataset', () => {
-  it('names a segment whose SQL the engine rejects and still measures the others', async () => {
-    const { model, results } = await new Workspace(new NodeHost(), join(fixtures, 'clean')).analyze();
+  it('reads a Parquet source the embedded reader cannot', async () => {
+    const dir = join(work, 'parquet');
+    mkdirSync(join(dir, 'data'), { recursive: true });
     const duck = await DuckDbRunner.open();
     try {
-      await loadModelDataset(duck, model, 'users');
-      // An engine that cannot read the `age` column: only `students` uses it.
-      const picky: QueryingRunner = {
-        dialect: 'duckdb',
-        count: (where, table) => duck.count(where, table),
-        memberKeys: (where, table, key) => duck.memberKeys(where, table, key),
-        query: async (sql) => {
-          if (sql.includes('"age"')) throw new Error('column "age" is not readable here');
-          return duck.query(sql);
-        },
-      };
-      const measured = await measureDataset(picky, model, { dataset: 'users', table: 'users', asOf: '2026-06-30' });
-      const students = measured.segments.find((s) => s.segment === 'students');
-      expect(students).toMatchObject({ error: expect.stringMatching(/age/) });
-      const others = measured.segments.filter((s) => s.segment !== 'students');
-      expect(others.length).toBeGreaterThan(1);
-      for (const s of others) expect(s.size).toBe(results.segments.get(s.segment)?.size);
-      expect(measured.rows).toBe(results.datasets.get('users')?.rows);
-      expect(measured.overlaps.some((o) => o.a === 'students' || o.b === 'students')).toBe(false);
-      expect(measured.overlaps.length).toBe((others.length * (others.length - 1)) / 2);
+      await duck.run(
+        `COPY (SELECT i AS id, CASE WHEN i % 4 = 0 THEN 'pro' ELSE 'free' END AS plan FROM range(1, 1001) t(i)) TO '${join(dir, 'data/users.parquet')}' (FORMAT parquet)`,
+      );
     } finally {
       duck.close();
     }
+    writeFileSync(
+      join(dir, 'data.segspec'),
+      'dataset users {\n  source "data/users.parquet"\n  key id\n  as of 2026-06-30\n  fields {\n    id: integer\n    plan: enum("free", "pro")\n  }\n}\n' +
+        'segment pros "Pro users" {\n  where plan == "pro"\n  expect size between 20% and 30%\n}\n',
+    );
+    const embedded = await segspec(['check', dir, '--no-color']);
+    expect(embedded.code).toBe(1);
+    expect(embedded.stdout).toMatch(/SEG102/);
+    const onDuck = await segspec(['check', dir, '--no-color', '--engine', 'duckdb']);
+    expect(onDuck.stdout).not.toMatch(/SEG102/);
+    expect(onDuck.code).toBe(0);
+    const sized = await stats([dir, '--engine', 'duckdb']);
+    expect(sized.segments.find((s) => s.name === 'pros')).toMatchObject({ size: 250, share: 0.25, status: 'ok' });
+  });
+
+  it('a rule the engine cannot run is a tool failure (exit 2) naming the segment', async () => {
+    const dir = join(work, 'regex');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(
+      join(dir, 'data.segspec'),
+      'dataset users {\n  source "data/users.csv"\n  key id\n  fields {\n    id: string\n    email: string\n  }\n}\n' +
+        'segment lookahead "Lookahead" {\n  where email matches "^(?=.*@).*$"\n}\n' +
+        'segment everyone "Everyone" {\n  where email is not missing\n}\n',
+    );
+    writeFileSync(join(dir, 'data/users.csv'), 'id,email\na,a@x.org\nb,b@y.org\n');
+    const r = await segspec(['check', dir, '--engine', 'duckdb']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/duckdb cannot run segment 'lookahead'/);
+    expect(r.stderr).not.toMatch(/everyone/);
   });
 });
 
@@ -198,10 +215,8 @@ describe.runIf(pgUrl)('stats --engine postgres (SEGSPEC_PG_URL)', () => {
     expect(measured(onPg)).toEqual(measured(embedded));
   });
 
-  it('check --engine postgres agrees', async () => {
-    const r = await segspec(['check', 'samples/b2b-saas', '--engine', 'postgres', '--db', url]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/postgres agrees/);
+  it.each(samples)('check --engine postgres: %s has the same findings as on the embedded engine', async (sample) => {
+    expect(await checkJson([sample, '--engine', 'postgres', '--db', url])).toEqual(await checkJson([sample]));
   });
 });
 
@@ -236,5 +251,9 @@ describe.runIf(sparkUrl)('stats --engine spark (SEGSPEC_SPARK_URL)', () => {
     const onSpark = await stats([sample, '--engine', 'spark', '--db', url]);
     expect(embedded.segments.length).toBeGreaterThan(3);
     expect(measured(onSpark)).toEqual(measured(embedded));
+  }, 600_000);
+
+  it.each(samples)('check --engine spark: %s has the same findings as on the embedded engine', async (sample) => {
+    expect(await checkJson([sample, '--engine', 'spark', '--db', url])).toEqual(await checkJson([sample]));
   }, 600_000);
 });

@@ -9,6 +9,8 @@ import { NodeHost } from '../node/fs-host.js';
 import { withProgress } from './progress.js';
 import { sortFindings } from '../core/diagnostics/sort.js';
 import { displayPath } from './reporters/findings.js';
+import { rowLimitedHost } from '../core/data/row-limit.js';
+import { checkOnEngine, type EngineChoice } from './engines.js';
 
 export interface AnalyzedWorkspace {
   target: WorkspaceTarget;
@@ -28,10 +30,23 @@ export interface PathsAnalysis {
   sourceOf(file: string): string | undefined;
 }
 
+/**
+ * Rows of each data file the embedded reader takes when a SQL engine counts
+ * the rows: enough for the field types, enum values and the checks on the
+ * file's content, without holding a huge file in memory.
+ */
+export const SCHEMA_SAMPLE_ROWS = 100_000;
+
+export interface AnalyzeOptions {
+  /** Run the checks on the data on this SQL engine instead of the embedded one. */
+  engine?: { choice: Exclude<EngineChoice, { engine: 'embedded' }>; overlaps: boolean };
+}
+
 /** Finds the workspaces under `paths` and analyses each: static checks and data checks. */
-export async function analyzePaths(paths: readonly string[], shared: SharedOptions, io: CliIO): Promise<PathsAnalysis> {
-  const host = new NodeHost();
-  const targets = await discoverWorkspaces(host, [...paths], io.cwd);
+export async function analyzePaths(paths: readonly string[], shared: SharedOptions, io: CliIO, options: AnalyzeOptions = {}): Promise<PathsAnalysis> {
+  const files = new NodeHost();
+  const host = options.engine ? rowLimitedHost(files, () => SCHEMA_SAMPLE_ROWS) : files;
+  const targets = await discoverWorkspaces(files, [...paths], io.cwd);
   const workspaces: AnalyzedWorkspace[] = [];
   for (const target of targets) {
     const workspace = new Workspace(host, target.root, { asOf: shared.asOf });
@@ -44,6 +59,10 @@ export async function analyzePaths(paths: readonly string[], shared: SharedOptio
     const only = target.onlyFiles;
     const findings = only ? analysis.findings.filter((f) => only.has(f.file)) : analysis.findings;
     workspaces.push({ target, workspace, analysis, findings });
+  }
+  if (options.engine) {
+    const { choice, overlaps } = options.engine;
+    await withProgress(io.stderr, `checking on ${choice.engine}`, () => checkOnEngine(workspaces, choice, { overlaps, asOf: shared.asOf }));
   }
   const texts = new Map<string, string>();
   for (const w of workspaces) for (const [path, file] of w.analysis.model.files) texts.set(path, file.text);

@@ -1,15 +1,16 @@
 /**
  * `--engine embedded|duckdb|postgres|spark [--db URL]` for `stats` and
- * `check`: segment sizes and overlaps measured on a SQL engine through the
- * compiler, while every static check still comes from the core.
+ * `check`: the checks on the data run on a SQL engine through the compiler
+ * (sizes, expectations, examples, personas, partitions, overlaps), while the
+ * static checks and the data-file checks still come from the core.
  */
 import { choice, stringOption, type ParsedCommand } from './args.js';
 import { CliError, UsageError } from './errors.js';
 import type { AnalyzedWorkspace } from './analysis.js';
-import { displayPath } from './reporters/findings.js';
-import type { WorkspaceView } from './view.js';
 import { datasetTable } from '../core/sql/from-model.js';
-import type { QueryingRunner } from '../sqlengines/measure.js';
+import type { AnalyzingRunner } from '../sqlengines/analyze.js';
+import { withDataResults } from '../core/workspace.js';
+import { prop } from '../core/syntax/ast.js';
 
 export const ENGINES = ['embedded', 'duckdb', 'postgres', 'spark'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -36,27 +37,8 @@ export function engineOption(cmd: ParsedCommand): EngineChoice {
   return { engine, db };
 }
 
-export interface EngineSegment {
-  segment: string;
-  size?: number;
-  error?: string;
-}
-
-export interface EngineDataset {
-  dataset: string;
-  rows: number;
-  segments: EngineSegment[];
-  overlaps: Array<{ a: string; b: string; count: number }>;
-}
-
-/** What one SQL engine measured for one workspace. */
-export interface EngineMeasures {
-  workspace: AnalyzedWorkspace;
-  datasets: EngineDataset[];
-}
-
 interface OpenRunner {
-  runner: QueryingRunner;
+  runner: AnalyzingRunner;
   close(): Promise<void>;
   /** Prepares a dataset's table; returns its name, or undefined to skip the dataset. */
   table(w: AnalyzedWorkspace, dataset: string): Promise<string | undefined>;
@@ -103,16 +85,25 @@ function reason(e: unknown): string {
   return message.split('\n')[0];
 }
 
+export interface EngineRunOptions {
+  /** Count every pair of segments too (the overlap matrix of `stats`). */
+  overlaps: boolean;
+  /** Reference date for datasets without `as of` (the `--as-of` option). */
+  asOf?: string;
+}
+
 /**
- * Sizes and overlaps of every evaluated segment of every workspace, on the
- * engine. Throws CliError (exit 2) when the engine cannot be reached or a
- * dataset's table cannot be read.
+ * Runs the checks on the data of every workspace on the engine and puts its
+ * results and findings in place of the embedded engine's. Throws CliError
+ * (exit 2) when the engine cannot be reached, a dataset's table cannot be
+ * read, or a segment cannot run there.
  */
-export async function measureOnEngine(
-  workspaces: readonly AnalyzedWorkspace[],
+export async function checkOnEngine(
+  workspaces: AnalyzedWorkspace[],
   choice: Exclude<EngineChoice, { engine: 'embedded' }>,
-): Promise<EngineMeasures[]> {
-  const { measureDataset } = await import('../sqlengines/measure.js');
+  options: EngineRunOptions,
+): Promise<void> {
+  const { analyzeOnSql } = await import('../sqlengines/analyze.js');
   let open: OpenRunner;
   try {
     open = await openEngine(choice);
@@ -120,68 +111,56 @@ export async function measureOnEngine(
     const where = choice.db ? ` at ${choice.db}` : '';
     throw new CliError(`cannot reach ${choice.engine}${where}: ${reason(e)}`);
   }
-  const out: EngineMeasures[] = [];
   try {
     for (const w of workspaces) {
-      const { model, results } = w.analysis;
-      const datasets: EngineDataset[] = [];
+      const model = w.analysis.model;
+      const tables = new Map<string, string>();
+      const readByEngine: string[] = [];
       for (const dataset of model.datasets.keys()) {
-        const evaluated = results.datasets.get(dataset);
-        if (!evaluated) continue;
         let table: string | undefined;
         try {
           table = await open.table(w, dataset);
-          if (table === undefined) continue;
-          // The embedded engine's reference date, so that relative dates mean the same day.
-          // Only segments the embedded engine evaluated (drafts and failing ones have no members there).
-          const segments = [...results.segments.values()].filter((r) => r.dataset === dataset && r.members).map((r) => r.name);
-          datasets.push(await measureDataset(open.runner, model, { dataset, table, asOf: evaluated.asOf, segments }));
         } catch (e) {
-          throw new CliError(`${choice.engine} could not measure dataset '${dataset}'${table ? ` (table ${table})` : ''}: ${reason(e)}`);
+          throw new CliError(`${choice.engine} could not read dataset '${dataset}'${table ? ` (table ${table})` : ''}: ${reason(e)}`);
         }
+        if (table === undefined) continue;
+        tables.set(dataset, table);
+        readByEngine.push(dataset);
       }
-      out.push({ workspace: w, datasets });
+      let results: Awaited<ReturnType<typeof analyzeOnSql>>;
+      try {
+        results = await analyzeOnSql(open.runner, model, { tables, asOf: options.asOf, overlaps: options.overlaps });
+      } catch (e) {
+        throw new CliError(`${choice.engine} could not run the checks of ${w.target.root}: ${reason(e)}`);
+      }
+      if (results.errors.length > 0) {
+        const list = results.errors.map((x) => `segment '${x.segment}': ${x.message.split('\n')[0]}`).join('; ');
+        throw new CliError(`${choice.engine} cannot run ${list}`);
+      }
+      w.analysis = withDataResults(w.analysis, results);
+      const unreadable = unsupportedSourceRanges(model, readByEngine);
+      w.analysis.findings = w.analysis.findings.filter((f) => !(f.code === UNSUPPORTED_FORMAT && unreadable.has(rangeKey(f.file, f.range))));
+      const only = w.target.onlyFiles;
+      w.findings = only ? w.analysis.findings.filter((f) => only.has(f.file)) : w.analysis.findings;
     }
   } finally {
     await open.close().catch(() => undefined);
   }
-  return out;
 }
 
-/** The label `buildView` gives a workspace. */
-export function workspaceLabel(w: AnalyzedWorkspace, cwd: string): string {
-  return displayPath(w.target.root, cwd) || '.';
+/** The embedded reader's "unsupported format" (Parquet) does not apply to a source the engine read. */
+const UNSUPPORTED_FORMAT = 'SEG102';
+
+function rangeKey(file: string, range: { start: { offset: number } }): string {
+  return `${file}\u0000${range.start.offset}`;
 }
 
-/**
- * Replaces the view's sizes, shares, dataset row counts and overlap counts
- * with the engine's; statuses, coverage and partitions stay the embedded
- * engine's. Returns the segments the engine could not measure.
- */
-export function applyEngineMeasures(view: WorkspaceView, measures: readonly EngineMeasures[], cwd: string): EngineSegment[] {
-  const failed: EngineSegment[] = [];
-  for (const m of measures) {
-    const ws = workspaceLabel(m.workspace, cwd);
-    for (const d of m.datasets) {
-      const dv = view.datasets.find((x) => x.workspace === ws && x.name === d.dataset);
-      if (dv) dv.rows = d.rows;
-      for (const s of d.segments) {
-        const sv = view.segments.find((x) => x.workspace === ws && x.name === s.segment);
-        if (!sv) continue;
-        if (s.size === undefined) {
-          failed.push(s);
-          continue;
-        }
-        sv.size = s.size;
-        sv.share = d.rows === 0 ? 0 : s.size / d.rows;
-      }
-      const counts = new Map(d.overlaps.map((o) => [`${o.a}\u0000${o.b}`, o.count]));
-      for (const o of view.overlaps) {
-        if (o.workspace !== ws) continue;
-        const count = counts.get(`${o.a}\u0000${o.b}`) ?? counts.get(`${o.b}\u0000${o.a}`);
-        if (count !== undefined) o.count = count;
-      }
-    }
+function unsupportedSourceRanges(model: AnalyzedWorkspace['analysis']['model'], datasets: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of datasets) {
+    const symbol = model.datasets.get(name);
+    const source = symbol ? prop(symbol.decl, 'source')?.value : undefined;
+    if (symbol && source) out.add(rangeKey(symbol.file, source.range));
   }
-  return failed;
+  return out;
 }

@@ -18,34 +18,37 @@ folder with .segspec files.
 Options:
   -f, --format F    pretty (default) | json | sarif | github
   --fail-on LEVEL   error (default) | warning: the lowest severity that fails
-  --engine E        embedded (default) | duckdb | postgres | spark: also size
-                    every segment on that SQL engine (its compiled SQL) and
-                    report on stderr, as an error, each segment whose size
-                    differs from the embedded engine's
+  --engine E        embedded (default) | duckdb | postgres | spark: run the
+                    checks on the data (sizes, expectations, examples,
+                    personas, partitions, clauses) on that SQL engine, over
+                    every row, from the compiled SQL; the findings read as
+                    the embedded engine's. The checks of the data files'
+                    content read their first 100,000 rows
   --db URL          the server for postgres (postgres://user@host:5432/db) or
                     spark (hive://host:10000); each dataset is read from its
                     'table' property, else the table named like the dataset.
                     duckdb runs in-process on the datasets' source files
 
-Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning, or a
-size that differs on --engine), 2 usage error, tool failure or an engine
-that cannot be reached.
+Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2
+usage error, tool failure, an engine that cannot be reached or a segment
+the engine cannot run.
 
 Examples:
   segspec check
   segspec check specs/ --format json > findings.json
   segspec check --format sarif > segspec.sarif
-  segspec check --format github --fail-on warning      # in GitHub Actions`,
+  segspec check --format github --fail-on warning      # in GitHub Actions
+  segspec check --engine duckdb                        # Parquet, any size
+  segspec check --engine postgres --db postgres://me@localhost/analytics`,
   stats: `Usage: segspec stats [paths…] [options]
 
 Segment sizes, shares, statuses, overlaps and coverage on the sample data.
 
 Options:
   -f, --format F    table (default) | csv | json
-  --engine E        embedded (default) | duckdb | postgres | spark: segment
-                    sizes, shares, dataset rows and overlap counts computed
-                    by that engine from the compiled SQL; statuses, coverage
-                    and partitions still come from the embedded engine
+  --engine E        embedded (default) | duckdb | postgres | spark: every
+                    number (rows, sizes, shares, statuses, overlaps,
+                    coverage) computed by that engine from the compiled SQL
   --db URL          the server for postgres (postgres://user@host:5432/db) or
                     spark (hive://host:10000); each dataset is read from its
                     'table' property, else the table named like the dataset.

@@ -13,9 +13,9 @@ import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
 import { loadDataset, resolveDataPath, type LoadedDataset } from './data/index.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
-import { checkMarkdown } from './semantics/markdown-checks.js';
+import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
-import { Engine, type DataAnalysis } from './engine/index.js';
+import { Engine, engineCodes, type DataAnalysis } from './engine/index.js';
 import { sortFindings } from './diagnostics/sort.js';
 
 export interface WorkspaceOptions {
@@ -132,11 +132,7 @@ export class Workspace {
     const results = this.engine.analyze(model, data, { asOf: this.options.asOf });
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
-    const statusOf = (segment: string) => {
-      const status = results.segments.get(segment)?.status;
-      return status === 'unavailable' ? undefined : status;
-    };
-    const markdownFindings = [...markdown].flatMap(([path, doc]) => checkMarkdown(path, doc, model, statusOf));
+    const markdownFindings = markdownChecks(model, markdown, results);
     return {
       model,
       findings: sortFindings(dedupe([...nameFindings, ...staticFindings, ...dataFindings, ...results.findings, ...markdownFindings])),
@@ -211,6 +207,27 @@ export class Workspace {
     const stat = resolved.ok ? await this.host.stat(resolved.path) : undefined;
     return `${resolved.ok ? resolved.path : source}\u0000${stat?.size}\u0000${stat?.mtimeMs}\u0000${schema}`;
   }
+}
+
+function markdownChecks(model: WorkspaceModel, markdown: Map<string, MarkdownDocument>, results: DataAnalysis): Finding[] {
+  const statusOf = (segment: string) => {
+    const status = results.segments.get(segment)?.status;
+    return status === 'unavailable' ? undefined : status;
+  };
+  return [...markdown].flatMap(([path, doc]) => checkMarkdown(path, doc, model, statusOf));
+}
+
+const DATA_RESULT_CODES = new Set([...engineCodes, ...markdownCodes].map((c) => c.code));
+
+/**
+ * The analysis with data results measured by another engine (a SQL engine):
+ * the checks on the data and the Markdown checks that read segment statuses
+ * follow the new results; every other finding stays.
+ */
+export function withDataResults(analysis: Analysis, results: DataAnalysis): Analysis {
+  const kept = analysis.findings.filter((f) => !DATA_RESULT_CODES.has(f.code));
+  const markdownFindings = markdownChecks(analysis.model, analysis.markdown, results);
+  return { ...analysis, results, findings: sortFindings(dedupe([...kept, ...results.findings, ...markdownFindings])) };
 }
 
 interface DatasetDeclaration {

@@ -173,7 +173,7 @@ class DatasetRun {
   private readonly ctx: SqlContext;
   private readonly resolve: (name: NameExpr) => NameResolution;
   private readonly keyColumn: string | undefined;
-  private readonly counts = new CountBatch();
+  private counts = new CountBatch();
   private readonly compiled = new Map<string, CompiledSegment>();
   private readonly memberAggregates = new Map<string, Value>();
   private readonly today: number;
@@ -200,13 +200,17 @@ class DatasetRun {
   async execute(names: string[]): Promise<void> {
     const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates));
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
-    this.counts.add('rows', '1 = 1');
-    for (const c of this.compiled.values()) this.planSegment(c);
+    let partitions = this.planCounts();
+    try {
+      await this.counts.run(this.runner, this.table);
+    } catch (batchError) {
+      // One rule the engine rejects fails the whole scan: find it, report it, measure the rest.
+      await this.dropFailingSegments();
+      if (this.out.errors.length === 0) throw batchError;
+      partitions = this.planCounts();
+      await this.counts.run(this.runner, this.table);
+    }
     const measured = [...this.compiled.values()];
-    const partitions = this.planPartitions();
-    if (measured.length > 0) this.counts.add('uncovered', `NOT (${measured.map((c) => c.member).join(' OR ')})`);
-    if (this.options.overlaps) this.planOverlaps(measured);
-    await this.counts.run(this.runner, this.table);
     await this.measureAggregates();
     const rows = this.counts.get('rows');
 
@@ -229,6 +233,31 @@ class DatasetRun {
     }
     for (const [part, counts] of partitions) await this.judgePartition(part, counts, rows);
     await this.datasetResult(rows, measured);
+  }
+
+  /** Plans every count of the dataset in one batch; returns the partitions it can judge. */
+  private planCounts(): Array<[string, CompiledSegment[]]> {
+    this.counts = new CountBatch();
+    this.counts.add('rows', '1 = 1');
+    for (const c of this.compiled.values()) this.planSegment(c);
+    const measured = [...this.compiled.values()];
+    const partitions = this.planPartitions();
+    if (measured.length > 0) this.counts.add('uncovered', `NOT (${measured.map((c) => c.member).join(' OR ')})`);
+    if (this.options.overlaps) this.planOverlaps(measured);
+    return partitions;
+  }
+
+  private async dropFailingSegments(): Promise<void> {
+    for (const [name, c] of [...this.compiled]) {
+      try {
+        await countPredicates(this.runner, [c.where], this.table);
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        this.compiled.delete(name);
+        this.out.errors.push({ segment: name, message });
+        this.out.segments.set(name, unmeasured(c.sym, 'unavailable', `the engine cannot run it: ${message}`));
+      }
+    }
   }
 
   private compileSegment(sym: SegmentSymbol): void {
