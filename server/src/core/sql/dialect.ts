@@ -197,10 +197,11 @@ const SPARK: DialectRules = {
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, dollarGroup))})`,
   // percentile() interpolates as (hi−pos)·lo + (pos−lo)·hi, which can differ from the engine in the last bit.
-  // collect_list leaves NULLs out; subscripts are 0-based.
+  // collect_list leaves NULLs out; subscripts are 0-based. `× 1.0` makes the values doubles like CAST would,
+  // but a date is a type error instead of CAST's silent NULL (outside ANSI mode).
   percentile: (arg, f, table) => ({
     sql: sortedArrayPercentile(
-      `array_sort(collect_list(CAST(${arg} AS DOUBLE)))`,
+      `array_sort(collect_list(${arg} * CAST(1 AS DOUBLE)))`,
       (index) => `segspec_sorted[CAST(${index} AS INT)]`,
       arg,
       f,

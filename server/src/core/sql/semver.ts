@@ -22,11 +22,11 @@
  * first. A leading `v` and build metadata (`+…`) are dropped; `01` equals
  * `1` (as in the engine, which compares numbers by value).
  *
- * Limits: numbers with more than 20 significant digits — a core part is cut
- * to its first 20 digits, a pre-release number keeps all its digits and
- * then compares as if longer numbers were larger only within its first 20
- * digits. The engine compares numbers as doubles, exact only up to 2^53
- * (16 digits), so beyond that neither side is semver-exact.
+ * Limit: numbers of more than 20 significant digits. A core part is cut to
+ * its first 20 digits (`lpad`); a pre-release number keeps all its digits,
+ * so 10^20 (21 digits) sorts before 10^20 − 1 (20 nines). The
+ * engine compares numbers as JavaScript numbers, exact only up to 2^53
+ * (16 digits), so past that neither side follows semver.org.
  */
 import type { DialectRules } from './dialect.js';
 
