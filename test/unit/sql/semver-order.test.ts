@@ -142,12 +142,30 @@ function engineSorted(versions: string[]): number[] {
     .map((r) => r.id);
 }
 
-/** Members of `v <op> "literal"` compiled for the engine, and as the engine's comparator decides. */
-async function compiledMembers(engine: Engine, table: string, op: string, literal: string): Promise<number[]> {
+/** Rows where a compiled `where` (over `v`) holds, run on the engine. */
+async function compiledMembers(engine: Engine, table: string, where: string): Promise<number[]> {
   const ctx = contextFor({ dialect: engine.dialect, fields: { id: 'integer', v: 'semver' }, table });
-  const { sql } = compileWhere(whereExpr(`v ${op} ${JSON.stringify(literal)}`), ctx);
+  const { sql } = compileWhere(whereExpr(where), ctx);
   const rows = await engine.query(`SELECT id FROM ${table} WHERE ${sql} ORDER BY id`);
   return rows.map((r) => Number(r.id));
+}
+
+/** Rows whose version compares with `literal` as `holds` wants, by the engine's comparator. */
+function engineMembers(versions: string[], literal: string, holds: (c: number) => boolean): number[] {
+  return rowsOf(versions)
+    .filter((r) => {
+      const c = compareSemver(r.v, literal);
+      return c !== undefined && holds(c);
+    })
+    .map((r) => r.id);
+}
+
+function both(a: number[], b: number[]): number[] {
+  return a.filter((id) => b.includes(id));
+}
+
+function either(a: number[], b: number[]): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }
 
 const HOLDS: Record<string, (c: number) => boolean> = {
@@ -159,14 +177,23 @@ const HOLDS: Record<string, (c: number) => boolean> = {
   '>': (c) => c > 0,
 };
 
-function engineMembers(versions: string[], op: string, literal: string): number[] {
-  return rowsOf(versions)
-    .filter((r) => {
-      const c = compareSemver(r.v, literal);
-      return c !== undefined && HOLDS[op](c);
-    })
-    .map((r) => r.id);
-}
+/** Compiled expressions with semver literals, and their members by the engine's comparator. */
+const COMPILED: Array<[string, (versions: string[]) => number[]]> = [
+  ['v < "1.0.0-rc.10"', (vs) => engineMembers(vs, '1.0.0-rc.10', (c) => c < 0)],
+  ['v > "1.0.0-rc.2"', (vs) => engineMembers(vs, '1.0.0-rc.2', (c) => c > 0)],
+  ['v >= "v1.0.0-beta.11+b"', (vs) => engineMembers(vs, 'v1.0.0-beta.11+b', (c) => c >= 0)],
+  ['v == "1.0.0-rc.010"', (vs) => engineMembers(vs, '1.0.0-rc.010', (c) => c === 0)],
+  ['v <= "1.0.0-alpha.beta"', (vs) => engineMembers(vs, '1.0.0-alpha.beta', (c) => c <= 0)],
+  ['v != "1.0.0"', (vs) => engineMembers(vs, '1.0.0', (c) => c !== 0)],
+  [
+    'v between "1.0.0-rc.2" and "1.0.0-rc.10"',
+    (vs) => both(engineMembers(vs, '1.0.0-rc.2', (c) => c >= 0), engineMembers(vs, '1.0.0-rc.10', (c) => c <= 0)),
+  ],
+  [
+    'v in ["1.0.0-rc.01", "v1.0.0+x"]',
+    (vs) => either(engineMembers(vs, '1.0.0-rc.01', (c) => c === 0), engineMembers(vs, 'v1.0.0+x', (c) => c === 0)),
+  ],
+];
 
 // ------------------------------------------------------------ random versions
 
@@ -222,26 +249,21 @@ function ordersLikeTheEngine(name: string, open: () => Promise<Engine>, close: (
       expect(await sqlKeys(engine, table)).toEqual(literalKeys(VERSIONS));
     }, 120_000);
 
-    it('compiled comparisons with literals select the engine members', async () => {
+    it('compiled comparisons, `between` and `in` with literals select the engine members', async () => {
       const table = await engine.loadVersions(VERSIONS);
-      for (const [op, literal] of [
-        ['<', '1.0.0-rc.10'],
-        ['>', '1.0.0-rc.2'],
-        ['>=', 'v1.0.0-beta.11+b'],
-        ['==', '1.0.0-rc.010'],
-        ['<=', '1.0.0-alpha.beta'],
-        ['!=', '1.0.0'],
-      ] as const) {
-        expect(await compiledMembers(engine, table, op, literal), `v ${op} "${literal}"`).toEqual(engineMembers(VERSIONS, op, literal));
+      for (const [where, expected] of COMPILED) {
+        expect(await compiledMembers(engine, table, where), where).toEqual(expected(VERSIONS));
       }
     }, 120_000);
 
     it.runIf(randomRuns > 0)(`random versions compare as the engine compares them (${randomRuns} batches)`, async () => {
       await fc.assert(
-        fc.asyncProperty(versionBatch, async (versions) => {
+        fc.asyncProperty(versionBatch, randomVersion, fc.constantFrom(...Object.keys(HOLDS)), async (versions, literal, op) => {
           const table = await engine.loadVersions(versions);
           expect(await sqlPairOrder(engine, table)).toEqual(enginePairOrder(versions));
           expect(await sqlKeys(engine, table)).toEqual(literalKeys(versions));
+          const where = `v ${op} ${JSON.stringify(literal)}`;
+          expect(await compiledMembers(engine, table, where), where).toEqual(engineMembers(versions, literal, HOLDS[op]));
         }),
         { numRuns: randomRuns, seed: 20261128 },
       );
