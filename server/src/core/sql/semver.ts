@@ -19,8 +19,10 @@
  * numbers (same width) compare numerically, '#' < '%' puts numbers below
  * alphanumerics, alphanumerics compare by ASCII, and when one identifier (or
  * list) is a prefix of the other the shorter one's '!' or end of key comes
- * first. A leading `v` and build metadata (`+…`) are dropped; `01` equals
- * `1` (as in the engine, which compares numbers by value).
+ * first. Build metadata (`+…`) is dropped. Like the engine, the key takes
+ * more than semver.org allows: a leading `v`, a missing minor or patch (0),
+ * leading zeros (`01` equals `1`), empty identifiers (`1.0.0-a..b`; the
+ * empty one is the lowest alphanumeric).
  *
  * Limit: numbers of more than 20 significant digits. A core part is cut to
  * its first 20 digits (`lpad`); a pre-release number keeps all its digits,
