@@ -4,11 +4,12 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 /** Data files whose changes the server must hear about (besides sources). */
 const WATCHED = '**/*.{segspec,md,csv,tsv,json,jsonl,ndjson,parquet}';
 
-export function settingsForServer(): { asOf?: string; maxRows?: number } {
+export function settingsForServer(): { asOf?: string; maxRows?: number; engine?: string } {
   const config = vscode.workspace.getConfiguration('segspec');
   const asOf = config.get<string>('asOf')?.trim();
   const maxRows = config.get<number>('maxRows');
-  return { asOf: asOf || undefined, maxRows: maxRows && maxRows > 0 ? maxRows : undefined };
+  const engine = config.get<string>('engine');
+  return { asOf: asOf || undefined, maxRows: maxRows && maxRows > 0 ? maxRows : undefined, engine };
 }
 
 export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {

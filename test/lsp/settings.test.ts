@@ -32,7 +32,7 @@ describe('settings', () => {
     };
     expect(await datasetLens()).toBe('6 rows · 2 fields');
     let analyzed = client.waitForNotification(AnalyzedNotificationMethod);
-    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { segspec: { maxRows: 4 } } });
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { segspec: { maxRows: 4, engine: 'embedded' } } });
     await analyzed;
     expect(await datasetLens()).toBe('4 rows · 2 fields');
     analyzed = client.waitForNotification(AnalyzedNotificationMethod);

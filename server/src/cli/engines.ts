@@ -9,8 +9,7 @@ import { CliError, UsageError } from './errors.js';
 import type { AnalyzedWorkspace } from './analysis.js';
 import { datasetTable } from '../core/sql/from-model.js';
 import type { AnalyzingRunner } from '../sqlengines/analyze.js';
-import { withDataResults } from '../core/workspace.js';
-import { prop } from '../core/syntax/ast.js';
+import { applySqlAnalysis } from '../sqlengines/apply.js';
 
 export const ENGINES = ['embedded', 'duckdb', 'postgres', 'spark'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -137,30 +136,11 @@ export async function checkOnEngine(
         const list = results.errors.map((x) => `segment '${x.segment}': ${x.message.split('\n')[0]}`).join('; ');
         throw new CliError(`${choice.engine} cannot run ${list}`);
       }
-      w.analysis = withDataResults(w.analysis, results);
-      const unreadable = unsupportedSourceRanges(model, readByEngine);
-      w.analysis.findings = w.analysis.findings.filter((f) => !(f.code === UNSUPPORTED_FORMAT && unreadable.has(rangeKey(f.file, f.range))));
+      w.analysis = applySqlAnalysis(w.analysis, results, readByEngine);
       const only = w.target.onlyFiles;
       w.findings = only ? w.analysis.findings.filter((f) => only.has(f.file)) : w.analysis.findings;
     }
   } finally {
     await open.close().catch(() => undefined);
   }
-}
-
-/** The embedded reader's "unsupported format" (Parquet) does not apply to a source the engine read. */
-const UNSUPPORTED_FORMAT = 'SEG102';
-
-function rangeKey(file: string, range: { start: { offset: number } }): string {
-  return `${file}\u0000${range.start.offset}`;
-}
-
-function unsupportedSourceRanges(model: AnalyzedWorkspace['analysis']['model'], datasets: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const name of datasets) {
-    const symbol = model.datasets.get(name);
-    const source = symbol ? prop(symbol.decl, 'source')?.value : undefined;
-    if (symbol && source) out.add(rangeKey(symbol.file, source.range));
-  }
-  return out;
 }

@@ -63,7 +63,7 @@ export function segmentView(snapshot: Snapshot, name: string): SegmentView | und
 }
 
 export function datasetRows(snapshot: Snapshot, name: string): number | undefined {
-  return snapshot.analysis.data.get(name)?.table?.rowCount;
+  return snapshot.analysis.results.datasets.get(name)?.rows ?? snapshot.analysis.data.get(name)?.table?.rowCount;
 }
 
 /** Symmetric matrix of pairwise member counts (diagonal: sizes) for segments with results. */

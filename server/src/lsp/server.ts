@@ -18,6 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host.js';
 import { NodeHost } from '../node/fs-host.js';
 import { rowLimitedHost } from '../core/data/row-limit.js';
+import { isEngineSetting } from '../sqlengines/duckdb-datasets.js';
 import { Session, type SessionSettings } from './session.js';
 import { uriToPath } from './uris.js';
 import type { FeatureContext } from './context.js';
@@ -67,7 +68,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     configurationPull = caps.workspace?.configuration === true;
     const init = (params.initializationOptions ?? {}) as SessionSettings & { codeDescriptionCommand?: string };
     ctx.codeDescriptionCommand = init.codeDescriptionCommand;
-    session.settings = { asOf: init.asOf, maxRows: init.maxRows };
+    session.settings = { asOf: init.asOf, maxRows: init.maxRows, engine: isEngineSetting(init.engine) ? init.engine : undefined };
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
     session.setFolders(folders);
     return {
@@ -116,7 +117,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!settings) return;
     const asOf = typeof settings.asOf === 'string' && settings.asOf.trim() ? settings.asOf.trim() : undefined;
     const maxRows = typeof settings.maxRows === 'number' && settings.maxRows > 0 ? settings.maxRows : undefined;
-    session.updateSettings({ asOf, maxRows });
+    const engine = isEngineSetting(settings.engine) ? settings.engine : undefined;
+    session.updateSettings({ asOf, maxRows, engine });
   });
 
   connection.onDidChangeWatchedFiles((params) => {

@@ -12,6 +12,7 @@ import { CancelledError, Workspace, type Analysis } from '../core/workspace.js';
 import type { Host } from '../core/host.js';
 import type { MarkdownDocument } from '../core/markdown/index.js';
 import { raceCancellation, throwIfCancelled } from './cancellation.js';
+import { DuckDbDatasets, duckDbReason, type EngineSetting } from '../sqlengines/duckdb-datasets.js';
 import { isMarkdown, isSegspec, uriToPath } from './uris.js';
 
 /** Edits arriving within this time are analysed together (a newer edit also cancels a running analysis). */
@@ -35,7 +36,12 @@ export interface Snapshot {
 export interface SessionSettings {
   asOf?: string;
   maxRows?: number;
+  /** Which engine runs the checks on the data (default `auto`: DuckDB for Parquet and datasets above maxRows). */
+  engine?: EngineSetting;
 }
+
+/** Member keys kept per segment when DuckDB runs the checks (hovers, the preview). */
+const DUCKDB_SAMPLE_KEYS = 20;
 
 class Project {
   dirty = true;
@@ -45,6 +51,8 @@ class Project {
   snapshot: Snapshot | undefined;
   /** The next analysis (re)loads sample data: show progress from its start. */
   loadPending = true;
+  /** Datasets loaded in DuckDB, when the engine setting sends this project's checks there. */
+  duck: DuckDbDatasets | undefined;
   constructor(
     readonly root: string,
     readonly workspace: Workspace,
@@ -79,6 +87,7 @@ export class Session {
     const reload = settings.maxRows !== this.settings.maxRows;
     this.settings = settings;
     for (const project of this.projects.values()) {
+      if (settings.engine === 'embedded') this.closeDuckDb(project);
       project.workspace.options = { ...project.workspace.options, asOf: settings.asOf };
       // The data cache knows files by size and time, not by how much of them was read.
       if (reload) {
@@ -220,7 +229,9 @@ export class Session {
     const progress = project.loadPending ? await this.beginProgress() : { done: () => undefined };
     try {
       // A newer edit makes this run pointless: the next one starts right after.
-      const analysis = await project.workspace.analyze(() => project.dirty);
+      let analysis = await project.workspace.analyze(() => project.dirty);
+      const reason = duckDbReason(analysis, this.settings.engine ?? 'auto', this.settings.maxRows);
+      if (reason) analysis = await this.onDuckDb(project, analysis, reason);
       const snapshot: Snapshot = { root: project.root, generation, analysis, versions, markdown: analysis.markdown, texts };
       project.snapshot = snapshot;
       project.loadPending = false;
@@ -232,6 +243,28 @@ export class Session {
     } finally {
       progress.done();
     }
+  }
+
+  /** The checks on the data run on DuckDB; when DuckDB fails, the embedded results stay, with the reason logged. */
+  private async onDuckDb(project: Project, analysis: Analysis, reason: string): Promise<Analysis> {
+    try {
+      project.duck ??= new DuckDbDatasets();
+      return await project.duck.analyze(analysis, {
+        asOf: this.settings.asOf,
+        sampleSize: DUCKDB_SAMPLE_KEYS,
+        isCancelled: () => project.dirty,
+      });
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      this.connection.console.error(`Segspec: DuckDB could not run the checks (${reason}); showing the embedded engine's results: ${describe(error)}`);
+      this.closeDuckDb(project);
+      return analysis;
+    }
+  }
+
+  private closeDuckDb(project: Project): void {
+    project.duck?.close();
+    project.duck = undefined;
   }
 
   private async beginProgress(): Promise<{ done(): void }> {

@@ -17,7 +17,7 @@ import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
 import { referenceDate, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
-import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
+import { clauseFindings, clauseText, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
 import { isAggregateName } from '../core/engine/aggregates.js';
 import { exprKey } from '../core/engine/normalize.js';
@@ -254,10 +254,15 @@ class DatasetRun {
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         this.compiled.delete(name);
-        this.out.errors.push({ segment: name, message });
-        this.out.segments.set(name, unmeasured(c.sym, 'unavailable', `the engine cannot run it: ${message}`));
+        this.reportUnrunnable(c.sym, message);
       }
     }
+  }
+
+  private reportUnrunnable(sym: SegmentSymbol, message: string): void {
+    this.out.errors.push({ segment: sym.name, message });
+    this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', `the engine cannot run it: ${message}`));
+    this.out.findings.push(engineFinding('SEG215', sym.file, sym.nameRange, `${this.runner.dialect} cannot run ${sym.name}: ${message}`));
   }
 
   private compileSegment(sym: SegmentSymbol): void {
@@ -267,8 +272,7 @@ class DatasetRun {
       this.compiled.set(sym.name, { sym, where, member: `COALESCE(${where}, FALSE)` });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.out.errors.push({ segment: sym.name, message });
-      this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', `the engine cannot run it: ${message}`));
+      this.reportUnrunnable(sym, message);
     }
   }
 

@@ -12,11 +12,9 @@ import { dialectRules } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import type { SqlRunner } from './segments.js';
 import { type Row, createTableSql, insertSql, sqlColumnType } from './rows.js';
+import type { FieldSpec } from './dataset-source.js';
 
-export interface FieldSpec {
-  name: string;
-  type: ColumnType;
-}
+export type { FieldSpec };
 
 export type SourceFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';
 

@@ -5,24 +5,15 @@
  * PostgreSQL (tables named by the datasets' `table` property, or loaded from
  * the samples).
  */
-import { dirname, resolve } from 'node:path';
 import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import { datasetTable } from '../core/sql/from-model.js';
 import { DuckDbRunner, type FieldSpec } from './duckdb.js';
+import { datasetFields, datasetSourcePath } from './dataset-source.js';
+
+export { datasetFields, datasetSourcePath };
 import { PostgresRunner } from './postgres.js';
 import { type SegmentOutcome, runSegments } from './segments.js';
-
-/** Absolute path of a dataset's `source`, relative to the file that declares it. */
-export function datasetSourcePath(model: WorkspaceModel, dataset: string): string | undefined {
-  const symbol = model.datasets.get(dataset);
-  const source = symbol ? prop(symbol.decl, 'source')?.value?.value : undefined;
-  return symbol && source !== undefined ? resolve(dirname(symbol.file), source) : undefined;
-}
-
-export function datasetFields(model: WorkspaceModel, dataset: string): FieldSpec[] {
-  return [...(model.fieldTypes.get(dataset) ?? new Map())].map(([name, info]) => ({ name, type: info.type }));
-}
 
 /** Loads a dataset of the model into a DuckDB table named after the dataset; returns the row count. */
 export async function loadModelDataset(runner: DuckDbRunner, model: WorkspaceModel, dataset: string): Promise<number> {

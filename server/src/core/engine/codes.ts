@@ -106,6 +106,13 @@ export const engineCodes: CatalogEntry[] = [
     explanation:
       'The expectation could not be measured on the data: the segment has no members, the other segment is a draft or draws from another dataset, or the field has no values among the members.',
   },
+  {
+    code: 'SEG215',
+    severity: 'warning',
+    title: 'The SQL engine cannot run this segment',
+    explanation:
+      'The checks on the data run on a SQL engine (DuckDB for large or Parquet datasets in the editor, or `--engine` on the command line), and the engine rejected the SQL compiled from this rule, for instance a regular expression feature its regex flavour lacks. The message quotes the engine. The segment has no results until the rule is changed.',
+  },
 ];
 
 const severities = new Map<string, Severity>(engineCodes.map((c) => [c.code, c.severity]));

@@ -138,6 +138,9 @@ function sampleTable(snapshot: Snapshot, name: string): string | undefined {
   const view = segmentView(snapshot, name);
   const table = view?.dataset ? snapshot.analysis.data.get(view.dataset)?.table : undefined;
   const rows = view?.result?.sampleRows.slice(0, SAMPLE_ROWS) ?? [];
+  // Measured on DuckDB: the members' keys, without their rows.
+  const keys = view?.result?.sampleKeys.slice(0, SAMPLE_ROWS) ?? [];
+  if (rows.length === 0 && keys.length > 0) return `Sample members: ${keys.map((k) => code(k)).join(', ')}`;
   if (!table || rows.length === 0) return undefined;
   const { columns } = sampleColumns(snapshot, name);
   if (columns.length === 0) return undefined;

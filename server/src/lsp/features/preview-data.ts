@@ -49,7 +49,8 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
     datasets: [...model.datasets.values()].map((d) => {
       const loaded = data.get(d.name);
       const error = loaded && !loaded.table ? loaded.findings.find((f) => f.severity === 'error')?.message : undefined;
-      return { name: d.name, rows: loaded?.table?.rowCount ?? 0, file: loaded?.path || undefined, loaded: loaded?.table !== undefined, error };
+      const measured = results.datasets.get(d.name);
+      return { name: d.name, rows: measured?.rows ?? loaded?.table?.rowCount ?? 0, file: loaded?.path || undefined, loaded: loaded?.table !== undefined || measured !== undefined, error };
     }),
     segments,
     overlaps: { names: measured, counts: overlapMatrix(snapshot, measured) },
@@ -101,12 +102,15 @@ function selection(snapshot: Snapshot, name: string): PreviewSelection | undefin
     if (!all.includes(column.name)) all.push(column.name);
   }
   const rows = view?.result?.sampleRows.slice(0, SAMPLE_ROWS) ?? [];
-  const sample = table
+  const keys = view?.result?.sampleKeys.slice(0, SAMPLE_ROWS) ?? [];
+  const sample = table && rows.length > 0
     ? rows.map((row) => Object.fromEntries(all.map((c) => {
         const column = table.byName.get(c);
         return [c, column ? displayCell(cellValue(column, row)) : ''];
       })))
-    : [];
+    : key // Measured on DuckDB: the members' keys, without their rows.
+      ? keys.map((k) => Object.fromEntries(all.map((c) => [c, c === key ? k : ''])))
+      : [];
   const results = view?.result?.expectations ?? [];
   return {
     name,
