@@ -2,10 +2,12 @@
  * Scale-out figures on a Parquet file (BENCH_PARQUET_ROWS rows, default
  * 10,000,000) that never passes through JavaScript: the 50 bench segments
  * sized, and their 1,225 pairwise overlaps counted, on DuckDB through the
- * product's path (a view over the file, `compileSegment`, `measureDataset`),
- * against the same predicates written by hand in DuckDB SQL over the same
- * file. Each side runs in its own child process, so each peak RSS is DuckDB
- * and that side's code alone.
+ * product's path — a view over the file (`viewParquetDataset`), segments
+ * compiled by `compileSegment`, sizes counted as `measureDataset` counts them
+ * (`countPredicates`), overlaps by `countPairOverlaps` — against the same
+ * predicates written by hand in DuckDB SQL over the same file. Each side runs
+ * in its own child process, so each peak RSS is DuckDB and that side's code
+ * alone.
  */
 import { fork } from 'node:child_process';
 import { parse } from '../../server/src/core/syntax/index.js';
@@ -29,8 +31,8 @@ export const PARQUET_ROWS = Number(process.env.BENCH_PARQUET_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.BENCH_PARQUET_RUNS ?? (PARQUET_ROWS > 1_000_000 ? 1 : 3));
 /**
  * measureDataset as it stands writes each overlap as `(a) AND (b)`, so every
- * predicate runs once per pair (~16 s at 100k rows here, est. ~25 min at
- * 10M): it is timed only up to this many rows.
+ * predicate runs once per pair (30 s at 200k rows here, 11x the flags; tens
+ * of minutes at 10M): the whole call is timed only up to this many rows.
  */
 const MEASURE_MAX_ROWS = Number(process.env.BENCH_PARQUET_MEASURE_ROWS ?? 200_000);
 
