@@ -31,8 +31,8 @@ export const DIFF_FIELD_SPECS: FieldSpec[] = Object.entries(DIFF_FIELDS).map(([n
 
 const AS_OF_DATES = ['2026-03-31', '2024-02-29', '2026-01-01'];
 const STRINGS = ['a', 'b', 'ab', 'B', 'ba', "q'x", 'é'];
-// Pre-release numbers stay single-digit: SQL orders pre-release identifiers as text (see core/sql/semver.ts).
-const VERSIONS = ['1.0.0', '1.0.0-rc.1', '1.0.0-beta', '1.2', '1.10.0', '2.0.0', 'v1.2.3', '0.9.9+build.5', 'latest', '1.x'];
+// Pre-release identifiers with numbers of two digits too: SQL must order them by number, as the engine does.
+const VERSIONS = ['1.0.0', '1.0.0-rc.1', '1.0.0-rc.10', '1.0.0-rc.2', '1.0.0-beta', '1.2', '1.10.0', '2.0.0', 'v1.2.3', '0.9.9+build.5', 'latest', '1.x'];
 const DAY_OFFSETS = [-800, -400, -366, -92, -61, -40, -31, -30, -29, -28, -8, -7, -6, -1, 0, 1];
 const HOUR_OFFSETS = [-24 * 400, -24 * 31, -24 * 30, -24 * 7 - 1, -49, -25, -24, -1, 0, 5, 23, 24];
 const NUMBERS = [-1.5, 0, 0.5, 2, 3.25];

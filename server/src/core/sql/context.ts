@@ -25,7 +25,7 @@ export interface SqlContext {
 
 export interface CompiledSql {
   sql: string;
-  /** Where the dialect's behaviour differs from the embedded engine's, or is approximate. */
+  /** Where the dialect's behaviour differs from the embedded engine's (e.g. its regex flavour). */
   notes: string[];
 }
 
