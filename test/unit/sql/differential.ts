@@ -9,7 +9,7 @@ import type { ColumnType } from '../../../server/src/core/data/table.js';
 import { aggregateValues } from '../../../server/src/core/engine/aggregates.js';
 import { daysFromIso } from '../../../server/src/core/engine/dates.js';
 import { type EvalEnv, evalPredicate, evalValue } from '../../../server/src/core/engine/reference.js';
-import { dateValue, instantValue, semverValue, type Value } from '../../../server/src/core/engine/values.js';
+import { dateValue, instantValue, semverValue, type Truth, type Value } from '../../../server/src/core/engine/values.js';
 import type { NameResolution } from '../../../server/src/core/semantics/model.js';
 import type { Expr } from '../../../server/src/core/syntax/ast.js';
 import type { FieldSpec } from '../../../server/src/sqlengines/duckdb.js';
@@ -148,7 +148,21 @@ export const diffCaseArb: fc.Arbitrary<DiffCase> = fc
   .map((c) => ({ ...c, rows: c.rows as Row[] }));
 
 /** Member ids according to the reference interpreter. */
+/** Rows (ids) where the reference interpreter finds the rule true. */
 export function referenceMembers(c: DiffCase): number[] {
+  return referenceTruths(c)
+    .filter(([, truth]) => truth === true)
+    .map(([id]) => id);
+}
+
+/** Rows (ids) where the rule is unknown because of missing values: what SQL's `(where) IS NULL` must select. */
+export function referenceUnknowns(c: DiffCase): number[] {
+  return referenceTruths(c)
+    .filter(([, truth]) => truth === null)
+    .map(([id]) => id);
+}
+
+function referenceTruths(c: DiffCase): Array<[number, Truth]> {
   const today = daysFromIso(c.asOf) as number;
   const segmentExprs = new Map<string, Expr>(Object.entries(c.segments).map(([n, t]) => [n, whereExpr(t)]));
   const resolve = (name: { name: string }): NameResolution =>
@@ -168,7 +182,7 @@ export function referenceMembers(c: DiffCase): number[] {
     return env;
   };
   const where = whereExpr(c.where);
-  return c.rows.filter((row) => evalPredicate(where, envFor(row)) === true).map((row) => row.id as number);
+  return c.rows.map((row) => [row.id as number, evalPredicate(where, envFor(row))]);
 }
 
 function cellValue(type: ColumnType, value: RowValue): Value {
