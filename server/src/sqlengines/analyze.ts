@@ -46,7 +46,18 @@ export interface SqlAnalysisOptions {
   sampleSize?: number;
   /** Also count every pair of segments (the overlap matrix of `stats` and the preview). */
   overlaps?: boolean;
+  /**
+   * Answers kept between analyses of the same tables (the editor's): a
+   * statement already run on a table is not run again, so an edit costs only
+   * the counts of the rules it changed. Keyed by table and SQL text.
+   */
+  cache?: SqlResultCache;
 }
+
+/** Statement results by table and SQL text; the owner drops it when a table changes. */
+export type SqlResultCache = Map<string, unknown>;
+
+const CACHE_LIMIT = 50_000;
 
 export interface SqlAnalysis extends DataAnalysis {
   /** Segments the engine could not compile or run, with the engine's reason. */
@@ -67,9 +78,13 @@ class CountBatch {
     this.wheres.push(where);
   }
 
-  async run(runner: QueryingRunner, table: string): Promise<void> {
-    const counts = await countPredicates(runner, this.wheres, table);
-    this.results = new Map(this.keys.map((k, i) => [k, counts[i]]));
+  async run(runner: QueryingRunner, table: string, cache: SqlResultCache | undefined): Promise<void> {
+    const cacheKey = (where: string): string => `count\u0000${table}\u0000${where}`;
+    const missing = this.wheres.filter((w) => !cache?.has(cacheKey(w)));
+    const counts = await countPredicates(runner, missing, table);
+    const measured = new Map(missing.map((w, i) => [w, counts[i]]));
+    if (cache) for (const [w, n] of measured) remember(cache, cacheKey(w), n);
+    this.results = new Map(this.keys.map((k, i) => [k, measured.get(this.wheres[i]) ?? (cache?.get(cacheKey(this.wheres[i])) as number)]));
   }
 
   get(key: string): number {
@@ -202,13 +217,13 @@ class DatasetRun {
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
     try {
-      await this.counts.run(this.runner, this.table);
+      await this.counts.run(this.runner, this.table, this.options.cache);
     } catch (batchError) {
       // One rule the engine rejects fails the whole scan: find it, report it, measure the rest.
       await this.dropFailingSegments();
       if (this.out.errors.length === 0) throw batchError;
       partitions = this.planCounts();
-      await this.counts.run(this.runner, this.table);
+      await this.counts.run(this.runner, this.table, this.options.cache);
     }
     const measured = [...this.compiled.values()];
     await this.measureAggregates();
@@ -349,9 +364,19 @@ class DatasetRun {
       }
     }
     for (const { key, sql, arg, into } of wanted) {
-      const [row] = await this.runner.query(`SELECT ${sql} AS v`);
+      const [row] = await this.query(`SELECT ${sql} AS v`);
       into.set(key, valueFromSql(row?.v, this.argType(arg)));
     }
+  }
+
+  /** A statement's rows, from the cache when this table already answered it. */
+  private async query(sql: string): Promise<Array<Record<string, unknown>>> {
+    const cache = this.options.cache;
+    const key = `rows\u0000${this.table}\u0000${sql}`;
+    if (cache?.has(key)) return cache.get(key) as Array<Record<string, unknown>>;
+    const rows = await this.runner.query(sql);
+    if (cache) remember(cache, key, rows);
+    return rows;
   }
 
   private argType(arg: Expr): ColumnType | undefined {
@@ -363,7 +388,7 @@ class DatasetRun {
     const rules = dialectRules(this.runner.dialect);
     const key = rules.ident(this.keyColumn);
     const order = this.runner.rowOrder ?? key;
-    const rows = await this.runner.query(
+    const rows = await this.query(
       `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
     );
     return rows.map((r) => keyText(r.k));
@@ -374,7 +399,7 @@ class DatasetRun {
     if (!this.keyColumn || limit === 0) return [];
     const rules = dialectRules(this.runner.dialect);
     const key = rules.ident(this.keyColumn);
-    const rows = await this.runner.query(
+    const rows = await this.query(
       `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${this.runner.rowOrder ?? key} LIMIT ${limit}`,
     );
     return rows.map((r) => keyText(r.k));
@@ -502,6 +527,11 @@ class DatasetRun {
       }
     }
   }
+}
+
+function remember(cache: SqlResultCache, key: string, value: unknown): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
 }
 
 function pairKey(a: CompiledSegment, b: CompiledSegment): string {

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { CancelledError, type Analysis } from '../core/workspace.js';
 import { prop } from '../core/syntax/ast.js';
 import { applySqlAnalysis } from './apply.js';
+import type { SqlResultCache } from './analyze.js';
 import type { DuckDbRunner } from './duckdb.js';
 import { datasetFields, datasetSourcePath } from './dataset-source.js';
 
@@ -44,6 +45,8 @@ export class DuckDbDatasets {
   private runner: DuckDbRunner | undefined;
   private readonly loaded = new Map<string, { signature: string; table: string }>();
   private generation = 0;
+  /** Counts and rows by table and statement: an edit re-runs only what it changed. */
+  private readonly cache: SqlResultCache = new Map();
 
   /** The analysis with every check on the data run on DuckDB. */
   async analyze(analysis: Analysis, options: DuckDbAnalyzeOptions): Promise<Analysis> {
@@ -61,7 +64,10 @@ export class DuckDbDatasets {
       if (entry?.signature !== signature) {
         const table = `${dataset}__${++this.generation}`;
         await runner.loadDataset({ table, path, fields });
-        if (entry) await runner.run(`DROP TABLE IF EXISTS "${entry.table.replace(/"/g, '""')}"`);
+        if (entry) {
+          await runner.run(`DROP TABLE IF EXISTS "${entry.table.replace(/"/g, '""')}"`);
+          this.cache.clear();
+        }
         entry = { signature, table };
         this.loaded.set(dataset, entry);
       }
@@ -69,7 +75,7 @@ export class DuckDbDatasets {
       if (options.isCancelled()) throw new CancelledError();
     }
     const { analyzeOnSql } = await import('./analyze.js');
-    const results = await analyzeOnSql(runner, model, { tables, asOf: options.asOf, sampleSize: options.sampleSize, overlaps: true });
+    const results = await analyzeOnSql(runner, model, { tables, asOf: options.asOf, sampleSize: options.sampleSize, overlaps: true, cache: this.cache });
     return applySqlAnalysis(analysis, results, tables.keys());
   }
 
@@ -77,6 +83,7 @@ export class DuckDbDatasets {
     this.runner?.close();
     this.runner = undefined;
     this.loaded.clear();
+    this.cache.clear();
   }
 
   private async open(): Promise<DuckDbRunner> {

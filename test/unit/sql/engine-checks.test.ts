@@ -134,3 +134,50 @@ describe.skipIf(!sparkUrl)('checks on Spark (SEGSPEC_SPARK_URL)', () => {
     }
   }, 15 * MINUTES);
 });
+
+describe('analyses with a result cache (the editor on DuckDB)', () => {
+  it('an edit re-runs only the statements of the rule it changed, with the same results as without the cache', async () => {
+    const dir = join(root, 'samples/productivity');
+    const workspace = new Workspace(new NodeHost(), dir);
+    const duck = await DuckDbRunner.open();
+    const statements: string[] = [];
+    const counting: AnalyzingRunner = {
+      dialect: duck.dialect,
+      rowOrder: duck.rowOrder,
+      count: (where, table) => duck.count(where, table),
+      memberKeys: (where, table, key) => duck.memberKeys(where, table, key),
+      query: (sql) => {
+        statements.push(sql);
+        return duck.query(sql);
+      },
+    };
+    try {
+      const first = await workspace.analyze();
+      await loadModelDataset(duck, first.model, 'users');
+      const tables = new Map([['users', 'users']]);
+      const cache = new Map<string, unknown>();
+      await analyzeOnSql(counting, first.model, { tables, cache });
+      const cold = statements.length;
+      expect(cold).toBeGreaterThan(5);
+
+      statements.length = 0;
+      await analyzeOnSql(counting, first.model, { tables, cache });
+      expect(statements).toEqual([]);
+
+      const file = join(dir, 'segments.segspec');
+      const text = (await import('node:fs')).readFileSync(file, 'utf8');
+      expect(text).toMatch(/seats >= 50/);
+      workspace.setOverlay(file, text.replace('seats >= 50', 'seats >= 60'), 2);
+      const edited = await workspace.analyze();
+      statements.length = 0;
+      const warm = await analyzeOnSql(counting, edited.model, { tables, cache });
+      expect(statements.length).toBeGreaterThan(0);
+      expect(statements.length).toBeLessThan(cold);
+      const fresh = await analyzeOnSql(duck, edited.model, { tables });
+      expect(numbers(warm)).toEqual(numbers(fresh));
+      expect(engineFindings(warm.findings)).toEqual(engineFindings(fresh.findings));
+    } finally {
+      duck.close();
+    }
+  });
+});
