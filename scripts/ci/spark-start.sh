@@ -69,6 +69,15 @@ if [ -d "$DIR" ]; then
 fi
 mkdir -p "$DIR"/{logs,pids,work-1,work-2,warehouse,tmp,conf}
 
+# A port some other server already holds would make the readiness checks below
+# answer for that server: refuse to start instead.
+for port in "$PORT" "$MASTER_PORT"; do
+  if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+    log "port $port on $HOST is already in use (another Spark or Thrift server?); set SEGSPEC_SPARK_PORT / SEGSPEC_SPARK_MASTER_PORT"
+    exit 1
+  fi
+done
+
 export SPARK_LOCAL_IP="$HOST"
 export SPARK_LOCAL_HOSTNAME="$HOST"
 export SPARK_MASTER_HOST="$HOST"
