@@ -10,6 +10,7 @@ import type { AnalyzedWorkspace } from './analysis.js';
 import { datasetTable } from '../core/sql/from-model.js';
 import type { AnalyzingRunner } from '../sqlengines/analyze.js';
 import { applySqlAnalysis } from '../sqlengines/apply.js';
+import { datasetFields, datasetSourcePath } from '../sqlengines/dataset-source.js';
 
 export const ENGINES = ['embedded', 'duckdb', 'postgres', 'spark'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -41,14 +42,17 @@ interface OpenRunner {
   close(): Promise<void>;
   /** Prepares a dataset's table; returns its name, or undefined to skip the dataset. */
   table(w: AnalyzedWorkspace, dataset: string): Promise<string | undefined>;
+  /** The SQL of a table's row order, when it has one (see `analyzeOnSql`). */
+  rowOrder?(table: string): string | undefined;
 }
 
 /** Drivers are imported here, on use, so that the embedded engine never loads them. */
 async function openEngine(choice: Exclude<EngineChoice, { engine: 'embedded' }>): Promise<OpenRunner> {
   if (choice.engine === 'duckdb') {
     const { DuckDbRunner } = await import('../sqlengines/duckdb.js');
-    const { datasetFields, datasetSourcePath } = await import('../sqlengines/workspace.js');
+    const { loadOrViewDataset } = await import('../sqlengines/duckdb-source.js');
     const runner = await DuckDbRunner.open();
+    const inFileOrder = new Set<string>();
     let loaded = 0;
     return {
       runner,
@@ -59,9 +63,11 @@ async function openEngine(choice: Exclude<EngineChoice, { engine: 'embedded' }>)
         if (!path) return undefined;
         // One in-memory database for every workspace: a fresh table name per dataset.
         const table = `${dataset}__${loaded++}`;
-        await runner.loadDataset({ table, path, fields: datasetFields(model, dataset) });
+        const { view } = await loadOrViewDataset(runner, { table, path, fields: datasetFields(model, dataset) });
+        if (!view) inFileOrder.add(table);
         return table;
       },
+      rowOrder: (table) => (inFileOrder.has(table) ? 'rowid' : undefined),
     };
   }
   const url = choice.db as string;
@@ -128,7 +134,7 @@ export async function checkOnEngine(
       }
       let results: Awaited<ReturnType<typeof analyzeOnSql>>;
       try {
-        results = await analyzeOnSql(open.runner, model, { tables, asOf: options.asOf, overlaps: options.overlaps });
+        results = await analyzeOnSql(open.runner, model, { tables, asOf: options.asOf, overlaps: options.overlaps, rowOrder: open.rowOrder });
       } catch (e) {
         throw new CliError(`${choice.engine} could not run the checks of ${w.target.root}: ${reason(e)}`);
       }

@@ -26,22 +26,22 @@ import type { OverlapStat } from '../core/engine/stats.js';
 import { COVERAGE_EXAMPLES, share } from '../core/engine/stats.js';
 import type { Value } from '../core/engine/values.js';
 import { countPredicates, type QueryingRunner } from './measure.js';
+import { countPairOverlaps } from './pair-overlaps.js';
 import { valueFromSql } from './sql-values.js';
 
-export interface AnalyzingRunner extends QueryingRunner {
-  /**
-   * An expression giving the table's row order (DuckDB's `rowid`), so example
-   * keys are the first rows as in the embedded engine; without it, the
-   * smallest keys.
-   */
-  readonly rowOrder?: string;
-}
+export type AnalyzingRunner = QueryingRunner;
 
 export interface SqlAnalysisOptions {
   /** The engine's table for each dataset; datasets without one have no results. */
   tables: ReadonlyMap<string, string>;
   /** Reference date for datasets without `as of`. */
   asOf?: string;
+  /**
+   * An expression giving a table's row order (DuckDB's `rowid` for a table
+   * loaded from a file), so example keys are the first rows as in the
+   * embedded engine; without one, the smallest keys.
+   */
+  rowOrder?(table: string): string | undefined;
   /** Member keys kept per segment for previews (default 0: none). */
   sampleSize?: number;
   /** Also count every pair of segments (the overlap matrix of `stats` and the preview). */
@@ -247,7 +247,7 @@ class DatasetRun {
       this.out.segments.set(name, await this.judgeSegment(c, rows, records));
     }
     for (const [part, counts] of partitions) await this.judgePartition(part, counts, rows);
-    await this.datasetResult(rows, measured);
+    await this.datasetResult(rows, measured, await this.measureOverlaps(measured));
   }
 
   /** Plans every count of the dataset in one batch; returns the partitions it can judge. */
@@ -258,7 +258,6 @@ class DatasetRun {
     const measured = [...this.compiled.values()];
     const partitions = this.planPartitions();
     if (measured.length > 0) this.counts.add('uncovered', `NOT (${measured.map((c) => c.member).join(' OR ')})`);
-    if (this.options.overlaps) this.planOverlaps(measured);
     return partitions;
   }
 
@@ -329,10 +328,21 @@ class DatasetRun {
     return out;
   }
 
-  private planOverlaps(segs: CompiledSegment[]): void {
-    for (let i = 0; i < segs.length; i++) {
-      for (let j = i + 1; j < segs.length; j++) this.counts.add(pairKey(segs[i], segs[j]), `${segs[i].member} AND ${segs[j].member}`);
+  /** Every pair of segments, each rule evaluated once per row (not once per pair). */
+  private async measureOverlaps(segs: CompiledSegment[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!this.options.overlaps || segs.length < 2) return out;
+    const wheres = segs.map((c) => c.where);
+    const cache = this.options.cache;
+    const key = `pairs\u0000${this.table}\u0000${wheres.join('\u0000')}`;
+    let counts = cache?.get(key) as number[] | undefined;
+    if (!counts) {
+      counts = await countPairOverlaps(this.runner, wheres, this.table);
+      if (cache) remember(cache, key, counts);
     }
+    let k = 0;
+    for (let i = 0; i < segs.length; i++) for (let j = i + 1; j < segs.length; j++) out.set(pairKey(segs[i], segs[j]), counts[k++]);
+    return out;
   }
 
   private key(expr: Expr): string {
@@ -387,7 +397,7 @@ class DatasetRun {
     if (!this.keyColumn) return [];
     const rules = dialectRules(this.runner.dialect);
     const key = rules.ident(this.keyColumn);
-    const order = this.runner.rowOrder ?? key;
+    const order = this.options.rowOrder?.(this.table) ?? key;
     const rows = await this.query(
       `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
     );
@@ -400,7 +410,7 @@ class DatasetRun {
     const rules = dialectRules(this.runner.dialect);
     const key = rules.ident(this.keyColumn);
     const rows = await this.query(
-      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${this.runner.rowOrder ?? key} LIMIT ${limit}`,
+      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${this.options.rowOrder?.(this.table) ?? key} LIMIT ${limit}`,
     );
     return rows.map((r) => keyText(r.k));
   }
@@ -499,7 +509,7 @@ class DatasetRun {
     this.out.findings.push(...judged.findings);
   }
 
-  private async datasetResult(rows: number, segs: CompiledSegment[]): Promise<void> {
+  private async datasetResult(rows: number, segs: CompiledSegment[], pairs: Map<string, number>): Promise<void> {
     const uncoveredCount = segs.length > 0 ? this.counts.get('uncovered') : rows;
     const where = segs.length > 0 ? `NOT (${segs.map((s) => s.member).join(' OR ')})` : '1 = 1';
     const dataset: DatasetResult = {
@@ -519,7 +529,7 @@ class DatasetRun {
     if (!this.options.overlaps) return;
     for (let i = 0; i < segs.length; i++) {
       for (let j = i + 1; j < segs.length; j++) {
-        const count = this.counts.get(pairKey(segs[i], segs[j]));
+        const count = pairs.get(pairKey(segs[i], segs[j])) ?? 0;
         const a = this.counts.get(`size:${segs[i].sym.name}`);
         const b = this.counts.get(`size:${segs[j].sym.name}`);
         const stat: OverlapStat = { a: segs[i].sym.name, b: segs[j].sym.name, count, shareOfA: share(count, a), shareOfB: share(count, b) };

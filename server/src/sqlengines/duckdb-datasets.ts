@@ -43,7 +43,7 @@ export interface DuckDbAnalyzeOptions {
 
 export class DuckDbDatasets {
   private runner: DuckDbRunner | undefined;
-  private readonly loaded = new Map<string, { signature: string; table: string }>();
+  private readonly loaded = new Map<string, { signature: string; table: string; view: boolean }>();
   private generation = 0;
   /** Counts and rows by table and statement: an edit re-runs only what it changed. */
   private readonly cache: SqlResultCache = new Map();
@@ -63,19 +63,28 @@ export class DuckDbDatasets {
       let entry = this.loaded.get(dataset);
       if (entry?.signature !== signature) {
         const table = `${dataset}__${++this.generation}`;
-        await runner.loadDataset({ table, path, fields });
+        const { loadOrViewDataset } = await import('./duckdb-source.js');
+        const { view } = await loadOrViewDataset(runner, { table, path, fields });
         if (entry) {
-          await runner.run(`DROP TABLE IF EXISTS "${entry.table.replace(/"/g, '""')}"`);
+          await runner.run(`DROP ${entry.view ? 'VIEW' : 'TABLE'} IF EXISTS "${entry.table.replace(/"/g, '""')}"`);
           this.cache.clear();
         }
-        entry = { signature, table };
+        entry = { signature, table, view };
         this.loaded.set(dataset, entry);
       }
       tables.set(dataset, entry.table);
       if (options.isCancelled()) throw new CancelledError();
     }
     const { analyzeOnSql } = await import('./analyze.js');
-    const results = await analyzeOnSql(runner, model, { tables, asOf: options.asOf, sampleSize: options.sampleSize, overlaps: true, cache: this.cache });
+    const inFileOrder = new Set([...this.loaded.values()].filter((e) => !e.view).map((e) => e.table));
+    const results = await analyzeOnSql(runner, model, {
+      tables,
+      asOf: options.asOf,
+      sampleSize: options.sampleSize,
+      overlaps: true,
+      cache: this.cache,
+      rowOrder: (table) => (inFileOrder.has(table) ? 'rowid' : undefined),
+    });
     return applySqlAnalysis(analysis, results, tables.keys());
   }
 

@@ -53,8 +53,6 @@ export function formatOf(path: string): SourceFormat {
 
 export class DuckDbRunner implements SqlRunner {
   readonly dialect = 'duckdb' as const;
-  /** Tables are created in file order, which `rowid` keeps: example keys are the first rows, as in the embedded engine. */
-  readonly rowOrder = 'rowid';
 
   private constructor(
     private readonly instance: DuckDBInstance,

@@ -8,6 +8,7 @@ import { compileSegment } from '../core/sql/from-model.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import type { SqlRunner } from './segments.js';
+import { countPairOverlaps } from './pair-overlaps.js';
 
 /** A runner that can also run an arbitrary statement (all of ours can). */
 export interface QueryingRunner extends SqlRunner {
@@ -94,11 +95,7 @@ export async function measureDataset(runner: QueryingRunner, model: WorkspaceMod
   });
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < measured.length; i++) for (let j = i + 1; j < measured.length; j++) pairs.push([i, j]);
-  const overlapCounts = await countPredicates(
-    runner,
-    pairs.map(([i, j]) => `(${measured[i].sql}) AND (${measured[j].sql})`),
-    options.table,
-  );
+  const overlapCounts = await countPairOverlaps(runner, measured.map((c) => c.sql), options.table);
   const order = new Map(names.map((n, i) => [n, i]));
   segments.sort((x, y) => (order.get(x.segment) ?? 0) - (order.get(y.segment) ?? 0));
   return {

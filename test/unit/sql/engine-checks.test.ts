@@ -79,7 +79,7 @@ describe('checks on DuckDB', () => {
         await loadModelDataset(duck, local.model, dataset);
         tables.set(dataset, dataset);
       }
-      const onSql = await analyzeOnSql(duck, local.model, { tables });
+      const onSql = await analyzeOnSql(duck, local.model, { tables, rowOrder: () => 'rowid' });
       expectSame(onSql, local);
     });
   }
@@ -143,7 +143,6 @@ describe('analyses with a result cache (the editor on DuckDB)', () => {
     const statements: string[] = [];
     const counting: AnalyzingRunner = {
       dialect: duck.dialect,
-      rowOrder: duck.rowOrder,
       count: (where, table) => duck.count(where, table),
       memberKeys: (where, table, key) => duck.memberKeys(where, table, key),
       query: (sql) => {
@@ -156,12 +155,12 @@ describe('analyses with a result cache (the editor on DuckDB)', () => {
       await loadModelDataset(duck, first.model, 'users');
       const tables = new Map([['users', 'users']]);
       const cache = new Map<string, unknown>();
-      await analyzeOnSql(counting, first.model, { tables, cache });
+      await analyzeOnSql(counting, first.model, { tables, cache, rowOrder: () => 'rowid' });
       const cold = statements.length;
       expect(cold).toBeGreaterThan(5);
 
       statements.length = 0;
-      await analyzeOnSql(counting, first.model, { tables, cache });
+      await analyzeOnSql(counting, first.model, { tables, cache, rowOrder: () => 'rowid' });
       expect(statements).toEqual([]);
 
       const file = join(dir, 'segments.segspec');
@@ -170,10 +169,10 @@ describe('analyses with a result cache (the editor on DuckDB)', () => {
       workspace.setOverlay(file, text.replace('seats >= 50', 'seats >= 60'), 2);
       const edited = await workspace.analyze();
       statements.length = 0;
-      const warm = await analyzeOnSql(counting, edited.model, { tables, cache });
+      const warm = await analyzeOnSql(counting, edited.model, { tables, cache, rowOrder: () => 'rowid' });
       expect(statements.length).toBeGreaterThan(0);
       expect(statements.length).toBeLessThan(cold);
-      const fresh = await analyzeOnSql(duck, edited.model, { tables });
+      const fresh = await analyzeOnSql(duck, edited.model, { tables, rowOrder: () => 'rowid' });
       expect(numbers(warm)).toEqual(numbers(fresh));
       expect(engineFindings(warm.findings)).toEqual(engineFindings(fresh.findings));
     } finally {
