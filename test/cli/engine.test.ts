@@ -102,10 +102,20 @@ async function checkJson(args: string[]): Promise<{ code: number; findings: stri
 }
 
 describe('check --engine duckdb', () => {
-  it.each([...samples, 'test/sql/fixtures/all-checks'])('%s: the same findings, word for word, and the same exit code', async (dir) => {
+  it.each([...samples, 'test/sql/fixtures/all-checks', 'test/cli/fixtures/failing'])('%s: the same findings, word for word, and the same exit code', async (dir) => {
     const embedded = await checkJson([dir]);
     const duck = await checkJson([dir, '--engine', 'duckdb']);
     expect(duck).toEqual(embedded);
+  });
+
+  it('a rule with an unknown field gets its static error only, not data-check noise, on either engine', async () => {
+    for (const args of [['test/cli/fixtures/failing'], ['test/cli/fixtures/failing', '--engine', 'duckdb']]) {
+      const { findings } = await checkJson(args);
+      const codes = (JSON.parse(findings) as { findings: Array<{ code: string; message: string }> }).findings
+        .filter((f) => /students|agee/.test(f.message))
+        .map((f) => f.code);
+      expect(codes).toEqual(['SEG004']);
+    }
   });
 
   it('the fixture fails on DuckDB with the data findings', async () => {

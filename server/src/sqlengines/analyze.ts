@@ -20,6 +20,7 @@ import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relati
 import { clauseFindings, clauseText, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
 import { isAggregateName } from '../core/engine/aggregates.js';
+import { unresolvedRuleReason } from '../core/engine/rule-names.js';
 import { exprKey } from '../core/engine/normalize.js';
 import { isoFromDays } from '../core/engine/dates.js';
 import type { OverlapStat } from '../core/engine/stats.js';
@@ -281,6 +282,11 @@ class DatasetRun {
 
   private compileSegment(sym: SegmentSymbol): void {
     if (!sym.where || this.model.cyclic.has(sym.name)) return;
+    const unresolved = unresolvedRuleReason(sym.where, this.model);
+    if (unresolved) {
+      this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', unresolved));
+      return;
+    }
     try {
       const where = this.sql(sym.where);
       this.compiled.set(sym.name, { sym, where, member: `COALESCE(${where}, FALSE)` });

@@ -19,6 +19,7 @@ import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
 import { engineSeverity } from './codes.js';
 import { checkExpectation, type ExpectationResult } from './expectations.js';
 import { bitsetFacts } from './bitset-facts.js';
+import { unresolvedRuleReason } from './rule-names.js';
 import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from './judge.js';
 import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
 import { explain, type ExplanationNode } from './explain.js';
@@ -361,6 +362,8 @@ class Run {
       if (state) result.examples = this.checkExamples(sym);
       return result;
     }
+    const unresolved = unresolvedRuleReason(where, this.model);
+    if (unresolved) return this.emptyResult(sym, 'unavailable', unresolved);
     if (!state || !state.ctx || !state.table) {
       const result = this.emptyResult(sym, 'unavailable', sym.dataset ? `no data loaded for ${sym.dataset}` : 'no dataset');
       if (state) result.examples = this.checkExamples(sym);
