@@ -26,9 +26,10 @@ import { hover } from './scenarios/d-hover.js';
 import { markdown } from './scenarios/e-markdown.js';
 import { previewPanel } from './scenarios/f-preview.js';
 import { rename } from './scenarios/g-rename.js';
+import { parquetOnDuckDb } from './scenarios/h-parquet.js';
 import { harnessSelfTest } from './scenarios/selftest.js';
 
-const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename];
+const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -162,7 +163,9 @@ async function runScenario(
   const started = Date.now();
   const earlierLogs = new Set(segspecLogs(server.logsDir));
   const workspace = copyWorkspace(sample, join(scratch, 'workspaces', scenario.id));
-  scenario.prepare?.(workspace);
+  // The expected numbers come from the sample as copied, before a scenario changes its files.
+  const facts = loadSampleFacts(workspace);
+  await scenario.prepare?.(workspace);
   // One browser context for all scenarios shares the HTTP cache (the workbench
   // loads faster); each scenario has its own page and its own workspace folder.
   const page = await browser.newPage();
@@ -175,7 +178,7 @@ async function runScenario(
   const ctx: ScenarioContext = {
     workbench,
     workspace,
-    facts: loadSampleFacts(workspace),
+    facts,
     note: (text) => log(`    [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`),
     shot: async (name) => {
       mkdirSync(results, { recursive: true });

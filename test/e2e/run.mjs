@@ -17,7 +17,8 @@ await build({
   format: 'esm',
   sourcemap: 'inline',
   logLevel: 'warning',
-  external: ['playwright-core', 'esbuild'],
+  // Loaded from node_modules at run time (native code); DuckDB only by the scenario that writes Parquet.
+  external: ['playwright-core', 'esbuild', '@duckdb/node-api'],
 });
 
 const { main } = await import(pathToFileURL(outfile).href);

@@ -17,8 +17,8 @@ export interface ScenarioContext {
 export interface Scenario {
   id: string;
   title: string;
-  /** Changes to the workspace copy before the editor opens it. */
-  prepare?(workspace: string): void;
+  /** Changes to the workspace copy before the editor opens it (`facts` describe the copy before them). */
+  prepare?(workspace: string): void | Promise<void>;
   run(context: ScenarioContext): Promise<void>;
 }
 

@@ -67,6 +67,22 @@ export class Workbench {
     await this.focusEditor();
   }
 
+  /** Expands a folder of the Explorer with a click, unless it is expanded already. */
+  async expandExplorerFolder(name: string): Promise<void> {
+    const row = this.page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await until(`the Explorer folder '${name}' to expand`, async () => (await row.getAttribute('aria-expanded')) === 'true');
+  }
+
+  /** The names the Explorer shows, top to bottom. */
+  async explorerNames(): Promise<string[]> {
+    return (await this.page.locator('.explorer-folders-view .monaco-list-row .label-name').allInnerTexts()).map(normalizeText);
+  }
+
   private async quickOpen(relativePath: string, name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
