@@ -13,6 +13,18 @@ import type { SqlResultCache } from './analyze.js';
 import type { DuckDbRunner } from './duckdb.js';
 import { datasetFields, datasetSourcePath } from './dataset-source.js';
 
+let duckDbModule: Promise<typeof import('./duckdb.js')> | undefined;
+
+/**
+ * DuckDB's module, imported once. A failed import (no @duckdb/node-api next
+ * to the server) keeps failing with its first error, "Cannot find module …":
+ * importing the bundled module again would yield undefined exports instead.
+ */
+function loadDuckDb(): Promise<typeof import('./duckdb.js')> {
+  duckDbModule ??= import('./duckdb.js');
+  return duckDbModule;
+}
+
 export type EngineSetting = 'auto' | 'embedded' | 'duckdb';
 
 export function isEngineSetting(value: unknown): value is EngineSetting {
@@ -97,7 +109,7 @@ export class DuckDbDatasets {
 
   private async open(): Promise<DuckDbRunner> {
     if (!this.runner) {
-      const { DuckDbRunner } = await import('./duckdb.js');
+      const { DuckDbRunner } = await loadDuckDb();
       this.runner = await DuckDbRunner.open();
     }
     return this.runner;
