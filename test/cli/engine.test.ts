@@ -168,7 +168,7 @@ describe('check --engine duckdb', () => {
     expect(sized.segments.find((s) => s.name === 'pros')).toMatchObject({ size: 250, share: 0.25, status: 'ok' });
   });
 
-  it('a rule the engine cannot run is a tool failure (exit 2) naming the segment', async () => {
+  it('a rule the engine cannot run is an SEG215 error naming the segment; the others are checked', async () => {
     const dir = join(work, 'regex');
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(
@@ -178,10 +178,12 @@ describe('check --engine duckdb', () => {
         'segment everyone "Everyone" {\n  where email is not missing\n}\n',
     );
     writeFileSync(join(dir, 'data/users.csv'), 'id,email\na,a@x.org\nb,b@y.org\n');
-    const r = await segspec(['check', dir, '--engine', 'duckdb']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/duckdb cannot run segment 'lookahead'/);
-    expect(r.stderr).not.toMatch(/everyone/);
+    const r = await segspec(['check', dir, '--engine', 'duckdb', '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/error SEG215 duckdb cannot run lookahead: .*/);
+    expect(r.stdout).not.toMatch(/everyone/);
+    const sized = await stats([dir, '--engine', 'duckdb']);
+    expect(sized.segments.find((s) => s.name === 'everyone')?.size).toBe(2);
   });
 });
 

@@ -99,9 +99,9 @@ export interface EngineRunOptions {
 
 /**
  * Runs the checks on the data of every workspace on the engine and puts its
- * results and findings in place of the embedded engine's. Throws CliError
- * (exit 2) when the engine cannot be reached, a dataset's table cannot be
- * read, or a segment cannot run there.
+ * results and findings in place of the embedded engine's (a rule the engine
+ * rejects is an SEG215 error there). Throws CliError (exit 2) when the engine
+ * cannot be reached or a dataset's table cannot be read.
  */
 export async function checkOnEngine(
   workspaces: AnalyzedWorkspace[],
@@ -134,13 +134,15 @@ export async function checkOnEngine(
       }
       let results: Awaited<ReturnType<typeof analyzeOnSql>>;
       try {
-        results = await analyzeOnSql(open.runner, model, { tables, asOf: options.asOf, overlaps: options.overlaps, rowOrder: open.rowOrder });
+        results = await analyzeOnSql(open.runner, model, {
+          tables,
+          asOf: options.asOf,
+          overlaps: options.overlaps,
+          rowOrder: open.rowOrder,
+          brokenRules: w.analysis.brokenRules,
+        });
       } catch (e) {
         throw new CliError(`${choice.engine} could not run the checks of ${w.target.root}: ${reason(e)}`);
-      }
-      if (results.errors.length > 0) {
-        const list = results.errors.map((x) => `segment '${x.segment}': ${x.message.split('\n')[0]}`).join('; ');
-        throw new CliError(`${choice.engine} cannot run ${list}`);
       }
       w.analysis = applySqlAnalysis(w.analysis, results, readByEngine);
       const only = w.target.onlyFiles;

@@ -16,6 +16,7 @@ import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
 import { Engine, engineCodes, type DataAnalysis } from './engine/index.js';
+import { segmentsWithRuleErrors } from './engine/rule-errors.js';
 import { sortFindings } from './diagnostics/sort.js';
 
 export interface WorkspaceOptions {
@@ -33,6 +34,8 @@ export interface Analysis {
   results: DataAnalysis;
   /** Parsed Markdown documents of the workspace by path. */
   markdown: Map<string, MarkdownDocument>;
+  /** Segments left unevaluated because their rule has an error, with the reason. */
+  brokenRules: Map<string, string>;
 }
 
 interface Overlay {
@@ -129,7 +132,8 @@ export class Workspace {
       return column && 'dictionary' in column ? column.dictionary : undefined;
     };
     const staticFindings = checkStatic(model, valuesOf);
-    const results = this.engine.analyze(model, data, { asOf: this.options.asOf });
+    const brokenRules = segmentsWithRuleErrors(model, [...nameFindings, ...staticFindings]);
+    const results = this.engine.analyze(model, data, { asOf: this.options.asOf, brokenRules });
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
     const markdownFindings = markdownChecks(model, markdown, results);
@@ -139,6 +143,7 @@ export class Workspace {
       data,
       results,
       markdown,
+      brokenRules,
     };
   }
 

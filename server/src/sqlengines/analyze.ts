@@ -20,7 +20,6 @@ import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relati
 import { clauseFindings, clauseText, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
 import { isAggregateName } from '../core/engine/aggregates.js';
-import { unresolvedRuleReason } from '../core/engine/rule-names.js';
 import { exprKey } from '../core/engine/normalize.js';
 import { isoFromDays } from '../core/engine/dates.js';
 import type { OverlapStat } from '../core/engine/stats.js';
@@ -37,6 +36,8 @@ export interface SqlAnalysisOptions {
   tables: ReadonlyMap<string, string>;
   /** Reference date for datasets without `as of`. */
   asOf?: string;
+  /** Segments not to run, with the reason (rules with errors: `Analysis.brokenRules`). */
+  brokenRules?: ReadonlyMap<string, string>;
   /**
    * An expression giving a table's row order (DuckDB's `rowid` for a table
    * loaded from a file), so example keys are the first rows as in the
@@ -282,9 +283,9 @@ class DatasetRun {
 
   private compileSegment(sym: SegmentSymbol): void {
     if (!sym.where || this.model.cyclic.has(sym.name)) return;
-    const unresolved = unresolvedRuleReason(sym.where, this.model);
-    if (unresolved) {
-      this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', unresolved));
+    const broken = this.options.brokenRules?.get(sym.name);
+    if (broken) {
+      this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', broken));
       return;
     }
     try {

@@ -96,6 +96,7 @@ export class DuckDbDatasets {
       overlaps: true,
       cache: this.cache,
       rowOrder: (table) => (inFileOrder.has(table) ? 'rowid' : undefined),
+      brokenRules: analysis.brokenRules,
     });
     return applySqlAnalysis(analysis, results, tables.keys());
   }

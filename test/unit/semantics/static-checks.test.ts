@@ -32,6 +32,12 @@ const cases: Array<{ code: string; bad: string; good: string; message?: RegExp }
   { code: 'SEG025', bad: 'segment a { where len(age) > 3 }', good: 'segment a { where len(job) > 3 }' },
   { code: 'SEG026', bad: 'segment a { where age and is_student }', good: 'segment a { where age > 3 and is_student }' },
   { code: 'SEG027', bad: 'segment a { where age > 3 }\npartition p { segments [a, bb] }', good: 'segment a { where age > 3 }\nsegment bb { where age <= 3 }\npartition p { segments [a, bb] }' },
+  {
+    code: 'SEG030',
+    bad: 'dataset orgs { source "o.csv" fields { id: string } }\nsegment big_orgs { from orgs where id == "a" }\nsegment a { from users where age > 3 and big_orgs }',
+    good: 'dataset orgs { source "o.csv" fields { id: string } }\nsegment big_orgs { from orgs where id == "a" }\nsegment adults { from users where age > 17 }\nsegment a { from users where age > 3 and adults }',
+    message: /`big_orgs` draws from `orgs`, not `users`/,
+  },
   { code: 'SEG028', bad: 'segment a { where age > 3 expect size between 20% and 10% }', good: 'segment a { where age > 3 expect size between 10% and 20% }' },
 ];
 

@@ -108,10 +108,10 @@ export const engineCodes: CatalogEntry[] = [
   },
   {
     code: 'SEG215',
-    severity: 'warning',
+    severity: 'error',
     title: 'The SQL engine cannot run this segment',
     explanation:
-      'The checks on the data run on a SQL engine (DuckDB for large or Parquet datasets in the editor, or `--engine` on the command line), and the engine rejected the SQL compiled from this rule, for instance a regular expression feature its regex flavour lacks. The message quotes the engine. The segment has no results until the rule is changed.',
+      'The checks on the data run on a SQL engine (DuckDB for large or Parquet datasets in the editor, or `--engine` on the command line), and the engine rejected the SQL compiled from this rule, for instance a regular expression feature its regex flavour lacks. The message quotes the engine. The segment has no results on that engine until the rule is changed; on the command line it fails `check` like any error.',
   },
 ];
 

@@ -19,7 +19,6 @@ import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
 import { engineSeverity } from './codes.js';
 import { checkExpectation, type ExpectationResult } from './expectations.js';
 import { bitsetFacts } from './bitset-facts.js';
-import { unresolvedRuleReason } from './rule-names.js';
 import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from './judge.js';
 import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
 import { explain, type ExplanationNode } from './explain.js';
@@ -47,6 +46,8 @@ export interface DatasetInput {
 export interface AnalyzeOptions {
   /** Reference date `YYYY-MM-DD` for datasets without `as of`. */
   asOf?: string;
+  /** Segments not to evaluate, with the reason (rules with errors: see `segmentsWithRuleErrors`). */
+  brokenRules?: ReadonlyMap<string, string>;
 }
 
 export interface EngineOptions {
@@ -362,8 +363,8 @@ class Run {
       if (state) result.examples = this.checkExamples(sym);
       return result;
     }
-    const unresolved = unresolvedRuleReason(where, this.model);
-    if (unresolved) return this.emptyResult(sym, 'unavailable', unresolved);
+    const broken = this.options.brokenRules?.get(sym.name);
+    if (broken) return this.emptyResult(sym, 'unavailable', broken);
     if (!state || !state.ctx || !state.table) {
       const result = this.emptyResult(sym, 'unavailable', sym.dataset ? `no data loaded for ${sym.dataset}` : 'no dataset');
       if (state) result.examples = this.checkExamples(sym);

@@ -319,7 +319,22 @@ function resolveName(
     );
     return { kind: 'field', dataset: dataset!, name: node.name };
   }
-  if (isSegment) return { kind: 'segment', name: node.name };
+  if (isSegment) {
+    const target = model.segments.get(node.name);
+    // Its own dataset, from its declaration: it may come later in the files than this rule.
+    const other = target ? datasetOfSegment(model, target.decl) : undefined;
+    if (dataset && other && other !== dataset) {
+      findings.push(
+        staticFinding(
+          'SEG030',
+          file,
+          node.range,
+          `segment \`${node.name}\` draws from \`${other}\`, not \`${dataset}\`: a rule can only name segments of its own dataset`,
+        ),
+      );
+    }
+    return { kind: 'segment', name: node.name };
+  }
   if (isField) return { kind: 'field', dataset: dataset!, name: node.name };
   if (!dataset) return { kind: 'unknown' };
   if (!model.completeFields.has(dataset)) {

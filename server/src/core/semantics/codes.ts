@@ -203,3 +203,11 @@ staticCodes.push({
   explanation:
     'The field is compared with a string that no row of the sample data has, and a close value exists: it is probably a typo. String comparisons are case-sensitive (use `lower(field)` to ignore case).',
 });
+
+staticCodes.push({
+  code: 'SEG030',
+  severity: 'error',
+  title: 'Segment from another dataset',
+  explanation:
+    'A rule can name only segments of its own dataset: membership means a row of the same table. A segment drawn from another dataset has no rows here (on the embedded engine it would never hold; a SQL engine cannot join the tables). Define the segment over this dataset, or move the rule.',
+});
