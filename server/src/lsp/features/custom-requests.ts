@@ -18,7 +18,7 @@ import {
   type ReferencesInfoResult,
 } from '../protocol.js';
 import { offsetIn } from '../locate.js';
-import { segmentView } from '../results.js';
+import { datasetRows, segmentView } from '../results.js';
 import { previewData, segmentAt } from './preview-data.js';
 
 export function registerCustomRequests(ctx: FeatureContext): void {
@@ -91,8 +91,9 @@ export function registerCustomRequests(ctx: FeatureContext): void {
 
   session.onAnalyzed((snapshot) => {
     const datasets = [...snapshot.analysis.model.datasets.keys()].map((name) => {
-      const table = snapshot.analysis.data.get(name)?.table;
-      return { name, rows: table?.rowCount ?? 0, loaded: table !== undefined };
+      // The engine's count: every row when DuckDB measured a dataset above maxRows or a Parquet file.
+      const rows = datasetRows(snapshot, name);
+      return { name, rows: rows ?? 0, loaded: rows !== undefined };
     });
     const params: AnalyzedParams = { datasets, generation: snapshot.generation };
     void connection.sendNotification(AnalyzedNotificationMethod, params);
