@@ -15,7 +15,7 @@ import { compileWhere } from '../core/sql/compile.js';
 import type { SqlContext } from '../core/sql/context.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
-import { referenceDate, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
+import { referenceDate, resultWithoutMembers, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
 import { clauseFindings, clauseText, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
@@ -168,21 +168,7 @@ function recordScope(
 }
 
 function unmeasured(sym: SegmentSymbol, status: SegmentResult['status'], reason?: string, rows = 0): SegmentResult {
-  return {
-    name: sym.name,
-    dataset: sym.dataset,
-    status,
-    reason,
-    size: 0,
-    rows,
-    share: 0,
-    unknown: 0,
-    expectations: [],
-    examples: [],
-    sampleRows: [],
-    sampleKeys: [],
-    cached: false,
-  };
+  return resultWithoutMembers(sym, status, reason, rows);
 }
 
 class DatasetRun {

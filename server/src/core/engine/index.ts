@@ -212,6 +212,25 @@ export class Engine {
   }
 }
 
+/** The result of a segment that was not evaluated (a draft, no data, a rule with errors). */
+export function resultWithoutMembers(sym: SegmentSymbol, status: SegmentStatus, reason: string | undefined, rows: number): SegmentResult {
+  return {
+    name: sym.name,
+    dataset: sym.dataset,
+    status,
+    reason,
+    size: 0,
+    rows,
+    share: 0,
+    unknown: 0,
+    expectations: [],
+    examples: [],
+    sampleRows: [],
+    sampleKeys: [],
+    cached: false,
+  };
+}
+
 /** One analysis with a fresh engine (no cache kept). */
 export function analyzeData(
   model: WorkspaceModel,
@@ -329,21 +348,7 @@ class Run {
 
   private emptyResult(sym: SegmentSymbol, status: SegmentStatus, reason?: string): SegmentResult {
     const rows = sym.dataset ? (this.data.get(sym.dataset)?.table?.rowCount ?? 0) : 0;
-    return {
-      name: sym.name,
-      dataset: sym.dataset,
-      status,
-      reason,
-      size: 0,
-      rows,
-      share: 0,
-      unknown: 0,
-      expectations: [],
-      examples: [],
-      sampleRows: [],
-      sampleKeys: [],
-      cached: false,
-    };
+    return resultWithoutMembers(sym, status, reason, rows);
   }
 
   private segmentKey(sym: SegmentSymbol, where: Expr, ctx: CompileContext): string {
