@@ -7,19 +7,19 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" < 30;
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE NOT ("age" < 30);
 
 -- segspec: age < 30 or plan == "pro"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" < 30 OR "plan" = 'pro';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" < 30 OR "plan" = ('pro' COLLATE "C");
 
 -- segspec: not (age < 30 or plan == "free")
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE NOT ("age" < 30 OR "plan" = 'free');
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE NOT ("age" < 30 OR "plan" = ('free' COLLATE "C"));
 
 -- segspec: plan != "pro"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" <> 'pro';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" <> ('pro' COLLATE "C");
 
 -- segspec: plan not in ["pro", "team"]
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" NOT IN ('pro', 'team');
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" NOT IN (('pro' COLLATE "C"), ('team' COLLATE "C"));
 
 -- segspec: plan in ["pro", "team"]
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" IN ('pro', 'team');
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" IN (('pro' COLLATE "C"), ('team' COLLATE "C"));
 
 -- segspec: not young
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE NOT COALESCE(("age" < 30), FALSE);
@@ -31,7 +31,7 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE COALESCE(("age" < 30),
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE NOT COALESCE((COALESCE(("age" < 30), FALSE) OR "age" IS NULL), FALSE);
 
 -- segspec: draft_free
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE COALESCE(("plan" = 'free' AND NOT COALESCE(("age" >= 60), FALSE)), FALSE);
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE COALESCE(("plan" = ('free' COLLATE "C") AND NOT COALESCE(("age" >= 60), FALSE)), FALSE);
 
 -- segspec: age is missing
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" IS NULL;
@@ -94,7 +94,7 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END BETWEEN ('000000000000000000010000000000000000000000000000000000000000~' COLLATE "C") AND ('000000000000000000030000000000000000000900000000000000000009~' COLLATE "C");
 
 -- segspec: app_version == "3.10"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END = '000000000000000000030000000000000000001000000000000000000000~';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END = ('000000000000000000030000000000000000001000000000000000000000~' COLLATE "C");
 
 -- segspec: integrations contains "invoicing"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE 'invoicing' = ANY("integrations");
@@ -123,13 +123,13 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" ~ 'r';
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE strpos("name", '''') > 0;
 
 -- segspec: name == "O'Brien"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = 'O''Brien';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = ('O''Brien' COLLATE "C");
 
 -- segspec: name == "Ann -- x"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = 'Ann -- x';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = ('Ann -- x' COLLATE "C");
 
 -- segspec: name == "x' OR 1=1 --"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = 'x'' OR 1=1 --';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = ('x'' OR 1=1 --' COLLATE "C");
 
 -- segspec: lower(name) starts with "é"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE starts_with(lower("name"), 'é');
@@ -225,14 +225,14 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "age" > (SELECT percen
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE (SELECT min("signup_date") FROM "analytics"."users") < "signup_date";
 
 -- segspec: app_version in ["3.10.0", "3.9.2"]
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END IN ('000000000000000000030000000000000000001000000000000000000000~', '000000000000000000030000000000000000000900000000000000000002~');
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END IN (('000000000000000000030000000000000000001000000000000000000000~' COLLATE "C"), ('000000000000000000030000000000000000000900000000000000000002~' COLLATE "C"));
 
 -- segspec: app_version > "1.0.0-beta+build.7"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CASE WHEN "app_version" ~ '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)$' THEN lpad(split_part("app_version", '.', 1), 20, '0') || lpad(split_part("app_version", '.', 2), 20, '0') || lpad(split_part("app_version", '.', 3), 20, '0') || '~' WHEN trim("app_version") ~ '^v?[0-9]+([.][0-9]+)?([.][0-9]+)?(-[0-9A-Za-z.-]+)?([+][0-9A-Za-z.-]+)?$' THEN lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 1), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 2), '0'), 20, '0') || lpad(ltrim(split_part(split_part(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-', 1) || '..', '.', 3), '0'), 20, '0') || CASE WHEN strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') > 0 THEN '!' || regexp_replace(regexp_replace('%' || replace(substr(split_part(ltrim(trim("app_version"), 'v'), '+', 1), strpos(split_part(ltrim(trim("app_version"), 'v'), '+', 1), '-') + 1), '.', '!%'), '%([0-9]+)(!|$)', '#00000000000000000000\1\2', 'g'), '#0*([0-9]{20})', '#\1', 'g') ELSE '~' END END > ('000000000000000000010000000000000000000000000000000000000000!%beta' COLLATE "C");
 
 -- segspec: name == "back\\slash \"quoted\" \n newline"
-SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = 'back\slash "quoted" 
- newline';
+SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" = ('back\slash "quoted" 
+ newline' COLLATE "C");
 
 -- segspec: (age + 1) * (age - 1) / 2 > 100
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE CAST(("age" + 1) * ("age" - 1) AS DOUBLE PRECISION) / NULLIF(CAST(2 AS DOUBLE PRECISION), 0) > 100;

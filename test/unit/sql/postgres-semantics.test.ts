@@ -33,4 +33,19 @@ describe.skipIf(!url)('compiled SQL on PostgreSQL selects the members SPEC §5 d
     // Code points: 'Z' < 'a' < 'É'; under the ICU collation alone no name sorts before 'a'.
     expect((await runner.memberKeys(sql, 'segspec_test.names', 'id')).map(Number)).toEqual([1]);
   });
+
+  it('compares text for equality case-sensitively even under a case-insensitive collation', async () => {
+    await runner.query(`CREATE COLLATION IF NOT EXISTS segspec_test.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`);
+    await runner.query('CREATE TABLE segspec_test.plans (id BIGINT, plan TEXT COLLATE segspec_test.ci)');
+    await runner.query(`INSERT INTO segspec_test.plans VALUES (1, 'pro'), (2, 'PRO'), (3, 'team'), (4, NULL)`);
+    const planCtx = contextFor({ dialect: 'postgres', fields: { id: 'integer', plan: 'string' }, table: 'segspec_test.plans' });
+    const members = async (rule: string): Promise<number[]> =>
+      (await runner.memberKeys(compileWhere(whereExpr(rule), planCtx).sql, 'segspec_test.plans', 'id')).map(Number);
+    // The collation alone calls 'PRO' equal to 'pro'; the engine does not.
+    expect((await runner.query(`SELECT count(*) AS n FROM segspec_test.plans WHERE plan = 'pro'`))[0].n).toBe('2');
+    expect(await members('plan == "pro"')).toEqual([1]);
+    expect(await members('plan != "pro"')).toEqual([2, 3]);
+    expect(await members('plan in ["pro", "team"]')).toEqual([1, 3]);
+    expect(await members('plan not in ["pro"]')).toEqual([2, 3]);
+  });
 });

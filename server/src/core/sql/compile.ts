@@ -130,11 +130,12 @@ class WhereCompiler {
     const left = wrap(this.operand(leftExpr, target), Prec.Additive);
     let right = wrap(this.operand(rightExpr, target), Prec.Additive);
     const sqlOp = op === '==' ? '=' : op === '!=' ? '<>' : op;
-    if (sqlOp !== '=' && sqlOp !== '<>' && this.ordersText(types, target)) right = this.rules.byCodePoint(right);
+    // Equality too: under a nondeterministic (e.g. case-insensitive ICU) collation `=` is not the engine's equality.
+    if (this.ordersText(types, target)) right = this.rules.byCodePoint(right);
     return { sql: `${left} ${sqlOp} ${right}`, prec: Prec.Predicate };
   }
 
-  /** Text ordering must follow code points like the engine, not a locale collation. */
+  /** Text ordering and equality must follow code points like the engine, not a locale collation. */
   private ordersText(types: OperandType[], target: Target): boolean {
     return target === 'semver' || (target === undefined && types.some((t) => t === 'string' || t === 'enum'));
   }
@@ -147,7 +148,11 @@ class WhereCompiler {
       // No SQL spelling for `IN ()`: unknown for a missing subject, else false (true for `not in`).
       return { sql: `CASE WHEN ${subject} IS NULL THEN NULL ELSE ${expr.negated ? 'TRUE' : 'FALSE'} END`, prec: Prec.Atom };
     }
-    const items = expr.list.items.map((i) => wrap(this.operand(i, target), Prec.Not)).join(', ');
+    const byCodePoint = this.ordersText(types, target);
+    const items = expr.list.items
+      .map((i) => wrap(this.operand(i, target), Prec.Not))
+      .map((sql) => (byCodePoint ? this.rules.byCodePoint(sql) : sql))
+      .join(', ');
     return { sql: `${subject} ${expr.negated ? 'NOT IN' : 'IN'} (${items})`, prec: Prec.Predicate };
   }
 
