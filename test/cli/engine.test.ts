@@ -142,6 +142,34 @@ describe('check --engine duckdb', () => {
     expect(r.code).toBe(0);
   });
 
+  it.each([
+    [
+      'csv',
+      '\ufeffid,age,seen,ok,tags\r\na,40,2026-06-20T10:00:00Z,yes,a;b\r\n\r\n"b\nmultiline",33,2026-06-20 10:00:00,no,b\r\n"c ""q""",abc,,TRUE,\r\nd,31,,1\r\nf,35,2026-06-29T23:00:00Z,true,"a;c"\r\ng,,2026-06-29,false,c;a',
+    ],
+    [
+      'jsonl',
+      '{"id":"a","age":40,"seen":"2026-06-20T10:00:00Z","ok":true,"tags":["a","b"]}\n{"id":"b","age":"abc","ok":"yes","tags":"b"}\nnot json\n' +
+        '{"id":"c","age":50.0,"seen":null,"ok":1,"tags":[]}\n[1,2]\n{"id":"d","age":31,"tags":["a"],"extra":{"x":1}}\n',
+    ],
+  ])('a messy %s file (bad rows skipped, BOM, CRLF, quoted line breaks, mixed types): DuckDB counts what the embedded reader reads', async (format, content) => {
+    const dir = join(work, `messy-${format}`);
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(
+      join(dir, 'data.segspec'),
+      `dataset users {\n  source "data/u.${format}"\n  key id\n  as of 2026-06-30\n  fields {\n    id: string\n    age: integer?\n    seen: datetime?\n    ok: boolean?\n    tags: list<string>?\n  }\n}\n` +
+        'segment old "Old" {\n  where age > 30\n}\nsegment recent "Recent" {\n  where seen within last 30 days\n}\n' +
+        'segment okay "Ok" {\n  where ok\n}\nsegment tagged "Tagged" {\n  where tags contains "a"\n}\n',
+    );
+    writeFileSync(join(dir, `data/u.${format}`), content);
+    const embedded = await stats([dir]);
+    expect(embedded.datasets[0]?.rows).toBeGreaterThan(3);
+    expect(measured(await stats([dir, '--engine', 'duckdb']))).toEqual(measured(embedded));
+    const onEmbedded = await segspec(['check', dir, '--format', 'json']);
+    expect(onEmbedded.stdout).toMatch(/SEG11[145]|SEG121/);
+    expect((await segspec(['check', dir, '--format', 'json', '--engine', 'duckdb'])).stdout).toBe(onEmbedded.stdout);
+  });
+
   it('reads a Parquet source the embedded reader cannot', async () => {
     const dir = join(work, 'parquet');
     mkdirSync(join(dir, 'data'), { recursive: true });

@@ -127,14 +127,15 @@ function reader(source: DatasetSource, format: SourceFormat): string {
     case 'csv':
     case 'tsv': {
       const delim = format === 'tsv' ? '\\t' : ',';
-      return `read_csv(${path}, header = true, all_varchar = true, delim = '${delim}', quote = '"', escape = '"')`;
+      return `read_csv(${path}, header = true, all_varchar = true, delim = '${delim}', quote = '"', escape = '"', ignore_errors = true)`;
     }
     case 'json':
     case 'jsonl': {
       // Every field read as raw JSON and converted below: data may mix `1`, `"1"` and `true`.
-      const columns = source.fields.map((f) => `${lit(f.name)}: 'JSON'`).join(', ');
-      const shape = format === 'json' ? 'array' : 'newline_delimited';
-      return `read_json(${path}, format = '${shape}', columns = {${columns}})`;
+      // Like the embedded reader, a line that is not JSON, or not an object, is skipped.
+      const columns = source.fields.map((f) => `json_extract(json, ${lit(`$."${f.name.replace(/"/g, '\\"')}"`)}) AS ${ident(f.name)}`);
+      const objects = format === 'json' ? `read_json_objects(${path}, format = 'array')` : `read_ndjson_objects(${path}, ignore_errors = true)`;
+      return `(SELECT ${columns.length ? columns.join(', ') : 'json'} FROM ${objects} WHERE json_type(json) = 'OBJECT') AS segspec_source`;
     }
     case 'parquet':
       return `read_parquet(${path})`;
