@@ -149,46 +149,115 @@ function convert(type: ColumnType, column: string, format: SourceFormat): string
   return convertText(type, column);
 }
 
-/** From text (CSV/TSV cells, JSON scalars): the empty string is a missing value. */
+/*
+ * Text cells are read exactly as the embedded reader reads them
+ * (core/data/bytes.ts): a cell that does not fit the field's type is a
+ * missing value there (reported as SEG121), so it is NULL here too — DuckDB's
+ * own casts accept more (`1,000`? no; ` 7 `, `2026-6-2`, `v1.2`: yes).
+ */
+const INTEGER_TEXT = '^[+-]?[0-9]+$';
+const NUMBER_TEXT = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$';
+const DATE_TEXT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+const DATETIME_TEXT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?$';
+/** semver.org: no `v`, no leading zeros, three parts (the embedded reader's `isSemver`). */
+const SEMVER_TEXT = '^(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)(-[0-9A-Za-z.-]*[0-9A-Za-z-])?([+][0-9A-Za-z.-]*[0-9A-Za-z-])?$';
+const MAX_SAFE_INTEGER = '9007199254740991';
+
+function matches(text: string, pattern: string): string {
+  return `regexp_full_match(${text}, ${lit(pattern)})`;
+}
+
+/** Spaces and tabs around a value do not count (strings keep theirs). */
+function trimmedText(column: string): string {
+  return `NULLIF(trim(${column}, ${lit(' \t')}), '')`;
+}
+
+function integerFromText(t: string): string {
+  return `CASE WHEN ${matches(t, INTEGER_TEXT)} AND abs(TRY_CAST(${t} AS HUGEINT)) <= ${MAX_SAFE_INTEGER} THEN CAST(${t} AS BIGINT) END`;
+}
+
+/** From text (CSV/TSV cells, JSON strings): the empty string is a missing value. */
 function convertText(type: ColumnType, column: string): string {
-  const text = `NULLIF(${column}, '')`;
-  const trimmed = `NULLIF(trim(${column}), '')`;
+  const t = trimmedText(column);
   switch (type) {
     case 'string':
+      return `NULLIF(${column}, '')`;
     case 'enum':
+      return t;
     case 'semver':
-      return text;
+      return `CASE WHEN ${matches(t, SEMVER_TEXT)} THEN ${t} END`;
     case 'integer':
-      return `TRY_CAST(${trimmed} AS BIGINT)`;
+      return integerFromText(t);
     case 'number':
-      return `TRY_CAST(${trimmed} AS DOUBLE)`;
+      return `CASE WHEN ${matches(t, NUMBER_TEXT)} AND isfinite(TRY_CAST(${t} AS DOUBLE)) THEN TRY_CAST(${t} AS DOUBLE) END`;
     case 'boolean':
-      return booleanFromText(trimmed);
+      return booleanFromText(t);
     case 'date':
-      return `TRY_CAST(${trimmed} AS DATE)`;
-    case 'datetime':
-      return `CAST(TRY_CAST(${trimmed} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      return `CASE WHEN ${matches(t, DATE_TEXT)} THEN TRY_CAST(${t} AS DATE) END`;
+    case 'datetime': {
+      // `t`/`z` in any case, `,` before the fraction and `+HHMM` offsets, in the spelling DuckDB parses.
+      const normal = `regexp_replace(replace(upper(${t}), ',', '.'), '([+-][0-9]{2})([0-9]{2})$', '\\1:\\2')`;
+      return `CASE WHEN ${matches(t, DATETIME_TEXT)} THEN CAST(TRY_CAST(${normal} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
+    }
     case 'list<string>':
-      return `list_filter(list_transform(string_split(${trimmed}, ';'), x -> trim(x)), x -> x <> '')`;
-    case 'list<integer>':
-      return `list_transform(list_filter(list_transform(string_split(${trimmed}, ';'), x -> trim(x)), x -> x <> ''), x -> TRY_CAST(x AS BIGINT))`;
+      return `CASE WHEN ${t} = '[]' THEN []::VARCHAR[] ELSE ${listItems(t)} END`;
+    case 'list<integer>': {
+      // One item that is not an integer makes the whole cell a bad value.
+      const items = listItems(t);
+      return `CASE WHEN ${t} = '[]' THEN []::BIGINT[] WHEN len(list_filter(${items}, x -> NOT ${matches('x', INTEGER_TEXT)})) = 0 THEN list_transform(${items}, x -> TRY_CAST(x AS BIGINT)) END`;
+    }
   }
+}
+
+/** `a; b;;c` → ['a', 'b', 'c']: split on `;`, items trimmed, empty ones dropped. */
+function listItems(t: string): string {
+  return `list_filter(list_transform(string_split(${t}, ';'), x -> trim(x, ${lit(' \t')})), x -> x <> '')`;
 }
 
 function booleanFromText(text: string): string {
   return `CASE WHEN lower(${text}) IN ('true', '1', 'yes') THEN TRUE WHEN lower(${text}) IN ('false', '0', 'no') THEN FALSE END`;
 }
 
+/**
+ * From a JSON value: strings are read as text cells; other JSON values as
+ * the embedded reader's `addValue` takes them (a number for a number, a whole
+ * one for an integer, true/false/0/1 for a boolean, an array for a list,
+ * numbers and booleans as their text for strings).
+ */
 function convertJson(type: ColumnType, column: string): string {
-  const scalar = `(${column} ->> '$')`;
+  const kind = `json_type(${column})`;
+  const asText = `(${column} ->> '$')`;
+  const isNumber = `${kind} IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
+  const number = `TRY_CAST(${asText} AS DOUBLE)`;
+  const text = (other: string): string => `CASE WHEN ${kind} = 'VARCHAR' THEN ${convertText(type, asText)} ${other} END`;
   switch (type) {
+    case 'integer':
+      return text(`WHEN ${isNumber} AND ${number} = floor(${number}) AND abs(${number}) <= ${MAX_SAFE_INTEGER} THEN CAST(${number} AS BIGINT)`);
+    case 'number':
+      return text(`WHEN ${isNumber} THEN ${number}`);
+    case 'boolean':
+      return text(`WHEN ${kind} = 'BOOLEAN' THEN CAST(${asText} AS BOOLEAN) WHEN ${isNumber} AND ${number} IN (0, 1) THEN ${number} = 1`);
+    case 'string':
+    case 'enum':
+      // JavaScript's String(1.0) is "1".
+      return text(
+        `WHEN ${kind} = 'BOOLEAN' THEN ${asText} WHEN ${kind} = 'DOUBLE' AND ${number} = floor(${number}) AND abs(${number}) < 1e21 THEN CAST(CAST(${number} AS HUGEINT) AS VARCHAR) WHEN ${isNumber} THEN ${asText}`,
+      );
     case 'list<string>':
     case 'list<integer>': {
-      const element = type === 'list<string>' ? 'VARCHAR' : 'BIGINT';
-      return `CASE WHEN json_type(${column}) = 'ARRAY' THEN from_json(${column}, '["${element}"]') ELSE ${convertText(type, scalar)} END`;
+      // Items as JSON; null items are skipped; one item of the wrong kind makes the whole cell bad.
+      const items = `list_filter(from_json(${column}, '["JSON"]'), x -> x IS NOT NULL AND json_type(x) <> 'NULL')`;
+      const itemNumber = `TRY_CAST(x ->> '$' AS DOUBLE)`;
+      if (type === 'list<integer>') {
+        const fits = `json_type(x) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND ${itemNumber} = floor(${itemNumber}) AND abs(${itemNumber}) <= ${MAX_SAFE_INTEGER}`;
+        return text(`WHEN ${kind} = 'ARRAY' AND len(list_filter(${items}, x -> NOT (${fits}))) = 0 THEN list_transform(${items}, x -> CAST(${itemNumber} AS BIGINT))`);
+      }
+      const itemText = `CASE WHEN json_type(x) = 'DOUBLE' AND ${itemNumber} = floor(${itemNumber}) AND abs(${itemNumber}) < 1e21 THEN CAST(CAST(${itemNumber} AS HUGEINT) AS VARCHAR) ELSE x ->> '$' END`;
+      const scalar = `json_type(x) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')`;
+      return text(`WHEN ${kind} = 'ARRAY' AND len(list_filter(${items}, x -> NOT (${scalar}))) = 0 THEN list_transform(${items}, x -> ${itemText})`);
     }
     default:
-      return convertText(type, scalar);
+      return text('');
   }
 }
 
