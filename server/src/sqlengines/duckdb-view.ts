@@ -10,7 +10,7 @@
  */
 import type { ColumnType } from '../core/data/table.js';
 import { dialectRules } from '../core/sql/dialect.js';
-import { type DatasetSource, type DuckDbRunner, formatOf } from './duckdb.js';
+import { type DatasetSource, type DuckDbRunner, convertText, formatOf } from './duckdb.js';
 import { sqlColumnType } from './rows.js';
 
 const rules = dialectRules('duckdb');
@@ -38,7 +38,9 @@ export async function viewParquetDataset(runner: DuckDbRunner, source: DatasetSo
 function fromParquet(type: ColumnType, column: string, storedType: string): string {
   const wanted = sqlColumnType('duckdb', type);
   const text = (value: string) => `NULLIF(${value}, '')`;
-  if (storedType === wanted) return wanted === 'VARCHAR' ? text(column) : column;
+  // Text is read as a CSV cell is (the embedded reader's rules); typed columns pass through.
+  if (storedType === 'VARCHAR') return convertText(type, column);
+  if (storedType === wanted) return column;
   switch (type) {
     case 'string':
     case 'enum':

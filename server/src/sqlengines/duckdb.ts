@@ -176,8 +176,8 @@ function integerFromText(t: string): string {
   return `CASE WHEN ${matches(t, INTEGER_TEXT)} AND abs(TRY_CAST(${t} AS HUGEINT)) <= ${MAX_SAFE_INTEGER} THEN CAST(${t} AS BIGINT) END`;
 }
 
-/** From text (CSV/TSV cells, JSON strings): the empty string is a missing value. */
-function convertText(type: ColumnType, column: string): string {
+/** From text (CSV/TSV cells, JSON strings, text columns of Parquet): the empty string is a missing value. */
+export function convertText(type: ColumnType, column: string): string {
   const t = trimmedText(column);
   switch (type) {
     case 'string':

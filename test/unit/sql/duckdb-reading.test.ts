@@ -3,7 +3,8 @@
  * messy cells (spaces, `v1.2`, `2026-6-2`, `1,000`, `yes`, JSON numbers in
  * string fields, arrays with nulls, …) every value the embedded reader calls
  * bad is missing on DuckDB too, so the row counts and every segment's size
- * and unknown count agree.
+ * and unknown count agree — also when the same cells are the text columns
+ * of a Parquet file read through a view.
  */
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { Workspace } from '../../../server/src/core/workspace.js';
 import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { DuckDbRunner } from '../../../server/src/sqlengines/duckdb.js';
 import { analyzeOnSql } from '../../../server/src/sqlengines/analyze.js';
-import { loadModelDataset } from '../../../server/src/sqlengines/workspace.js';
+import { datasetFields, loadModelDataset } from '../../../server/src/sqlengines/workspace.js';
+import { viewParquetDataset } from '../../../server/src/sqlengines/duckdb-view.js';
 
 const RUNS = Number(process.env.SEGSPEC_READING_RUNS ?? 25);
 
@@ -109,6 +111,13 @@ describe('DuckDB reads messy files as the embedded reader does', () => {
     const sizes = (segments: Map<string, { size: number; unknown: number; rows: number }>) =>
       Object.fromEntries([...segments].map(([name, s]) => [name, [s.rows, s.size, s.unknown]]));
     expect(sizes(onDuck.segments)).toEqual(sizes(embedded.results.segments));
+    if (format !== 'csv') return;
+    // The same cells as text columns of a Parquet file, read in place through a view.
+    const parquet = join(dir, 'data/users.parquet');
+    await duck.run(`COPY (SELECT * FROM read_csv('${join(dir, 'data/users.csv')}', header = true, all_varchar = true, ignore_errors = true)) TO '${parquet}' (FORMAT parquet)`);
+    await viewParquetDataset(duck, { table: 'users_parquet', path: parquet, fields: datasetFields(embedded.model, 'users') });
+    const onParquet = await analyzeOnSql(duck, embedded.model, { tables: new Map([['users', 'users_parquet']]), brokenRules: embedded.brokenRules });
+    expect(sizes(onParquet.segments)).toEqual(sizes(embedded.results.segments));
   }
 
   it(`CSV: ${RUNS} random files`, async () => {
