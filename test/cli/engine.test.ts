@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -69,6 +69,27 @@ describe('stats --engine duckdb', () => {
     expect(table.stdout).toMatch(/largest overlaps/);
     const csv = await segspec(['stats', 'samples/productivity', '--engine', 'duckdb', '--format', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toBe('workspace,segment,dataset,size,share,status');
+  });
+});
+
+describe('report --engine duckdb', () => {
+  /** The report's chart data and the member keys its sample tables show. */
+  async function report(args: string[]): Promise<{ charts: unknown; keys: string[] }> {
+    const file = join(work, `report-${args.join('-').replace(/[^a-z]/g, '')}.html`);
+    const r = await segspec(['report', ...args, '--out', file]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    const json = /<script type="application\/json" id="segspec-data">([^<]*)<\/script>/.exec(html);
+    expect(json).not.toBeNull();
+    return { charts: JSON.parse(json![1]), keys: html.match(/\bu\d{5}\b/g) ?? [] };
+  }
+
+  it('draws the same sizes, overlaps and coverage as the embedded engine and lists the same sample members', async () => {
+    const embedded = await report(['samples/productivity']);
+    const duck = await report(['samples/productivity', '--engine', 'duckdb']);
+    expect(duck.charts).toEqual(embedded.charts);
+    expect(embedded.keys.length).toBeGreaterThan(10);
+    expect(duck.keys).toEqual(embedded.keys);
   });
 });
 

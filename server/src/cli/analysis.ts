@@ -39,7 +39,7 @@ export const SCHEMA_SAMPLE_ROWS = 100_000;
 
 export interface AnalyzeOptions {
   /** Run the checks on the data on this SQL engine instead of the embedded one. */
-  engine?: { choice: Exclude<EngineChoice, { engine: 'embedded' }>; overlaps: boolean };
+  engine?: { choice: Exclude<EngineChoice, { engine: 'embedded' }>; overlaps: boolean; sampleSize?: number };
 }
 
 /** Finds the workspaces under `paths` and analyses each: static checks and data checks. */
@@ -61,8 +61,8 @@ export async function analyzePaths(paths: readonly string[], shared: SharedOptio
     workspaces.push({ target, workspace, analysis, findings });
   }
   if (options.engine) {
-    const { choice, overlaps } = options.engine;
-    await withProgress(io.stderr, `checking on ${choice.engine}`, () => checkOnEngine(workspaces, choice, { overlaps, asOf: shared.asOf }));
+    const { choice, overlaps, sampleSize } = options.engine;
+    await withProgress(io.stderr, `checking on ${choice.engine}`, () => checkOnEngine(workspaces, choice, { overlaps, sampleSize, asOf: shared.asOf }));
   }
   const texts = new Map<string, string>();
   for (const w of workspaces) for (const [path, file] of w.analysis.model.files) texts.set(path, file.text);

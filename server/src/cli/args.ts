@@ -20,7 +20,7 @@ const SHARED: Options = {
 const PER_COMMAND: Record<CommandName, Options> = {
   check: { format: { type: 'string', short: 'f' }, 'fail-on': { type: 'string' }, engine: { type: 'string' }, db: { type: 'string' } },
   stats: { format: { type: 'string', short: 'f' }, engine: { type: 'string' }, db: { type: 'string' } },
-  report: { out: { type: 'string', short: 'o' } },
+  report: { out: { type: 'string', short: 'o' }, engine: { type: 'string' }, db: { type: 'string' } },
   explain: { key: { type: 'string', short: 'k' }, profile: { type: 'string', short: 'p' } },
   init: { from: { type: 'string' } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },

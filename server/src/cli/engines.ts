@@ -95,6 +95,8 @@ export interface EngineRunOptions {
   overlaps: boolean;
   /** Reference date for datasets without `as of` (the `--as-of` option). */
   asOf?: string;
+  /** Member keys kept per segment (the report's sample members). */
+  sampleSize?: number;
 }
 
 /**
@@ -138,6 +140,7 @@ export async function checkOnEngine(
           tables,
           asOf: options.asOf,
           overlaps: options.overlaps,
+          sampleSize: options.sampleSize,
           rowOrder: open.rowOrder,
           brokenRules: w.analysis.brokenRules,
         });

@@ -69,10 +69,15 @@ heatmap, coverage, partitions, persona cards, expectations and findings.
 
 Options:
   -o, --out FILE    where to write the report (default: report.html)
+  --engine E        embedded (default) | duckdb | postgres | spark: every
+                    number measured by that engine (sample members are then
+                    shown by their keys)
+  --db URL          the server for postgres or spark (see segspec check --help)
 
 Examples:
   segspec report --out report.html
-  segspec report samples/productivity -o build/segments.html`,
+  segspec report samples/productivity -o build/segments.html
+  segspec report --engine duckdb -o build/segments.html`,
   explain: `Usage: segspec explain SEGMENT (--key KEY | --profile PERSONA) [paths…]
 
 Shows, clause by clause, why one record is or is not a member of SEGMENT:

@@ -51,6 +51,23 @@ function cellText(v: CellValue | undefined): string {
   return Array.isArray(v) ? v.join(';') : String(v);
 }
 
+/** Member rows from the loaded table; measured on a SQL engine, the members' keys alone. */
+function sampleMembers(
+  model: AnalyzedWorkspace['analysis']['model'],
+  dataset: string | undefined,
+  table: Parameters<typeof rowToRecord>[0] | undefined,
+  result: { sampleRows: number[]; sampleKeys: string[] } | undefined,
+  limit: number,
+): Array<Record<string, string>> {
+  const rows = result?.sampleRows.slice(0, limit) ?? [];
+  if (table && rows.length > 0) {
+    return rows.map((row) => Object.fromEntries(Object.entries(rowToRecord(table, row)).map(([k, v]) => [k, cellText(v)])));
+  }
+  const decl = dataset ? model.datasets.get(dataset)?.decl : undefined;
+  const key = decl ? prop(decl, 'key')?.value?.name : undefined;
+  return key ? (result?.sampleKeys.slice(0, limit) ?? []).map((k) => ({ [key]: k })) : [];
+}
+
 function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptions): void {
   const { model, results, data } = w.analysis;
   const workspace = displayPath(w.target.root, opts.cwd) || '.';
@@ -112,10 +129,7 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       share: r?.share ?? 0,
       status,
       expectations,
-      sample: table ? (r?.sampleRows ?? []).slice(0, opts.sampleSize).map((row) => {
-        const rec = rowToRecord(table, row);
-        return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, cellText(v)]));
-      }) : [],
+      sample: sampleMembers(model, s.dataset, table, r, opts.sampleSize),
     };
     view.segments.push(seg);
   }

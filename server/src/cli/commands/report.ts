@@ -9,13 +9,18 @@ import { renderReport } from '../report/html.js';
 import { displayPath, plural } from '../reporters/findings.js';
 import { VERSION_FOR_REPORTS } from '../version.js';
 import { buildView } from '../view-builder.js';
+import { engineOption } from '../engines.js';
 
-/** `segspec report [paths…] --out report.html` */
+const SAMPLE_MEMBERS = 5;
+
+/** `segspec report [paths…] --out report.html [--engine E [--db URL]]` */
 export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const out = resolve(io.cwd, stringOption(cmd, 'out') ?? 'report.html');
   const echartsSource = loadEchartsSource();
-  const analysis = await analyzePaths(cmd.positionals, cmd.shared, io);
-  const view = buildView(analysis.workspaces, analysis.findings, { cwd: io.cwd, sampleSize: 5 });
+  const engine = engineOption(cmd);
+  const onEngine = engine.engine === 'embedded' ? undefined : { choice: engine, overlaps: true, sampleSize: SAMPLE_MEMBERS };
+  const analysis = await analyzePaths(cmd.positionals, cmd.shared, io, { engine: onEngine });
+  const view = buildView(analysis.workspaces, analysis.findings, { cwd: io.cwd, sampleSize: SAMPLE_MEMBERS });
   const names = analysis.workspaces.map((w) => displayPath(w.target.root, io.cwd));
   const asOf = [...new Set(analysis.workspaces.flatMap((w) => [...w.analysis.results.datasets.values()].map((d) => d.asOf)))];
   const html = renderReport(view, {
