@@ -3,7 +3,7 @@
  * 10,000,000) that never passes through JavaScript: the 50 bench segments
  * sized, and their 1,225 pairwise overlaps counted, on DuckDB through the
  * product's path — a view over the file (`viewParquetDataset`), segments
- * compiled by `compileSegment`, sizes counted as `measureDataset` counts them
+ * compiled by `compileSegment`, sizes counted as `analyzeOnSql` counts them
  * (`countPredicates`), overlaps by `countPairOverlaps` — against the same
  * predicates written by hand in DuckDB SQL over the same file. Each side runs
  * in its own child process, so each peak RSS is DuckDB and that side's code
@@ -15,7 +15,8 @@ import { buildModel, type WorkspaceModel } from '../../server/src/core/semantics
 import { compileSegment } from '../../server/src/core/sql/from-model.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
 import { viewParquetDataset } from '../../server/src/sqlengines/duckdb-view.js';
-import { countPredicates, measureDataset } from '../../server/src/sqlengines/measure.js';
+import { countPredicates } from '../../server/src/sqlengines/measure.js';
+import { analyzeOnSql } from '../../server/src/sqlengines/analyze.js';
 import { countPairOverlaps } from '../../server/src/sqlengines/pair-overlaps.js';
 import { datasetFields } from '../../server/src/sqlengines/workspace.js';
 import { ensureUsersParquet } from './gen-parquet.js';
@@ -30,7 +31,7 @@ export const PARQUET_ROWS = Number(process.env.BENCH_PARQUET_ROWS ?? 10_000_000)
 /** Timed runs per figure and side (median reported); one at full size, where a run takes a minute. */
 const RUNS = Number(process.env.BENCH_PARQUET_RUNS ?? (PARQUET_ROWS > 1_000_000 ? 1 : 3));
 /**
- * measureDataset (the whole `stats` measurement: sizes, then overlaps) is timed
+ * analyzeOnSql (what `stats --engine duckdb` runs: every check, then the overlaps) is timed
  * as one call only up to this many rows; at full size the two figures above
  * time the same functions (countPredicates, countPairOverlaps) separately.
  */
@@ -44,7 +45,7 @@ interface SideReport {
   rows: number;
   sizesMs: number;
   overlapsMs: number;
-  /** Ours only, up to MEASURE_MAX_ROWS: one `measureDataset` call (sizes and overlaps together) and its counts. */
+  /** Ours only, up to MEASURE_MAX_ROWS: one `analyzeOnSql` call (sizes and overlaps together) and its counts. */
   measureMs?: number;
   measured?: { sizes: number[]; overlaps: number[]; errors: string[] };
   sizes: number[];
@@ -73,19 +74,20 @@ async function runOurs(path: string): Promise<SideReport> {
     const compileAll = () => model.segmentOrder.map((name) => `(${compileSegment(model, name, { dialect: 'duckdb', table: TABLE }).sql})`);
     let counts: number[] = [];
     let overlaps: number[] = [];
-    // measureDataset's sizes statement (rows and every segment in one scan), then the overlaps counted from per-row flags.
+    // The sizes statement (rows and every segment in one scan), then the overlaps counted from per-row flags, as analyzeOnSql runs them.
     const sizesMs = median(await timeRuns(RUNS, async () => void (counts = await countPredicates(runner, ['1 = 1', ...compileAll()], TABLE))));
     const overlapsMs = median(await timeRuns(RUNS, async () => void (overlaps = await countPairOverlaps(runner, compileAll(), TABLE))));
     const report: SideReport = { role: 'ours', rows: counts[0], sizesMs, overlapsMs, sizes: counts.slice(1), overlaps, rssMb: peakRssMb() };
     if (counts[0] <= MEASURE_MAX_ROWS) {
       collectGarbage();
       const start = performance.now();
-      const measured = await measureDataset(runner, model, { dataset: TABLE, table: TABLE });
+      // What `segspec stats --engine duckdb` runs: every check on the data, and the overlap matrix.
+      const measured = await analyzeOnSql(runner, model, { tables: new Map([[TABLE, TABLE]]), overlaps: true, asOf: AS_OF });
       report.measureMs = performance.now() - start;
       report.measured = {
-        sizes: measured.segments.map((s) => s.size ?? -1),
+        sizes: model.segmentOrder.map((name) => measured.segments.get(name)?.size ?? -1),
         overlaps: measured.overlaps.map((o) => o.count),
-        errors: measured.segments.filter((s) => s.error !== undefined).map((s) => `${s.segment}: ${s.error}`),
+        errors: measured.errors.map((e) => `${e.segment}: ${e.message}`),
       };
       report.rssMb = peakRssMb();
     }
@@ -182,7 +184,7 @@ export async function parquetFigures(): Promise<ScaleResult> {
   ];
   if (ours.measureMs !== undefined) {
     const peerTotal = peer.sizesMs + peer.overlapsMs;
-    figures.push({ name: name('measureDataset sizes+overlaps [duckdb, compiled]'), value: ours.measureMs, unit: 'ms', ratio: ours.measureMs / peerTotal });
+    figures.push({ name: name('analyzeOnSql sizes+overlaps [duckdb, compiled]'), value: ours.measureMs, unit: 'ms', ratio: ours.measureMs / peerTotal });
   }
   figures.push(
     { name: name('peak RSS [duckdb, compiled]'), value: ours.rssMb, unit: 'MB', ratio: ours.rssMb / peer.rssMb },
@@ -191,18 +193,18 @@ export async function parquetFigures(): Promise<ScaleResult> {
 
   const problems = compareCounts('compiled', ours, peer);
   if (ours.measured) {
-    problems.push(...ours.measured.errors.map((e) => `parquet measureDataset: ${e}`));
-    problems.push(...compareCounts('measureDataset', { rows: ours.rows, ...ours.measured }, peer));
+    problems.push(...ours.measured.errors.map((e) => `parquet analyzeOnSql: ${e}`));
+    problems.push(...compareCounts('analyzeOnSql', { rows: ours.rows, ...ours.measured }, peer));
   }
   const total = BENCH_SEGMENTS.length + pairs.length;
   const notes = [
     problems.length === 0
-      ? `parquet counts compiled == hand-written: ${total} of ${total} (${BENCH_SEGMENTS.length} sizes, ${pairs.length} overlaps${ours.measured ? '; measureDataset too' : ''})`
+      ? `parquet counts compiled == hand-written: ${total} of ${total} (${BENCH_SEGMENTS.length} sizes, ${pairs.length} overlaps${ours.measured ? '; analyzeOnSql too' : ''})`
       : `parquet counts compiled != hand-written: ${problems.length} mismatches`,
   ];
   if (ours.measureMs === undefined) {
     notes.push(
-      `parquet measureDataset: not timed above ${MEASURE_MAX_ROWS.toLocaleString('en-US')} rows (BENCH_PARQUET_MEASURE_ROWS): the sizes and overlaps figures time its parts`,
+      `parquet analyzeOnSql: not timed above ${MEASURE_MAX_ROWS.toLocaleString('en-US')} rows (BENCH_PARQUET_MEASURE_ROWS): the sizes and overlaps figures time its parts`,
     );
   }
   return { figures, notes, problems };

@@ -17,7 +17,7 @@ import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
 import { referenceDate, resultWithoutMembers, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
-import { clauseFindings, clauseText, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
+import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
 import { isAggregateName } from '../core/engine/aggregates.js';
 import { exprKey } from '../core/engine/normalize.js';
@@ -70,23 +70,21 @@ const EXAMPLES = 3;
 
 /** Counts to measure in one scan, by a caller's key. */
 class CountBatch {
-  private readonly keys: string[] = [];
-  private readonly wheres: string[] = [];
+  /** The predicate of each count, by key; one predicate may serve several keys. */
+  private readonly wheres = new Map<string, string>();
   private results = new Map<string, number>();
 
   add(key: string, where: string): void {
-    if (this.results.has(key) || this.keys.includes(key)) return;
-    this.keys.push(key);
-    this.wheres.push(where);
+    if (!this.wheres.has(key)) this.wheres.set(key, where);
   }
 
   async run(runner: QueryingRunner, table: string, cache: SqlResultCache | undefined): Promise<void> {
     const cacheKey = (where: string): string => `count\u0000${table}\u0000${where}`;
-    const missing = this.wheres.filter((w) => !cache?.has(cacheKey(w)));
+    const missing = [...new Set(this.wheres.values())].filter((w) => !cache?.has(cacheKey(w)));
     const counts = await countPredicates(runner, missing, table);
     const measured = new Map(missing.map((w, i) => [w, counts[i]]));
     if (cache) for (const [w, n] of measured) remember(cache, cacheKey(w), n);
-    this.results = new Map(this.keys.map((k, i) => [k, measured.get(this.wheres[i]) ?? (cache?.get(cacheKey(this.wheres[i])) as number)]));
+    this.results = new Map([...this.wheres].map(([k, w]) => [k, measured.get(w) ?? (cache?.get(cacheKey(w)) as number)]));
   }
 
   get(key: string): number {
@@ -177,6 +175,8 @@ class DatasetRun {
   private readonly resolve: (name: NameExpr) => NameResolution;
   private readonly keyColumn: string | undefined;
   private counts = new CountBatch();
+  /** Relations whose failure message lists example keys: segment and predicate, by count key. */
+  private relationExamples = new Map<string, { segment: string; where: string }>();
   private readonly compiled = new Map<string, CompiledSegment>();
   private readonly memberAggregates = new Map<string, Value>();
   private readonly today: number;
@@ -241,6 +241,7 @@ class DatasetRun {
   /** Plans every count of the dataset in one batch; returns the partitions it can judge. */
   private planCounts(): Array<[string, CompiledSegment[]]> {
     this.counts = new CountBatch();
+    this.relationExamples = new Map();
     this.counts.add('rows', '1 = 1');
     for (const c of this.compiled.values()) this.planSegment(c);
     const measured = [...this.compiled.values()];
@@ -299,8 +300,13 @@ class DatasetRun {
       if (exp.type === 'ExpectDisjoint' || exp.type === 'ExpectSubset' || exp.type === 'ExpectOverlap') {
         const other = exp.segment ? this.compiled.get(exp.segment.name) : undefined;
         if (!other) continue;
-        this.counts.add(`both:${n}:${other.sym.name}`, `${member} AND ${other.member}`);
-        this.counts.add(`outside:${n}:${other.sym.name}`, `${member} AND NOT ${other.member}`);
+        // Subset counts the members outside the other; disjoint and overlap those in both.
+        const kind = exp.type === 'ExpectSubset' ? 'outside' : 'both';
+        const where = kind === 'both' ? `${member} AND ${other.member}` : `${member} AND NOT ${other.member}`;
+        const key = relationKey(kind, n, other.sym.name);
+        this.counts.add(key, where);
+        // Example keys are shown only when disjoint or subset fails.
+        if (exp.type !== 'ExpectOverlap') this.relationExamples.set(key, { segment: n, where });
       }
     }
   }
@@ -420,21 +426,10 @@ class DatasetRun {
       unknown,
       sampleKeys: await this.sampleKeys(c.where),
     };
-    // Example keys are fetched before judging, only for relations that have rows.
-    const relations = new Map<string, Relation>();
-    for (const kind of ['both', 'outside'] as const) {
-      for (const other of this.compiled.values()) {
-        const key = `${kind}:${n}:${other.sym.name}`;
-        let count: number;
-        try {
-          count = this.counts.get(key);
-        } catch {
-          continue;
-        }
-        const where = kind === 'both' ? `${c.member} AND ${other.member}` : `${c.member} AND NOT ${other.member}`;
-        const keys = count > 0 ? await this.exampleKeys(where) : [];
-        relations.set(key, { count, exampleKeys: () => keys });
-      }
+    // Example keys are fetched before judging, only where a failure shows them.
+    const relationKeys = new Map<string, string[]>();
+    for (const [key, { segment, where }] of this.relationExamples) {
+      if (segment === n && this.counts.get(key) > 0) relationKeys.set(key, await this.exampleKeys(where));
     }
     const facts: MemberFacts = {
       segment: n,
@@ -442,14 +437,14 @@ class DatasetRun {
       rows,
       countWhere: (expr) => this.counts.get(`share:${n}:${this.key(expr)}`),
       aggregate: (fn, arg) => this.memberAggregates.get(`${n}:${this.key(syntheticCall(fn, arg))}`) ?? null,
-      other: (name) => this.otherFacts(sym, name, relations),
+      other: (name) => this.otherFacts(sym, name, relationKeys),
     };
     for (const p of props(sym.decl, 'expect')) {
       if (!p.value) continue;
       const res = checkExpectation(p.value, facts);
       if (!res) continue;
       result.expectations.push(res);
-      if (res.code) this.out.findings.push({ code: res.code, severity: res.severity, message: `${n}: ${res.message}`, file: sym.file, range: res.range });
+      if (res.code) this.out.findings.push(engineFinding(res.code, sym.file, res.range, `${n}: ${res.message}`, res.severity));
     }
     const examples = records.examples(sym);
     result.examples = examples.results;
@@ -468,17 +463,18 @@ class DatasetRun {
     return result;
   }
 
-  /** As the embedded engine sees another segment: unavailable reasons first, then the measured relations. */
-  private otherFacts(sym: SegmentSymbol, name: string, relations: Map<string, Relation>): OtherSegmentFacts {
+  /** Another segment as the embedded engine sees it: the same reasons when it cannot be compared with. */
+  private otherFacts(sym: SegmentSymbol, name: string, examples: Map<string, string[]>): OtherSegmentFacts {
     const other = this.model.segments.get(name);
-    if (!other) return { unavailable: `${name} has no results` };
-    if (other.dataset !== sym.dataset) return { unavailable: `${name} draws from another dataset` };
-    if (!other.where) return { unavailable: `${name} is a draft` };
+    const problem = comparisonProblem(name, other && { dataset: other.dataset, draft: !other.where }, sym.dataset);
+    if (problem) return { unavailable: problem };
     if (this.model.cyclic.has(name)) return { unavailable: 'it is part of a reference cycle' };
-    const both = relations.get(`both:${sym.name}:${name}`);
-    const outside = relations.get(`outside:${sym.name}:${name}`);
-    if (!both || !outside) return { unavailable: this.out.segments.get(name)?.reason ?? 'it has no results' };
-    return { both: () => both, outside: () => outside };
+    if (!this.compiled.has(name)) return { unavailable: this.out.segments.get(name)?.reason ?? 'it has no results' };
+    const relation = (kind: 'both' | 'outside'): Relation => {
+      const key = relationKey(kind, sym.name, name);
+      return { count: this.counts.get(key), exampleKeys: () => examples.get(key) ?? [] };
+    };
+    return { both: () => relation('both'), outside: () => relation('outside') };
   }
 
   private async judgePartition(name: string, segs: CompiledSegment[], rows: number): Promise<void> {
@@ -535,6 +531,10 @@ class DatasetRun {
 function remember(cache: SqlResultCache, key: string, value: unknown): void {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);
+}
+
+function relationKey(kind: 'both' | 'outside', segment: string, other: string): string {
+  return `${kind}:${segment}:${other}`;
 }
 
 function pairKey(a: CompiledSegment, b: CompiledSegment): string {

@@ -9,17 +9,16 @@
  * an edit re-evaluates only the changed segment and those that depend on it.
  */
 import type { Table } from '../data/table.js';
-import type { Finding, Severity } from '../diagnostics/types.js';
-import type { Expr, NameExpr, Range } from '../syntax/ast.js';
+import type { Finding } from '../diagnostics/types.js';
+import type { Expr, NameExpr } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
 import { firstRows, popcount, type Bitset, type TriBits } from './bitset.js';
 import { compilePredicate, newSharedCache, tableAggregate, type CompileContext, type SharedCache } from './compile.js';
 import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
-import { engineSeverity } from './codes.js';
 import { checkExpectation, type ExpectationResult } from './expectations.js';
 import { bitsetFacts } from './bitset-facts.js';
-import { clauseFindings, clauseText, emptySegmentFinding, judgePartition, topLevelClauses } from './judge.js';
+import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from './judge.js';
 import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
 import { explain, type ExplanationNode } from './explain.js';
 import { exprKey } from './normalize.js';
@@ -340,12 +339,6 @@ class Run {
     return (row) => (col ? keyText(cellValue(col, row)) : `line ${state.table?.rowLines[row] ?? row + 1}`);
   }
 
-  private finding(code: string, file: string, range: Range, message: string, severity?: Severity, data?: Record<string, unknown>): void {
-    const f: Finding = { code, severity: severity ?? engineSeverity(code), message, file, range };
-    if (data) f.data = data;
-    this.findings.push(f);
-  }
-
   private emptyResult(sym: SegmentSymbol, status: SegmentStatus, reason?: string): SegmentResult {
     const rows = sym.dataset ? (this.data.get(sym.dataset)?.table?.rowCount ?? 0) : 0;
     return resultWithoutMembers(sym, status, reason, rows);
@@ -425,9 +418,8 @@ class Run {
     const keyOf = this.keyOf(state);
     const other = (name: string): { members: Bitset } | { unavailable: string } => {
       const r = this.results.get(name);
-      if (!r) return { unavailable: `${name} has no results` };
-      if (r.dataset !== sym.dataset) return { unavailable: `${name} draws from another dataset` };
-      if (r.status === 'draft') return { unavailable: `${name} is a draft` };
+      const problem = comparisonProblem(name, r && { dataset: r.dataset, draft: r.status === 'draft' }, sym.dataset);
+      if (problem || !r) return { unavailable: problem ?? `${name} has no results` };
       return r.members ? { members: r.members } : { unavailable: r.reason ?? 'it has no results' };
     };
     const facts = bitsetFacts({ segment: sym.name, members, size, rows, ctx, other, keyOf });
@@ -436,7 +428,7 @@ class Run {
       const res = checkExpectation(p.value, facts);
       if (!res) continue;
       result.expectations.push(res);
-      if (res.code) this.finding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity);
+      if (res.code) this.findings.push(engineFinding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity));
     }
     result.examples = this.checkExamples(sym);
     const empty = emptySegmentFinding(sym, size, rows, result.unknown);

@@ -25,6 +25,22 @@ export function engineFinding(
   return f;
 }
 
+/**
+ * Why an expectation cannot compare a segment with another one (SEG214), or
+ * undefined when it can: the other is unknown, draws from another dataset or
+ * is a draft.
+ */
+export function comparisonProblem(
+  name: string,
+  other: { dataset: string | undefined; draft: boolean } | undefined,
+  dataset: string | undefined,
+): string | undefined {
+  if (!other) return `${name} has no results`;
+  if (other.dataset !== dataset) return `${name} draws from another dataset`;
+  if (other.draft) return `${name} is a draft`;
+  return undefined;
+}
+
 /** SEG200 for a segment without members in a dataset that has rows; undefined otherwise. */
 export function emptySegmentFinding(sym: SegmentSymbol, size: number, rows: number, unknown: number): Finding | undefined {
   if (size !== 0 || rows === 0) return undefined;
