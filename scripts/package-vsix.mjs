@@ -1,30 +1,48 @@
-// Packages the extension as segspec.vsix for the platform this runs on
-// (`vsce package --target linux-x64` and so on), carrying DuckDB's native
-// binding for that platform so the installed language server can run the
-// checks on DuckDB (`segspec.engine`).
+// Packages the VS Code extension, one platform-specific .vsix per target
+// (`vsce package --target …`), each carrying DuckDB's native binding for that
+// platform so the installed language server can run the checks on DuckDB
+// (`segspec.engine`).
 //
-// DuckDB (@duckdb/node-api → @duckdb/node-bindings → the platform package)
-// is copied from node_modules into dist/node_modules/, where Node's own
-// resolution finds it from dist/server.cjs; `vsce --no-dependencies` drops only
-// the top-level node_modules/, and .vscodeignore whitelists
-// dist/node_modules/@duckdb/**. Only what runs is copied: JavaScript,
-// package.json, the native files and the licences. The staged copy is removed
-// again afterwards, so dist/ never shadows node_modules with a stale DuckDB.
+//   node scripts/package-vsix.mjs                 this machine's target → segspec.vsix
+//   node scripts/package-vsix.mjs --target T …    those targets → dist/vsix/segspec-T-VERSION.vsix
+//   node scripts/package-vsix.mjs --all           every target DuckDB ships a binding for
+//   (anything else is passed on to vsce)
 //
-// Without a binding package for this platform the .vsix is built without
-// DuckDB and without a target (the editor then falls back to the embedded
-// engine and logs why), and this script says so.
+// vsce runs in a staging folder, not in the repository: package.json's `files`
+// list is the npm package's, and vsce refuses a manifest with both `files` and
+// a .vscodeignore. The stage gets the paths .vscodeignore lets in, a manifest
+// without `files` and the npm-only fields, and DuckDB's native side
+// (@duckdb/node-bindings, detect-libc and the target's binding package; the
+// JavaScript API is inside dist/server.cjs, see build.mjs) under
+// dist/node_modules/, where Node's resolution finds it from dist/server.cjs.
+// Only what runs is copied: JavaScript, package.json, native files, licences.
 //
-//   node scripts/package-vsix.mjs [extra vsce arguments]
+// A binding package for another platform is not in node_modules (npm installs
+// only this machine's); it is fetched with `npm pack` from the registry, at the
+// version @duckdb/node-bindings pins, into node_modules/.cache/segspec-vsix/.
+// Without the binding for this machine (and no --target), the .vsix is built
+// without DuckDB and without a target, and this script says so.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const modules = join(root, 'node_modules');
-const staged = join(root, 'dist', 'node_modules');
-const out = 'segspec.vsix';
+const fetched = join(modules, '.cache', 'segspec-vsix');
+
+/** VS Code targets → DuckDB's binding package (named like @duckdb/node-bindings/duckdb.js requires it). */
+export const TARGETS = {
+  'linux-x64': '@duckdb/node-bindings-linux-x64',
+  'linux-arm64': '@duckdb/node-bindings-linux-arm64',
+  'alpine-x64': '@duckdb/node-bindings-linux-x64-musl',
+  'alpine-arm64': '@duckdb/node-bindings-linux-arm64-musl',
+  'darwin-x64': '@duckdb/node-bindings-darwin-x64',
+  'darwin-arm64': '@duckdb/node-bindings-darwin-arm64',
+  'win32-x64': '@duckdb/node-bindings-win32-x64',
+  'win32-arm64': '@duckdb/node-bindings-win32-arm64',
+};
 
 /** True on Linux with musl (Alpine): Node reports no glibc version there. */
 function isMusl() {
@@ -33,16 +51,8 @@ function isMusl() {
   return !report.header?.glibcVersionRuntime;
 }
 
-/**
- * The VS Code target of this machine and the name of DuckDB's binding package
- * for it (named like @duckdb/node-bindings/duckdb.js requires it).
- */
-function platformTarget() {
-  const musl = isMusl();
-  const arch = process.arch;
-  const target = musl ? `alpine-${arch}` : `${process.platform}-${arch}`;
-  const binding = `@duckdb/node-bindings-${process.platform}-${arch}${musl ? '-musl' : ''}`;
-  return { target, binding };
+function hostTarget() {
+  return isMusl() ? `alpine-${process.arch}` : `${process.platform}-${process.arch}`;
 }
 
 /** Files of an installed package that it needs at run time. */
@@ -59,14 +69,29 @@ function listFiles(dir, base = dir) {
   });
 }
 
-/** Copies the run-time files of each package into dist/node_modules/; returns their total size in bytes. */
-function stagePackages(names) {
-  rmSync(staged, { recursive: true, force: true });
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+/** The folder holding `name`: node_modules, else a copy fetched from the registry with `npm pack`. */
+function packageDir(name, version) {
+  const installed = join(modules, name);
+  if (existsSync(join(installed, 'package.json')) && readJson(join(installed, 'package.json')).version === version) return installed;
+  const dir = join(fetched, `${name.replace('/', '+')}@${version}`);
+  if (!existsSync(join(dir, 'package.json'))) {
+    mkdirSync(dir, { recursive: true });
+    console.log(`package-vsix: fetching ${name}@${version} (npm pack)`);
+    const tgz = execFileSync('npm', ['pack', `${name}@${version}`, '--silent', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop();
+    execFileSync('tar', ['xzf', join(dir, tgz), '-C', dir, '--strip-components=1']);
+    rmSync(join(dir, tgz));
+  }
+  return dir;
+}
+
+/** Copies the run-time files of each package into the stage's dist/node_modules/; returns their size in bytes. */
+function stagePackages(stage, packages) {
   let bytes = 0;
-  for (const name of names) {
-    const from = join(modules, name);
+  for (const [name, from] of packages) {
     for (const file of listFiles(from).filter(isRuntimeFile)) {
-      const to = join(staged, name, file);
+      const to = join(stage, 'dist', 'node_modules', name, file);
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(join(from, file), to);
       bytes += statSync(to).size;
@@ -75,33 +100,91 @@ function stagePackages(names) {
   return bytes;
 }
 
-function vsce(args) {
-  const bin = join(modules, '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [bin, 'package', ...args], { cwd: root, stdio: 'inherit' });
+/**
+ * A staging folder with what .vscodeignore lets in (each `!pattern` up to its
+ * first wildcard is copied; vsce applies the exact patterns again there) and
+ * the extension's manifest.
+ */
+function makeStage() {
+  const stage = mkdtempSync(join(tmpdir(), 'segspec-vsix-'));
+  const patterns = readFileSync(join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('!'))
+    .map((l) => l.slice(1));
+  for (const pattern of patterns) {
+    const fixed = pattern.split('/').filter((_, i, parts) => !parts.slice(0, i + 1).some((p) => p.includes('*'))).join('/');
+    if (!fixed || fixed === 'package.json' || !existsSync(join(root, fixed))) continue;
+    cpSync(join(root, fixed), join(stage, fixed), { recursive: true });
+  }
+  copyFileSync(join(root, '.vscodeignore'), join(stage, '.vscodeignore'));
+  const manifest = readJson(join(root, 'package.json'));
+  // The npm package's fields; vsce would otherwise run scripts or refuse `files`.
+  for (const key of ['files', 'bin', 'scripts', 'devDependencies', 'optionalDependencies', 'overrides']) delete manifest[key];
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return stage;
 }
 
-const common = ['--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out];
-const extra = process.argv.slice(2);
+function vsce(cwd, args) {
+  const bin = join(modules, '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [bin, 'package', ...args], { cwd, stdio: 'inherit' });
+}
 
-// The preview webview loads echarts from the extension folder.
-cpSync(join(modules, 'echarts', 'dist', 'echarts.min.js'), join(root, 'dist', 'echarts.min.js'));
-
-const { target, binding } = platformTarget();
-const duckdb = ['@duckdb/node-api', '@duckdb/node-bindings', binding];
-const missing = duckdb.filter((name) => !existsSync(join(modules, name, 'package.json')));
-if (missing.length > 0) {
-  rmSync(staged, { recursive: true, force: true });
-  console.warn(
-    `package-vsix: no ${missing.join(', ')} in node_modules for ${target}: packaging WITHOUT DuckDB ` +
-      '(the installed extension will use the embedded engine only).',
-  );
-  vsce([...common, ...extra]);
-} else {
+/** Packages one .vsix; `target` undefined = without DuckDB, for any platform. */
+function packageOne(target, out, extra) {
+  const stage = makeStage();
   try {
-    const bytes = stagePackages(duckdb);
-    console.log(`package-vsix: ${target}, with DuckDB (${duckdb.join(', ')}; ${(bytes / 1e6).toFixed(1)} MB uncompressed)`);
-    vsce(['--target', target, ...common, ...extra]);
+    const common = ['--no-dependencies', '-o', resolve(root, out)];
+    if (!target) {
+      vsce(stage, [...common, ...extra]);
+      return;
+    }
+    const bindingsVersion = readJson(join(modules, '@duckdb', 'node-bindings', 'package.json')).version;
+    const packages = [
+      ['@duckdb/node-bindings', join(modules, '@duckdb/node-bindings')],
+      ['detect-libc', join(modules, 'detect-libc')],
+      [TARGETS[target], packageDir(TARGETS[target], bindingsVersion)],
+    ];
+    const bytes = stagePackages(stage, packages);
+    console.log(`package-vsix: ${target}, with DuckDB (${packages.map(([n]) => n).join(', ')}; ${(bytes / 1e6).toFixed(1)} MB uncompressed)`);
+    vsce(stage, ['--target', target, ...common, ...extra]);
   } finally {
-    rmSync(staged, { recursive: true, force: true });
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+const args = process.argv.slice(2);
+const targets = [];
+const extra = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--all') targets.push(...Object.keys(TARGETS));
+  else if (args[i] === '--target') targets.push(...String(args[++i] ?? '').split(',').filter(Boolean));
+  else extra.push(args[i]);
+}
+for (const t of targets) {
+  if (!(t in TARGETS)) {
+    console.error(`package-vsix: unknown target '${t}' (one of ${Object.keys(TARGETS).join(', ')})`);
+    process.exit(2);
+  }
+}
+
+// The preview webview loads echarts from the extension folder (the build copies it to dist/).
+if (!existsSync(join(root, 'dist', 'echarts.min.js'))) cpSync(join(modules, 'echarts', 'dist', 'echarts.min.js'), join(root, 'dist', 'echarts.min.js'));
+
+if (targets.length > 0) {
+  const { version } = readJson(join(root, 'package.json'));
+  for (const target of targets) packageOne(target, join('dist', 'vsix', `segspec-${target}-${version}.vsix`), extra);
+} else {
+  const target = hostTarget();
+  const duckdb = ['@duckdb/node-bindings', TARGETS[target]].filter(Boolean);
+  const missing = TARGETS[target] ? duckdb.filter((name) => !existsSync(join(modules, name, 'package.json'))) : [`a DuckDB binding for ${target}`];
+  if (missing.length > 0) {
+    console.warn(
+      `package-vsix: no ${missing.join(', ')} in node_modules for ${target}: packaging WITHOUT DuckDB ` +
+        '(the installed extension will use the embedded engine only).',
+    );
+    packageOne(undefined, 'segspec.vsix', extra);
+  } else {
+    packageOne(target, 'segspec.vsix', extra);
   }
 }

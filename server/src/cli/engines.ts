@@ -37,6 +37,21 @@ export function engineOption(cmd: ParsedCommand): EngineChoice {
   return { engine, db };
 }
 
+/** The npm package each SQL engine's driver comes from (optional dependencies of segspec). */
+export const ENGINE_DRIVERS: Record<SqlEngineName, string> = {
+  duckdb: '@duckdb/node-api',
+  postgres: 'pg',
+  spark: 'hive-driver',
+};
+
+/** True when `e` says the package itself could not be found (CommonJS or ESM resolution). */
+function isMissingPackage(e: unknown, pkg: string): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
+  const message = e instanceof Error ? e.message : String(e);
+  return message.includes(`'${pkg}'`) || message.includes(`"${pkg}"`);
+}
+
 interface OpenRunner {
   runner: AnalyzingRunner;
   close(): Promise<void>;
@@ -115,6 +130,10 @@ export async function checkOnEngine(
   try {
     open = await openEngine(choice);
   } catch (e) {
+    const driver = ENGINE_DRIVERS[choice.engine];
+    if (isMissingPackage(e, driver)) {
+      throw new CliError(`--engine ${choice.engine} needs the optional package '${driver}', which is not installed: npm install ${driver}`);
+    }
     const where = choice.db ? ` at ${choice.db}` : '';
     throw new CliError(`cannot reach ${choice.engine}${where}: ${reason(e)}`);
   }

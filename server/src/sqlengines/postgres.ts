@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { dialectRules, quoteTableName, splitTableName } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
-import { DuckDbRunner, type DatasetSource, type FieldSpec } from './duckdb.js';
+import type { DatasetSource, FieldSpec } from './duckdb.js';
 import { type Row, type RowValue, createTableSql, insertSql } from './rows.js';
 import type { SqlRunner } from './segments.js';
 
@@ -60,6 +60,8 @@ export class PostgresRunner implements SqlRunner {
    * DuckDB runner converts it, and inserted here. Returns the row count.
    */
   async loadSample(table: string, source: Omit<DatasetSource, 'table'>): Promise<number> {
+    // DuckDB is loaded only here, so that this engine runs without it installed.
+    const { DuckDbRunner } = await import('./duckdb.js');
     const duck = await DuckDbRunner.open();
     try {
       await duck.loadDataset({ ...source, table: 'sample' });

@@ -10,7 +10,7 @@ import hive from 'hive-driver';
 import type IHiveSession from 'hive-driver/dist/contracts/IHiveSession.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
-import { DuckDbRunner, type DatasetSource, type FieldSpec } from './duckdb.js';
+import type { DatasetSource, FieldSpec } from './duckdb.js';
 import type { Row } from './rows.js';
 import { rowFromEngine } from './spark-cells.js';
 import { createTableSql, insertSql, temporaryViewSql } from './spark-rows.js';
@@ -200,6 +200,8 @@ export class SparkRunner implements SqlRunner {
    * DuckDB runner converts it, and inserted here. Returns the row count.
    */
   async loadSample(table: string, source: Omit<DatasetSource, 'table'>, options: LoadOptions = {}): Promise<number> {
+    // DuckDB is loaded only here, so that this engine runs without it installed.
+    const { DuckDbRunner } = await import('./duckdb.js');
     const duck = await DuckDbRunner.open();
     let rows: Row[];
     try {
