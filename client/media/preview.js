@@ -199,6 +199,15 @@
     if (data.personas.length) app.appendChild(section('Personas', personaCards(data)));
   }
 
+  // The server's explanation HTML (core/engine/explain-render.ts) escapes every
+  // text it holds; without it (an unknown row) the plain message is shown as text.
+  function explanationTree(result) {
+    const box = el('div', { class: 'explanation-body' });
+    if (typeof result.html === 'string') box.innerHTML = result.html;
+    else box.appendChild(el('p', { class: 'muted', text: result.text.replace(/`/g, '') }));
+    return box;
+  }
+
   window.addEventListener('message', (event) => {
     const msg = event.data;
     if (msg.type === 'data') render(msg.data);
@@ -210,7 +219,7 @@
       if (target) {
         target.textContent = '';
         target.appendChild(el('h3', { text: 'Why row ' + msg.key + (msg.result.member === undefined ? '' : msg.result.member ? ' is a member' : ' is not a member') }));
-        target.appendChild(el('pre', { text: msg.result.text }));
+        target.appendChild(explanationTree(msg.result));
       }
     }
   });

@@ -10,6 +10,7 @@ import { segspecMarkdownItPlugin, type MarkdownIt } from './markdown-plugin.js';
 import { PreviewPanel } from './preview-panel.js';
 import { DatasetStatusBar } from './status-bar.js';
 import { registerCommands } from './commands.js';
+import { ExplanationDocument } from './explanation-document.js';
 import { AnalyzedNotificationMethod, type AnalyzedParams } from '../../server/src/lsp/protocol.js';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -23,7 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
   client = startLanguageClient(context);
   const getClient = (): LanguageClient | undefined => client;
   const preview = new PreviewPanel(context, getClient);
-  context.subscriptions.push(preview);
+  const explanations = new ExplanationDocument();
+  context.subscriptions.push(preview, explanations);
 
   const onAnalyzed = (params: AnalyzedParams): void => {
     statusBar.update(params);
@@ -31,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
     void chips.refresh(client);
   };
   context.subscriptions.push(client.onNotification(AnalyzedNotificationMethod, onAnalyzed));
-  registerCommands(context, { getClient, preview, chips, restart: async () => {
+  registerCommands(context, { getClient, preview, chips, explanations, restart: async () => {
     if (client) await client.restart();
   } });
   context.subscriptions.push(

@@ -15,8 +15,13 @@ export class ChipStore {
     return (kind === 'segment' ? this.info.segments : this.info.personas)[name];
   }
 
-  segmentNames(): string[] {
-    return Object.keys(this.info.segments);
+  segments(): ReferenceInfo[] {
+    return Object.values(this.info.segments);
+  }
+
+  /** The word for a segment's rows, e.g. "customers" (from its dataset). */
+  unitOf(segment: string): string {
+    return this.info.segments[segment]?.unit ?? 'rows';
   }
 
   async refresh(client: LanguageClient | undefined): Promise<void> {

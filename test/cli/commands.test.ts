@@ -158,10 +158,54 @@ describe('segspec explain', { timeout: 120_000 }, () => {
     const yes = await segspec(['explain', 'students', '--key', member.user_id, clean]);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toMatch(new RegExp(`^${member.user_id} \\(.*users\\.csv:\\d+\\) is a member of students`));
-    expect(yes.stdout).toContain(`✓ age between 16 and 30  (age = ${member.age})`);
+    expect(yes.stdout).toContain(`✓ age between 16 and 30  —  age = ${member.age}, needs between 16 and 30`);
     const no = await segspec(['explain', 'students', '--key', nonmember.user_id, clean]);
     expect(no.stdout).toContain('is not a member of students');
-    expect(no.stdout).toContain('✗ is_student  (is_student = false)');
+    expect(no.stdout).toContain('✗ is_student  —  is_student = false, needs true');
+  });
+
+  it('shows each value against its threshold, drilling into referenced segments', async () => {
+    const dir = join(work, 'bank');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    // p75 of five balances is the fourth one under every usual percentile definition: 127644.
+    const balances = [0, 100_000, 120_000, 127_644, 200_000];
+    const ages = ['31', '22', '', '40', '19'];
+    writeFileSync(
+      join(dir, 'data/customers.csv'),
+      `id,Balance,age\n${balances.map((b, i) => `c${i},${b},${ages[i]}`).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(dir, 'bank.segspec'),
+      `dataset customers "Customers" {
+  source "data/customers.csv"
+  key id
+  fields {
+    id: string
+    Balance: integer
+    age: integer
+  }
+}
+segment rich "Wealthy" {
+  where Balance >= p75(Balance)
+}
+segment young_not_rich "Young, not wealthy" {
+  where age < 25 and not rich
+}
+`,
+    );
+    const out = await segspec(['explain', 'young_not_rich', '--key', 'c0', dir, '--no-color']);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(/^c0 \(.*customers\.csv:2\) is not a member of young_not_rich$/);
+    expect(lines.slice(1, 6)).toEqual([
+      '✗ all of:',
+      '  ✗ age < 25  —  age = 31, needs < 25',
+      '  ✓ not rich',
+      '    ✗ rich: not a member of rich "Wealthy"',
+      '      ✗ Balance >= p75(Balance)  —  Balance = 0, needs ≥ p75(Balance) = 127,644',
+    ]);
+    const missing = await segspec(['explain', 'young_not_rich', '--key', 'c2', dir, '--no-color']);
+    expect(missing.stdout).toContain('? age < 25  —  age is missing (unknown), needs < 25');
   });
 
   it('explains a persona profile, and fails clearly on unknown keys', async () => {

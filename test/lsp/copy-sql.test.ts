@@ -6,6 +6,8 @@ import { TestClient, copySample, cursor } from './harness.js';
 import { ensureBuilt, segspec } from '../cli/helpers.js';
 import { CopySqlCommand, SqlRequestMethod, type SqlResult } from '../../server/src/lsp/features/copy-sql-protocol.js';
 import { copySqlAction, sqlDialectSetting } from '../../server/src/lsp/features/copy-sql.js';
+import { PreviewRequestMethod, type PreviewData } from '../../server/src/lsp/protocol.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { FeatureContext } from '../../server/src/lsp/context.js';
 
 /** The text with the cursor marker placed `into` characters after the start of `needle`. */
@@ -66,6 +68,36 @@ describe('Copy SQL', () => {
     expect('sql' in result && result.sql).toBe(cli.stdout.trimEnd());
     const cliNotes = cli.stderr.split('\n').filter((l) => l.startsWith('note: ')).map((l) => l.slice('note: '.length));
     expect('notes' in result && result.notes).toEqual(cliNotes);
+  });
+
+  it('gives a whole SELECT: from the segspec.sqlTable table, else the data file (DuckDB) or its name', async () => {
+    const condition = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, { segment: 'freelancers', dialect: 'postgres' });
+    const where = 'sql' in condition ? condition.sql : '';
+    const named = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, {
+      segment: 'freelancers',
+      dialect: 'postgres',
+      form: 'select',
+      table: 'analytics.users',
+    });
+    expect('sql' in named && named.sql).toBe(`SELECT * FROM "analytics"."users" WHERE ${where};`);
+    const stem = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, { segment: 'freelancers', dialect: 'postgres', form: 'select' });
+    expect('sql' in stem && stem.sql).toBe(`SELECT * FROM "users" WHERE ${where};`);
+
+    const onFile = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, { segment: 'high_value', dialect: 'duckdb', form: 'select' });
+    const sql = 'sql' in onFile ? onFile.sql : '';
+    expect(sql).toMatch(/^WITH "users" AS \(SELECT \* FROM read_csv\('.*users\.csv'\)\)\nSELECT \* FROM "users" WHERE .*quantile_cont.*;$/);
+    // The statement runs as copied (its p90 reads the file too), and selects the segment's members.
+    const preview = await client.connection.sendRequest<PreviewData>(PreviewRequestMethod, { segment: 'high_value' });
+    const size = preview.segments.find((x) => x.name === 'high_value')!.size;
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const [cte, select] = sql.slice(0, -1).split('\n');
+    const rows = await connection.runAndReadAll(`${cte}\nSELECT COUNT(*) AS n FROM (${select}) t`);
+    expect(Number(rows.getRows()[0][0])).toBe(size);
+    // The data file has a list field, which read_csv reads as text: the note says so.
+    const listy = await client.connection.sendRequest<SqlResult>(SqlRequestMethod, { segment: 'freelancers', dialect: 'duckdb', form: 'select' });
+    expect('notes' in listy && listy.notes.join(' ')).toMatch(/list field integrations as text/);
+    connection.closeSync();
   });
 
   it('answers an unknown segment or dialect with an error', async () => {

@@ -55,6 +55,14 @@ describe('segspec/* requests', () => {
     expect(member.member).toBe(true);
     expect(member.text).toContain(`${key} is a member of freelancers`);
     expect(member.text).toContain('✓');
+    // A nested Markdown list with the row's values, and the same tree as escaped HTML for the preview.
+    expect(member.text).toMatch(/^ *- ✓ `lower\(job\) starts with "freelance"` — lower\(job\) = "freelance[^"]*", needs to start with "freelance"$/m);
+    expect(member.html).toMatch(/^<ul class="explanation-tree">.*<li><span class="mark true">✓<\/span> <code>lower\(job\) starts with &quot;freelance&quot;<\/code>/);
+    const other = await client.connection.sendRequest<PreviewData>(PreviewRequestMethod, { segment: 'core_power_users' });
+    const powerKey = other.selected!.sample[0][other.selected!.keyField!];
+    const drilled = await client.connection.sendRequest<ExplainRowResult>(ExplainRowRequestMethod, { segment: 'core_power_users', key: powerKey });
+    expect(drilled.text).toContain('`power_users` — a member of **power_users** "Power users"');
+    expect(drilled.html).toContain('<details><summary>');
     const unknown = await client.connection.sendRequest<ExplainRowResult>(ExplainRowRequestMethod, { segment: 'freelancers', key: 'nobody' });
     expect(unknown.member).toBeUndefined();
     expect(unknown.text).toContain('No row');
@@ -64,7 +72,11 @@ describe('segspec/* requests', () => {
     const info = await client.connection.sendRequest<ReferencesInfoResult>(ReferencesInfoRequestMethod, {});
     expect(info.segments.freelancers).toMatchObject({ kind: 'segment', title: 'Freelancers' });
     expect(info.segments.freelancers.size).toBeGreaterThan(0);
-    expect(info.personas.fiona).toMatchObject({ kind: 'persona', title: 'Freelance Fiona', size: info.segments.freelancers.size });
+    expect(info.personas.fiona).toMatchObject({ kind: 'persona', title: 'Freelance Fiona', segment: 'freelancers', segmentTitle: 'Freelancers' });
+    // Each links to its definition.
+    expect(info.segments.freelancers.location).toMatchObject({ uri: client.uri('segments.segspec') });
+    const text = client.textOf('segments.segspec');
+    expect(text.split('\n')[info.segments.freelancers.location!.startLine]).toMatch(/^segment freelancers /);
   });
 
   it('explains a diagnostic code from the catalog', async () => {

@@ -14,6 +14,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview-html.js';
 import type { PreviewData } from '../../server/src/lsp/protocol.js';
 import { repoRoot } from './harness.js';
+import { explain } from '../../server/src/core/engine/explain.js';
+import { explanationHtml } from '../../server/src/core/engine/explain-render.js';
+import { recordFromLiteral } from '../../server/src/core/engine/records.js';
+import type { EvalEnv } from '../../server/src/core/engine/reference.js';
+import { expr, record } from '../unit/engine/helpers.js';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 
@@ -128,5 +133,30 @@ describe('preview webview page', () => {
     await expect.poll(() => posted).toContainEqual({ type: 'explain', segment: 'alpha', key: 'u1' });
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(repoRoot, 'test-results', 'preview-webview.png'), fullPage: true });
+  });
+
+  it('renders the "Why?" explanation as a tree with values, referenced segments folded, hostile values inert', async () => {
+    const rec = recordFromLiteral(record('{ job: "<img src=x onerror=\\"window.__xss=5\\">", age: 31 }'), new Map([['job', { type: 'string' as const }], ['age', { type: 'integer' as const }]]), 0);
+    const env: EvalEnv = {
+      today: 0,
+      resolve: (n) => (n.name === 'young' ? { kind: 'segment', name: 'young' } : { kind: 'field', dataset: 'users', name: n.name }),
+      field: (name) => rec.get(name) ?? null,
+      segment: () => false,
+      aggregate: () => null,
+    };
+    const tree = explain(expr('job == "designer" or young'), env, undefined, { rules: () => ({ where: expr('age < 25'), title: 'Young' }) });
+    const result = { member: false, text: '# raw markdown', html: explanationHtml(tree) };
+    await page.evaluate((r) => window.postMessage({ type: 'explanation', key: 'u1', result: r }, '*'), result);
+    const box = page.locator('#explanation');
+    await expect.poll(() => box.locator('ul.explanation-tree').count()).toBe(1);
+    const text = await box.innerText();
+    expect(text).toContain('needs "designer"');
+    expect(text).toContain('age = 31, needs < 25');
+    expect(text).toContain('job = "<img src=x onerror=\\"window.__xss=5\\">"');
+    expect(text).not.toContain('# raw markdown');
+    expect(await box.locator('details[open] > summary').count()).toBe(1);
+    expect(await box.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await box.screenshot({ path: join(repoRoot, 'test-results', 'preview-why.png') });
   });
 });

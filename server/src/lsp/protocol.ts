@@ -81,6 +81,13 @@ export interface ReferenceInfo {
   size?: number;
   share?: number;
   status: PreviewSegment['status'] | 'missing';
+  /** Where it is defined (chips link there; commands find the segment at the cursor). */
+  location?: { uri: string; startLine: number; endLine: number; character: number };
+  /** What the dataset's rows are ("customers"; SPEC: the dataset's `unit`, else its title or name). */
+  unit?: string;
+  /** A persona's segment and its title. */
+  segment?: string;
+  segmentTitle?: string;
 }
 
 export interface ReferencesInfoResult {
@@ -94,8 +101,12 @@ export interface ExplainRowParams {
 }
 
 export interface ExplainRowResult {
-  /** Markdown. */
+  /** Markdown: a heading and the clauses as a nested list. */
   text: string;
+  /** The same explanation as escaped HTML (`<ul class="explanation-tree">`, referenced segments in `<details>`). */
+  html?: string;
+  /** The one-line heading, e.g. `u00001 is not a member of power_users`. */
+  heading?: string;
   member?: boolean;
 }
 

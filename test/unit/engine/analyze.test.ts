@@ -220,7 +220,18 @@ describe('explainRow', () => {
     expect(found.row).toBe(4);
     expect(found.explanation.result).toBe(false);
     const text = renderExplanation(found.explanation);
-    expect(text).toBe(['✗ all of:', '  ✗ young  (not a member of young)', '  ✓ pros  (member of pros)'].join('\n'));
+    // Referenced segments are followed to their own rules, with the row's values.
+    expect(text).toBe(
+      [
+        '✗ all of:',
+        '  ✗ young: not a member of young',
+        '    ✗ age < 25  —  age = 27, needs < 25',
+        '  ✓ pros: a member of pros',
+        '    ✓ all of:',
+        '      ✓ plan == "pro"  —  plan = "pro", needs "pro"',
+        '      ✓ age >= 18  —  age = 27, needs ≥ 18',
+      ].join('\n'),
+    );
   });
 });
 

@@ -1,17 +1,24 @@
 /**
  * "Why is / isn't this record a member": the `where` expression as a tree of
- * clauses, each with its truth for one record and the values it saw.
+ * clauses, each with its truth for one record, the record's value and what the
+ * clause needs ("Balance = 0, needs ≥ p75(Balance) = 127,644"). A clause that
+ * names another segment carries that segment's own tree, so a reader can drill
+ * into it. The CLI renders the tree as text, the server as Markdown and HTML,
+ * and the checks of examples and personas quote it.
  */
 import type { Expr, Range } from '../syntax/ast.js';
 import { isAggregateName } from './aggregates.js';
+import { decimalsOf, displayValue, readClause, type ClauseReading } from './explain-reading.js';
 import { exprText } from './normalize.js';
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
-import { formatValue, type Truth } from './values.js';
+import type { Truth } from './values.js';
+
+export type { ClauseReading } from './explain-reading.js';
 
 export interface SeenValue {
   /** What was read, e.g. `age`, `p90(ltv_usd)`, `30 days ago`. */
   text: string;
-  /** Its value as text (`31`, `"pro"`, `missing`). */
+  /** Its value for display (`31`, `"pro"`, `127,644`, `missing`). */
   value: string;
 }
 
@@ -23,9 +30,28 @@ export interface ExplanationNode {
   /** true, false, or null for unknown. */
   result: Truth;
   values: SeenValue[];
+  /** For clauses: the record's value and what the clause needs, for a reader. */
+  reading?: ClauseReading;
+  /** For and/or/not: the operands. For a segment: its own rule's tree (when it could be followed). */
   children: ExplanationNode[];
-  /** For `kind: 'segment'`: the segment referred to. */
+  /** For `kind: 'segment'`: the segment referred to, and its title. */
   segment?: string;
+  title?: string;
+}
+
+/** What the explanation needs to drill into a segment named in a rule. */
+export interface SegmentRule {
+  where: Expr;
+  /** The text the rule's ranges point into. */
+  source?: string;
+  title?: string;
+}
+
+export interface ExplainOptions {
+  /** Follows a segment named in a rule (undefined: show the membership only). */
+  rules?: (name: string) => SegmentRule | undefined;
+  /** Decimals a number field is written with in the data (for rounding thresholds such as `p75(Balance)`). */
+  fieldDecimals?: (field: string) => number | undefined;
 }
 
 function unwrap(expr: Expr): Expr {
@@ -39,8 +65,16 @@ export function chainOperands(expr: Expr, op: 'and' | 'or'): Expr[] {
   return [expr];
 }
 
-/** Explains `expr` for the record behind `env`. `source` is the text the ranges point into. */
-export function explain(expr: Expr, env: EvalEnv, source?: string): ExplanationNode {
+/**
+ * Explains `expr` for the record behind `env`. `source` is the text the ranges
+ * point into; `rules` lets the tree follow segments named in the rule (each
+ * segment once per path, so a cycle stops).
+ */
+export function explain(expr: Expr, env: EvalEnv, source?: string, options: ExplainOptions = {}): ExplanationNode {
+  return explainIn(expr, env, source, options, new Set());
+}
+
+function explainIn(expr: Expr, env: EvalEnv, source: string | undefined, options: ExplainOptions, visiting: Set<string>): ExplanationNode {
   const textOf = (e: Expr): string =>
     source !== undefined ? source.slice(e.range.start.offset, e.range.end.offset).replace(/\s+/g, ' ') : exprText(e);
   const walk = (node: Expr): ExplanationNode => {
@@ -52,20 +86,24 @@ export function explain(expr: Expr, env: EvalEnv, source?: string): ExplanationN
     if (e.type === 'Not') return { ...base, kind: 'not', values: [], children: [walk(e.operand)] };
     if (e.type === 'Name') {
       const r = env.resolve(e);
-      if (r.kind === 'segment') return { ...base, kind: 'segment', segment: r.name, values: [], children: [] };
+      if (r.kind === 'segment') {
+        const rule = options.rules?.(r.name);
+        const children = rule && !visiting.has(r.name) ? [explainIn(rule.where, env, rule.source, options, new Set(visiting).add(r.name))] : [];
+        return { ...base, kind: 'segment', segment: r.name, title: rule?.title, values: [], children };
+      }
     }
-    return { ...base, kind: 'clause', values: seenValues(e, env, textOf), children: [] };
+    return { ...base, kind: 'clause', values: seenValues(e, env, textOf, options.fieldDecimals), reading: readClause(e, env, textOf, options.fieldDecimals), children: [] };
   };
   return walk(expr);
 }
 
-function seenValues(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string): SeenValue[] {
+function seenValues(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string, fieldDecimals: ExplainOptions['fieldDecimals']): SeenValue[] {
   const seen: SeenValue[] = [];
   const keys = new Set<string>();
   const add = (e: Expr, text: string): void => {
     if (keys.has(text)) return;
     keys.add(text);
-    seen.push({ text, value: formatValue(evalValue(e, env)) });
+    seen.push({ text, value: displayValue(evalValue(e, env), decimalsOf(e, fieldDecimals)) });
   };
   const visit = (e: Expr): void => {
     switch (e.type) {
@@ -150,21 +188,47 @@ export function describeClause(node: ExplanationNode): string {
   return `${node.text} is ${truthWord(node.result)}${values ? ` (${values})` : ''}`;
 }
 
+/** The reading of a clause in one phrase: `age = 31, needs < 25`; `age is missing (unknown), needs < 25`. */
+export function readingText(reading: ClauseReading): string {
+  return reading.needs ? `${reading.seen}, needs ${reading.needs}` : reading.seen;
+}
+
+/** A node's label without its mark: the clause and its reading, a segment and its membership, `all of:` / `any of:`. */
+export function nodeLabel(node: ExplanationNode): string {
+  switch (node.kind) {
+    case 'segment': {
+      const title = node.title ? ` "${node.title}"` : '';
+      const membership = node.result === true ? 'a member' : node.result === false ? 'not a member' : 'unknown';
+      return `${node.text}: ${membership} of ${node.segment}${title}`;
+    }
+    case 'clause':
+      return node.reading ? `${node.text}  —  ${readingText(node.reading)}` : node.text;
+    case 'not':
+      return node.text;
+    case 'and':
+      return 'all of:';
+    case 'or':
+      return 'any of:';
+    default:
+      return unreachableKind(node.kind);
+  }
+}
+
+function unreachableKind(x: never): never {
+  throw new Error(`unexpected explanation node ${String(x)}`);
+}
+
 const MARK = { true: '✓', false: '✗', unknown: '?' } as const;
 
-/** Indented text form: `✓` true, `✗` false, `?` unknown, with the values each clause saw. */
+export function truthMark(t: Truth): string {
+  return MARK[truthWord(t) as keyof typeof MARK];
+}
+
+/** Indented text form: `✓` true, `✗` false, `?` unknown; referenced segments indented under their clause. */
 export function renderExplanation(node: ExplanationNode, indent = ''): string {
-  const mark = MARK[truthWord(node.result) as keyof typeof MARK];
-  const values = node.values.map((v) => `${v.text} = ${v.value}`).join(', ');
-  const label =
-    node.kind === 'segment'
-      ? `${node.text}  (${node.result ? 'member' : 'not a member'} of ${node.segment})`
-      : node.kind === 'clause'
-        ? `${node.text}${values ? `  (${values})` : ''}`
-        : node.kind === 'not'
-          ? node.text
-          : `${node.kind === 'and' ? 'all of' : 'any of'}:`;
-  const lines = [`${indent}${mark} ${label}`];
+  const lines = [`${indent}${truthMark(node.result)} ${nodeLabel(node)}`];
   for (const child of node.children) lines.push(renderExplanation(child, `${indent}  `));
   return lines.join('\n');
 }
+
+export { displayValue };

@@ -21,6 +21,7 @@ import { bitsetFacts } from './bitset-facts.js';
 import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from './judge.js';
 import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
 import { explain, type ExplanationNode } from './explain.js';
+import { columnDecimals, segmentRules } from './explain-sources.js';
 import { exprKey } from './normalize.js';
 import type { EvalEnv } from './reference.js';
 import { cellValue, rowRecord } from './records.js';
@@ -28,7 +29,7 @@ import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type
 import { formatValue, type Value } from './values.js';
 
 export { engineCodes } from './codes.js';
-export { renderExplanation, type ExplanationNode, type SeenValue } from './explain.js';
+export { nodeLabel, readingText, renderExplanation, truthMark, type ClauseReading, type ExplanationNode, type SeenValue } from './explain.js';
 export type { ExpectationResult } from './expectations.js';
 export type { ExampleResult, PersonaResult } from './record-checks.js';
 export type { OverlapStat, CoverageStat } from './stats.js';
@@ -596,5 +597,10 @@ export function explainRow(
     },
     aggregate: (call) => tableAggregate(call, ctx),
   };
-  return { row, explanation: explain(sym.where, env, model.files.get(sym.file)?.text) };
+  const fieldDecimals = (field: string): number | undefined => {
+    const column = table.byName.get(field);
+    return column ? columnDecimals(column, table.rowCount) : undefined;
+  };
+  const explanation = explain(sym.where, env, model.files.get(sym.file)?.text, { rules: segmentRules(model), fieldDecimals });
+  return { row, explanation };
 }

@@ -9,6 +9,7 @@ import type { CallExpr, NameExpr, Range, RecordLiteral } from '../syntax/ast.js'
 import { prop, props } from '../syntax/ast.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
 import { describeClause, explain, failingClauses, renderExplanation, type ExplanationNode } from './explain.js';
+import { segmentRules } from './explain-sources.js';
 import { engineFinding } from './judge.js';
 import { recordFromLiteral, type EvalRecord } from './records.js';
 import { evalPredicate, type EvalEnv } from './reference.js';
@@ -100,7 +101,7 @@ export class RecordChecker {
     const fieldTypes = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
     const record = recordFromLiteral(literal, fieldTypes, scope.today);
     const env = this.recordEnv(record, scope, new Set([sym.name]));
-    return explain(sym.where, env, this.model.files.get(sym.file)?.text);
+    return explain(sym.where, env, this.model.files.get(sym.file)?.text, { rules: segmentRules(this.model) });
   }
 
   /** Other segments named in a rule are evaluated on the same record. */

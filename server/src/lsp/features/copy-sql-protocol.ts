@@ -10,6 +10,10 @@ export interface SqlParams {
   segment: string;
   /** One of the compiler's dialects (duckdb, postgres, spark, bigquery, snowflake, trino); default duckdb. */
   dialect?: string;
+  /** `condition` (default): the WHERE condition; `select`: a whole `SELECT * FROM table WHERE …`. */
+  form?: 'condition' | 'select';
+  /** The table of a `select` (the `segspec.sqlTable` setting); default: the dataset's `table`, else its data source. */
+  table?: string;
 }
 
 export type SqlResult =

@@ -7,6 +7,10 @@
  */
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node';
 import { compileSegment, DIALECTS, isDialect, SqlCompileError, type Dialect } from '../../core/sql/index.js';
+import { datasetTable } from '../../core/sql/from-model.js';
+import { selectQuery } from '../../core/sql/queries.js';
+import { dialectRules } from '../../core/sql/dialect.js';
+import { prop } from '../../core/syntax/ast.js';
 import type { FeatureContext } from '../context.js';
 import type { Snapshot } from '../session.js';
 import { locate, offsetIn } from '../locate.js';
@@ -34,12 +38,52 @@ export function segmentSql(snapshots: readonly Snapshot[], params: SqlParams, as
   const snapshot = snapshots.find((s) => s.analysis.model.segments.has(params.segment));
   if (!snapshot) return { segment: params.segment, error: `unknown segment '${params.segment}'` };
   try {
+    if (params.form === 'select') return selectStatement(snapshot, params.segment, dialect, asOf, params.table);
     const { sql, notes } = compileSegment(snapshot.analysis.model, params.segment, { dialect, asOf });
     return { segment: params.segment, dialect, sql, notes };
   } catch (e) {
     if (e instanceof SqlCompileError) return { segment: params.segment, error: e.message };
     throw e;
   }
+}
+
+/**
+ * `SELECT * FROM t WHERE …;`. The table: the setting, else the dataset's
+ * `table` property, else on DuckDB the data file itself (`read_csv('…')`,
+ * named like the dataset so that aggregates such as `p90(x)` read it too),
+ * else the file name's stem (`users.csv` → `users`), else the dataset's name.
+ */
+function selectStatement(snapshot: Snapshot, segment: string, dialect: Dialect, asOf: string | undefined, setting?: string): SqlResult {
+  const model = snapshot.analysis.model;
+  const dataset = model.segments.get(segment)?.dataset;
+  const explicit = setting?.trim() || (dataset ? tableProperty(snapshot, dataset) : undefined);
+  const source = dataset ? snapshot.analysis.data.get(dataset)?.path : undefined;
+  if (!explicit && source && dataset && dialect === 'duckdb') {
+    const name = datasetTable(model, dataset);
+    const { sql: where, notes } = compileSegment(model, segment, { dialect, asOf, table: name });
+    const lists = [...(model.fieldTypes.get(dataset)?.entries() ?? [])].filter(([, t]) => t.type.startsWith('list<')).map(([f]) => f);
+    const listNote = lists.length
+      ? [`${duckdbReader(source)} reads the list field${lists.length === 1 ? '' : 's'} ${lists.join(', ')} as text: name a table with typed lists in the segspec.sqlTable setting.`]
+      : [];
+    const from = `${duckdbReader(source)}('${source.replace(/'/g, "''")}')`;
+    const sql = `WITH ${dialectRules(dialect).ident(name)} AS (SELECT * FROM ${from})\n${selectQuery(where, { dialect, table: name })};`;
+    return { segment, dialect, sql, notes: [...notes, ...listNote] };
+  }
+  const stem = source?.split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '');
+  const table = explicit || stem || (dataset ? datasetTable(model, dataset) : segment);
+  const { sql: where, notes } = compileSegment(model, segment, { dialect, asOf, table });
+  return { segment, dialect, sql: `${selectQuery(where, { dialect, table })};`, notes };
+}
+
+function tableProperty(snapshot: Snapshot, dataset: string): string | undefined {
+  const symbol = snapshot.analysis.model.datasets.get(dataset);
+  return symbol ? prop(symbol.decl, 'table')?.value?.value : undefined;
+}
+
+function duckdbReader(path: string): string {
+  if (/\.parquet$/i.test(path)) return 'read_parquet';
+  if (/\.(jsonl|ndjson|json)$/i.test(path)) return 'read_json';
+  return 'read_csv';
 }
 
 /** The segment whose name is under the cursor (its declaration or a reference to it), when it has a `where`. */

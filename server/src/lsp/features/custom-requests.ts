@@ -1,6 +1,6 @@
 /** The `segspec/*` requests behind the preview, the Markdown chips and the explain commands. */
 import { catalog } from '../../core/diagnostics/catalog.js';
-import { explainRow, renderExplanation } from '../../core/engine/index.js';
+import { explainRow } from '../../core/engine/index.js';
 import type { FeatureContext } from '../context.js';
 import type { Snapshot } from '../session.js';
 import {
@@ -15,11 +15,15 @@ import {
   type ExplainRowResult,
   type PreviewData,
   type PreviewParams,
+  type ReferenceInfo,
   type ReferencesInfoResult,
 } from '../protocol.js';
+import type { Range } from '../../core/syntax/ast.js';
+import { pathToUri } from '../uris.js';
 import { offsetIn } from '../locate.js';
 import { datasetRows, segmentView } from '../results.js';
 import { previewData, segmentAt } from './preview-data.js';
+import { explainedRow } from './explain-row.js';
 
 export function registerCustomRequests(ctx: FeatureContext): void {
   const { connection, session } = ctx;
@@ -44,12 +48,28 @@ export function registerCustomRequests(ctx: FeatureContext): void {
     return previewData(snapshot, selected);
   });
 
+  const definitionLocation = (sym: { file: string; range: Range; nameRange: Range }): ReferenceInfo['location'] => ({
+    uri: session.documentFor(sym.file)?.uri ?? pathToUri(sym.file),
+    startLine: sym.range.start.line,
+    endLine: sym.range.end.line,
+    character: sym.nameRange.start.character,
+  });
+
   connection.onRequest(ReferencesInfoRequestMethod, async (_params: unknown, token): Promise<ReferencesInfoResult> => {
     const out: ReferencesInfoResult = { segments: {}, personas: {} };
     for (const snapshot of await session.allSnapshots(token)) {
       for (const name of snapshot.analysis.model.segments.keys()) {
         const view = segmentView(snapshot, name)!;
-        out.segments[name] = { kind: 'segment', name, title: view.title, size: view.size, share: view.share, status: view.status };
+        const sym = snapshot.analysis.model.segments.get(name)!;
+        out.segments[name] = {
+          kind: 'segment',
+          name,
+          title: view.title,
+          size: view.size,
+          share: view.share,
+          status: view.status,
+          location: definitionLocation(sym),
+        };
       }
       for (const persona of snapshot.analysis.model.personas.values()) {
         const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
@@ -60,6 +80,9 @@ export function registerCustomRequests(ctx: FeatureContext): void {
           size: view?.size,
           share: view?.share,
           status: view?.status ?? 'unknown',
+          location: definitionLocation(persona),
+          segment: persona.segment,
+          segmentTitle: view?.title,
         };
       }
     }
@@ -75,11 +98,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
       if (!explained) {
         return { text: `No row with key \`${params.key}\` in the data of \`${params.segment}\` (or the segment has no rule or no data).` };
       }
-      const member = explained.explanation.result === true;
-      return {
-        member,
-        text: `# ${params.key} ${member ? 'is' : 'is not'} a member of ${params.segment}\n\n\`\`\`\n${renderExplanation(explained.explanation)}\n\`\`\`\n`,
-      };
+      return explainedRow(snapshot, params, explained);
     }
     return { text: `Unknown segment \`${params.segment}\`.` };
   });
