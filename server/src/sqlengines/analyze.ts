@@ -162,6 +162,7 @@ function recordScope(
     today: referenceDate(model, dataset, options),
     resolve,
     aggregate: (call) => aggregates?.get(exprKey(call, resolve)) ?? null,
+    loaded: dataset !== undefined && options.tables.has(dataset),
   };
 }
 

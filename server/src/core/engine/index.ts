@@ -466,6 +466,7 @@ class Run {
         today: state?.today ?? referenceDate(this.model, undefined, this.options),
         resolve: ctx?.resolve ?? fallbackResolver(this.model, undefined),
         aggregate: (call) => (ctx ? tableAggregate(call, ctx) : null),
+        loaded: state?.table !== undefined,
       };
     });
     return this.recordChecker;

@@ -7,6 +7,8 @@
 import type { Finding } from '../diagnostics/types.js';
 import type { CallExpr, NameExpr, Range, RecordLiteral } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
+import { walkExpr } from '../syntax/walk.js';
+import { isAggregateName } from './aggregates.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
 import { describeClause, explain, failingClauses, renderExplanation, type ExplanationNode } from './explain.js';
 import { segmentRules } from './explain-sources.js';
@@ -38,6 +40,8 @@ export interface RecordScope {
   resolve(name: NameExpr): NameResolution;
   /** A dataset-wide aggregate; null when there is no data. */
   aggregate(call: CallExpr): Value;
+  /** Whether the dataset's data was read (false: a missing or unreadable file). */
+  loaded: boolean;
 }
 
 export class RecordChecker {
@@ -98,10 +102,35 @@ export class RecordChecker {
   private explainRecord(sym: SegmentSymbol, literal: RecordLiteral): ExplanationNode | undefined {
     if (!sym.where) return undefined;
     const scope = this.scopeOf(sym.dataset);
+    // Without the data, a rule on inferred fields or aggregates cannot be judged:
+    // the data file's own error is the only finding.
+    if (!scope.loaded && this.needsData(sym, scope, new Set())) return undefined;
     const fieldTypes = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
     const record = recordFromLiteral(literal, fieldTypes, scope.today);
     const env = this.recordEnv(record, scope, new Set([sym.name]));
     return explain(sym.where, env, this.model.files.get(sym.file)?.text, { rules: segmentRules(this.model) });
+  }
+
+  /** Whether a rule (or a segment it uses) names a field not declared in `fields`, or a dataset-wide aggregate. */
+  private needsData(sym: SegmentSymbol, scope: RecordScope, visiting: Set<string>): boolean {
+    if (!sym.where || visiting.has(sym.name)) return false;
+    visiting.add(sym.name);
+    const declared = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
+    let needed = false;
+    walkExpr(sym.where, (node) => {
+      if (needed) return;
+      if (node.type === 'Call' && isAggregateName(node.callee.name)) needed = true;
+      if (node.type !== 'Name') return;
+      const target = scope.resolve(node);
+      if (target.kind === 'segment') {
+        const other = this.model.segments.get(target.name);
+        needed = other !== undefined && this.needsData(other, this.scopeOf(other.dataset), visiting);
+      } else {
+        const info = declared?.get(node.name);
+        needed = !info || info.inferred;
+      }
+    });
+    return needed;
   }
 
   /** Other segments named in a rule are evaluated on the same record. */
