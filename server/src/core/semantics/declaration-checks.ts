@@ -4,7 +4,7 @@ import { prop, props } from '../syntax/ast.js';
 import type { Finding } from '../diagnostics/types.js';
 import type { WorkspaceModel } from './model.js';
 import { staticFinding } from './finding.js';
-import { didYouMean, suggest } from '../util/suggest.js';
+import { didYouMean, didYouMeanThen, suggest } from '../util/suggest.js';
 import { isAggregateName } from './expr-types.js';
 
 const repeatable = new Set(['expect', 'example']);
@@ -35,7 +35,7 @@ export function checkDeclarations(model: WorkspaceModel): Finding[] {
       if (kind && !segmentKinds.includes(kind.name)) {
         const suggestions = suggest(kind.name, segmentKinds);
         findings.push(
-          staticFinding('SEG018', file, kind.range, `unknown segment kind \`${kind.name}\`${didYouMean(suggestions)}; the kinds are ${segmentKinds.join(', ')}`, { suggestions }),
+          staticFinding('SEG018', file, kind.range, `unknown segment kind \`${kind.name}\`${didYouMeanThen(suggestions, `the kinds are ${segmentKinds.join(', ')}`)}`, { suggestions }),
         );
       }
       if (!prop(decl, 'where') && decl.name) {
@@ -90,7 +90,7 @@ function checkExpectation(file: string, expectation: Expectation, findings: Find
   if (expectation.type === 'ExpectAggregate' && !isAggregateName(expectation.fn.name)) {
     const suggestions = suggest(expectation.fn.name, ['mean', 'median', 'min', 'max', 'p90']);
     findings.push(
-      staticFinding('SEG017', file, expectation.fn.range, `unknown aggregate \`${expectation.fn.name}\`${didYouMean(suggestions)}; use mean, median, min, max or p1…p99`, { suggestions }),
+      staticFinding('SEG017', file, expectation.fn.range, `unknown aggregate \`${expectation.fn.name}\`${didYouMeanThen(suggestions, 'use mean, median, min, max or p1…p99')}`, { suggestions }),
     );
   }
   if (!('bound' in expectation) || !expectation.bound) return;

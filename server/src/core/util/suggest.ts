@@ -43,3 +43,12 @@ export function didYouMean(suggestions: string[]): string {
   const quoted = suggestions.map((s) => `\`${s}\``);
   return ` — did you mean ${quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`}?`;
 }
+
+/**
+ * A did-you-mean followed by more help: `— did you mean `a`? The kinds are …`
+ * with a suggestion, `; the kinds are …` without one.
+ */
+export function didYouMeanThen(suggestions: string[], more: string): string {
+  if (suggestions.length === 0) return `; ${more}`;
+  return `${didYouMean(suggestions)} ${more.charAt(0).toUpperCase()}${more.slice(1)}`;
+}
