@@ -505,7 +505,16 @@ export class AstBuilder {
     const low = this.quantity(sub(node, 'low'));
     const high = this.quantity(sub(node, 'high'));
     if (!low || !high) return undefined;
+    this.checkBetweenAnd(node, low.range, high.range);
     return { kind: 'between', low, high, range };
+  }
+
+  /** `between 18 to 29`: one error at `to`, with the fix. */
+  private checkBetweenAnd(node: CstNode, low: Range, high: Range): void {
+    const wrong = tok(node, 'wrongAnd');
+    if (!wrong) return;
+    const fixed = `between ${this.lines.slice(low.start.offset, low.end.offset)} and ${this.lines.slice(high.start.offset, high.end.offset)}`;
+    this.report(`\`between\` takes \`and\`, not \`${wrong.image}\`: write \`${fixed}\``, this.range(wrong), ['and']);
   }
 
   private quantity(node: CstNode | undefined): Quantity | undefined {
@@ -628,8 +637,9 @@ export class AstBuilder {
       }
       case t.Between: {
         const low = this.arith(sub(node, 'low'), afterOp);
-        const and = tok(node, 'and');
+        const and = tok(node, 'and') ?? tok(node, 'wrongAnd');
         const high = this.arith(sub(node, 'high'), and ? this.after(and) : low.range);
+        this.checkBetweenAnd(node, low.range, high.range);
         return { type: 'Between', subject, low, high, range: to(high.range) };
       }
       case t.Contains: {

@@ -18,6 +18,22 @@ import type { LineIndex } from './positions.js';
 import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
 
+const declarationWords = ['dataset', 'segment', 'persona', 'partition'];
+const unitWords = ['day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years'];
+
+/** A word close to one of `words`, for a did-you-mean on the token found. */
+function closeTo(token: IToken, words: string[]): string | undefined {
+  if (isEof(token) || !/^[A-Za-z_]\w*$/.test(token.image)) return undefined;
+  return closestWords(token.image, words, 1)[0];
+}
+
+/** The error with a did-you-mean for the token found, when it is close to what was expected. */
+function withGuess(error: SyntaxError, token: IToken, words: string[]): SyntaxError {
+  const guess = closeTo(token, words);
+  if (!guess) return error;
+  return { message: `${error.message} — did you mean \`${guess}\`?`, range: error.range, suggestions: [guess] };
+}
+
 const expectWords = ['size', 'share', 'disjoint', 'overlap', 'subset', 'mean', 'median', 'min', 'max'];
 
 interface Recorded {
@@ -178,10 +194,7 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
 
   if (recorded.kind === 'notAllInput' || (recorded.kind === 'mismatch' && recorded.expected === 'EOF')) {
     if (token.tokenType === t.RCurly) return { message: 'unexpected `}`: there is no `{` to close here', range: at };
-    return {
-      message: `expected \`dataset\`, \`segment\`, \`persona\` or \`partition\`${found}`,
-      range: at,
-    };
+    return withGuess({ message: `expected \`dataset\`, \`segment\`, \`persona\` or \`partition\`${found}`, range: at }, token, declarationWords);
   }
 
   if (recorded.kind === 'mismatch') {
@@ -224,7 +237,8 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
       return { message: `expected a number after \`within last\`, e.g. \`within last 30 days\`${found}`, range: missingAt };
     }
     if (expected === 'Unit') {
-      return { message: `expected a unit after ${shown(previous ?? token)}: days, weeks, months or years`, range: missingAt };
+      const error = { message: `expected a unit after ${shown(previous ?? token)}: days, weeks, months or years`, range: missingAt };
+      return closeTo(token, unitWords) ? withGuess({ ...error, range: at }, token, unitWords) : error;
     }
     if (expected === 'Kw_and' && rule === 'bound') {
       return { message: `expected \`and\` between the two bounds of \`between\`${found}`, range: missingAt };
@@ -238,7 +252,9 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
     if (expected === 'LBracket' && rule === 'list') {
       return { message: `expected a list in \`[ ]\`${afterWhat(previous)}${found}`, range: missingAt };
     }
-    return { message: `expected ${describeExpected(expected)}${afterWhat(previous)}${found}`, range: missingAt };
+    const error = { message: `expected ${describeExpected(expected)}${afterWhat(previous)}${found}`, range: missingAt };
+    const word = expected?.startsWith('Kw_') ? expected.slice(3) : undefined;
+    return word && closeTo(token, [word]) ? withGuess({ ...error, range: at }, token, [word]) : error;
   }
 
   // noViableAlt / earlyExit: several things could have come here.
@@ -254,6 +270,9 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
     }
     if (previous?.tokenType === t.And) {
       return { message: `expected the upper bound after \`between … and\`${found}`, range: missingAt };
+    }
+    if (rule === 'predicate' && closesBetween(tokens, previousIndex + 1)) {
+      return { message: `expected \`and\` after the lower bound of \`between\`${found}`, range: missingAt };
     }
     if (!eof && token.tokenType === t.SingleEq) return { message: 'use `==` to compare', range: at };
     return { message: `expected a value${afterWhat(previous)}${found}`, range: missingAt };
@@ -276,6 +295,9 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
       message: `expected what to expect after \`expect\`: \`size\`, \`share(…)\`, \`disjoint\`, \`overlap(…)\`, \`subset of\` or an aggregate such as \`mean(field)\`${found}`,
       range: missingAt,
     };
+  }
+  if (rule === 'bound' && closesBetween(tokens, previousIndex + 1)) {
+    return { message: `expected \`and\` between the two bounds of \`between\`${found}`, range: missingAt };
   }
   if (rule === 'bound') {
     return {

@@ -7,6 +7,7 @@ import { AstBuilder } from './ast-builder.js';
 import { describeLexerError, describeParserError } from './errors.js';
 import { segspecParser } from './parser.js';
 import { LineIndex } from './positions.js';
+import { readMisspelledOperators } from './misspelled-operators.js';
 import { segspecLexer, UnterminatedBlockComment } from './tokens.js';
 
 export * from './ast.js';
@@ -51,6 +52,7 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
 
   // The offset-only lexer leaves endOffset out; node locations need it.
   for (const token of lexed.tokens) token.endOffset = token.startOffset + token.image.length - 1;
+  errors.push(...readMisspelledOperators(lexed.tokens, lines));
   segspecParser.source = text;
   segspecParser.input = lexed.tokens;
   const cst = segspecParser.file();

@@ -11,6 +11,9 @@ import { errorRecorder } from './errors.js';
 import * as t from './tokens.js';
 
 /** Tokens that may follow a complete operand inside an expression. */
+/** Words written for `and` in `between A and B`. */
+export const betweenMistakes = new Set(['to', 'through', 'until', 'till']);
+
 const operandFollowers = new Set<TokenType>([
   t.EqEq, t.NotEq, t.LtEq, t.GtEq, t.Lt, t.Gt, t.SingleEq,
   t.Plus, t.Minus, t.Star, t.Slash,
@@ -62,6 +65,8 @@ export class SegspecParser extends CstParser {
   }
 
   private readonly nameGate = (): boolean => !this.startsProperty();
+  /** `to` (or `through`, `until`) where `between … and …` needs `and`. */
+  private readonly wrongAndGate = (): boolean => betweenMistakes.has(this.LA(1).image);
 
   /** `segment name {` or `segment name "title"`: a new declaration (a `}` was forgotten). */
   private startsDeclaration(): boolean {
@@ -359,7 +364,10 @@ export class SegspecParser extends CstParser {
         ALT: () => {
           this.CONSUME(t.Between, { LABEL: 'between' });
           this.SUBRULE2(this.quantity, { LABEL: 'low' });
-          this.CONSUME(t.And);
+          this.OR2([
+            { ALT: () => this.CONSUME(t.And, { LABEL: 'and' }) },
+            { GATE: this.wrongAndGate, ALT: () => this.CONSUME(t.Name, { LABEL: 'wrongAnd' }) },
+          ]);
           this.SUBRULE3(this.quantity, { LABEL: 'high' });
         },
       },
@@ -464,7 +472,11 @@ export class SegspecParser extends CstParser {
           ALT: () => {
             this.CONSUME(t.Between, { LABEL: 'op' });
             this.SUBRULE3(this.arith, { LABEL: 'low' });
-            this.CONSUME(t.And, { LABEL: 'and' });
+            this.OR5([
+              { ALT: () => this.CONSUME(t.And, { LABEL: 'and' }) },
+              // `between 18 to 29`: read as meant, reported once by the builder.
+              { GATE: this.wrongAndGate, ALT: () => this.CONSUME2(t.Name, { LABEL: 'wrongAnd' }) },
+            ]);
             this.SUBRULE4(this.arith, { LABEL: 'high' });
           },
         },

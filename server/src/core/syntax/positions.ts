@@ -16,6 +16,11 @@ export class LineIndex {
     return this.text.length;
   }
 
+  /** The source text between two offsets. */
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+
   /** The line found last: lookups mostly move forward through the text. */
   private lastLine = 0;
 
