@@ -50,6 +50,12 @@ export function checkMarkdown(
   for (const ref of doc.references) {
     const table = ref.kind === 'segment' ? model.segments : model.personas;
     if (!table.has(ref.name)) {
+      const other = ref.kind === 'segment' ? 'persona' : 'segment';
+      if ((ref.kind === 'segment' ? model.personas : model.segments).has(ref.name)) {
+        const fix = ref.origin === 'frontMatter' ? `list it under \`${other}s:\`` : `write \`@${other}(${ref.name})\``;
+        add('SEG300', ref.nameRange, `\`${ref.name}\` is a ${other}, not a ${ref.kind}: ${fix}`);
+        continue;
+      }
       const suggestions = suggest(ref.name, table.keys());
       add('SEG300', ref.nameRange, `unknown ${ref.kind} \`${ref.name}\`${didYouMean(suggestions)}`, { suggestions, name: ref.name });
       continue;

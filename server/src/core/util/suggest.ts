@@ -29,9 +29,11 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   for (const candidate of new Set(candidates)) {
     if (candidate === word) continue;
     const distance = editDistance(word, candidate);
-    const prefixMatch =
-      candidate.toLowerCase().startsWith(word.toLowerCase()) && word.length >= 3;
-    if (distance <= limit || prefixMatch) scored.push({ candidate, distance });
+    const lower = word.toLowerCase();
+    // `rosa` for `rosa_x` or `retired_rosa`: the start, or one part of a snake_case name.
+    const partMatch =
+      word.length >= 3 && (candidate.toLowerCase().startsWith(lower) || candidate.toLowerCase().split('_').includes(lower));
+    if (distance <= limit || partMatch) scored.push({ candidate, distance });
   }
   scored.sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
   return scored.slice(0, max).map((s) => s.candidate);
