@@ -202,14 +202,42 @@ function checkComparable(a: Expr, b: Expr, ctx: Context, equality: boolean): voi
   const tb = typeOf(b, ctx.env);
   if (ta === 'unknown' || tb === 'unknown') return;
   if (!compatible(ta, tb)) {
-    const hint = (ta === 'date' || tb === 'date') && (a.type === 'String' || b.type === 'String') ? ' (write dates without quotes: 2026-06-30)' : '';
+    const fix = quotingFix(a, tb, ta) ?? quotingFix(b, ta, tb);
+    const hint = fix
+      ? ` — ${fix.title.charAt(0).toLowerCase()}${fix.title.slice(1)}`
+      : (ta === 'date' || tb === 'date') && (a.type === 'String' || b.type === 'String')
+        ? ' (write dates without quotes: 2026-06-30)'
+        : '';
     ctx.findings.push(
-      staticFinding('SEG011', ctx.file, spanOf(a.range, b.range), `${describeOperand(a, ctx)} cannot be compared with ${describeOperand(b, ctx)}${hint}`),
+      staticFinding('SEG011', ctx.file, spanOf(a.range, b.range), `${describeOperand(a, ctx)} cannot be compared with ${describeOperand(b, ctx)}${hint}`, fix ? { fix } : undefined),
     );
     return;
   }
   checkLiteralValue(a, b, ctx, equality);
   checkLiteralValue(b, a, ctx, equality);
+}
+
+const numberText = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A literal quoted or not quoted by mistake: `age > "60"` (drop the quotes),
+ * `zip == 60110` on a text field (quote it), `is_student == "true"`.
+ * `literal` is the literal, `literalType` its type, `otherType` the type it meets.
+ */
+function quotingFix(literal: Expr, otherType: StaticType, literalType: StaticType): { title: string; range: Expr['range']; newText: string } | undefined {
+  if (literal.type === 'String') {
+    const text = literal.value;
+    if (otherType === 'number' && numberText.test(text)) return { title: `Drop the quotes: \`${text}\``, range: literal.range, newText: text };
+    if (otherType === 'boolean' && (text === 'true' || text === 'false')) {
+      return { title: `Drop the quotes: \`${text}\``, range: literal.range, newText: text };
+    }
+    return undefined;
+  }
+  if (literal.type === 'Number' && literalType === 'number' && isTextual(otherType)) {
+    const text = JSON.stringify(literal.raw.replaceAll('_', ''));
+    return { title: `Put it in quotes: \`${text}\``, range: literal.range, newText: text };
+  }
+  return undefined;
 }
 
 function compatible(a: StaticType, b: StaticType): boolean {

@@ -10,6 +10,8 @@ import type { Snapshot } from '../session.js';
 import { addFieldsEdit, appendDeclarationEdit, type FileEdit } from '../edits.js';
 import { locate, offsetIn } from '../locate.js';
 import { isMarkdown, pathToUri } from '../uris.js';
+import { toLspRange } from '../ranges.js';
+import type { Range } from '../../core/syntax/ast.js';
 import { findingsOf } from './diagnostics.js';
 import { referenceAt } from '../../core/markdown/index.js';
 import { copySqlAction, copySqlTarget, registerCopySql, sqlDialectSetting } from './copy-sql.js';
@@ -78,6 +80,16 @@ function fixesFor(
       edit: workspaceEdit({ path, edit: { range: diagnostic.range, newText } }),
     });
   });
+  const fix = textFix(data.fix);
+  if (fix) {
+    actions.push({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: suggestions.length === 0,
+      edit: workspaceEdit({ path, edit: { range: toLspRange(fix.range), newText: fix.newText } }),
+    });
+  }
   const name = typeof data.name === 'string' ? data.name : undefined;
   if (finding.code === 'SEG004' && name && typeof data.dataset === 'string') {
     const edit = addFieldsEdit(snapshot, data.dataset, [`${name}: string`]);
@@ -102,6 +114,14 @@ function fixesFor(
     }
   }
   return actions;
+}
+
+/** A finding's `data.fix`: one replacement with its title (e.g. "Drop the quotes"). */
+function textFix(value: unknown): { title: string; range: Range; newText: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { title, range, newText } = value as Record<string, unknown>;
+  if (typeof title !== 'string' || typeof newText !== 'string' || typeof range !== 'object' || range === null) return undefined;
+  return { title, range: range as Range, newText };
 }
 
 /** Whether an unknown name stands for a segment or a persona (Markdown findings share one code). */
