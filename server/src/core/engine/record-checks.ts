@@ -111,7 +111,7 @@ export class RecordChecker {
     return explain(sym.where, env, this.model.files.get(sym.file)?.text, { rules: segmentRules(this.model) });
   }
 
-  /** Whether a rule (or a segment it uses) names a field not declared in `fields`, or a dataset-wide aggregate. */
+  /** Whether a rule (or a segment it uses) names a field of unknown type (not declared, not read), or a dataset-wide aggregate. */
   private needsData(sym: SegmentSymbol, scope: RecordScope, visiting: Set<string>): boolean {
     if (!sym.where || visiting.has(sym.name)) return false;
     visiting.add(sym.name);
@@ -127,7 +127,7 @@ export class RecordChecker {
         needed = other !== undefined && this.needsData(other, this.scopeOf(other.dataset), visiting);
       } else {
         const info = declared?.get(node.name);
-        needed = !info || info.inferred;
+        needed = info === undefined;
       }
     });
     return needed;
