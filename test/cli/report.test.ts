@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtures, segspec } from './helpers.js';
+import { ensureBuilt, fixtures, repoRoot, segspec } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -113,6 +113,104 @@ describe('segspec report', { timeout: 120_000 }, () => {
     expect(await page.locator('#personas .status.ok').count()).toBe(1);
     expect(await page.locator('#partitions td', { hasText: 'holds' }).count()).toBe(1);
     expect(await page.locator('#findings .none').textContent()).toBe('No findings.');
+    await page.close();
+  });
+
+  it('reads as a PM expects: folder name as title, one percent format, readable charts, formatted profiles, roadmaps', async () => {
+    const workspace = join(out, 'acme-h2');
+    cpSync(join(repoRoot, 'samples', 'productivity'), workspace, { recursive: true });
+    mkdirSync(join(workspace, 'notes'));
+    writeFileSync(
+      join(workspace, 'notes', 'pricing.md'),
+      '---\npersonas: [erin]\n---\n# Pricing\n\nFor @segment(high_value) and @segment(studnets), then @segment(high_value) again.\n',
+    );
+    const file = join(out, 'acme.html');
+    expect((await segspec(['report', workspace, '--out', file, '--quiet'])).code).toBe(0);
+    const stats = JSON.parse((await segspec(['stats', workspace, '--format', 'json'])).stdout) as {
+      segments: Array<{ name: string; size: number; share: number }>;
+      overlaps: Array<{ a: string; b: string; count: number }>;
+    };
+    const { page, errors } = await open(file);
+    expect(errors).toEqual([]);
+
+    // The title names the workspace folder, not a path on this machine.
+    expect(await page.locator('h1').textContent()).toBe('Segspec report — acme-h2');
+    expect(await page.title()).not.toContain(out);
+
+    // Every percentage the report computes has one decimal (written expectations and titles are the user's own words).
+    const computed = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('td.num, .detail, svg text')).map((n) => n.textContent ?? '').join(' '),
+    );
+    const percents = computed.match(/[\d.,]+%/g) ?? [];
+    expect(percents.length).toBeGreaterThan(20);
+    expect(percents.filter((p) => !/^\d[\d,]*\.\d%$|^0\.0\d+%$/.test(p))).toEqual([]);
+
+    // No text of the coverage chart (legend, axis labels) overlaps another.
+    const boxes = await page.locator('#chart-coverage svg text').evaluateAll((nodes) =>
+      nodes.filter((n) => (n.textContent ?? '').trim() !== '').map((n) => {
+        const r = n.getBoundingClientRect();
+        return { text: n.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
+    expect(boxes.map((b) => b.text)).toEqual(expect.arrayContaining(['in a segment', 'in none']));
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a === b) continue;
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `'${a.text}' overlaps '${b.text}'`).toBe(true);
+      }
+    }
+
+    // Heatmap: rows in the order of the columns, a legend, the diagonal outside the colour scale, formatted counts and shares.
+    const names = stats.segments.map((s) => s.name);
+    const labels = await page.locator('#chart-overlaps svg text').evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const r = n.getBoundingClientRect();
+        return { text: (n.textContent ?? '').trim(), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }),
+    );
+    const rows: Array<{ text: string; x: number; y: number }> = [];
+    const columns: Array<{ text: string; x: number; y: number }> = [];
+    for (const name of names) {
+      const two = labels.filter((l) => l.text === name).sort((a, b) => a.y - b.y);
+      expect(two).toHaveLength(2);
+      rows.push(two[0]);
+      columns.push(two[1]);
+    }
+    expect(rows.slice().sort((a, b) => a.y - b.y).map((l) => l.text)).toEqual(names);
+    expect(columns.slice().sort((a, b) => a.x - b.x).map((l) => l.text)).toEqual(names);
+    const top = stats.overlaps.reduce((m, o) => (o.count > m.count ? o : m));
+    expect(labels.some((l) => l.text === `${top.count.toLocaleString('en-US')} shared`)).toBe(true); // the legend's top
+    const sizeOf = new Map(stats.segments.map((s) => [s.name, s.size]));
+    const share = `${((top.count / Math.min(sizeOf.get(top.a)!, sizeOf.get(top.b)!)) * 100).toFixed(1)}%`;
+    // Each cell reads "count" with "share of the smaller" right below it.
+    const counts = labels.filter((l) => l.text === top.count.toLocaleString('en-US'));
+    const withShare = counts.filter((c) => labels.some((l) => l.text === share && Math.abs(l.x - c.x) < 1 && l.y > c.y && l.y - c.y < 20));
+    expect(withShare).toHaveLength(2);
+    const fills = await page.locator('#chart-overlaps svg path').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
+    expect(fills.filter((f) => f === '#eaeef2')).toHaveLength(names.length); // the diagonal, in the neutral colour
+    expect(fills.filter((f) => f === 'rgb(9,105,218)')).toHaveLength(2); // the scale's top is the largest pair, not a size
+
+    // The partition cell puts the title above the name.
+    const title = await page.locator('#partitions td.partition-name strong').boundingBox();
+    const name = await page.locator('#partitions td.partition-name code').boundingBox();
+    expect(title!.y + title!.height).toBeLessThanOrEqual(name!.y + 1);
+
+    // A profile's numbers read as numbers (`seats: 1_200`).
+    const erin = page.locator('#persona-erin table.profile tr', { has: page.locator('th:text-is("seats")') });
+    expect(await erin.locator('td').textContent()).toBe('1,200');
+
+    // Roadmaps: each document's references with size, share and status; unknown names say so.
+    const roadmap = page.locator('#roadmaps article', { has: page.locator('h3', { hasText: 'roadmap.md' }) });
+    const students = roadmap.locator('tr', { has: page.locator('code:text-is("@segment(students)")') });
+    const cells = await students.locator('td').allTextContents();
+    const s = stats.segments.find((x) => x.name === 'students')!;
+    expect(cells.slice(3, 6)).toEqual([s.size.toLocaleString('en-US'), `${(s.share * 100).toFixed(1)}%`, 'ok']);
+    const pricing = page.locator('#roadmaps article', { has: page.locator('h3', { hasText: 'pricing.md' }) });
+    expect(await pricing.locator('tbody tr').count()).toBe(3);
+    expect(await pricing.locator('tr', { has: page.locator('code:text-is("@segment(studnets)")') }).locator('.status').textContent()).toBe('not defined');
+    expect(await pricing.locator('tr', { has: page.locator('code:text-is("@segment(high_value)")') }).locator('td').last().textContent()).toBe('6');
+    expect(await pricing.locator('tr', { has: page.locator('code:text-is("@persona(erin)")') }).locator('td').nth(2).textContent()).toBe('enterprise_users');
     await page.close();
   });
 

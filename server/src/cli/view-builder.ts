@@ -1,6 +1,7 @@
 import { rowToRecord, type CellValue } from '../core/data/index.js';
 import type { Finding } from '../core/diagnostics/types.js';
 import { prop, props, type Expr, type Node, type RecordLiteral } from '../core/syntax/ast.js';
+import { displayRecord } from '../core/engine/display-record.js';
 import type { AnalyzedWorkspace } from './analysis.js';
 import { countFindings, displayPath } from './reporters/findings.js';
 import type {
@@ -8,6 +9,7 @@ import type {
   ExpectationView,
   FindingView,
   PersonaView,
+  RoadmapReferenceView,
   SegmentStatus,
   SegmentView,
   WorkspaceView,
@@ -28,6 +30,7 @@ export function buildView(workspaces: readonly AnalyzedWorkspace[], findings: re
     coverage: [],
     partitions: [],
     personas: [],
+    roadmaps: [],
     findings: findings.map((f) => findingView(f, opts.cwd)),
     summary: countFindings(findings),
   };
@@ -167,11 +170,38 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       pains: strings('pains'),
       jobs: strings('jobs'),
       channels: strings('channels'),
-      profile: Object.fromEntries(
-        (profile?.entries ?? []).map((e) => [e.key.name, e.value.type === 'String' ? e.value.value : sourceText(persona.file, e.value)]),
-      ),
+      profile: Object.fromEntries(displayRecord(profile, (node) => sourceText(persona.file, node))),
       profileMatches: results.personas.get(persona.name)?.member,
     };
     view.personas.push(pv);
+  }
+
+  const segmentViews = new Map(view.segments.filter((s) => s.workspace === workspace).map((s) => [s.name, s]));
+  for (const [file, doc] of [...w.analysis.markdown].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const references = new Map<string, RoadmapReferenceView>();
+    for (const ref of doc.references) {
+      const id = `${ref.kind}:${ref.name}`;
+      const line = ref.range.start.line + 1;
+      const seen = references.get(id);
+      if (seen) {
+        if (!seen.lines.includes(line)) seen.lines.push(line);
+        continue;
+      }
+      const persona = ref.kind === 'persona' ? model.personas.get(ref.name) : undefined;
+      const segmentName = ref.kind === 'segment' ? ref.name : persona?.segment;
+      const segment = segmentName !== undefined ? segmentViews.get(segmentName) : undefined;
+      const defined = ref.kind === 'segment' ? segment !== undefined : persona !== undefined;
+      references.set(id, {
+        kind: ref.kind,
+        name: ref.name,
+        title: ref.kind === 'segment' ? segment?.title : persona?.decl.title?.value,
+        lines: [line],
+        segment: segment?.name,
+        size: segment && segment.status !== 'draft' ? segment.size : undefined,
+        share: segment && segment.status !== 'draft' ? segment.share : undefined,
+        status: defined && segment ? segment.status : 'unknown',
+      });
+    }
+    view.roadmaps.push({ workspace, file: displayPath(file, opts.cwd), references: [...references.values()] });
   }
 }

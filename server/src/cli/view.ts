@@ -89,6 +89,28 @@ export interface PersonaView {
   profileMatches: boolean | undefined;
 }
 
+/** One segment or persona that a Markdown document references, with where and how it stands. */
+export interface RoadmapReferenceView {
+  kind: 'segment' | 'persona';
+  name: string;
+  title?: string;
+  /** 1-based lines of the document where it is referenced (front matter included). */
+  lines: number[];
+  /** The segment whose size is shown: the reference itself, or the persona's segment. */
+  segment?: string;
+  size?: number;
+  share?: number;
+  /** The segment's status; `unknown` when the name is not defined. */
+  status: SegmentStatus | 'unknown';
+}
+
+export interface RoadmapView {
+  workspace: string;
+  /** The document's path, relative to the working directory. */
+  file: string;
+  references: RoadmapReferenceView[];
+}
+
 export interface FindingView {
   code: string;
   severity: 'error' | 'warning' | 'info';
@@ -105,6 +127,7 @@ export interface WorkspaceView {
   coverage: CoverageView[];
   partitions: PartitionView[];
   personas: PersonaView[];
+  roadmaps: RoadmapView[];
   findings: FindingView[];
   summary: FindingCounts;
 }

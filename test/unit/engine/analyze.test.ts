@@ -104,14 +104,14 @@ describe('analyzeData', () => {
     const young = analysis.segments.get('young')!;
     expect(young.expectations).toHaveLength(1);
     expect(young.expectations[0].passed).toBe(true);
-    expect(young.expectations[0].message).toBe('size is 15% (3 of 20)');
+    expect(young.expectations[0].message).toBe('size is 15.0% (3 of 20)');
   });
 
   it('fails expectations with the measured value in the message', () => {
     expect(messages(analysis, 'SEG202')).toEqual([
       'pros: share(device == "desktop") is 33.3% (3 of 9 members), expected >= 50%',
     ]);
-    expect(messages(analysis, 'SEG201')).toEqual(['pros: size is 9 (45% of 20), expected >= 10']);
+    expect(messages(analysis, 'SEG201')).toEqual(['pros: size is 9 (45.0% of 20), expected >= 10']);
     const mean = analysis.segments.get('pros')!.expectations.find((e) => e.type === 'ExpectAggregate')!;
     expect(mean.passed).toBe(true);
     expect(mean.message).toBe('mean(ltv) over members is 100');
@@ -151,7 +151,7 @@ describe('analyzeData', () => {
     // Neither pro (even, 18+) nor young (< 25): odd i >= 5, and u1 whose age is missing.
     expect(plans.uncovered.count).toBe(9);
     expect(messages(analysis, 'SEG212')).toEqual(['plans is declared exclusive, but pros and young share 1 row (e.g. u2)']);
-    expect(messages(analysis, 'SEG213')[0]).toMatch(/^plans is declared exhaustive, but 9 of 20 rows \(45%\) are in none of its segments \(e.g. u1, u5, u7\)$/);
+    expect(messages(analysis, 'SEG213')[0]).toMatch(/^plans is declared exhaustive, but 9 of 20 rows \(45.0%\) are in none of its segments \(e.g. u1, u5, u7\)$/);
   });
 
   it('computes overlaps and coverage', () => {

@@ -138,6 +138,6 @@ describe('message formatting', () => {
     expect([0, 7, 999, 1000, 20000, 1234567, -4500].map(formatCount)).toEqual(['0', '7', '999', '1,000', '20,000', '1,234,567', '-4,500']);
     expect(formatCount(1234.5)).toBe('1,234.5');
     expect([83.214, 0.12345, 1234.56, 2.5].map(formatNumber)).toEqual(['83.21', '0.1235', '1,234.6', '2.5']);
-    expect([0.031, 0.2, 1 / 3, 0.0004, 0].map(formatPercent)).toEqual(['3.1%', '20%', '33.3%', '0.04%', '0%']);
+    expect([0.031, 0.2, 1 / 3, 0.0004, 0].map(formatPercent)).toEqual(['3.1%', '20.0%', '33.3%', '0.04%', '0.0%']);
   });
 });

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { analyzePaths } from '../analysis.js';
 import { stringOption, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK } from '../errors.js';
@@ -21,7 +21,8 @@ export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const onEngine = engine.engine === 'embedded' ? undefined : { choice: engine, overlaps: true, sampleSize: SAMPLE_MEMBERS };
   const analysis = await analyzePaths(cmd.positionals, cmd.shared, io, { engine: onEngine });
   const view = buildView(analysis.workspaces, analysis.findings, { cwd: io.cwd, sampleSize: SAMPLE_MEMBERS });
-  const names = analysis.workspaces.map((w) => displayPath(w.target.root, io.cwd));
+  // The workspace folder's name, as the editor calls it: never a machine's absolute path.
+  const names = analysis.workspaces.map((w) => basename(resolve(io.cwd, w.target.root)) || displayPath(w.target.root, io.cwd));
   const asOf = [...new Set(analysis.workspaces.flatMap((w) => [...w.analysis.results.datasets.values()].map((d) => d.asOf)))];
   const html = renderReport(view, {
     title: `Segspec report — ${names.join(', ')}`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { WorkspaceView, SegmentView, PersonaView, PartitionView } from '../view.js';
+import { formatPercent } from '../../core/engine/format.js';
+import type { WorkspaceView, SegmentView, PersonaView, PartitionView, RoadmapView } from '../view.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
 import { CHART_SCRIPT } from './chart-script.js';
 import { REPORT_CSS } from './style.js';
@@ -51,7 +52,7 @@ export function renderReport(view: WorkspaceView, opts: ReportOptions): string {
 <h1>${e(opts.title)}</h1>
 <p class="meta">Generated ${e(opts.generatedAt)}${opts.asOf ? ` · as of ${e(opts.asOf)}` : ''} · segspec ${e(opts.toolVersion)}</p>
 <p class="summary ${n.errors > 0 ? 'bad' : n.warnings > 0 ? 'warn' : 'good'}" id="summary">${n.errors} errors · ${n.warnings} warnings · ${n.infos} infos · ${view.segments.length} segments · ${view.datasets.length} datasets</p>
-<nav><a href="#sizes">Sizes</a> <a href="#overlaps">Overlaps</a> <a href="#coverage">Coverage</a> <a href="#partitions">Partitions</a> <a href="#personas">Personas</a> <a href="#expectations">Expectations</a> <a href="#members">Sample members</a> <a href="#findings">Findings</a></nav>
+<nav><a href="#sizes">Sizes</a> <a href="#overlaps">Overlaps</a> <a href="#coverage">Coverage</a> <a href="#partitions">Partitions</a> <a href="#personas">Personas</a> <a href="#roadmaps">Roadmaps</a> <a href="#expectations">Expectations</a> <a href="#members">Sample members</a> <a href="#findings">Findings</a></nav>
 </header>
 <main>
 <section id="sizes"><h2>Segment sizes</h2>
@@ -59,7 +60,8 @@ export function renderReport(view: WorkspaceView, opts: ReportOptions): string {
 ${segmentTable(view.segments)}
 </section>
 <section id="overlaps"><h2>Overlaps</h2>
-<div class="chart square" id="chart-overlaps" role="img" aria-label="Heatmap of members shared by each pair of segments"></div>
+<p class="meta">Members in both segments, and their share of the smaller one. The diagonal is each segment's own size.</p>
+<div class="scroll"><div class="chart square" id="chart-overlaps" role="img" aria-label="Heatmap of members shared by each pair of segments"></div></div>
 ${overlapTable(view)}
 </section>
 <section id="coverage"><h2>Coverage</h2>
@@ -71,6 +73,9 @@ ${partitionTable(view.partitions)}
 </section>
 <section id="personas"><h2>Personas</h2>
 <div class="cards">${view.personas.map(personaCard).join('\n') || '<p class="none">No personas.</p>'}</div>
+</section>
+<section id="roadmaps"><h2>Roadmaps</h2>
+${roadmapList(view.roadmaps)}
 </section>
 <section id="expectations"><h2>Expectations</h2>
 ${expectationList(view.segments)}
@@ -90,7 +95,7 @@ ${findingTable(view)}
 `;
 }
 
-const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
+const pct = formatPercent;
 const num = (n: number): string => n.toLocaleString('en-US');
 
 function segmentTable(segments: SegmentView[]): string {
@@ -107,10 +112,15 @@ ${rows.join('\n')}
 function overlapTable(view: WorkspaceView): string {
   const shared = view.overlaps.filter((o) => o.count > 0 && o.a !== o.b);
   if (shared.length === 0) return '<p class="none">No two segments share members.</p>';
+  const size = new Map(view.segments.map((s) => [`${s.workspace}\u0000${s.name}`, s.size]));
+  const ofSmaller = (o: WorkspaceView['overlaps'][number]): string => {
+    const smaller = Math.min(size.get(`${o.workspace}\u0000${o.a}`) ?? 0, size.get(`${o.workspace}\u0000${o.b}`) ?? 0);
+    return smaller > 0 ? pct(o.count / smaller) : '–';
+  };
   const rows = shared
     .sort((x, y) => y.count - x.count)
-    .map((o) => `<tr><td><code>${e(o.a)}</code></td><td><code>${e(o.b)}</code></td><td class="num">${num(o.count)}</td></tr>`);
-  return `<details><summary>${shared.length} overlapping pairs</summary><table><thead><tr><th>Segment</th><th>Segment</th><th>Shared members</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+    .map((o) => `<tr><td><code>${e(o.a)}</code></td><td><code>${e(o.b)}</code></td><td class="num">${num(o.count)}</td><td class="num">${ofSmaller(o)}</td></tr>`);
+  return `<details><summary>${num(shared.length)} overlapping pairs</summary><table><thead><tr><th>Segment</th><th>Segment</th><th>Shared members</th><th>Share of the smaller</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
 
 function coverageTable(view: WorkspaceView): string {
@@ -130,7 +140,8 @@ function partitionTable(partitions: PartitionView[]): string {
       ...overlaps.map((o) => `${e(o.a)} ∩ ${e(o.b)}: ${num(o.count)}`),
       ...(p.exhaustive && p.gaps > 0 ? [`${num(p.gaps)} rows in none`] : []),
     ];
-    return `<tr><td><code>${e(p.name)}</code> ${e(p.title ?? '')}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${p.ok ? 'ok' : 'failing'}">${p.ok ? 'holds' : 'fails'}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
+    const name = p.title ? `<strong>${e(p.title)}</strong><br><code>${e(p.name)}</code>` : `<code>${e(p.name)}</code>`;
+    return `<tr><td class="partition-name">${name}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${p.ok ? 'ok' : 'failing'}">${p.ok ? 'holds' : 'fails'}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
   });
   return `<table><thead><tr><th>Partition</th><th>Segments</th><th>Rules</th><th>Status</th><th>Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -178,6 +189,28 @@ function sampleTable(s: SegmentView): string {
     .map((r) => `<tr>${columns.map((c) => `<td>${e(r[c] ?? '')}</td>`).join('')}</tr>`)
     .join('');
   return `<details class="sample"><summary><code>${e(s.name)}</code> — ${s.sample.length} of ${num(s.size)} members</summary><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
+}
+
+const STATUS_TEXT: Record<RoadmapView['references'][number]['status'], string> = {
+  ok: 'ok',
+  draft: 'draft',
+  empty: 'empty',
+  failing: 'failing',
+  unknown: 'not defined',
+};
+
+function roadmapList(roadmaps: RoadmapView[]): string {
+  const documents = roadmaps.filter((r) => r.references.length > 0);
+  if (documents.length === 0) return '<p class="none">No Markdown document references a segment or persona.</p>';
+  return documents
+    .map((doc) => {
+      const rows = doc.references.map((r) => {
+        const lines = r.lines.map(String).join(', ');
+        return `<tr><td><code>@${r.kind}(${e(r.name)})</code></td><td>${e(r.title ?? '')}</td><td>${r.kind === 'persona' && r.segment ? `<code>${e(r.segment)}</code>` : ''}</td><td class="num">${r.size === undefined ? '–' : num(r.size)}</td><td class="num">${r.share === undefined ? '–' : pct(r.share)}</td><td><span class="status ${r.status === 'unknown' ? 'failing' : e(r.status)}">${STATUS_TEXT[r.status]}</span></td><td class="num">${lines}</td></tr>`;
+      });
+      return `<article class="roadmap"><h3><code>${e(doc.file)}</code></h3><table><thead><tr><th>Reference</th><th>Title</th><th>Segment</th><th>Size</th><th>Share</th><th>Status</th><th>Lines</th></tr></thead><tbody>${rows.join('')}</tbody></table></article>`;
+    })
+    .join('\n');
 }
 
 function findingTable(view: WorkspaceView): string {

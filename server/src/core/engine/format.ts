@@ -17,13 +17,15 @@ export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** A fraction as a percentage with one decimal (more for tiny non-zero shares), trailing `.0` dropped. */
+/**
+ * A fraction as a percentage with one decimal, as every other share the
+ * product shows (stats, report, editor): `13.0%`, not `13%`. Tiny non-zero
+ * shares keep two significant digits so they do not read as 0.
+ */
 export function formatPercent(fraction: number): string {
   const pct = fraction * 100;
-  let text: string;
-  if (pct !== 0 && Math.abs(pct) < 0.1) text = String(Number(pct.toPrecision(2)));
-  else text = pct.toFixed(1);
-  return `${text.replace(/\.0+$/, '')}%`;
+  if (pct !== 0 && Math.abs(pct) < 0.1) return `${Number(pct.toPrecision(2))}%`;
+  return `${pct.toFixed(1)}%`;
 }
 
 export function formatNumber(x: number): string {
