@@ -30,18 +30,60 @@
   function pct(share) {
     return share === undefined || share === null ? '—' : (share * 100).toFixed(1) + '%';
   }
-  function cssVar(name, fallback) {
-    const v = getComputedStyle(document.body).getPropertyValue(name).trim();
-    return v || fallback;
+  // Colours come from the editor's theme (its --vscode-* variables), resolved
+  // to rgb() by the browser so echarts can blend them; read again on every
+  // render, so a theme switch redraws the charts in the new colours.
+  function themeColor(variable, fallback) {
+    const probe = el('span', { style: 'display:none;color:var(' + variable + ', ' + fallback + ')' });
+    document.body.appendChild(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color || fallback;
   }
-  const STATUS_COLORS = { ok: '#3fa66a', warning: '#d4a017', error: '#d9534f', draft: '#8a8a8a', unknown: '#6a8caf' };
+  function rgbOf(color) {
+    const m = /rgba?\(([^)]+)\)/.exec(color);
+    if (!m) return [128, 128, 128];
+    return m[1].split(',').slice(0, 3).map((x) => Number(x.trim()));
+  }
+  function mix(a, b, t) {
+    const x = rgbOf(a), y = rgbOf(b);
+    return 'rgb(' + x.map((v, i) => Math.round(v + (y[i] - v) * t)).join(', ') + ')';
+  }
+  // Black or white, whichever reads better on the given background (WCAG relative luminance).
+  function textOn(background) {
+    const [r, g, b] = rgbOf(background).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4 ? '#000000' : '#ffffff';
+  }
+  function palette() {
+    const fg = themeColor('--vscode-foreground', '#cccccc');
+    const background = themeColor('--vscode-editor-background', '#1e1e1e');
+    return {
+      // The diagonal of the heatmap: a faint tint of the text colour, visible on any theme, never a scale colour.
+      neutral: mix(background, fg, 0.14),
+      fg,
+      muted: themeColor('--vscode-descriptionForeground', '#999999'),
+      lines: themeColor('--vscode-charts-lines', 'rgba(128, 128, 128, 0.5)'),
+      background,
+      accent: themeColor('--vscode-charts-blue', '#3794ff'),
+      status: {
+        ok: themeColor('--vscode-charts-green', '#3fa66a'),
+        warning: themeColor('--vscode-charts-yellow', '#d4a017'),
+        error: themeColor('--vscode-charts-red', '#d9534f'),
+        draft: themeColor('--vscode-disabledForeground', '#8a8a8a'),
+        unknown: themeColor('--vscode-charts-purple', '#6a8caf'),
+      },
+    };
+  }
 
   function chart(container, option) {
     if (typeof echarts === 'undefined') {
       container.appendChild(el('p', { class: 'muted', text: 'Charts unavailable (echarts not loaded).' }));
       return;
     }
-    const instance = echarts.init(container, null, { renderer: 'canvas' });
+    const instance = echarts.init(container, null, { renderer: 'svg' }); // svg: labels stay text a test (or a screen reader) can read
     instance.setOption(option);
     charts.push(instance);
     return instance;
@@ -72,21 +114,24 @@
       parts.push(
         el('ul', { class: 'expectations' }, s.expectations.map((e) =>
           el('li', { class: e.passed === false ? 'failed' : e.passed ? 'passed' : 'unknown' }, [
-            el('span', { text: (e.passed === false ? '✗ ' : e.passed ? '✓ ' : '? ') + e.text }),
-            e.message ? el('span', { class: 'muted', text: ' — ' + e.message }) : null,
+            el('span', { class: 'mark', text: e.passed === false ? '✗' : e.passed ? '✓' : '?' }),
+            el('code', { class: 'expect', text: e.text }),
+            e.message ? el('span', { class: 'measured', text: ' — ' + e.message }) : null,
           ]),
         )),
       );
     }
     if (s.sample.length) {
-      const head = el('tr', {}, s.columns.map((c) => el('th', { text: c })).concat([el('th', { text: '' })]));
+      const numeric = new Set(s.numericColumns || []);
+      const cellClass = (c) => (numeric.has(c) ? 'num' : c === s.keyField ? 'key' : '');
+      const head = el('tr', {}, s.columns.map((c) => el('th', { text: c, class: cellClass(c) })).concat([el('th', { text: '' })]));
       const rows = s.sample.map((row) => {
         const key = s.keyField ? row[s.keyField] : undefined;
         const explain = key !== undefined
           ? el('button', { class: 'explain', 'data-key': key, text: 'Why?', title: 'Explain clause by clause',
               onclick: () => vscode.postMessage({ type: 'explain', segment: s.name, key }) })
           : null;
-        return el('tr', {}, s.columns.map((c) => el('td', { text: row[c] === undefined ? '' : row[c] })).concat([el('td', {}, [explain])]));
+        return el('tr', {}, s.columns.map((c) => el('td', { text: row[c] === undefined ? '' : row[c], class: cellClass(c) })).concat([el('td', {}, [explain])]));
       });
       parts.push(section('Sample members', el('div', { class: 'table-wrap' }, [el('table', { class: 'sample' }, [el('thead', {}, [head]), el('tbody', {}, rows)])])));
       parts.push(el('div', { id: 'explanation', class: 'explanation' }));
@@ -100,12 +145,14 @@
     const segs = data.segments.filter((s) => s.size !== undefined).slice().sort((a, b) => a.size - b.size);
     if (!segs.length) return container.appendChild(el('p', { class: 'muted', text: 'No segment sizes yet.' }));
     container.style.height = Math.max(120, segs.length * 26 + 40) + 'px';
-    const fg = cssVar('--vscode-foreground', '#ccc');
+    const colors = palette();
+    const fg = colors.fg;
     const instance = chart(container, {
       animation: false,
+      textStyle: { color: fg },
       grid: { left: 8, right: 60, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', axisLabel: { color: fg } },
-      yAxis: { type: 'category', data: segs.map((s) => s.name), axisLabel: { color: fg } },
+      xAxis: { type: 'value', axisLabel: { color: fg }, splitLine: { lineStyle: { color: colors.lines } }, axisLine: { lineStyle: { color: colors.lines } } },
+      yAxis: { type: 'category', data: segs.map((s) => s.name), axisLabel: { color: fg }, axisLine: { lineStyle: { color: colors.lines } } },
       tooltip: {
         trigger: 'item',
         formatter: (p) => {
@@ -117,7 +164,7 @@
         type: 'bar',
         data: segs.map((s) => ({
           value: s.size,
-          itemStyle: { color: s.name === (data.selected && data.selected.name) ? '#4e8fdc' : STATUS_COLORS[s.status] || STATUS_COLORS.unknown },
+          itemStyle: { color: s.name === (data.selected && data.selected.name) ? colors.accent : colors.status[s.status] || colors.status.unknown },
         })),
         label: { show: true, position: 'right', color: fg, formatter: (p) => pct(segs[p.dataIndex].share) },
       }],
@@ -125,26 +172,66 @@
     if (instance) instance.on('click', (p) => vscode.postMessage({ type: 'select', segment: segs[p.dataIndex].name }));
   }
 
+  // Rows top to bottom in the order of the columns left to right; each cell
+  // the members both segments share and their share of the smaller one (as
+  // `segspec stats`); the diagonal is the segment's size, in a neutral colour
+  // outside the colour scale so it cannot wash out the pairs.
   function overlapChart(container, data) {
     const names = data.overlaps.names;
     if (names.length < 2) return container.appendChild(el('p', { class: 'muted', text: 'Overlaps need two segments with data.' }));
-    container.style.height = Math.max(200, names.length * 28 + 80) + 'px';
-    const cells = [];
-    let max = 1;
+    const n = names.length;
+    container.style.width = Math.max(container.parentNode.clientWidth || 0, 140 + n * 64) + 'px';
+    container.style.height = 60 + n * 40 + 130 + 'px';
+    const sizes = names.map((_, i) => data.overlaps.counts[i][i]);
+    const pairs = [];
+    const diagonal = [];
+    let max = 0;
     names.forEach((_, i) => names.forEach((__, j) => {
       const v = data.overlaps.counts[i][j];
-      if (i !== j) max = Math.max(max, v);
-      cells.push([j, i, v]);
+      if (i === j) {
+        diagonal.push([j, i, v]);
+        return;
+      }
+      const smaller = Math.min(sizes[i], sizes[j]);
+      pairs.push([j, i, v, smaller > 0 ? v / smaller : -1]);
+      max = Math.max(max, v);
     }));
-    const fg = cssVar('--vscode-foreground', '#ccc');
+    const colors = palette();
+    const fg = colors.fg;
+    const cellColor = (v) => mix(colors.background, colors.accent, max > 0 ? v / max : 0);
     chart(container, {
       animation: false,
-      grid: { left: 8, right: 8, top: 8, bottom: 60, containLabel: true },
-      xAxis: { type: 'category', data: names, axisLabel: { color: fg, rotate: 40 } },
-      yAxis: { type: 'category', data: names, axisLabel: { color: fg } },
-      visualMap: { min: 0, max, show: false, inRange: { color: ['#1f2a36', '#4e8fdc'] } },
-      tooltip: { formatter: (p) => escapeHtml(names[p.value[1]] + ' ∩ ' + names[p.value[0]] + ': ' + count(p.value[2])) },
-      series: [{ type: 'heatmap', data: cells, label: { show: names.length <= 12, color: '#fff', formatter: (p) => count(p.value[2]) } }],
+      textStyle: { color: fg },
+      grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: names, axisLabel: { color: fg, rotate: 45, interval: 0 }, axisLine: { lineStyle: { color: colors.lines } } },
+      yAxis: { type: 'category', data: names, inverse: true, axisLabel: { color: fg, interval: 0 }, axisLine: { lineStyle: { color: colors.lines } } },
+      visualMap: {
+        type: 'continuous', seriesIndex: 0, dimension: 2, min: 0, max: Math.max(max, 1), calculable: false,
+        orient: 'horizontal', left: 'center', top: 0, itemWidth: 12, itemHeight: 160,
+        text: [count(max) + ' shared', '0'], textStyle: { color: fg },
+        inRange: { color: [colors.background, colors.accent] },
+      },
+      tooltip: {
+        formatter: (p) => {
+          const [j, i, v, share] = p.value;
+          return i === j
+            ? escapeHtml(names[i] + ': ' + count(v) + ' members')
+            : escapeHtml(names[i] + ' ∩ ' + names[j] + ': ' + count(v) + ' shared' + (share >= 0 ? ' (' + pct(share) + ' of the smaller)' : ''));
+        },
+      },
+      series: [
+        {
+          name: 'shared', type: 'heatmap',
+          itemStyle: { borderColor: colors.background, borderWidth: 1 },
+          data: pairs.map((p) => ({ value: p, label: { color: textOn(cellColor(p[2])) } })),
+          label: { show: true, fontSize: 11, lineHeight: 13, formatter: (p) => count(p.value[2]) + (p.value[2] > 0 && p.value[3] >= 0 ? '\n' + pct(p.value[3]) : '') },
+        },
+        {
+          name: 'size', type: 'heatmap', data: diagonal,
+          itemStyle: { color: colors.neutral, borderColor: colors.background, borderWidth: 1 },
+          label: { show: true, fontSize: 11, fontStyle: 'italic', color: fg, formatter: (p) => count(p.value[2]) },
+        },
+      ],
     });
   }
 
@@ -169,19 +256,29 @@
     ));
   }
 
+  function listLine(label, items) {
+    return items && items.length ? el('p', {}, [el('strong', { text: label + ': ' }), el('span', { text: items.join(' · ') })]) : null;
+  }
+
   function personaCards(data) {
     return el('div', { class: 'personas' }, data.personas.map((p) =>
       el('article', { class: 'persona' }, [
         el('h3', { text: p.title || p.name }),
         p.segment ? el('p', { class: 'muted', text: 'segment ' + p.segment + (p.profileIsMember === false ? ' · profile is not a member' : '') }) : null,
         p.quote ? el('blockquote', { text: '“' + p.quote + '”' }) : null,
-        p.goals.length ? el('p', {}, [el('strong', { text: 'Goals: ' }), el('span', { text: p.goals.join('; ') })]) : null,
-        p.pains.length ? el('p', {}, [el('strong', { text: 'Pains: ' }), el('span', { text: p.pains.join('; ') })]) : null,
+        p.profile && p.profile.length
+          ? el('table', { class: 'profile' }, p.profile.map(([field, value]) => el('tr', {}, [el('th', { text: field }), el('td', { text: value })])))
+          : null,
+        listLine('Goals', p.goals),
+        listLine('Pains', p.pains),
+        listLine('Jobs', p.jobs),
+        listLine('Channels', p.channels),
       ]),
     ));
   }
 
-  function render(data) {
+  function render(data, focus) {
+    const previous = current && current.selected && current.selected.name;
     current = data;
     charts.splice(0).forEach((c) => c.dispose());
     app.textContent = '';
@@ -192,11 +289,17 @@
     app.appendChild(section('Segment sizes', sizes));
     sizesChart(sizes, data);
     const overlaps = el('div', { class: 'chart', id: 'overlap-chart' });
-    app.appendChild(section('Overlaps', overlaps));
+    app.appendChild(section('Overlaps', el('div', { class: 'scroll-x' }, [overlaps])));
     overlapChart(overlaps, data);
     if (data.coverage.length) app.appendChild(section('Coverage', coverageList(data)));
     if (data.partitions.length) app.appendChild(section('Partitions', partitionList(data)));
     if (data.personas.length) app.appendChild(section('Personas', personaCards(data)));
+    const selected = data.selected && data.selected.name;
+    // After a code-lens click (or a new selection), show the segment's section from its top.
+    if (selected && (focus || selected !== previous)) {
+      const top = app.querySelector('section.selected');
+      if (top) top.scrollIntoView({ block: 'start' });
+    }
   }
 
   // The server's explanation HTML (core/engine/explain-render.ts) escapes every
@@ -208,9 +311,23 @@
     return box;
   }
 
+  // VS Code switches themes by changing the body's class and the variables on
+  // <html>: draw again so chart colours and labels follow.
+  let themeTimer;
+  const onTheme = () => {
+    clearTimeout(themeTimer);
+    themeTimer = setTimeout(() => {
+      if (current) render(current, false);
+      document.body.dataset.theme = (document.body.className.match(/vscode-[a-z-]+/) || [''])[0];
+      document.body.dataset.themeRenders = String(Number(document.body.dataset.themeRenders || 0) + 1);
+    }, 50);
+  };
+  new MutationObserver(onTheme).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  new MutationObserver(onTheme).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
   window.addEventListener('message', (event) => {
     const msg = event.data;
-    if (msg.type === 'data') render(msg.data);
+    if (msg.type === 'data') render(msg.data, msg.focus === true);
     else if (msg.type === 'error') {
       app.textContent = '';
       app.appendChild(el('p', { class: 'failed', text: msg.message }));

@@ -31,6 +31,8 @@ export class PreviewPanel implements vscode.Disposable {
   private lastCursor: { uri: string; position: vscode.Position } | undefined;
   private followTimer: NodeJS.Timeout | undefined;
   private requestSeq = 0;
+  /** The next data shown should scroll to the selected segment's top (a code-lens click, a click in a chart). */
+  private focusNext = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -47,6 +49,7 @@ export class PreviewPanel implements vscode.Disposable {
     if (segment) {
       this.selected = segment;
       this.lastCursor = undefined;
+      this.focusNext = true;
     } else if (editor) {
       this.lastCursor = { uri: editor.document.uri.toString(), position: editor.selection.active };
     }
@@ -96,7 +99,9 @@ export class PreviewPanel implements vscode.Disposable {
       const data = await client.sendRequest<PreviewData>(PreviewRequestMethod, params);
       if (seq !== this.requestSeq || !this.panel) return;
       this.selected = data.selected?.name ?? this.selected;
-      await this.panel.webview.postMessage({ type: 'data', data });
+      const focus = this.focusNext;
+      this.focusNext = false;
+      await this.panel.webview.postMessage({ type: 'data', data, focus });
     } catch (error) {
       if (this.panel) await this.panel.webview.postMessage({ type: 'error', message: String(error) });
     }
@@ -108,6 +113,7 @@ export class PreviewPanel implements vscode.Disposable {
     } else if (message.type === 'select') {
       this.selected = message.segment;
       this.lastCursor = undefined;
+      this.focusNext = true;
       this.refresh();
     } else if (message.type === 'explain') {
       const client = this.getClient();

@@ -27,9 +27,10 @@ import { markdown } from './scenarios/e-markdown.js';
 import { previewPanel } from './scenarios/f-preview.js';
 import { rename } from './scenarios/g-rename.js';
 import { parquetOnDuckDb } from './scenarios/h-parquet.js';
+import { previewDesign } from './scenarios/i-preview-design.js';
 import { harnessSelfTest } from './scenarios/selftest.js';
 
-const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb];
+const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb, previewDesign];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -40,18 +40,31 @@ function hostileData(): PreviewData {
     overlaps: { names: ['alpha', 'beta', 'gamma'], counts: [[100, 20, 5], [20, 200, 30], [5, 30, 300]] },
     coverage: [{ dataset: 'users', covered: 450, rows: 1000 }],
     partitions: [{ name: 'p', title: '<b>part</b>', segments: ['alpha', 'beta'], exclusive: true, exhaustive: false, overlapping: 20 }],
-    personas: [{ name: 'fiona', title: 'Fiona <script>window.__xss=3</script>', segment: 'alpha', quote: '</blockquote><i>hi</i>', goals: ['<u>goal</u>'], pains: [] }],
+    personas: [{ name: 'fiona', title: 'Fiona <script>window.__xss=3</script>', segment: 'alpha', quote: '</blockquote><i>hi</i>', goals: ['<u>goal</u>'], pains: [], jobs: [], channels: ['<i>chan</i>'], profile: [['seats', '1,200'], ['job', '<b>x</b>']] }],
     selected: {
       name: 'alpha',
       title: HOSTILE,
       description: '<svg onload="window.__xss=4">',
       where: 'job == "<b>bold</b>"',
-      columns: ['user_id', 'job'],
+      columns: ['job', 'user_id'],
+      numericColumns: [],
       sample: [{ user_id: 'u1', job: '<script>window.__xss=2</script>' }],
       keyField: 'user_id',
       expectations: [{ text: 'expect size >= 5%', passed: true, message: 'size is 10.0%' }],
     },
   };
+}
+
+interface Label { text: string; x: number; y: number }
+
+/** The texts of a chart's svg with their centres. */
+function chartTexts(page: Page, chart: string): Promise<Label[]> {
+  return page.locator(`${chart} svg text`).evaluateAll((nodes) =>
+    nodes.map((n) => {
+      const r = n.getBoundingClientRect();
+      return { text: (n.textContent ?? '').trim(), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }),
+  );
 }
 
 describe('preview webview page', () => {
@@ -98,7 +111,7 @@ describe('preview webview page', () => {
     await page.goto(pathToFileURL(join(dir, 'preview.html')).toString());
     await page.waitForFunction(() => typeof (window as unknown as { echarts?: unknown }).echarts === 'object');
     await page.evaluate((data) => window.postMessage({ type: 'data', data }, '*'), hostileData());
-    await page.waitForSelector('#sizes-chart canvas');
+    await page.waitForSelector('#sizes-chart svg');
   });
 
   afterAll(async () => {
@@ -110,8 +123,8 @@ describe('preview webview page', () => {
   });
 
   it('draws the size and overlap charts with the bundled echarts', async () => {
-    expect(await page.locator('#sizes-chart canvas').count()).toBeGreaterThan(0);
-    expect(await page.locator('#overlap-chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#sizes-chart svg').count()).toBeGreaterThan(0);
+    expect(await page.locator('#overlap-chart svg').count()).toBeGreaterThan(0);
   });
 
   it('shows hostile values as text and runs none of them', async () => {
@@ -126,6 +139,64 @@ describe('preview webview page', () => {
 
   it('loads nothing from the network', () => {
     expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+  });
+
+  it('draws the overlap heatmap with rows in column order, a legend, the diagonal outside the scale and shares', async () => {
+    const names = ['alpha', 'beta', 'gamma'];
+    const labels = await chartTexts(page, '#overlap-chart');
+    const rows: Label[] = [];
+    const columns: Label[] = [];
+    for (const name of names) {
+      const two = labels.filter((l) => l.text === name).sort((a, b) => a.y - b.y);
+      expect(two).toHaveLength(2);
+      rows.push(two[0]);
+      columns.push(two[1]);
+    }
+    expect(rows.slice().sort((a, b) => a.y - b.y).map((l) => l.text)).toEqual(names);
+    expect(columns.slice().sort((a, b) => a.x - b.x).map((l) => l.text)).toEqual(names);
+    expect(labels.map((l) => l.text)).toContain('30 shared'); // the legend's top: the largest pair, not a size
+    // beta ∩ gamma: 30 shared, 15.0% of beta (the smaller, 200), right below the count, twice (both halves).
+    const counts = labels.filter((l) => l.text === '30');
+    expect(counts.filter((c) => labels.some((l) => l.text === '15.0%' && Math.abs(l.x - c.x) < 1 && l.y > c.y && l.y - c.y < 20))).toHaveLength(2);
+    // The diagonal shows the sizes in one neutral colour: three cells of the same fill that no pair has.
+    const fills = await page.locator('#overlap-chart svg path').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill') ?? ''));
+    const diagonal = ['100', '200', '300'].map((size) => labels.find((l) => l.text === size));
+    expect(diagonal.every(Boolean)).toBe(true);
+    const neutral = fills.filter((f) => f !== 'none' && fills.filter((g) => g === f).length === 3);
+    expect(new Set(neutral).size).toBe(1);
+  });
+
+  it('lists sample members with numbers right-aligned, and persona cards with profile and channels', async () => {
+    expect(await page.locator('table.sample th').allTextContents()).toEqual(['job', 'user_id', '']);
+    const persona = page.locator('article.persona');
+    expect(await persona.locator('table.profile tr').allTextContents()).toEqual(['seats1,200', 'job<b>x</b>']);
+    expect(await persona.innerText()).toContain('Channels: <i>chan</i>');
+  });
+
+  it('redraws the charts in the new colours when the theme changes', async () => {
+    const before = await page.evaluate(() => Number(document.body.dataset.themeRenders ?? 0));
+    for (const [theme, fg, bg] of [['vscode-dark', 'rgb(240, 240, 240)', 'rgb(30, 30, 30)'], ['vscode-light', 'rgb(20, 20, 20)', 'rgb(255, 255, 255)']]) {
+      await page.evaluate(([cls, foreground, background]) => {
+        document.documentElement.style.setProperty('--vscode-foreground', foreground);
+        document.documentElement.style.setProperty('--vscode-editor-background', background);
+        document.body.style.background = background;
+        document.body.className = cls;
+      }, [theme, fg, bg]);
+      await page.waitForFunction((cls) => document.body.dataset.theme === cls, theme);
+      const axisFill = await page.locator('#sizes-chart svg text', { hasText: 'alpha' }).first().getAttribute('fill');
+      expect(axisFill?.replace(/\s/g, '')).toBe(fg.replace(/\s/g, ''));
+      mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+      await page.screenshot({ path: join(repoRoot, 'test-results', `preview-webview-${theme}.png`), fullPage: true });
+    }
+    expect(await page.evaluate(() => Number(document.body.dataset.themeRenders ?? 0))).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it('scrolls to the selected segment\'s top when asked to focus it', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.evaluate((data) => window.postMessage({ type: 'data', data, focus: true }, '*'), hostileData());
+    // The section starts at the top of the view (below the one-line dataset header when the page cannot scroll further up).
+    await expect.poll(() => page.evaluate(() => Math.round(document.querySelector('section.selected')!.getBoundingClientRect().top))).toBeLessThanOrEqual(60);
+    expect(await page.evaluate(() => document.querySelector('section.selected')!.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
   });
 
   it('asks the extension to explain a sample row', async () => {

@@ -35,6 +35,10 @@ export interface PreviewPersona {
   quote?: string;
   goals: string[];
   pains: string[];
+  jobs: string[];
+  channels: string[];
+  /** The written profile, field → value as a reader sees it (`seats: 1_200` → `1,200`). */
+  profile: Array<[string, string]>;
   profileIsMember?: boolean;
 }
 
@@ -55,8 +59,11 @@ export interface PreviewSelection {
   title?: string;
   description?: string;
   where?: string;
+  /** The fields the rule reads (also through referenced segments), in order, then the key. */
   columns: string[];
-  /** Sample members, values already turned into display strings. */
+  /** Columns holding numbers (formatted with separators and the column's decimals). */
+  numericColumns: string[];
+  /** Sample members spread over the file, values already turned into display strings. */
   sample: Array<Record<string, string>>;
   keyField?: string;
   expectations: Array<{ text: string; passed: boolean | undefined; message?: string }>;

@@ -103,6 +103,36 @@ export function andNotBits(a: Bitset, b: Bitset): Bitset {
 }
 
 /** Up to `limit` row indices whose bit is set, in row order. */
+/**
+ * Up to `limit` member rows spread evenly over the table, in row order: the
+ * members ranked 0, size/limit, 2·size/limit, … — deterministic, and a sample
+ * that shows the whole file rather than its first rows.
+ */
+export function spreadRows(bits: Bitset, limit: number): number[] {
+  const size = popcount(bits);
+  if (size <= limit) return firstRows(bits, limit);
+  const rows: number[] = [];
+  let rank = 0;
+  for (let i = 0; i < bits.length && rows.length < limit; i++) {
+    const w = bits[i];
+    if (w === 0) continue;
+    const inWord = popcountWord(w);
+    const target = Math.floor((rows.length * size) / limit);
+    if (rank + inWord <= target) {
+      rank += inWord;
+      continue;
+    }
+    let rest = w;
+    while (rest !== 0 && rows.length < limit) {
+      const low = rest & -rest;
+      if (rank === Math.floor((rows.length * size) / limit)) rows.push((i << 5) + (31 - Math.clz32(low)));
+      rank++;
+      rest ^= low;
+    }
+  }
+  return rows;
+}
+
 export function firstRows(bits: Bitset, limit: number): number[] {
   const rows: number[] = [];
   for (let i = 0; i < bits.length && rows.length < limit; i++) {

@@ -34,7 +34,7 @@ export type { ExpectationResult } from './expectations.js';
 export type { ExampleResult, PersonaResult } from './record-checks.js';
 export type { OverlapStat, CoverageStat } from './stats.js';
 export type { Bitset, TriBits } from './bitset.js';
-export { hasBit, popcount, firstRows } from './bitset.js';
+export { hasBit, popcount, firstRows, spreadRows } from './bitset.js';
 export type { Truth, Value } from './values.js';
 export { formatValue } from './values.js';
 

@@ -1,15 +1,14 @@
 /** The data behind the preview panel (`segspec/preview`). */
 import { prop, props } from '../../core/syntax/ast.js';
-import { cellValue } from '../../core/data/accessors.js';
+import { displayRecord } from '../../core/engine/display-record.js';
 import type { PreviewData, PreviewSelection } from '../protocol.js';
 import type { Snapshot } from '../session.js';
 import { segmentView, overlapMatrix } from '../results.js';
-import { displayCell, sampleColumns } from './hover.js';
+import { previewSample } from './preview-sample.js';
 import { locate } from '../locate.js';
 import { contains } from '../ranges.js';
 
 const SAMPLE_ROWS = 20;
-const EXTRA_COLUMNS = 8;
 
 /** The segment the cursor is in or on: a reference, a declaration, or a persona's segment. */
 export function segmentAt(snapshot: Snapshot, path: string, offset: number): string | undefined {
@@ -69,7 +68,8 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
       };
     }),
     personas: [...model.personas.values()].map((p) => {
-      const strings = (key: 'goals' | 'pains'): string[] => {
+      const personaText = model.files.get(p.file)?.text ?? '';
+      const strings = (key: 'goals' | 'pains' | 'jobs' | 'channels'): string[] => {
         const property = p.decl.properties.find((x) => x.key === key);
         const list = property && 'value' in property && property.value?.type === 'List' ? property.value.items : [];
         return list.flatMap((i) => (i.type === 'String' ? [i.value] : []));
@@ -81,6 +81,9 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
         quote: prop(p.decl, 'quote')?.value?.value,
         goals: strings('goals'),
         pains: strings('pains'),
+        jobs: strings('jobs'),
+        channels: strings('channels'),
+        profile: displayRecord(prop(p.decl, 'profile')?.value, (node) => personaText.slice(node.range.start.offset, node.range.end.offset)),
         profileIsMember: results.personas.get(p.name)?.member,
       };
     }),
@@ -94,32 +97,17 @@ function selection(snapshot: Snapshot, name: string): PreviewSelection | undefin
   const view = segmentView(snapshot, name);
   const text = snapshot.analysis.model.files.get(symbol.file)?.text ?? '';
   const slice = (r: { start: { offset: number }; end: { offset: number } }): string => text.slice(r.start.offset, r.end.offset).replace(/\s+/g, ' ');
-  const table = symbol.dataset ? snapshot.analysis.data.get(symbol.dataset)?.table : undefined;
-  const { key, columns } = sampleColumns(snapshot, name);
-  const all = [...columns];
-  for (const column of table?.columns ?? []) {
-    if (all.length >= columns.length + EXTRA_COLUMNS) break;
-    if (!all.includes(column.name)) all.push(column.name);
-  }
-  const rows = view?.result?.sampleRows.slice(0, SAMPLE_ROWS) ?? [];
-  const keys = view?.result?.sampleKeys.slice(0, SAMPLE_ROWS) ?? [];
-  const sample = table && rows.length > 0
-    ? rows.map((row) => Object.fromEntries(all.map((c) => {
-        const column = table.byName.get(c);
-        return [c, column ? displayCell(cellValue(column, row)) : ''];
-      })))
-    : key // Measured on DuckDB: the members' keys, without their rows.
-      ? keys.map((k) => Object.fromEntries(all.map((c) => [c, c === key ? k : ''])))
-      : [];
+  const sample = previewSample(snapshot, name, SAMPLE_ROWS);
   const results = view?.result?.expectations ?? [];
   return {
     name,
     title: view?.title,
     description: view?.description,
     where: symbol.where ? slice(symbol.where.range) : undefined,
-    columns: all,
-    sample,
-    keyField: key,
+    columns: sample.columns,
+    numericColumns: sample.numericColumns,
+    sample: sample.rows,
+    keyField: sample.keyField,
     expectations: props(symbol.decl, 'expect').map((p) => {
       const result = results.find((r) => r.range.start.offset === p.value?.range.start.offset);
       return { text: slice(p.range), passed: result?.passed, message: result?.message };
