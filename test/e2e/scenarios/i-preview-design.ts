@@ -75,15 +75,12 @@ async function previewFrame(workbench: Workbench, segment: string): Promise<Fram
   ) as Promise<Frame>;
 }
 
-async function setTheme(workbench: Workbench, name: string): Promise<void> {
-  await workbench.page.keyboard.press('F1');
-  const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill('>Preferences: Color Theme');
-  await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
-  await input.fill(name);
-  await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await workbench.page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+/** Light or dark, through the command a person would use ("Toggle between Light/Dark Themes"). */
+async function setTheme(workbench: Workbench, kind: 'light' | 'dark'): Promise<void> {
+  const isDark = (): Promise<boolean> => workbench.page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') ?? false);
+  if ((await isDark()) === (kind === 'dark')) return;
+  await workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
+  await until(`the ${kind} theme`, async () => (await isDark()) === (kind === 'dark'));
 }
 
 interface Label { text: string; x: number; y: number }
@@ -110,7 +107,7 @@ export const previewDesign: Scenario = {
     const specText = readFileSync(path(workspace, 'segments.segspec'), 'utf8');
     const lineOf = (start: string): number => specText.split('\n').findIndex((l) => l.startsWith(start)) + 1;
     const all = rules(specText);
-    await setTheme(workbench, 'Light Modern');
+    await setTheme(workbench, 'light');
     await workbench.openFile('segments.segspec');
     await waitForAnalysis(workbench, facts, note);
 
@@ -177,7 +174,7 @@ export const previewDesign: Scenario = {
     // 5. Switch to the dark theme: the charts are drawn again in its colours.
     const before = await frame.evaluate(() => Number(document.body.dataset.themeRenders ?? 0));
     const lightFill = (await svgTexts(frame, '#sizes-chart')).find((l) => l.text === 'students')?.fill;
-    await setTheme(workbench, 'Dark Modern');
+    await setTheme(workbench, 'dark');
     await untilObserved(
       'the preview redrawn in the dark theme',
       () => frame.evaluate(() => ({ theme: document.body.dataset.theme ?? '', renders: Number(document.body.dataset.themeRenders ?? 0) })),
