@@ -100,11 +100,13 @@
       parts.push(
         el('p', { class: 'summary' }, [
           el('span', { class: 'badge status-' + seg.status, text: seg.status }),
-          el('span', {
-            text:
-              ' ' + count(seg.size) + (seg.size === 1 ? ' user · ' : ' users · ') + pct(seg.share) +
-              (seg.expectations.total ? ' · ' + seg.expectations.passed + '/' + seg.expectations.total + ' expectations' : ''),
-          }),
+          seg.size === undefined
+            ? el('span', { text: ' ' + (seg.reason ? 'unavailable: ' + seg.reason : 'not measured') })
+            : el('span', {
+              text:
+                ' ' + count(seg.size) + (seg.size === 1 ? ' user · ' : ' users · ') + pct(seg.share) +
+                (seg.expectations.total ? ' · ' + seg.expectations.passed + '/' + seg.expectations.total + ' expectations' : ''),
+            }),
         ]),
       );
     }
@@ -252,6 +254,7 @@
         el('span', { text: ' — ' + p.segments.join(', ') + (p.exclusive ? ' · exclusive' : '') + (p.exhaustive ? ' · exhaustive' : '') }),
         p.overlapping !== undefined ? el('span', { class: p.overlapping ? 'failed' : 'muted', text: ' · ' + count(p.overlapping) + ' in several' }) : null,
         p.uncovered !== undefined ? el('span', { class: p.uncovered && p.exhaustive ? 'failed' : 'muted', text: ' · ' + count(p.uncovered) + ' in none' }) : null,
+        p.reason ? el('span', { class: 'muted', text: ' · unavailable: ' + p.reason }) : null,
       ]),
     ));
   }

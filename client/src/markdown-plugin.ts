@@ -35,8 +35,15 @@ export function renderChip(kind: 'segment' | 'persona', name: string, info: Refe
     return `<span class="segspec-chip segspec-chip-missing" title="${escapeHtml(`Unknown ${kind} '${name}'`)}">${escapeHtml(name)} ?</span>`;
   }
   const label = info.title ?? name;
-  const size = info.size === undefined ? '' : `${formatCount(info.size)}${info.share === undefined ? '' : ` · ${formatShare(info.share)}`}`;
-  const tooltip = `${kind} ${name}${size ? ` — ${size}` : ''}${info.status === 'draft' ? ' (draft)' : ''}`;
+  // No size for a segment that could not be measured: the chip says so, the tooltip says why.
+  const size =
+    info.size !== undefined
+      ? `${formatCount(info.size)}${info.share === undefined ? '' : ` · ${formatShare(info.share)}`}`
+      : info.reason
+        ? 'unavailable'
+        : '';
+  const why = info.size === undefined && info.reason ? `: ${info.reason}` : '';
+  const tooltip = `${kind} ${name}${size ? ` — ${size}` : ''}${why}${info.status === 'draft' ? ' (draft)' : ''}`;
   const icon = kind === 'persona' ? '👤 ' : '';
   return (
     `<span class="segspec-chip segspec-chip-${escapeHtml(info.status)}" title="${escapeHtml(tooltip)}">` +

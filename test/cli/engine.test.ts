@@ -15,7 +15,7 @@ import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 
 const statsSchema = z.object({
   datasets: z.array(z.object({ workspace: z.string(), name: z.string(), rows: z.number().int().nullable() })),
-  segments: z.array(z.object({ workspace: z.string(), name: z.string(), size: z.number().int(), share: z.number(), status: z.string() })),
+  segments: z.array(z.object({ workspace: z.string(), name: z.string(), size: z.number().int().nullable(), share: z.number().nullable(), status: z.string() })),
   overlaps: z.array(z.object({ workspace: z.string(), a: z.string(), b: z.string(), count: z.number().int() })),
 });
 type Stats = z.infer<typeof statsSchema>;

@@ -107,6 +107,7 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       expectations.push({
         text: p ? sourceText(s.file, p) : e.type,
         passed: e.passed === true,
+        ...(e.passed === undefined ? { unavailable: e.message ?? 'it could not be measured' } : {}),
         message: e.message,
         warn: e.severity === 'warning',
       });
@@ -120,7 +121,12 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
         warn: false,
       });
     }
-    const status: SegmentStatus = !r || r.status === 'unavailable' ? (s.where ? 'failing' : 'draft') : r.status;
+    const status: SegmentStatus = r ? r.status : s.where ? 'unavailable' : 'draft';
+    const reason = status === 'unavailable' ? (r?.reason ?? 'it has no results') : undefined;
+    if (reason !== undefined) {
+      // Its expectations were not checked: listed as unavailable, never as passed or failed.
+      for (const p of props(s.decl, 'expect')) expectations.push({ text: sourceText(s.file, p), passed: false, unavailable: reason, warn: false });
+    }
     const seg: SegmentView = {
       workspace,
       name: s.name,
@@ -128,9 +134,10 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       kind: prop(s.decl, 'kind')?.value?.name,
       description: prop(s.decl, 'description')?.value?.value,
       dataset: s.dataset,
-      size: r?.size ?? 0,
-      share: r?.share ?? 0,
+      size: reason === undefined ? (r?.size ?? 0) : undefined,
+      share: reason === undefined ? (r?.share ?? 0) : undefined,
       status,
+      ...(reason === undefined ? {} : { reason }),
       expectations,
       sample: sampleMembers(model, s.dataset, table, r, opts.sampleSize),
     };
@@ -149,8 +156,9 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       exclusive: p.exclusive,
       exhaustive: p.exhaustive,
       overlaps: p.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count })),
-      gaps: p.uncovered.count,
-      ok: p.passed !== false,
+      gaps: p.reason === undefined ? p.uncovered.count : undefined,
+      ok: p.reason === undefined ? p.passed !== false : undefined,
+      ...(p.reason === undefined ? {} : { reason: p.reason }),
     });
   }
 

@@ -6,7 +6,7 @@
  */
 import type { FindingCounts } from './reporters/findings.js';
 
-export type SegmentStatus = 'ok' | 'draft' | 'empty' | 'failing';
+export type SegmentStatus = 'ok' | 'draft' | 'empty' | 'failing' | 'unavailable';
 
 export interface DatasetView {
   workspace: string;
@@ -22,6 +22,8 @@ export interface ExpectationView {
   /** The `expect …` line as written. */
   text: string;
   passed: boolean;
+  /** Why it could not be checked (its segment or the one it names is unavailable); `passed` is then false. */
+  unavailable?: string;
   /** What was measured, e.g. "size is 3.1%, expected between 8% and 20%". */
   message?: string;
   warn: boolean;
@@ -34,10 +36,13 @@ export interface SegmentView {
   kind?: string;
   description?: string;
   dataset: string | undefined;
-  size: number;
-  /** Fraction of the dataset's rows, 0..1. */
-  share: number;
+  /** Undefined when there is no number to stand behind (status `unavailable` or `draft`). */
+  size: number | undefined;
+  /** Fraction of the dataset's rows, 0..1; undefined with `size`. */
+  share: number | undefined;
   status: SegmentStatus;
+  /** Why the segment is `unavailable` (a rule with an error, one it depends on, no data). */
+  reason?: string;
   expectations: ExpectationView[];
   /** A few members, field → displayed value. */
   sample: Array<Record<string, string>>;
@@ -68,9 +73,12 @@ export interface PartitionView {
   exhaustive: boolean;
   /** Pairs of members that share rows. */
   overlaps: Array<{ a: string; b: string; count: number }>;
-  /** Rows in none of the members. */
-  gaps: number;
-  ok: boolean;
+  /** Rows in none of the members; undefined when the partition could not be checked. */
+  gaps: number | undefined;
+  /** Whether the declared properties hold; undefined when it could not be checked (see `reason`). */
+  ok: boolean | undefined;
+  /** Why it could not be checked (a member with an error, a draft, no data). */
+  reason?: string;
 }
 
 export interface PersonaView {

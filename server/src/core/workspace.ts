@@ -16,7 +16,7 @@ import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
 import { Engine, engineCodes, type DataAnalysis } from './engine/index.js';
-import { segmentsWithRuleErrors } from './engine/rule-errors.js';
+import { ruleProblems } from './engine/rule-errors.js';
 import { sortFindings } from './diagnostics/sort.js';
 
 export interface WorkspaceOptions {
@@ -132,14 +132,16 @@ export class Workspace {
       return column && 'dictionary' in column ? column.dictionary : undefined;
     };
     const staticFindings = checkStatic(model, valuesOf);
-    const brokenRules = segmentsWithRuleErrors(model, [...nameFindings, ...staticFindings]);
+    const { broken: brokenRules, findings: dependencyFindings } = ruleProblems(model, [...nameFindings, ...staticFindings]);
     const results = this.engine.analyze(model, data, { asOf: this.options.asOf, brokenRules });
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
     const markdownFindings = markdownChecks(model, markdown, results);
     return {
       model,
-      findings: sortFindings(dedupe([...nameFindings, ...staticFindings, ...dataFindings, ...results.findings, ...markdownFindings])),
+      findings: sortFindings(
+        dedupe([...nameFindings, ...staticFindings, ...dependencyFindings, ...dataFindings, ...results.findings, ...markdownFindings]),
+      ),
       data,
       results,
       markdown,

@@ -24,7 +24,9 @@ export interface PreviewSegment {
   draft: boolean;
   size?: number;
   share?: number;
-  status: 'ok' | 'warning' | 'error' | 'draft' | 'unknown';
+  status: 'ok' | 'warning' | 'error' | 'draft' | 'unavailable' | 'unknown';
+  /** Why there is no size (a rule with an error, a segment it depends on, no data). */
+  reason?: string;
   expectations: { passed: number; total: number };
 }
 
@@ -52,6 +54,8 @@ export interface PreviewPartition {
   uncovered?: number;
   /** Rows in two or more. */
   overlapping?: number;
+  /** Why it could not be checked (then neither count is given). */
+  reason?: string;
 }
 
 export interface PreviewSelection {
@@ -95,6 +99,8 @@ export interface ReferenceInfo {
   /** A persona's segment and its title. */
   segment?: string;
   segmentTitle?: string;
+  /** Why there is no size. */
+  reason?: string;
 }
 
 export interface ReferencesInfoResult {

@@ -7,7 +7,7 @@ import { prop, props } from '../core/syntax/ast.js';
 import type { SegmentResult } from '../core/engine/index.js';
 import type { Snapshot } from './session.js';
 
-export type ViewStatus = 'ok' | 'warning' | 'error' | 'draft' | 'unknown';
+export type ViewStatus = 'ok' | 'warning' | 'error' | 'draft' | 'unavailable' | 'unknown';
 
 export interface SegmentView {
   name: string;
@@ -21,6 +21,8 @@ export interface SegmentView {
   share?: number;
   rows?: number;
   status: ViewStatus;
+  /** Why there is no size (a rule with an error, one it depends on, no data). */
+  reason?: string;
   expectations: { passed: number; total: number };
   /** Failed expectations and examples (what makes a roadmap reference risky). */
   failures: number;
@@ -40,6 +42,7 @@ export function segmentView(snapshot: Snapshot, name: string): SegmentView | und
   let status: ViewStatus = 'ok';
   if (!symbol.where) status = 'draft';
   else if (findings.some((f) => f.severity === 'error')) status = 'error';
+  else if (result?.status === 'unavailable') status = 'unavailable';
   else if (findings.some((f) => f.severity === 'warning')) status = 'warning';
   else if (!measured) status = 'unknown';
   return {
@@ -53,6 +56,7 @@ export function segmentView(snapshot: Snapshot, name: string): SegmentView | und
     share: measured ? result.share : undefined,
     rows: result?.rows,
     status,
+    ...(result?.status === 'unavailable' && result.reason ? { reason: result.reason } : {}),
     expectations: {
       passed: result?.expectations.filter((e) => e.passed === true).length ?? 0,
       total: measured ? result.expectations.length : props(symbol.decl, 'expect').length,

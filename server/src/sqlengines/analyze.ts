@@ -17,7 +17,7 @@ import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
 import { referenceDate, resultWithoutMembers, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
-import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from '../core/engine/judge.js';
+import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, partitionProblem, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
 import { isAggregateName } from '../core/engine/aggregates.js';
 import { exprKey } from '../core/engine/normalize.js';
@@ -133,6 +133,13 @@ export async function analyzeOnSql(runner: AnalyzingRunner, model: WorkspaceMode
       analysis.findings.push(...findings);
     }
     analysis.segments.set(name, result);
+  }
+  // A partition not judged on a dataset above has a member without results: unavailable, with the reason.
+  for (const part of model.partitions.values()) {
+    if (analysis.partitions.some((p) => p.name === part.name)) continue;
+    const reason = partitionProblem(part, (name) => analysis.segments.get(name)) ?? 'its segments were not measured on the engine';
+    const uncovered = { count: 0, exampleKeys: [] };
+    analysis.partitions.push({ name: part.name, exclusive: part.exclusive, exhaustive: part.exhaustive, overlaps: [], uncovered, passed: undefined, reason });
   }
   const personas = records.personas();
   analysis.personas = personas.results;

@@ -23,7 +23,10 @@ export interface ReportOptions {
  */
 export function renderReport(view: WorkspaceView, opts: ReportOptions): string {
   const chartData = {
-    segments: view.segments.map((s) => ({ name: s.name, title: s.title ?? '', size: s.size, share: s.share, status: s.status })),
+    // Charts show measured segments only: an unavailable one has no number (the table says why).
+    segments: view.segments.flatMap((s) =>
+      s.size === undefined || s.share === undefined ? [] : [{ name: s.name, title: s.title ?? '', size: s.size, share: s.share, status: s.status }],
+    ),
     overlaps: view.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count })),
     coverage: view.coverage.map((c) => ({ dataset: c.dataset, rows: c.rows, covered: c.covered })),
   };
@@ -102,7 +105,10 @@ function segmentTable(segments: SegmentView[]): string {
   if (segments.length === 0) return '<p class="none">No segments.</p>';
   const rows = segments.map((s) => {
     const passed = s.expectations.filter((x) => x.passed).length;
-    return `<tr><td><code>${e(s.name)}</code></td><td>${e(s.title ?? '')}</td><td>${e(s.kind ?? '')}</td><td>${e(s.dataset ?? '')}</td><td class="num">${num(s.size)}</td><td class="num">${pct(s.share)}</td><td><span class="status ${e(s.status)}">${e(s.status)}</span></td><td class="num">${s.expectations.length === 0 ? '–' : `${passed}/${s.expectations.length}`}</td></tr>`;
+    const size = s.size === undefined ? '–' : num(s.size);
+    const share = s.share === undefined ? '–' : pct(s.share);
+    const status = `<span class="status ${e(s.status)}">${e(s.status)}</span>${s.reason ? ` <span class="detail">${e(s.reason)}</span>` : ''}`;
+    return `<tr><td><code>${e(s.name)}</code></td><td>${e(s.title ?? '')}</td><td>${e(s.kind ?? '')}</td><td>${e(s.dataset ?? '')}</td><td class="num">${size}</td><td class="num">${share}</td><td>${status}</td><td class="num">${s.expectations.length === 0 ? '–' : `${passed}/${s.expectations.length}`}</td></tr>`;
   });
   return `<table class="segments"><thead><tr><th>Segment</th><th>Title</th><th>Kind</th><th>Dataset</th><th>Size</th><th>Share</th><th>Status</th><th>Expectations</th></tr></thead><tbody>
 ${rows.join('\n')}
@@ -138,10 +144,13 @@ function partitionTable(partitions: PartitionView[]): string {
     const overlaps = p.overlaps.filter((o) => o.count > 0);
     const problems = [
       ...overlaps.map((o) => `${e(o.a)} ∩ ${e(o.b)}: ${num(o.count)}`),
-      ...(p.exhaustive && p.gaps > 0 ? [`${num(p.gaps)} rows in none`] : []),
+      ...(p.exhaustive && p.gaps ? [`${num(p.gaps)} rows in none`] : []),
+      ...(p.reason ? [e(p.reason)] : []),
     ];
     const name = p.title ? `<strong>${e(p.title)}</strong><br><code>${e(p.name)}</code>` : `<code>${e(p.name)}</code>`;
-    return `<tr><td class="partition-name">${name}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${p.ok ? 'ok' : 'failing'}">${p.ok ? 'holds' : 'fails'}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
+    const state = p.ok === undefined ? 'unavailable' : p.ok ? 'holds' : 'fails';
+    const stateClass = p.ok === undefined ? 'unavailable' : p.ok ? 'ok' : 'failing';
+    return `<tr><td class="partition-name">${name}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${stateClass}">${state}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
   });
   return `<table><thead><tr><th>Partition</th><th>Segments</th><th>Rules</th><th>Status</th><th>Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -174,7 +183,9 @@ function expectationList(segments: SegmentView[]): string {
     .map((s) => {
       const items = s.expectations.map(
         (x) =>
-          `<li class="${x.passed ? 'pass' : x.warn ? 'warnfail' : 'fail'}"><span class="mark">${x.passed ? '✓' : '✗'}</span> <code>${e(x.text)}</code>${x.message ? ` <span class="detail">${e(x.message)}</span>` : ''}</li>`,
+          x.unavailable !== undefined
+            ? `<li class="unavailable"><span class="mark">?</span> <code>${e(x.text)}</code> <span class="detail">unavailable: ${e(x.unavailable)}</span></li>`
+            : `<li class="${x.passed ? 'pass' : x.warn ? 'warnfail' : 'fail'}"><span class="mark">${x.passed ? '✓' : '✗'}</span> <code>${e(x.text)}</code>${x.message ? ` <span class="detail">${e(x.message)}</span>` : ''}</li>`,
       );
       return `<h3><code>${e(s.name)}</code></h3><ul class="expectations">${items.join('')}</ul>`;
     })
@@ -188,7 +199,7 @@ function sampleTable(s: SegmentView): string {
   const body = s.sample
     .map((r) => `<tr>${columns.map((c) => `<td>${e(r[c] ?? '')}</td>`).join('')}</tr>`)
     .join('');
-  return `<details class="sample"><summary><code>${e(s.name)}</code> — ${s.sample.length} of ${num(s.size)} members</summary><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
+  return `<details class="sample"><summary><code>${e(s.name)}</code> — ${s.sample.length} of ${num(s.size ?? 0)} members</summary><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
 }
 
 const STATUS_TEXT: Record<RoadmapView['references'][number]['status'], string> = {

@@ -19,7 +19,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status, .sev { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; border: 1px solid currentColor; }
 .status.ok { color: var(--ok); } .status.failing, .sev.error { color: var(--bad); }
-.status.empty, .status.draft, .sev.warning { color: var(--warn); } .sev.info { color: var(--muted); }
+.status.empty, .status.draft, .status.unavailable, .sev.warning { color: var(--warn); } .sev.info { color: var(--muted); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .card h3 { margin: 0; } .card h4 { margin: 8px 0 0; font-size: 13px; }

@@ -44,9 +44,10 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
     if (segs.length > 0) {
       out.push('');
       const headers = ['segment', 'dataset', 'size', 'share', 'status'];
-      const cells = segs.map((s) => [s.name, s.dataset ?? '–', num(s.size), pct(s.share), s.status]);
+      // An unavailable segment shows no number: its reason follows the row.
+      const cells = segs.map((s) => [s.name, s.dataset ?? '–', s.size === undefined ? '–' : num(s.size), s.share === undefined ? '–' : pct(s.share), s.status]);
       const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => [...r[i]].length)));
-      const maxShare = Math.max(...segs.map((s) => s.share), 0);
+      const maxShare = Math.max(...segs.map((s) => s.share ?? 0), 0);
       out.push(
         c.gray(
           [padEnd(headers[0], widths[0]), padEnd(headers[1], widths[1]), padStart(headers[2], widths[2]), padStart(headers[3], widths[3]), padEnd(headers[4], widths[4])].join('  '),
@@ -62,7 +63,7 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
             padStart(r[2], widths[2]),
             padStart(r[3], widths[3]),
             padEnd(r[4], widths[4], colour(r[4])),
-            colour(bar(maxShare > 0 ? s.share / maxShare : 0, 30)),
+            s.reason === undefined ? colour(bar(maxShare > 0 ? (s.share ?? 0) / maxShare : 0, 30)) : c.gray(s.reason),
           ]
             .join('  ')
             .trimEnd(),
@@ -90,8 +91,13 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
     }
     for (const p of view.partitions.filter((x) => x.workspace === ws)) {
       const rules = [p.exclusive ? 'exclusive' : '', p.exhaustive ? 'exhaustive' : ''].filter(Boolean).join(', ');
+      const head = `partition ${p.name} [${p.segments.join(', ')}]${rules ? ` (${rules})` : ''}`;
+      if (p.ok === undefined || p.gaps === undefined) {
+        out.push('', `${head}: ${c.yellow('unavailable')} (${p.reason ?? 'it could not be checked'})`);
+        continue;
+      }
       const state = p.ok ? c.green('holds') : c.red('fails');
-      out.push('', `partition ${p.name} [${p.segments.join(', ')}]${rules ? ` (${rules})` : ''}: ${state}${p.exhaustive || p.gaps > 0 ? `, ${num(p.gaps)} rows in none` : ''}`);
+      out.push('', `${head}: ${state}${p.exhaustive || p.gaps > 0 ? `, ${num(p.gaps)} rows in none` : ''}`);
     }
   }
   return out.join('\n') + '\n';
@@ -107,7 +113,8 @@ function csvField(value: string | number): string {
 export function formatStatsCsv(view: WorkspaceView): string {
   const lines = [['workspace', 'segment', 'dataset', 'size', 'share', 'status'].join(',')];
   for (const s of view.segments) {
-    lines.push([s.workspace, s.name, s.dataset ?? '', s.size, Number(s.share.toFixed(6)), s.status].map(csvField).join(','));
+    const share = s.share === undefined ? '' : Number(s.share.toFixed(6));
+    lines.push([s.workspace, s.name, s.dataset ?? '', s.size ?? '', share, s.status].map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -119,9 +126,10 @@ export function formatStatsJson(view: WorkspaceView): string {
       workspace: s.workspace,
       name: s.name,
       dataset: s.dataset ?? null,
-      size: s.size,
-      share: s.share,
+      size: s.size ?? null,
+      share: s.share ?? null,
       status: s.status,
+      ...(s.reason === undefined ? {} : { reason: s.reason }),
     })),
     overlaps: view.overlaps.filter((o) => o.a !== o.b).map((o) => ({ workspace: o.workspace, a: o.a, b: o.b, count: o.count })),
     coverage: view.coverage.map((c) => ({ workspace: c.workspace, dataset: c.dataset, rows: c.rows, covered: c.covered, share: c.share })),
@@ -131,9 +139,10 @@ export function formatStatsJson(view: WorkspaceView): string {
       segments: p.segments,
       exclusive: p.exclusive,
       exhaustive: p.exhaustive,
-      ok: p.ok,
-      gaps: p.gaps,
+      ok: p.ok ?? null,
+      gaps: p.gaps ?? null,
       overlaps: p.overlaps,
+      ...(p.reason === undefined ? {} : { reason: p.reason }),
     })),
   };
   return JSON.stringify(doc, null, 2) + '\n';

@@ -18,7 +18,7 @@ import { compilePredicate, newSharedCache, tableAggregate, type CompileContext, 
 import { currentUtcDays, daysFromIso, isoFromDays } from './dates.js';
 import { checkExpectation, type ExpectationResult } from './expectations.js';
 import { bitsetFacts } from './bitset-facts.js';
-import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, topLevelClauses } from './judge.js';
+import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, partitionProblem, topLevelClauses } from './judge.js';
 import { RecordChecker, type ExampleResult, type PersonaResult } from './record-checks.js';
 import { explain, type ExplanationNode } from './explain.js';
 import { columnDecimals, segmentRules } from './explain-sources.js';
@@ -100,6 +100,8 @@ export interface PartitionResult {
   uncovered: { count: number; exampleKeys: string[] };
   /** False when a declared property does not hold; undefined when it could not be checked. */
   passed: boolean | undefined;
+  /** Why it could not be checked (a member with an error, a draft, no data). */
+  reason?: string;
 }
 
 export interface DataAnalysis {
@@ -534,11 +536,14 @@ class Run {
       };
       out.push(result);
       const members = part.members.map((id) => this.results.get(id.name));
-      if (members.length === 0 || members.some((m) => !m?.members)) continue;
+      result.reason = partitionProblem(part, (name) => this.results.get(name));
+      if (result.reason !== undefined) continue;
       const datasetName = members[0]?.dataset;
-      if (!datasetName || members.some((m) => m?.dataset !== datasetName)) continue;
-      const state = this.dataset(datasetName);
-      if (!state.table) continue;
+      const state = datasetName ? this.dataset(datasetName) : undefined;
+      if (!state?.table || members.some((m) => !m?.members)) {
+        result.reason = `no data loaded for ${datasetName ?? 'its dataset'}`;
+        continue;
+      }
       const keyOf = this.keyOf(state);
       const stat = checkPartition(
         state.table.rowCount,

@@ -97,6 +97,28 @@ export interface PartitionCounts {
   uncovered: { count: number; exampleKeys: string[] };
 }
 
+/**
+ * Why a partition cannot be judged (a member without results: a draft, a rule
+ * with an error, no data; members of several datasets), or undefined when it
+ * can. Its result is then unavailable, never "holds".
+ */
+export function partitionProblem(
+  part: PartitionSymbol,
+  member: (name: string) => { dataset: string | undefined; status: string; reason?: string } | undefined,
+): string | undefined {
+  if (part.members.length === 0) return 'it has no segments';
+  let dataset: string | undefined;
+  for (const { name } of part.members) {
+    const r = member(name);
+    if (!r) return `\`${name}\` has no results`;
+    if (r.status === 'draft') return `\`${name}\` is a draft`;
+    if (r.status === 'unavailable') return `\`${name}\` is unavailable: ${r.reason ?? 'it has no results'}`;
+    if (dataset !== undefined && r.dataset !== dataset) return 'its segments draw from different datasets';
+    dataset = r.dataset;
+  }
+  return undefined;
+}
+
 /** Whether the declared properties hold, and SEG212/SEG213 when they do not. */
 export function judgePartition(part: PartitionSymbol, counts: PartitionCounts, rows: number): { passed: boolean; findings: Finding[] } {
   const findings: Finding[] = [];

@@ -100,10 +100,10 @@ export const staticCodes: CatalogEntry[] = [
   },
   {
     code: 'SEG015',
-    severity: 'error',
+    severity: 'warning',
     title: 'Condition can never hold',
     explanation:
-      'Two conditions joined by `and` exclude each other on the same field (for example `age < 18 and age > 65`), so the segment can never have members. Check the bounds or use `or`.',
+      'Two conditions joined by `and` exclude each other on the same field (for example `age < 18 and age > 65`), so the segment can never have members. The rule is still valid: the segment is counted as empty (size 0), and partitions and segments using it are measured with it. Check the bounds or use `or`.',
   },
   {
     code: 'SEG016',
@@ -210,4 +210,12 @@ staticCodes.push({
   title: 'Segment from another dataset',
   explanation:
     'A rule can name only segments of its own dataset: membership means a row of the same table. A segment drawn from another dataset has no rows here (on the embedded engine it would never hold; a SQL engine cannot join the tables). Define the segment over this dataset, or move the rule.',
+});
+
+staticCodes.push({
+  code: 'SEG031',
+  severity: 'warning',
+  title: 'Depends on a segment with an error',
+  explanation:
+    'The rule uses a segment (or the partition lists one) whose own rule has an error, so there is nothing right to count: this segment, its expectations and the partition are shown as unavailable rather than with a number measured on a broken rule. Fix the error in the segment named; this finding goes away with it.',
 });

@@ -11,6 +11,7 @@ export function segmentLensTitle(snapshot: Snapshot, name: string): string {
   const view = segmentView(snapshot, name);
   if (!view) return '';
   if (view.draft) return 'draft — no rule yet';
+  if (view.reason) return `unavailable: ${view.reason}`;
   if (view.size === undefined) return view.result?.reason ? `not measured: ${view.result.reason}` : 'not measured';
   const parts = [`${plural(view.size, 'user')}`, formatShare(view.share ?? 0)];
   if (view.expectations.total) parts.push(`${view.expectations.passed}/${view.expectations.total} expectations`);
@@ -40,7 +41,9 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
     if (partition.file !== path) continue;
     const result = snapshot.analysis.results.partitions.find((r) => r.name === partition.name);
     const parts = [`${partition.members.length} segments`];
-    if (result?.passed !== undefined) {
+    if (result?.reason) {
+      parts.push(`unavailable: ${result.reason}`);
+    } else if (result?.passed !== undefined) {
       const overlapping = result.overlaps.reduce((sum, o) => sum + o.count, 0);
       if (partition.exclusive) parts.push(overlapping === 0 ? 'exclusive ✓' : `exclusive ✗ (${formatCount(overlapping)} in two)`);
       if (partition.exhaustive) parts.push(result.uncovered.count === 0 ? 'exhaustive ✓' : `exhaustive ✗ (${formatCount(result.uncovered.count)} in none)`);

@@ -70,6 +70,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
           status: view.status,
           location: definitionLocation(sym),
         };
+        if (view.reason) out.segments[name].reason = view.reason;
       }
       for (const persona of snapshot.analysis.model.personas.values()) {
         const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
@@ -83,6 +84,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
           location: definitionLocation(persona),
           segment: persona.segment,
           segmentTitle: view?.title,
+          ...(view?.reason ? { reason: view.reason } : {}),
         };
       }
     }

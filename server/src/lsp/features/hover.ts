@@ -41,9 +41,13 @@ function expectationHover(snapshot: Snapshot, path: string, offset: number): Hov
     if (segment.file !== path || offset < segment.range.start.offset || offset > segment.range.end.offset) continue;
     for (const property of segment.decl.properties) {
       if (property.key !== 'expect' || offset < property.range.start.offset || offset > property.range.end.offset) continue;
-      const result = snapshot.analysis.results.segments.get(segment.name)?.expectations.find((e) => e.range.start.offset === property.value?.range.start.offset);
+      const segmentResult = snapshot.analysis.results.segments.get(segment.name);
+      if (segmentResult?.status === 'unavailable' && segmentResult.reason) {
+        return { contents: { kind: MarkupKind.Markdown, value: `**? unavailable** — ${escapeMarkdown(segmentResult.reason)}` }, range: toLspRange(property.range) };
+      }
+      const result = segmentResult?.expectations.find((e) => e.range.start.offset === property.value?.range.start.offset);
       if (!result) return null;
-      const mark = result.passed === true ? '✓ holds' : result.passed === false ? '✗ fails' : '? not measured';
+      const mark = result.passed === true ? '✓ holds' : result.passed === false ? '✗ fails' : '? unavailable';
       return { contents: { kind: MarkupKind.Markdown, value: `**${mark}** — ${escapeMarkdown(result.message)}` }, range: toLspRange(property.range) };
     }
   }
@@ -95,6 +99,8 @@ export function segmentHover(snapshot: Snapshot, name: string): string | undefin
   if (view.size !== undefined && view.rows !== undefined) {
     const expectations = view.expectations.total ? ` · ${view.expectations.passed}/${view.expectations.total} expectations` : '';
     lines.push(`**${plural(view.size, 'user')} · ${formatShare(view.share ?? 0)}** of ${formatCount(view.rows)}${expectations}`);
+  } else if (view.reason) {
+    lines.push(`**Unavailable:** ${escapeMarkdown(view.reason)}`);
   } else if (!view.draft) {
     lines.push(`*Not measured${view.result?.reason ? `: ${escapeMarkdown(view.result.reason)}` : ''}.*`);
   }

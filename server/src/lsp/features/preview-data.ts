@@ -40,6 +40,7 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
       size: view.size,
       share: view.share,
       status: view.status,
+      ...(view.reason ? { reason: view.reason } : {}),
       expectations: view.expectations,
     };
   });
@@ -56,15 +57,17 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
     coverage: [...results.datasets.values()].map((d) => ({ dataset: d.name, covered: d.coverage.covered, rows: d.coverage.rows })),
     partitions: [...model.partitions.values()].map((p) => {
       const result = results.partitions.find((r) => r.name === p.name);
-      const overlapping = result ? result.overlaps.reduce((sum, o) => sum + o.count, 0) : undefined;
+      const checked = result !== undefined && result.reason === undefined;
+      const overlapping = checked ? result.overlaps.reduce((sum, o) => sum + o.count, 0) : undefined;
       return {
         name: p.name,
         title: p.decl.title?.value,
         segments: p.members.map((m) => m.name),
         exclusive: p.exclusive,
         exhaustive: p.exhaustive,
-        uncovered: result?.passed === undefined && !result?.uncovered.count ? undefined : result?.uncovered.count,
+        uncovered: checked && (result.passed !== undefined || result.uncovered.count) ? result.uncovered.count : undefined,
         overlapping,
+        ...(result?.reason ? { reason: result.reason } : {}),
       };
     }),
     personas: [...model.personas.values()].map((p) => {
