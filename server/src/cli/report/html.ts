@@ -207,6 +207,7 @@ const STATUS_TEXT: Record<RoadmapView['references'][number]['status'], string> =
   draft: 'draft',
   empty: 'empty',
   failing: 'failing',
+  unavailable: 'unavailable',
   unknown: 'not defined',
 };
 
