@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'report' | 'explain' | 'init' | 'sql' | 'fmt' | 'lsp';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'fmt' | 'lsp';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'report', 'explain', 'init', 'sql', 'fmt', 'lsp'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'fmt', 'lsp'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -19,7 +19,14 @@ const SHARED: Options = {
 
 const PER_COMMAND: Record<CommandName, Options> = {
   check: { format: { type: 'string', short: 'f' }, 'fail-on': { type: 'string' }, engine: { type: 'string' }, db: { type: 'string' } },
-  stats: { format: { type: 'string', short: 'f' }, engine: { type: 'string' }, db: { type: 'string' } },
+  stats: { format: { type: 'string', short: 'f' }, engine: { type: 'string' }, db: { type: 'string' }, members: { type: 'boolean' } },
+  diff: {
+    base: { type: 'string', short: 'b' },
+    format: { type: 'string', short: 'f' },
+    'fail-on': { type: 'string' },
+    engine: { type: 'string' },
+    db: { type: 'string' },
+  },
   report: { out: { type: 'string', short: 'o' }, engine: { type: 'string' }, db: { type: 'string' } },
   explain: { key: { type: 'string', short: 'k' }, profile: { type: 'string', short: 'p' } },
   init: { from: { type: 'string' } },

@@ -15,6 +15,7 @@ type CommandRunner = (cmd: ParsedCommand, io: CliIO) => Promise<number>;
 const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
   check: async () => (await import('./commands/check.js')).runCheck,
   stats: async () => (await import('./commands/stats.js')).runStats,
+  diff: async () => (await import('./commands/diff.js')).runDiff,
   report: async () => (await import('./commands/report.js')).runReport,
   explain: async () => (await import('./commands/explain.js')).runExplain,
   init: async () => (await import('./commands/init.js')).runInit,

@@ -53,6 +53,9 @@ Options:
                     spark (hive://host:10000); each dataset is read from its
                     'table' property, else the table named like the dataset.
                     duckdb runs in-process on the datasets' source files
+  --members         with --format json: every member's key per segment (for
+                    a dataset with a key), so that 'segspec diff --base
+                    stats.json' can tell members gained from members lost
 
 Exit codes: 0 ok, 2 usage error or an engine that cannot be reached.
 
@@ -61,7 +64,49 @@ Examples:
   segspec stats samples/productivity --engine duckdb
   segspec stats --engine postgres --db postgres://me@localhost/analytics
   segspec stats --format csv > segments.csv
-  segspec stats --format json --as-of 2026-06-30`,
+  segspec stats --format json --as-of 2026-06-30
+  segspec stats --format json --members > base-stats.json   # a base for segspec diff`,
+  diff: `Usage: segspec diff [--base REF | --base stats.json] [paths…] [options]
+
+What a change to the spec does to the data: the working tree's workspaces
+(under the paths, default the current folder) against a base. Lists segments
+added, removed, changed (rule text) and affected (same rule, other members),
+each with its size before → after and the members gained and lost (counts
+and a few keys, matched by the dataset's key; without a key, by row when the
+data did not change, else sizes only); checks (expectations, examples) that
+start or stop failing; partitions that start or stop holding, with rows in
+none and in two members before → after; Markdown references that break or
+get a new problem. A side that could not be measured reads "unavailable".
+
+Options:
+  -b, --base REF    a git commit, branch or tag (default: the merge base of
+                    HEAD with the default branch: origin/HEAD, main, master,
+                    origin/main, origin/master). The base's files are read
+                    from git into a temporary folder and analysed like the
+                    working tree.
+  -b, --base FILE   a saved 'segspec stats --format json' (add --members for
+                    members gained and lost): sizes, statuses and partitions
+                    only; rules, checks and references are not compared
+  -f, --format F    pretty (default) | markdown (PR comments, step summary)
+                    | json
+  --fail-on WHAT    change: exit 1 when any segment's members change (added
+                    and removed segments too); failure: exit 1 when a check
+                    (not marked warn) or a partition starts failing, or a
+                    Markdown reference breaks; both: change,failure
+  --engine E        embedded (default) | duckdb | postgres | spark: measure
+                    both sides on that engine (member keys fetched from it)
+  --db URL          the server for postgres or spark (see segspec check --help)
+
+Exit codes: 0 done (and nothing to fail on), 1 --fail-on matched, 2 usage
+error (a ref git does not know, not a git repository, bad option) or tool
+failure.
+
+Examples:
+  segspec diff                                   # against the merge base with main
+  segspec diff --base HEAD~1 samples/productivity
+  segspec diff --base origin/main --format markdown >> "$GITHUB_STEP_SUMMARY"
+  segspec diff --base base-stats.json --fail-on failure
+  segspec diff --format json > diff.json`,
   report: `Usage: segspec report [paths…] --out report.html
 
 Writes one self-contained HTML file (opens offline): segment sizes, overlap
@@ -140,6 +185,7 @@ Usage: segspec <command> [options]
 Commands:
   check [paths…]             check specs and sample data (exit 1 on errors)
   stats [paths…]             sizes, shares, overlaps and coverage
+  diff [--base REF] [paths…] what a spec change does to segments, checks, references
   report [paths…] --out F    a static HTML report with charts
   explain SEGMENT --key K    why a row is or is not a member
   init [dir] [--from CSV]    scaffold a workspace

@@ -1,4 +1,5 @@
 import type { Colors } from '../colors.js';
+import type { MemberIds } from '../../core/diff/snapshot.js';
 import type { SegmentStatus, WorkspaceView } from '../view.js';
 
 /** Pairs listed in the table; the JSON output has every pair. */
@@ -119,9 +120,21 @@ export function formatStatsCsv(view: WorkspaceView): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export function formatStatsJson(view: WorkspaceView): string {
+/** Member keys for `stats --format json --members` (what `segspec diff --base stats.json` compares). */
+export interface StatsMembers {
+  segment(workspace: string, name: string): MemberIds | undefined;
+  key(workspace: string, dataset: string): string | undefined;
+}
+
+export function formatStatsJson(view: WorkspaceView, members?: StatsMembers): string {
   const doc = {
-    datasets: view.datasets.map((d) => ({ workspace: d.workspace, name: d.name, source: d.source, rows: d.rows ?? null })),
+    datasets: view.datasets.map((d) => ({
+      workspace: d.workspace,
+      name: d.name,
+      source: d.source,
+      rows: d.rows ?? null,
+      ...(members ? { key: members.key(d.workspace, d.name) ?? null } : {}),
+    })),
     segments: view.segments.map((s) => ({
       workspace: s.workspace,
       name: s.name,
@@ -130,6 +143,7 @@ export function formatStatsJson(view: WorkspaceView): string {
       share: s.share ?? null,
       status: s.status,
       ...(s.reason === undefined ? {} : { reason: s.reason }),
+      ...(members ? memberFields(members.segment(s.workspace, s.name)) : {}),
     })),
     overlaps: view.overlaps.filter((o) => o.a !== o.b).map((o) => ({ workspace: o.workspace, a: o.a, b: o.b, count: o.count })),
     coverage: view.coverage.map((c) => ({ workspace: c.workspace, dataset: c.dataset, rows: c.rows, covered: c.covered, share: c.share })),
@@ -146,4 +160,10 @@ export function formatStatsJson(view: WorkspaceView): string {
     })),
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** Every member's key, or null with the reason when they cannot be named (no key, not measured). */
+function memberFields(ids: MemberIds | undefined): { members: string[] | null; membersNote?: string } {
+  if (ids?.kind === 'ids') return { members: [...ids.ids] };
+  return { members: null, membersNote: ids?.reason ?? 'not measured' };
 }
