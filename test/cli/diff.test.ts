@@ -223,6 +223,12 @@ describe('segspec diff against a git base', () => {
     expect(fromRoot.segments.map((s) => [s.name, s.size])).toEqual(fromWs.segments.map((s) => [s.name, s.size]));
   });
 
+  it('--engine duckdb measures both sides on DuckDB with the same result', async () => {
+    const embedded = await diffJson(['--base', 'HEAD~1']);
+    const duckdb = await diffJson(['--base', 'HEAD~1', '--engine', 'duckdb']);
+    expect(duckdb).toEqual(embedded);
+  });
+
   it('--fail-on: change and failure exit 1 when they apply', async () => {
     expect((await segspec(['diff', '--base', 'HEAD~1'], { cwd: ws })).code).toBe(0);
     expect((await segspec(['diff', '--base', 'HEAD~1', '--fail-on', 'change'], { cwd: ws })).code).toBe(1);
