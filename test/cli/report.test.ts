@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 /** Opens a report and records dialogs, requests and console errors while it renders. */
-async function open(file: string) {
-  const page = await browser.newPage();
+async function open(file: string, colorScheme: 'light' | 'dark' = 'light') {
+  const page = await browser.newPage({ colorScheme, viewport: { width: 1200, height: 900 } });
   const dialogs: string[] = [];
   const requests: string[] = [];
   const errors: string[] = [];
@@ -202,6 +202,7 @@ describe('segspec report', { timeout: 120_000 }, () => {
     expect(await erin.locator('td').textContent()).toBe('1,200');
 
     // Roadmaps: each document's references with size, share and status; unknown names say so.
+    expect(await page.locator('#roadmaps article h3').allTextContents()).toEqual(['notes/pricing.md', 'roadmap.md']); // paths inside the workspace
     const roadmap = page.locator('#roadmaps article', { has: page.locator('h3', { hasText: 'roadmap.md' }) });
     const students = roadmap.locator('tr', { has: page.locator('code:text-is("@segment(students)")') });
     const cells = await students.locator('td').allTextContents();
@@ -212,7 +213,19 @@ describe('segspec report', { timeout: 120_000 }, () => {
     expect(await pricing.locator('tr', { has: page.locator('code:text-is("@segment(studnets)")') }).locator('.status').textContent()).toBe('not defined');
     expect(await pricing.locator('tr', { has: page.locator('code:text-is("@segment(high_value)")') }).locator('td').last().textContent()).toBe('6');
     expect(await pricing.locator('tr', { has: page.locator('code:text-is("@persona(erin)")') }).locator('td').nth(2).textContent()).toBe('enterprise_users');
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'report-light.png'), fullPage: true });
     await page.close();
+
+    // In a dark system theme the charts' text is light and the diagonal a dark neutral: labels stay readable.
+    const dark = await open(file, 'dark');
+    expect(dark.errors).toEqual([]);
+    const axis = await dark.page.locator('#chart-overlaps svg text', { hasText: /^students$/ }).first().getAttribute('fill');
+    expect(axis).toBe('#e6edf3');
+    const darkFills = await dark.page.locator('#chart-overlaps svg path').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
+    expect(darkFills.filter((f) => f === '#2d333b')).toHaveLength(names.length);
+    await dark.page.screenshot({ path: join(repoRoot, 'test-results', 'report-dark.png'), fullPage: true });
+    await dark.page.close();
   });
 
   it('is byte-for-byte reproducible with SOURCE_DATE_EPOCH', async () => {

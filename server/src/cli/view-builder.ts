@@ -210,6 +210,6 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
         status: defined && segment ? segment.status : 'unknown',
       });
     }
-    view.roadmaps.push({ workspace, file: displayPath(file, opts.cwd), references: [...references.values()] });
+    view.roadmaps.push({ workspace, file: displayPath(file, w.target.root), references: [...references.values()] });
   }
 }

@@ -114,7 +114,7 @@ export interface RoadmapReferenceView {
 
 export interface RoadmapView {
   workspace: string;
-  /** The document's path, relative to the working directory. */
+  /** The document's path inside its workspace folder. */
   file: string;
   references: RoadmapReferenceView[];
 }
