@@ -198,6 +198,10 @@ describe('segspec diff against a git base', () => {
     const byDefault = await diffJson([]);
     expect(byDefault.base).toMatchObject({ kind: 'git', ref: null, label: 'merge base with main', commit: git('rev-parse', 'main').trim() });
     const explicit = await diffJson(['--base', 'main']);
+    // In a pull-request job the pull request's base branch comes first.
+    git('branch', 'release', 'main');
+    const r = await segspec(['diff', '--format', 'json'], { cwd: ws, env: { GITHUB_BASE_REF: 'release' } });
+    expect(JSON.parse(r.stdout).base).toMatchObject({ label: 'merge base with release', commit: git('rev-parse', 'main').trim() });
     expect({ ...byDefault, base: null }).toEqual({ ...explicit, base: null });
 
     // An uncommitted edit is part of the head; it changes members but fails nothing.

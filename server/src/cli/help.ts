@@ -81,7 +81,8 @@ get a new problem. A side that could not be measured reads "unavailable".
 Options:
   -b, --base REF    a git commit, branch or tag (default: the merge base of
                     HEAD with the default branch: origin/HEAD, main, master,
-                    origin/main, origin/master). The base's files are read
+                    origin/main, origin/master; in a GitHub pull-request job,
+                    origin/$GITHUB_BASE_REF first). The base's files are read
                     from git into a temporary folder and analysed like the
                     working tree.
   -b, --base FILE   a saved 'segspec stats --format json' (add --members for

@@ -67,6 +67,21 @@ describe('diffSnapshots', () => {
     expect(formatDiffMarkdown(d, { base: { kind: 'stats', file: 'x.json' }, head: 'working tree' })).toContain('| `young` | 2 → unavailable |');
   });
 
+  it('a rule error makes its dependents and partitions unavailable on that side, with the reason', async () => {
+    const partition = 'partition ages { segments [young, rest] exclusive exhaustive }';
+    const base = await snapshot(`${dataset(true)}segment young { where age < 30 }\nsegment rest { where not young }\n${partition}`);
+    const head = await snapshot(`${dataset(true)}segment young { where agee < 30 }\nsegment rest { where not young }\n${partition}`);
+    const d = diffSnapshots(base, head);
+    const rest = d.segments.find((s) => s.name === 'rest');
+    expect(rest).toMatchObject({ change: 'affected', size: { before: 3, after: undefined }, status: { before: 'ok', after: 'unavailable' } });
+    expect(rest?.unavailable.after).toBeTruthy();
+    const [ages] = d.partitions;
+    expect(ages).toMatchObject({ name: 'ages', holds: { before: true, after: undefined }, gaps: { before: 0, after: undefined }, startsFailing: false });
+    expect(ages.unavailable.after).toBeTruthy();
+    const pretty = formatDiffPretty(d, { base: { kind: 'stats', file: 'x.json' }, head: 'working tree' }, makeColors(false));
+    expect(pretty).toContain(`ages: holds → unavailable · rows in none 0 → unavailable · rows in two members 0 → unavailable · after: unavailable — ${ages.unavailable.after}`);
+  });
+
   it('a draft is shown as a draft, and an unchanged workspace lists nothing', async () => {
     const spec = `${dataset(true)}segment young { where age < 30 }\nsegment later { kind needs }`;
     const same = diffSnapshots(await snapshot(spec), await snapshot(spec));

@@ -92,7 +92,7 @@ async function baseFromGit(ref: string | undefined, paths: string[], shared: Sha
     throw (ref === undefined ? new CliError(`${io.cwd} is not inside a git repository: ${how}`) : new UsageError(`--base '${ref}': ${io.cwd} is not inside a git repository; ${how}`, 'diff'));
   }
   const realRoot = realpathSync(root);
-  const { commit, label } = ref === undefined ? await defaultBase(root) : await commitOf(ref, root);
+  const { commit, label } = ref === undefined ? await defaultBase(root, io.env) : await commitOf(ref, root);
   const inRepo = (abs: string): string => {
     const real = existsSync(abs) ? realpathSync(abs) : abs;
     const rel = relative(realRoot, real);

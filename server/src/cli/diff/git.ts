@@ -56,12 +56,15 @@ export async function commitOf(ref: string, root: string): Promise<BaseCommit> {
 
 /**
  * The default base: the merge base of HEAD with the default branch, tried as
- * origin/HEAD, then main, master, origin/main and origin/master.
+ * origin/HEAD, then main, master, origin/main and origin/master. In a GitHub
+ * pull-request job (GITHUB_BASE_REF set), the pull request's base branch first.
  */
-export async function defaultBase(root: string): Promise<BaseCommit> {
+export async function defaultBase(root: string, env: Record<string, string | undefined>): Promise<BaseCommit> {
   const head = await verifyCommit('HEAD', root);
   if (!head) throw new CliError('the repository has no commit yet: nothing to compare with (commit first, or pass --base stats.json)');
   const candidates: string[] = [];
+  const pullRequestBase = env.GITHUB_BASE_REF;
+  if (pullRequestBase) candidates.push(`origin/${pullRequestBase}`, pullRequestBase);
   const originHead = await git(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], root);
   if (originHead.code === 0 && originHead.stdout.trim()) candidates.push(originHead.stdout.trim());
   candidates.push('main', 'master', 'origin/main', 'origin/master');

@@ -90,6 +90,7 @@ function snapshotFromStats(doc: Json): DiffSnapshot {
       exclusive: p.exclusive === true,
       exhaustive: p.exhaustive === true,
       holds,
+      ...(holds === undefined ? { reason: str(p.reason) ?? 'not checked in the base stats file' } : {}),
       gaps: holds === undefined ? undefined : num(p.gaps),
       overlaps: holds === undefined ? undefined : overlaps,
     });

@@ -92,6 +92,8 @@ function partitionParts(p: PartitionDiff): string[] {
   const parts = [`${holdsText(p.holds.before, existsBefore)} → ${holdsText(p.holds.after, existsAfter)}`];
   parts.push(`rows in none ${pair(p.gaps)}`);
   parts.push(`rows in two members ${pair(p.overlapping)}`);
+  if (p.unavailable.before !== undefined) parts.push(`before: unavailable — ${p.unavailable.before}`);
+  if (p.unavailable.after !== undefined) parts.push(`after: unavailable — ${p.unavailable.after}`);
   if (existsBefore && existsAfter && p.segments.before!.join(',') !== p.segments.after!.join(',')) {
     parts.push(`members [${p.segments.before!.join(', ')}] → [${p.segments.after!.join(', ')}]`);
   }
@@ -259,12 +261,13 @@ export function formatDiffMarkdown(d: SnapshotDiff, sides: DiffSides): string {
   if (d.partitions.length > 0) {
     out.push('| partition | holds | rows in none | rows in two members |', '|---|---|---:|---:|');
     for (const p of d.partitions) {
-      const [holds, , ,] = partitionParts(p);
+      const [holds] = partitionParts(p);
+      const reasons = [p.unavailable.before && `before: ${p.unavailable.before}`, p.unavailable.after && `after: ${p.unavailable.after}`].filter(Boolean);
       const eb = p.segments.before !== undefined;
       const ea = p.segments.after !== undefined;
       const mark = p.startsFailing ? '❌ ' : p.stopsFailing ? '✅ ' : '';
       out.push(
-        `| ${mark}${name(p.workspace, p.name)}${p.change === 'changed' ? '' : ` (${p.change})`} | ${md(holds)} | ${countText(p.gaps.before, eb)} → ${countText(p.gaps.after, ea)} | ${countText(p.overlapping.before, eb)} → ${countText(p.overlapping.after, ea)} |`,
+        `| ${mark}${name(p.workspace, p.name)}${p.change === 'changed' ? '' : ` (${p.change})`} | ${md(holds)}${reasons.length > 0 ? ` (${md(reasons.join('; '))})` : ''} | ${countText(p.gaps.before, eb)} → ${countText(p.gaps.after, ea)} | ${countText(p.overlapping.before, eb)} → ${countText(p.overlapping.after, ea)} |`,
       );
     }
     out.push('');

@@ -90,6 +90,8 @@ export interface PartitionDiff {
   segments: Change<string[] | undefined>;
   /** `undefined`: not measured (or the partition does not exist on that side). */
   holds: Change<boolean | undefined>;
+  /** Why a side could not be checked. */
+  unavailable: Change<string | undefined>;
   gaps: Change<number | undefined>;
   /** Rows counted in overlapping pairs (each pair's count, summed). */
   overlapping: Change<number | undefined>;
@@ -402,6 +404,7 @@ function diffPartitions(workspace: string, before: PartitionSnapshot[], after: P
       b.exclusive === h.exclusive &&
       b.exhaustive === h.exhaustive &&
       b.holds === h.holds &&
+      b.reason === h.reason &&
       b.gaps === h.gaps &&
       samePairs(b.overlaps, h.overlaps);
     if (same) continue;
@@ -411,6 +414,7 @@ function diffPartitions(workspace: string, before: PartitionSnapshot[], after: P
       change: !b ? 'added' : !h ? 'removed' : 'changed',
       segments: { before: b?.segments, after: h?.segments },
       holds: { before: b?.holds, after: h?.holds },
+      unavailable: { before: b?.reason, after: h?.reason },
       gaps: { before: b?.gaps, after: h?.gaps },
       overlapping: { before: overlappingRows(b), after: overlappingRows(h) },
       overlaps: { before: b?.overlaps, after: h?.overlaps },

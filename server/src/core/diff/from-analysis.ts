@@ -96,6 +96,7 @@ export function snapshotOf(analysis: Analysis, options: SnapshotOptions): Worksp
       exclusive: p.exclusive,
       exhaustive: p.exhaustive,
       holds: measured ? r.passed : undefined,
+      ...(measured ? {} : { reason: r?.reason ?? 'not checked' }),
       gaps: measured ? r.uncovered.count : undefined,
       overlaps: measured ? r.overlaps.map((o) => ({ a: o.a, b: o.b, count: o.count })) : undefined,
     });

@@ -65,6 +65,8 @@ export interface PartitionSnapshot {
   exhaustive: boolean;
   /** Whether every declared property holds; undefined when it could not be checked. */
   holds: boolean | undefined;
+  /** Why it could not be checked (a member with an error, a draft, no data). */
+  reason?: string;
   /** Rows in none of the member segments; undefined when not measured. */
   gaps: number | undefined;
   /** Rows in two members, per overlapping pair; undefined when not measured. */
