@@ -116,11 +116,11 @@ SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE (('slack' IN UNNEST(`i
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE ARRAY_LENGTH(`integrations`) >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: bigquery: REGEXP_CONTAINS uses RE2 — no lookaround or backreferences.
+-- note: bigquery: REGEXP_CONTAINS uses RE2, the syntax `matches` is written in — the same matches, in linear time.
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE REGEXP_CONTAINS(`name`, '^[a-c]');
 
 -- segspec: name matches "r"
--- note: bigquery: REGEXP_CONTAINS uses RE2 — no lookaround or backreferences.
+-- note: bigquery: REGEXP_CONTAINS uses RE2, the syntax `matches` is written in — the same matches, in linear time.
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE REGEXP_CONTAINS(`name`, 'r');
 
 -- segspec: name contains "'"

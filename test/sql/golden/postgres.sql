@@ -112,11 +112,11 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE (('slack' = ANY("integ
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE cardinality("integrations") >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: postgres: `~` uses POSIX advanced regular expressions — `\b` is a backspace there (a word boundary is `\y`); `\d`, `\w`, `\s`, lookahead and backreferences work as in JavaScript.
+-- note: postgres: `~` uses POSIX advanced regular expressions, not RE2 — `\b` is a backspace there (a word boundary is `\y`), `\z` (write `$`), `\p{…}` classes and `(?P<name>…)` groups are errors there; `\d`, `\w`, `\s`, classes, quantifiers and anchors match as in RE2.
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" ~ '^[a-c]';
 
 -- segspec: name matches "r"
--- note: postgres: `~` uses POSIX advanced regular expressions — `\b` is a backspace there (a word boundary is `\y`); `\d`, `\w`, `\s`, lookahead and backreferences work as in JavaScript.
+-- note: postgres: `~` uses POSIX advanced regular expressions, not RE2 — `\b` is a backspace there (a word boundary is `\y`), `\z` (write `$`), `\p{…}` classes and `(?P<name>…)` groups are errors there; `\d`, `\w`, `\s`, classes, quantifiers and anchors match as in RE2.
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "name" ~ 'r';
 
 -- segspec: name contains "'"

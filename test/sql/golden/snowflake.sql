@@ -112,11 +112,11 @@ SELECT COUNT(*) AS members FROM analytics.users WHERE ((ARRAY_CONTAINS('slack'::
 SELECT COUNT(*) AS members FROM analytics.users WHERE ARRAY_SIZE(integrations) >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: snowflake: POSIX extended regular expressions with \d \w \s — no lookaround, non-greedy quantifiers or backreferences.
+-- note: snowflake: POSIX extended regular expressions with \d \w \s, not RE2 — no non-greedy quantifiers (`*?`), no `(?i)`-style flags inside the pattern, no `\p{…}` classes or named groups; other common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM analytics.users WHERE REGEXP_INSTR(name, '^[a-c]') > 0;
 
 -- segspec: name matches "r"
--- note: snowflake: POSIX extended regular expressions with \d \w \s — no lookaround, non-greedy quantifiers or backreferences.
+-- note: snowflake: POSIX extended regular expressions with \d \w \s, not RE2 — no non-greedy quantifiers (`*?`), no `(?i)`-style flags inside the pattern, no `\p{…}` classes or named groups; other common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM analytics.users WHERE REGEXP_INSTR(name, 'r') > 0;
 
 -- segspec: name contains "'"

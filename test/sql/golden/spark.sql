@@ -112,11 +112,11 @@ SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE ((array_contains(`inte
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE CASE WHEN `integrations` IS NULL THEN NULL ELSE size(`integrations`) END >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\p{…}` classes differ in detail.
+-- note: spark: RLIKE uses java.util.regex (find anywhere), not RE2 — a backtracking engine, so a pattern such as `(a+)+$` can take exponential time on Spark; `.` also stops at `\r` and other line terminators, `\p{…}` classes and `(?P<name>…)` groups differ; common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE `name` RLIKE '^[a-c]';
 
 -- segspec: name matches "r"
--- note: spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\p{…}` classes differ in detail.
+-- note: spark: RLIKE uses java.util.regex (find anywhere), not RE2 — a backtracking engine, so a pattern such as `(a+)+$` can take exponential time on Spark; `.` also stops at `\r` and other line terminators, `\p{…}` classes and `(?P<name>…)` groups differ; common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE `name` RLIKE 'r';
 
 -- segspec: name contains "'"

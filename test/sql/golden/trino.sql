@@ -112,11 +112,11 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE ((contains("integratio
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE cardinality("integrations") >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: trino: regexp_like uses Java-style patterns (find anywhere) — close to JavaScript.
+-- note: trino: regexp_like uses Java-style patterns (find anywhere; the Joni library unless `regex-library=RE2J` is set) — with Joni a backtracking engine, so a pattern such as `(a+)+$` can take exponential time; `(?P<name>…)` groups differ; common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE regexp_like("name", '^[a-c]');
 
 -- segspec: name matches "r"
--- note: trino: regexp_like uses Java-style patterns (find anywhere) — close to JavaScript.
+-- note: trino: regexp_like uses Java-style patterns (find anywhere; the Joni library unless `regex-library=RE2J` is set) — with Joni a backtracking engine, so a pattern such as `(a+)+$` can take exponential time; `(?P<name>…)` groups differ; common patterns match as in RE2.
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE regexp_like("name", 'r');
 
 -- segspec: name contains "'"

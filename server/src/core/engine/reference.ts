@@ -7,6 +7,7 @@ import type { CallExpr, Expr, NameExpr } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { isAggregateName } from './aggregates.js';
+import { compilePattern } from '../util/regex.js';
 import {
   compareScalars,
   dateValue,
@@ -28,25 +29,6 @@ export interface EvalEnv {
   segment(name: string): boolean;
   /** A dataset-wide aggregate such as `p90(ltv_usd)`. */
   aggregate(call: CallExpr): Value;
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-export function compileRegex(pattern: string): RegExp | undefined {
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      try {
-        re = new RegExp(pattern);
-      } catch {
-        re = null;
-      }
-    }
-    regexCache.set(pattern, re);
-  }
-  return re ?? undefined;
 }
 
 export function not3(a: Truth): Truth {
@@ -277,9 +259,9 @@ export function evalPredicate(expr: Expr, env: EvalEnv): Truth {
     }
     case 'Matches': {
       const s = evalValue(expr.subject, env);
-      const re = compileRegex(expr.pattern.value);
-      if (typeof s !== 'string' || !re) return null;
-      return re.test(s);
+      const pattern = compilePattern(expr.pattern.value);
+      if (typeof s !== 'string' || !pattern.ok) return null;
+      return pattern.test(s);
     }
     case 'Missing': {
       const missing = evalValue(expr.subject, env) === null;

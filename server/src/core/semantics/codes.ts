@@ -151,7 +151,8 @@ export const staticCodes: CatalogEntry[] = [
     code: 'SEG022',
     severity: 'error',
     title: 'Invalid regular expression',
-    explanation: 'The pattern after `matches` is not a valid regular expression.',
+    explanation:
+      'The pattern after `matches` is not a valid regular expression in RE2 syntax (SPEC §5.1). RE2 matches in time linear in the value, so no pattern can stall the editor or CI; that rules out backreferences (`\\1`) and look-around (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`). Rewrite the pattern without them, e.g. with alternatives or a second `matches` joined by `and` / `and not`.',
   },
   {
     code: 'SEG023',

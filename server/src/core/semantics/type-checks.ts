@@ -4,6 +4,7 @@ import { prop, props } from '../syntax/ast.js';
 import type { Finding } from '../diagnostics/types.js';
 import type { WorkspaceModel } from './model.js';
 import { staticFinding } from './finding.js';
+import { compilePattern } from '../util/regex.js';
 import { didYouMean, suggest } from '../util/suggest.js';
 import {
   describeType,
@@ -92,11 +93,8 @@ function checkExpr(expr: Expr, ctx: Context): void {
       requireType(expr.subject, ctx, isTextual, `${words} works on text`);
       if (expr.type === 'Affix') requireType(expr.value, ctx, isTextual, `${words} needs a string`);
       if (expr.type === 'Matches') {
-        try {
-          new RegExp(expr.pattern.value);
-        } catch (error) {
-          ctx.findings.push(staticFinding('SEG022', ctx.file, expr.pattern.range, `invalid regular expression: ${(error as Error).message}`));
-        }
+        const pattern = compilePattern(expr.pattern.value);
+        if (!pattern.ok) ctx.findings.push(staticFinding('SEG022', ctx.file, expr.pattern.range, pattern.problem));
       }
       return;
     }

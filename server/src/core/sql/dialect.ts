@@ -144,7 +144,7 @@ const DUCKDB: DialectRules = {
   endsWith: (t, s) => `ends_with(${t}, ${s})`,
   regexSearch: (t, p) => `regexp_matches(${t}, ${p})`,
   regexNote:
-    'duckdb: regexp_matches uses RE2 — no lookaround or backreferences; otherwise like JavaScript for common patterns.',
+    'duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time.',
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
   // quantile_cont selects in linear time; it interpolates as lo·(1−d) + hi·d, which can differ from the
@@ -168,7 +168,7 @@ const POSTGRES: DialectRules = {
   endsWith: (t, s) => `right(${t}, char_length(${s})) = ${s}`,
   regexSearch: (t, p) => `${t} ~ ${p}`,
   regexNote:
-    'postgres: `~` uses POSIX advanced regular expressions — `\\b` is a backspace there (a word boundary is `\\y`); `\\d`, `\\w`, `\\s`, lookahead and backreferences work as in JavaScript.',
+    'postgres: `~` uses POSIX advanced regular expressions, not RE2 — `\\b` is a backspace there (a word boundary is `\\y`), `\\z` (write `$`), `\\p{…}` classes and `(?P<name>…)` groups are errors there; `\\d`, `\\w`, `\\s`, classes, quantifiers and anchors match as in RE2.',
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
   percentile: (arg, f, table) => ({
@@ -193,7 +193,7 @@ const SPARK: DialectRules = {
   endsWith: (t, s) => `right(${t}, char_length(${s})) = ${s}`,
   regexSearch: (t, p) => `${t} RLIKE ${p}`,
   regexNote:
-    'spark: RLIKE uses java.util.regex (find anywhere) — close to JavaScript; possessive quantifiers and `\\p{…}` classes differ in detail.',
+    'spark: RLIKE uses java.util.regex (find anywhere), not RE2 — a backtracking engine, so a pattern such as `(a+)+$` can take exponential time on Spark; `.` also stops at `\\r` and other line terminators, `\\p{…}` classes and `(?P<name>…)` groups differ; common patterns match as in RE2.',
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, dollarGroup))})`,
   // percentile() interpolates as (hi−pos)·lo + (pos−lo)·hi, which can differ from the engine in the last bit.
@@ -225,7 +225,7 @@ const BIGQUERY: DialectRules = {
   startsWith: (t, p) => `STARTS_WITH(${t}, ${p})`,
   endsWith: (t, s) => `ENDS_WITH(${t}, ${s})`,
   regexSearch: (t, p) => `REGEXP_CONTAINS(${t}, ${p})`,
-  regexNote: 'bigquery: REGEXP_CONTAINS uses RE2 — no lookaround or backreferences.',
+  regexNote: 'bigquery: REGEXP_CONTAINS uses RE2, the syntax `matches` is written in — the same matches, in linear time.',
   regexReplaceAll: (t, p, r) =>
     `REGEXP_REPLACE(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, backslashGroup))})`,
   percentile: (arg, f, table) => ({
@@ -252,7 +252,7 @@ const SNOWFLAKE: DialectRules = {
   // REGEXP_LIKE matches the whole value; REGEXP_INSTR finds anywhere, as the spec wants.
   regexSearch: (t, p) => `REGEXP_INSTR(${t}, ${p}) > 0`,
   regexNote:
-    'snowflake: POSIX extended regular expressions with \\d \\w \\s — no lookaround, non-greedy quantifiers or backreferences.',
+    'snowflake: POSIX extended regular expressions with \\d \\w \\s, not RE2 — no non-greedy quantifiers (`*?`), no `(?i)`-style flags inside the pattern, no `\\p{…}` classes or named groups; other common patterns match as in RE2.',
   regexReplaceAll: (t, p, r) =>
     `REGEXP_REPLACE(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, backslashGroup))})`,
   percentile: (arg, f, table) => ({
@@ -275,7 +275,8 @@ const TRINO: DialectRules = {
   startsWith: (t, p) => `starts_with(${t}, ${p})`,
   endsWith: (t, s) => `starts_with(reverse(${t}), reverse(${s}))`,
   regexSearch: (t, p) => `regexp_like(${t}, ${p})`,
-  regexNote: 'trino: regexp_like uses Java-style patterns (find anywhere) — close to JavaScript.',
+  regexNote:
+    'trino: regexp_like uses Java-style patterns (find anywhere; the Joni library unless `regex-library=RE2J` is set) — with Joni a backtracking engine, so a pattern such as `(a+)+$` can take exponential time; `(?P<name>…)` groups differ; common patterns match as in RE2.',
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, dollarGroup))})`,
   // Trino has only approx_percentile: the exact one from a sorted array (subscripts are 1-based).

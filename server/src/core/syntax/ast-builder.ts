@@ -658,7 +658,6 @@ export class AstBuilder {
       case t.Matches: {
         const patternToken = tok(node, 'pattern');
         const pattern = patternToken ? this.string(patternToken) : { type: 'String' as const, value: '', range: afterOp };
-        if (patternToken) this.checkRegex(pattern);
         return { type: 'Matches', subject, pattern, range: to(pattern.range) };
       }
       case t.Is: {
@@ -840,15 +839,6 @@ export class AstBuilder {
     if (op.tokenType === t.ReversedCompare) {
       const meant = compareOps.get(op.image) ?? '>=';
       this.report(`write \`${meant}\` (not \`${op.image}\`)`, this.range(op), [meant]);
-    }
-  }
-
-  private checkRegex(pattern: StringLiteral): void {
-    try {
-      new RegExp(pattern.value);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
-      this.report(`this regular expression is not valid: ${reason}`, pattern.range);
     }
   }
 }
