@@ -73,7 +73,7 @@ function sampleMembers(
 
 function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptions): void {
   const { model, results, data } = w.analysis;
-  const workspace = displayPath(w.target.root, opts.cwd) || '.';
+  const workspace = displayPath(w.target.root, opts.cwd);
   const sourceText = (file: string, node: Node): string =>
     (model.files.get(file)?.text ?? '').slice(node.range.start.offset, node.range.end.offset).replace(/\s+/g, ' ');
 

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { formatOfPath, loadTableFromBytes } from '../../core/data/index.js';
+import { notTextReason } from '../../core/data/text-check.js';
 import { stringOption, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -27,11 +28,18 @@ export async function runInit(cmd: ParsedCommand, io: CliIO): Promise<number> {
   if (from !== undefined) {
     const source = resolve(io.cwd, from);
     if (!formatOfPath(source)) throw new CliError(`${from}: the data file must end in .csv, .tsv, .json or .jsonl`);
+    const sourceStat = await stat(source).catch(() => undefined);
+    // Reading a FIFO or a device would wait for ever or never end.
+    if (sourceStat && !sourceStat.isFile()) {
+      throw new CliError(`cannot read ${from}: ${sourceStat.isDirectory() ? 'it is a folder' : 'it is not a regular file (a device, FIFO or socket)'}`);
+    }
     try {
       dataBytes = await readFile(source);
     } catch (e) {
       throw new CliError(`cannot read ${from}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
+    const notText = notTextReason(dataBytes);
+    if (notText) throw new CliError(`cannot use ${from}: ${notText}; nothing was written`);
     const inside = relative(dir, source);
     if (inside.startsWith('..') || inside.startsWith(sep) || inside === '') {
       dataTarget = join(dir, 'data', basename(source));

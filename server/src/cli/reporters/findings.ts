@@ -9,10 +9,11 @@ export function countFindings(findings: readonly Finding[]): FindingCounts {
   return countBySeverity([...findings]);
 }
 
-/** Path as shown to users and CI: relative to the working directory, with `/`. */
+/** Path as shown to users and CI: relative to the working directory (`.` for itself), with `/`. */
 export function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
-  const shown = rel === '' || rel.startsWith('..') ? file : rel;
+  if (rel === '') return '.';
+  const shown = rel.startsWith('..') ? file : rel;
   return shown.split(sep).join('/');
 }
 

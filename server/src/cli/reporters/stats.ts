@@ -51,7 +51,7 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
       const maxShare = Math.max(...segs.map((s) => s.share ?? 0), 0);
       out.push(
         c.gray(
-          [padEnd(headers[0], widths[0]), padEnd(headers[1], widths[1]), padStart(headers[2], widths[2]), padStart(headers[3], widths[3]), padEnd(headers[4], widths[4])].join('  '),
+          [padEnd(headers[0], widths[0]), padEnd(headers[1], widths[1]), padStart(headers[2], widths[2]), padStart(headers[3], widths[3]), headers[4]].join('  '),
         ),
       );
       segs.forEach((s, i) => {

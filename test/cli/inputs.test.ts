@@ -1,0 +1,84 @@
+/**
+ * Inputs that must not stall, escape or inject, run through the built bin:
+ * `stats` shows workspace paths as the user typed them, `init --from`
+ * refuses files that are not text.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, segspec } from './helpers.js';
+
+let work: string;
+beforeAll(() => {
+  ensureBuilt();
+  work = mkdtempSync(join(tmpdir(), 'segspec-inputs-'));
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function workspace(name: string, files: Record<string, string | Uint8Array>): string {
+  const dir = join(work, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+const CSV = 'id,age\n1,20\n2,30\n3,40\n4,50\n';
+const SPEC = `dataset people { source "people.csv" key id }
+segment young { where age < 25 expect size >= 50% }
+segment older { where age >= 25 }
+`;
+
+describe('segspec stats paths', { timeout: 120_000 }, () => {
+  it('names the workspace relative to the working directory, `.` for itself, with no trailing spaces', async () => {
+    const dir = workspace('stats-paths', { 'people.csv': CSV, 'spec.segspec': SPEC });
+    const here = await segspec(['stats', '--no-color'], { cwd: dir });
+    expect(here.code).toBe(0);
+    const lines = here.stdout.split('\n');
+    expect(lines[0]).toBe('.');
+    expect(here.stdout).not.toContain(dir);
+    // `young` fails its expectation, so the status column is as wide as "failing".
+    expect(lines.find((l) => l.startsWith('young'))).toMatch(/failing/);
+    for (const line of lines) expect(line, JSON.stringify(line)).toBe(line.trimEnd());
+
+    const fromParent = await segspec(['stats', '--no-color', 'stats-paths'], { cwd: work });
+    expect(fromParent.stdout.split('\n')[0]).toBe('stats-paths');
+    const json = JSON.parse((await segspec(['stats', '--format', 'json'], { cwd: dir })).stdout) as { segments: Array<{ workspace: string }> };
+    expect(json.segments.map((s) => s.workspace)).toEqual(['.', '.']);
+  });
+});
+
+describe('segspec init --from a file that is not text', { timeout: 120_000 }, () => {
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    ['nul.csv', new Uint8Array([0x69, 0x64, 0x0a, 0x00, 0x01, 0x02, 0x1b, 0x5b, 0x0a, 0x31, 0x0a]), /NUL bytes/],
+    ['latin1.csv', new Uint8Array([0x6e, 0x61, 0x6d, 0x65, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), /not valid UTF-8/],
+    ['controls.csv', new TextEncoder().encode('name\n\x1b[31m\x07\x1b]0;pwned\x07\n\x1b[2J\x08\x08\n'), /control characters/],
+    ['utf16.csv', new Uint8Array([0xff, 0xfe, 0x69, 0x00, 0x64, 0x00, 0x0a, 0x00]), /UTF-16/],
+  ];
+  for (const [file, bytes, reason] of cases) {
+    it(`refuses ${file} with a message and writes nothing`, async () => {
+      const dir = join(work, `init-${file}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, file), bytes);
+      const r = await segspec(['init', '--from', file], { cwd: dir });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`${file}.*${reason.source}`));
+      expect(readdirSync(dir)).toEqual([file]);
+    });
+  }
+
+  it('still accepts a UTF-8 table with a BOM, tabs and accents', async () => {
+    const dir = join(work, 'init-ok');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'people.csv'), '\ufeffname,note\nJosé,"a\tb"\nZoë,ok\n');
+    const r = await segspec(['init', '--from', 'people.csv'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'data.segspec'))).toBe(true);
+    expect(r.stdout).toMatch(/Next: segspec check \.\n/);
+  });
+});
