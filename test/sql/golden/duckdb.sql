@@ -112,11 +112,11 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE ((list_contains("integ
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE len("integrations") >= 2;
 
 -- segspec: name matches "^[a-c]"
--- note: duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time.
+-- note: duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time; its RE2 is older and refuses named groups spelled `(?<name>…)` (write `(?P<name>…)`).
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE regexp_matches("name", '^[a-c]');
 
 -- segspec: name matches "r"
--- note: duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time.
+-- note: duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time; its RE2 is older and refuses named groups spelled `(?<name>…)` (write `(?P<name>…)`).
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE regexp_matches("name", 'r');
 
 -- segspec: name contains "'"

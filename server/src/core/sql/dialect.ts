@@ -144,7 +144,7 @@ const DUCKDB: DialectRules = {
   endsWith: (t, s) => `ends_with(${t}, ${s})`,
   regexSearch: (t, p) => `regexp_matches(${t}, ${p})`,
   regexNote:
-    'duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time.',
+    'duckdb: regexp_matches uses RE2, the syntax `matches` is written in — the same matches, in linear time; its RE2 is older and refuses named groups spelled `(?<name>…)` (write `(?P<name>…)`).',
   regexReplaceAll: (t, p, r) =>
     `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
   // quantile_cont selects in linear time; it interpolates as lo·(1−d) + hi·d, which can differ from the
