@@ -8,6 +8,8 @@ export interface FileStat {
   isDirectory: boolean;
   size: number;
   mtimeMs: number;
+  /** A FIFO, device or socket: reading one could block for ever or never end. */
+  isSpecial?: boolean;
 }
 
 export interface Host {
@@ -17,9 +19,30 @@ export interface Host {
   readHead?(path: string, maxBytes: number): Promise<Uint8Array>;
   /** Undefined when the path does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
-  /** All files below `dir` (recursively, absolute paths), skipping node_modules and dot folders. */
+  /**
+   * All regular files below `dir` (recursively, absolute paths), skipping node_modules and dot folders.
+   * A symbolic link is listed only when it resolves to a regular file inside `dir`.
+   */
   listFiles(dir: string): Promise<string[]>;
+  /**
+   * The path with every symbolic link resolved; undefined when it does not exist. Hosts
+   * without links (in memory, a browser) leave it out.
+   */
+  realPath?(path: string): Promise<string | undefined>;
 }
+
+/**
+ * Whether `path`, with symbolic links resolved, lies outside `root` (also resolved):
+ * a link inside the workspace to a file elsewhere must not be read.
+ */
+export async function escapesThroughLinks(host: Host, path: string, root: string): Promise<boolean> {
+  if (!host.realPath) return false;
+  const [realPath, realRoot] = await Promise.all([host.realPath(path), host.realPath(root)]);
+  if (realPath === undefined || realRoot === undefined) return false; // missing: reported as not found
+  return !isInsideFolder(realPath, realRoot);
+}
+
+import { isInsideFolder } from './data/path.js';
 
 const decoder = new TextDecoder('utf-8');
 

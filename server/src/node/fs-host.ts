@@ -1,16 +1,18 @@
 /** The core's Host over the real file system (used by the CLI and the language server). */
-import { open, readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { FileStat, Host } from '../core/host.js';
 
 const skippedFolders = new Set(['node_modules']);
 
 export class NodeHost implements Host {
   async readBytes(path: string): Promise<Uint8Array> {
+    await refuseSpecial(path);
     return readFile(path);
   }
 
   async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+    await refuseSpecial(path);
     const file = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(maxBytes);
@@ -24,7 +26,16 @@ export class NodeHost implements Host {
   async stat(path: string): Promise<FileStat | undefined> {
     try {
       const s = await stat(path);
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+      const isSpecial = s.isFIFO() || s.isCharacterDevice() || s.isBlockDevice() || s.isSocket();
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, isSpecial };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async realPath(path: string): Promise<string | undefined> {
+    try {
+      return await realpath(path);
     } catch {
       return undefined;
     }
@@ -32,6 +43,7 @@ export class NodeHost implements Host {
 
   async listFiles(dir: string): Promise<string[]> {
     const files: string[] = [];
+    const realDir = await this.realPath(dir);
     const walk = async (folder: string): Promise<void> => {
       let entries;
       try {
@@ -44,9 +56,25 @@ export class NodeHost implements Host {
         const path = join(folder, entry.name);
         if (entry.isDirectory()) await walk(path);
         else if (entry.isFile()) files.push(path);
+        // Linked folders are not followed (their files inside the workspace are listed where they are).
+        else if (entry.isSymbolicLink() && realDir && (await this.isRegularFileInside(path, realDir))) files.push(path);
       }
     };
     await walk(dir);
     return files.sort();
   }
+
+  private async isRegularFileInside(link: string, realDir: string): Promise<boolean> {
+    const target = await this.realPath(link);
+    if (!target) return false;
+    const rel = relative(realDir, target);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
+    return (await this.stat(target))?.isFile === true;
+  }
+}
+
+/** Opening a FIFO blocks until a writer comes; a device may never end. */
+async function refuseSpecial(path: string): Promise<void> {
+  const s = await stat(path);
+  if (!s.isFile() && !s.isDirectory()) throw new Error(`${path} is not a regular file (a FIFO, device or socket)`);
 }

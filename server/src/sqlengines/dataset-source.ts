@@ -3,7 +3,8 @@
  * runners. Free of driver imports, so the language server can load it
  * without DuckDB or PostgreSQL installed.
  */
-import { dirname, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { isInsideFolder, resolveDataPath } from '../core/data/path.js';
 import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import type { ColumnType } from '../core/data/table.js';
@@ -13,11 +14,24 @@ export interface FieldSpec {
   type: ColumnType;
 }
 
-/** Absolute path of a dataset's `source`, relative to the file that declares it. */
+/**
+ * Absolute path of a dataset's `source`, relative to the file that declares it; undefined
+ * when there is none or the embedded loader refuses it (outside the workspace, also through
+ * a symbolic link, or not a regular file) — that loader reports why, and no engine reads it.
+ */
 export function datasetSourcePath(model: WorkspaceModel, dataset: string): string | undefined {
   const symbol = model.datasets.get(dataset);
   const source = symbol ? prop(symbol.decl, 'source')?.value?.value : undefined;
-  return symbol && source !== undefined ? resolve(dirname(symbol.file), source) : undefined;
+  if (!symbol || source === undefined) return undefined;
+  const resolved = resolveDataPath(symbol.file, source, model.root);
+  if (!resolved.ok) return undefined;
+  try {
+    if (!statSync(resolved.path).isFile()) return undefined;
+    if (!isInsideFolder(realpathSync(resolved.path), realpathSync(model.root))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return resolved.path;
 }
 
 export function datasetFields(model: WorkspaceModel, dataset: string): FieldSpec[] {

@@ -36,7 +36,7 @@ export const dataCodes: CatalogEntry[] = [
     severity: 'error',
     title: 'Data path outside the workspace',
     explanation:
-      'The `source` of a dataset resolves to a file outside the workspace folder (through `../` or an absolute path). Segspec never reads such a file, so that a spec cannot reach into other folders of the machine. Move the data into the workspace and give a path relative to the `.segspec` file.',
+      'The `source` of a dataset resolves to a file outside the workspace folder (through `../`, an absolute path, or a symbolic link inside the workspace that points elsewhere). Segspec never reads such a file, so that a spec cannot reach into other folders of the machine. Move the data into the workspace and give a path relative to the `.segspec` file.',
   },
   {
     code: dataCode.fileNotFound,
@@ -57,7 +57,7 @@ export const dataCodes: CatalogEntry[] = [
     severity: 'error',
     title: 'Data file cannot be read',
     explanation:
-      'The data file exists but reading it failed (permissions, or the file changed while it was read). The message gives the reason from the system. Fix the cause and save the spec again to reload.',
+      'The data file exists but reading it failed (permissions, or the file changed while it was read), or it is not a regular file: a FIFO, device or socket is never read, since reading one could block for ever. The message gives the reason. Fix the cause and save the spec again to reload.',
   },
   {
     code: dataCode.noHeader,

@@ -20,6 +20,7 @@ import { type FieldSpec, fieldSpecsFromDecls, isFieldDecl } from './field-spec.j
 import { type DataIssue, EMPTY_RANGE, fieldsByName, issue, issuesToFindings } from './issues.js';
 import { readJsonArray, readJsonLines } from './json.js';
 import { resolveDataPath } from './path.js';
+import { escapesThroughLinks } from '../host.js';
 import { COMMA, TAB } from './bytes.js';
 import type { ReadResult } from './read-result.js';
 import type { Column, ColumnType, Table } from './table.js';
@@ -221,7 +222,18 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
   }
   const stat = await req.host.stat(path);
   if (!stat) return fail(dataCode.fileNotFound, `data file \`${req.source}\` not found (looked for ${path})`, path, format);
+  if (stat.isSpecial) {
+    return fail(dataCode.unreadableFile, `\`${req.source}\` is not a regular file (a FIFO, device or socket); data files must be regular files`, path, format);
+  }
   if (!stat.isFile) return fail(dataCode.fileNotFound, `\`${req.source}\` is a folder, not a data file`, path, format);
+  if (await escapesThroughLinks(req.host, path, req.workspaceRoot)) {
+    return fail(
+      dataCode.pathOutsideWorkspace,
+      `\`${req.source}\` is a symbolic link to a file outside the workspace folder; data files must be inside it`,
+      path,
+      format,
+    );
+  }
   let bytes: Uint8Array;
   try {
     bytes = await req.host.readBytes(path);

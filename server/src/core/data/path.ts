@@ -45,6 +45,19 @@ function normalize(path: string): string[] | undefined {
   return result;
 }
 
+function isWindowsPath(path: string): boolean {
+  return /^[A-Za-z]:/.test(path) || (path.includes('\\') && !path.includes('/'));
+}
+
+/** Whether absolute `path` lies strictly below absolute folder `root` (after `.` and `..`). */
+export function isInsideFolder(path: string, root: string): boolean {
+  const target = normalize(path);
+  const folder = normalize(root);
+  if (!target || !folder) return false;
+  const windows = isWindowsPath(root) || isWindowsPath(path);
+  return target.length > folder.length && folder.every((segment, k) => sameSegment(segment, target[k], windows));
+}
+
 function sameSegment(a: string, b: string, caseInsensitive: boolean): boolean {
   return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
@@ -58,7 +71,7 @@ export function resolveDataPath(specFile: string, source: string, workspaceRoot:
       message: `\`${source}\` is a URL; sample data is read from files in the workspace`,
     };
   }
-  const windows = /^[A-Za-z]:/.test(specFile) || (specFile.includes('\\') && !specFile.includes('/'));
+  const windows = isWindowsPath(specFile);
   const specFolder = splitPath(specFile).slice(0, -1).join('/');
   const joined = isAbsolute(source) ? source : `${specFolder}/${source}`;
   const target = normalize(joined);
@@ -69,9 +82,7 @@ export function resolveDataPath(specFile: string, source: string, workspaceRoot:
     message: `\`${source}\` is outside the workspace folder; data files must be inside it`,
   };
   if (!target || !root) return outside;
-  const inside =
-    target.length > root.length && root.every((segment, k) => sameSegment(segment, target[k], windows));
-  if (!inside) return outside;
+  if (!isInsideFolder(joined, workspaceRoot)) return outside;
   const separator = windows ? '\\' : '/';
   const path = target.join(separator);
   return { ok: true, path: windows || path.startsWith(separator) ? path : `${separator}${path}` };

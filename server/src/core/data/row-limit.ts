@@ -47,6 +47,7 @@ export function rowLimitedHost(host: Host, maxRows: () => number | undefined): H
   return {
     stat: (path) => host.stat(path),
     listFiles: (dir) => host.listFiles(dir),
+    ...(host.realPath ? { realPath: host.realPath.bind(host) } : {}),
     async readBytes(path: string): Promise<Uint8Array> {
       const limit = maxRows();
       const options = limit ? lineFormat(path) : undefined;
