@@ -82,3 +82,39 @@ describe('segspec init --from a file that is not text', { timeout: 120_000 }, ()
     expect(r.stdout).toMatch(/Next: segspec check \.\n/);
   });
 });
+
+/** Deterministic bytes of every value, like a binary file saved as a spec. */
+function randomBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('segspec check on a spec of random bytes', { timeout: 120_000 }, () => {
+  it('prints no raw control characters and at most 100 findings of the file, then how many more', async () => {
+    const dir = workspace('random-bytes', { 'noise.segspec': randomBytes(20_000, 7) });
+    for (const format of ['pretty', 'github'] as const) {
+      const r = await segspec(['check', '.', '--no-color', '--format', format], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, '..', 'random-summary.md') } });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).not.toMatch(RAW_CONTROL);
+      if (format === 'pretty') {
+        expect(r.stdout.match(/^noise\.segspec:\d+:\d+ error/gm)?.length).toBe(100);
+        const total = Number(/✖ (\d+) errors?/.exec(r.stdout)?.[1]);
+        expect(total).toBeGreaterThan(100);
+        expect(r.stdout).toContain(`…and ${total - 100} more in noise.segspec`);
+      } else {
+        expect(r.stdout.match(/^::error file=noise\.segspec/gm)?.length).toBe(100);
+        expect(r.stdout).toMatch(/^::notice file=noise\.segspec,title=segspec%3A more findings::…and \d+ more/m);
+      }
+    }
+    const json = await segspec(['check', '.', '--format', 'json'], { cwd: dir });
+    const doc = JSON.parse(json.stdout) as { findings: unknown[] };
+    expect(doc.findings.length).toBeGreaterThan(100);
+  });
+});

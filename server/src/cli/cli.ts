@@ -3,6 +3,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { helpText } from './help.js';
 import type { CliIO } from './io.js';
 import { VERSION_FOR_REPORTS } from './version.js';
+import { escapeControls } from './reporters/safe-text.js';
 
 export const VERSION = VERSION_FOR_REPORTS;
 
@@ -45,15 +46,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       const hint = e.command ? `segspec ${e.command} --help` : 'segspec --help';
-      io.stderr.write(`segspec: ${e.message} (see '${hint}')\n`);
+      io.stderr.write(`segspec: ${escapeControls(e.message)} (see '${hint}')\n`);
       return EXIT_FAILURE;
     }
     if (e instanceof CliError) {
-      io.stderr.write(`segspec: ${e.message}\n`);
+      io.stderr.write(`segspec: ${escapeControls(e.message)}\n`);
       return EXIT_FAILURE;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr.write(`segspec: internal error: ${err.message.split('\n')[0]}\n`);
+    io.stderr.write(`segspec: internal error: ${escapeControls(err.message.split('\n')[0])}\n`);
     if (io.env.SEGSPEC_DEBUG) io.stderr.write(`${err.stack ?? ''}\n`);
     return EXIT_FAILURE;
   }

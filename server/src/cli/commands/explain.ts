@@ -1,4 +1,5 @@
 import { explainRow, renderExplanation } from '../../core/engine/index.js';
+import { escapeControls } from '../reporters/safe-text.js';
 import { prop } from '../../core/syntax/ast.js';
 import { analyzePaths } from '../analysis.js';
 import { stringOption, type ParsedCommand } from '../args.js';
@@ -42,8 +43,8 @@ export async function runExplain(cmd: ParsedCommand, io: CliIO): Promise<number>
   const line = table.rowLines[explained.row];
   const where = dataPath ? ` (${displayPath(dataPath, io.cwd)}:${line})` : '';
   io.stdout.write(
-    `${c.bold(key!)}${where} ${member ? c.green('is a member of') : c.red('is not a member of')} ${c.bold(segment)}\n` +
-      `${paint(renderExplanation(explained.explanation), c)}\n`,
+    `${c.bold(escapeControls(key!))}${escapeControls(where)} ${member ? c.green('is a member of') : c.red('is not a member of')} ${c.bold(segment)}\n` +
+      `${paint(escapeControls(renderExplanation(explained.explanation)), c)}\n`,
   );
   return EXIT_OK;
 }
@@ -64,7 +65,7 @@ async function explainProfile(cmd: ParsedCommand, io: CliIO, persona: string, c:
   const member = result.explanation.result === true;
   io.stdout.write(
     `${c.bold(`profile of ${persona}`)} ${member ? c.green('is a member of') : c.red('is not a member of')} ${c.bold(own ?? '')}\n` +
-      `${paint(renderExplanation(result.explanation), c)}\n`,
+      `${paint(escapeControls(renderExplanation(result.explanation)), c)}\n`,
   );
   return EXIT_OK;
 }

@@ -1,9 +1,10 @@
 import type { Finding } from '../../core/diagnostics/types.js';
 import { countFindings, displayPath, plural } from './findings.js';
+import { FINDINGS_PER_FILE, capPerFile, escapeControls } from './safe-text.js';
 
-/** Workflow-command data: `%`, CR and LF are percent-encoded. */
+/** Workflow-command data: `%`, CR and LF are percent-encoded; other control characters are shown escaped. */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** Workflow-command property values additionally encode `:` and `,`. */
@@ -16,7 +17,8 @@ export function escapeProperty(s: string): string {
  * Lines and columns are one-based; `endColumn` is the last character's column.
  */
 export function formatGithub(findings: readonly Finding[], cwd: string): string {
-  const lines = findings.map((f) => {
+  const { shown, hidden } = capPerFile(findings);
+  const lines = shown.map((f) => {
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
     const { start, end } = f.range;
     const props = [
@@ -29,6 +31,13 @@ export function formatGithub(findings: readonly Finding[], cwd: string): string 
     ];
     return `::${cmd} ${props.join(',')}::${escapeData(f.message)}`;
   });
+  for (const [file, more] of hidden) {
+    const shownFile = displayPath(file, cwd);
+    lines.push(
+      `::notice file=${escapeProperty(shownFile)},title=${escapeProperty('segspec: more findings')}::` +
+        escapeData(`…and ${more} more in ${shownFile} (the first ${FINDINGS_PER_FILE} of each file are annotated; segspec check --format json lists all)`),
+    );
+  }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 
@@ -48,18 +57,21 @@ export function githubStepSummary(findings: readonly Finding[], cwd: string, wor
     '| --- | --- | --- | --- |',
   );
   const limit = 1000;
-  for (const f of findings.slice(0, limit)) {
+  const { shown, hidden } = capPerFile(findings);
+  for (const f of shown.slice(0, limit)) {
     const loc = `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
     out.push(`| ${f.severity} | \`${f.code}\` | ${markdownCell(loc)} | ${markdownCell(f.message)} |`);
   }
-  if (findings.length > limit) out.push('', `…and ${findings.length - limit} more.`);
+  const notes = [...hidden].map(([file, more]) => `…and ${more} more in ${markdownCell(displayPath(file, cwd))} (the first ${FINDINGS_PER_FILE} of each file are listed).`);
+  if (shown.length > limit) notes.push(`…and ${shown.length - limit} more.`);
+  if (notes.length > 0) out.push('', ...notes.flatMap((n) => [n, '']).slice(0, -1));
   out.push('');
   return out.join('\n');
 }
 
 /** Text that cannot break out of a table cell or start Markdown/HTML markup. */
 export function markdownCell(s: string): string {
-  return s
+  return escapeControls(s.replace(/\r\n|\r|\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,6 +1,7 @@
 import type { Colors } from '../colors.js';
 import type { MemberIds } from '../../core/diff/snapshot.js';
 import type { SegmentStatus, WorkspaceView } from '../view.js';
+import { escapeControls } from './safe-text.js';
 
 /** Pairs listed in the table; the JSON output has every pair. */
 const OVERLAPS_SHOWN = 10;
@@ -34,19 +35,19 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
   const workspaces = [...new Set([...view.datasets, ...view.segments].map((x) => x.workspace))];
   for (const ws of workspaces) {
     if (out.length > 0) out.push('');
-    out.push(c.bold(ws));
+    out.push(c.bold(escapeControls(ws)));
     for (const d of view.datasets.filter((x) => x.workspace === ws)) {
       const cov = view.coverage.find((x) => x.workspace === ws && x.dataset === d.name);
       const rows = d.rows === undefined ? 'not loaded' : `${num(d.rows)} rows`;
       const coverage = cov ? `, ${pct(cov.share)} in at least one segment` : '';
-      out.push(`dataset ${d.name} (${d.source}): ${rows}${coverage}`);
+      out.push(escapeControls(`dataset ${d.name} (${d.source}): ${rows}${coverage}`));
     }
     const segs = view.segments.filter((x) => x.workspace === ws);
     if (segs.length > 0) {
       out.push('');
       const headers = ['segment', 'dataset', 'size', 'share', 'status'];
       // An unavailable segment shows no number: its reason follows the row.
-      const cells = segs.map((s) => [s.name, s.dataset ?? '–', s.size === undefined ? '–' : num(s.size), s.share === undefined ? '–' : pct(s.share), s.status]);
+      const cells = segs.map((s) => [escapeControls(s.name), escapeControls(s.dataset ?? '–'), s.size === undefined ? '–' : num(s.size), s.share === undefined ? '–' : pct(s.share), s.status]);
       const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => [...r[i]].length)));
       const maxShare = Math.max(...segs.map((s) => s.share ?? 0), 0);
       out.push(
@@ -64,7 +65,7 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
             padStart(r[2], widths[2]),
             padStart(r[3], widths[3]),
             padEnd(r[4], widths[4], colour(r[4])),
-            s.reason === undefined ? colour(bar(maxShare > 0 ? (s.share ?? 0) / maxShare : 0, 30)) : c.gray(s.reason),
+            s.reason === undefined ? colour(bar(maxShare > 0 ? (s.share ?? 0) / maxShare : 0, 30)) : c.gray(escapeControls(s.reason)),
           ]
             .join('  ')
             .trimEnd(),
@@ -78,7 +79,7 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
       const overlaps = all.slice(0, OVERLAPS_SHOWN);
       const sizeOf = new Map(segs.map((s) => [s.name, s.size]));
       out.push('', c.gray(`largest overlaps (members in both; share of the smaller segment)`));
-      const labels = overlaps.map((o) => `${o.a} ∩ ${o.b}`);
+      const labels = overlaps.map((o) => escapeControls(`${o.a} ∩ ${o.b}`));
       const w = Math.max(...labels.map((l) => [...l].length));
       const cw = Math.max(...overlaps.map((o) => num(o.count).length));
       overlaps.forEach((o, i) => {
@@ -92,9 +93,9 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
     }
     for (const p of view.partitions.filter((x) => x.workspace === ws)) {
       const rules = [p.exclusive ? 'exclusive' : '', p.exhaustive ? 'exhaustive' : ''].filter(Boolean).join(', ');
-      const head = `partition ${p.name} [${p.segments.join(', ')}]${rules ? ` (${rules})` : ''}`;
+      const head = `${escapeControls(`partition ${p.name} [${p.segments.join(', ')}]`)}${rules ? ` (${rules})` : ''}`;
       if (p.ok === undefined || p.gaps === undefined) {
-        out.push('', `${head}: ${c.yellow('unavailable')} (${p.reason ?? 'it could not be checked'})`);
+        out.push('', `${head}: ${c.yellow('unavailable')} (${escapeControls(p.reason ?? 'it could not be checked')})`);
         continue;
       }
       const state = p.ok ? c.green('holds') : c.red('fails');
