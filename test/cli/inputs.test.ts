@@ -118,3 +118,21 @@ describe('segspec check on a spec of random bytes', { timeout: 120_000 }, () => 
     expect(doc.findings.length).toBeGreaterThan(100);
   });
 });
+
+describe('file names and sources with control characters', { timeout: 120_000 }, () => {
+  it('are shown escaped by stats, fmt and check', async () => {
+    const dir = workspace('named', {
+      'pe\u001b[2Jople.csv': CSV,
+      'spec\u001b]0;x\u0007.segspec': 'dataset people { source "pe\\u001b[2Jople.csv" key id }\nsegment  young { where age < 25 }\n',
+    });
+    const stats = await segspec(['stats', '--no-color'], { cwd: dir });
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toContain('dataset people (pe\\x1b[2Jople.csv): 4 rows');
+    const fmt = await segspec(['fmt', '--check', '.'], { cwd: dir });
+    expect(fmt.stdout + fmt.stderr).toContain('spec\\x1b]0;x\\x07.segspec');
+    const missing = await segspec(['check', '--no-color', 'no\u001b[31mpe'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no\\x1b[31mpe');
+    for (const r of [stats, fmt, missing]) expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
+  });
+});

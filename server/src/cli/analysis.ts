@@ -11,6 +11,7 @@ import { sortFindings } from '../core/diagnostics/sort.js';
 import { displayPath } from './reporters/findings.js';
 import { rowLimitedHost } from '../core/data/row-limit.js';
 import { checkOnEngine, type EngineChoice } from './engines.js';
+import { escapeControls } from './reporters/safe-text.js';
 
 export interface AnalyzedWorkspace {
   target: WorkspaceTarget;
@@ -52,7 +53,7 @@ export async function analyzePaths(paths: readonly string[], shared: SharedOptio
     const workspace = new Workspace(host, target.root, { asOf: shared.asOf });
     let analysis: Analysis;
     try {
-      analysis = await withProgress(io.stderr, `checking ${displayPath(target.root, io.cwd)}`, () => workspace.analyze());
+      analysis = await withProgress(io.stderr, `checking ${escapeControls(displayPath(target.root, io.cwd))}`, () => workspace.analyze());
     } catch (e) {
       throw new CliError(`cannot analyse ${displayPath(target.root, io.cwd)}: ${(e as Error).message}`);
     }

@@ -6,6 +6,7 @@ import type { CliIO } from '../io.js';
 import { discoverWorkspaces } from '../discover.js';
 import { NodeHost } from '../../node/fs-host.js';
 import { displayPath } from '../reporters/findings.js';
+import { escapeControls } from '../reporters/safe-text.js';
 
 /**
  * `segspec fmt [paths…] [--check]`: rewrites `.segspec` files in the
@@ -25,7 +26,7 @@ export async function runFmt(cmd: ParsedCommand, io: CliIO): Promise<number> {
   let changed = 0;
   let broken = 0;
   for (const file of [...new Set(files)].sort()) {
-    const shown = displayPath(file, io.cwd);
+    const shown = escapeControls(displayPath(file, io.cwd));
     let text: string;
     try {
       text = await readFile(file, 'utf8');

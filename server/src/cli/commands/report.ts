@@ -10,6 +10,7 @@ import { displayPath, plural } from '../reporters/findings.js';
 import { VERSION_FOR_REPORTS } from '../version.js';
 import { buildView } from '../view-builder.js';
 import { engineOption } from '../engines.js';
+import { escapeControls } from '../reporters/safe-text.js';
 
 const SAMPLE_MEMBERS = 5;
 
@@ -39,7 +40,7 @@ export async function runReport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   if (!cmd.shared.quiet) {
     const n = view.summary;
     io.stderr.write(
-      `wrote ${displayPath(out, io.cwd)} (${plural(view.segments.length, 'segment')}, ${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})\n`,
+      `wrote ${escapeControls(displayPath(out, io.cwd))} (${plural(view.segments.length, 'segment')}, ${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})\n`,
     );
   }
   return EXIT_OK;
