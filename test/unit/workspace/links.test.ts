@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../server/src/core/workspace.js';
 import { NodeHost } from '../../../server/src/node/fs-host.js';
+import { rowLimitedHost } from '../../../server/src/core/data/row-limit.js';
 import { datasetSourcePath } from '../../../server/src/sqlengines/dataset-source.js';
 
 let base: string;
@@ -50,6 +51,14 @@ describe('symbolic links', () => {
     expect(analysis.results.segments.get('everyone')?.size ?? 0).toBe(0);
     // The SQL engines read the same files: no path for them either.
     expect(datasetSourcePath(analysis.model, 'people')).toBeUndefined();
+  });
+
+  it("the language server's row-limited host refuses it too", async () => {
+    symlinkSync(join(outside, 'secret.csv'), join(root, 'data', 'linked.csv'));
+    spec('data/linked.csv');
+    const analysis = await new Workspace(rowLimitedHost(new NodeHost(), () => 1), root).analyze();
+    expect(analysis.findings.map((f) => f.code)).toContain('SEG100');
+    expect(analysis.data.get('people')?.table).toBeUndefined();
   });
 
   it('a linked folder leading outside is refused too', async () => {
