@@ -3,7 +3,7 @@
  * `stats` shows workspace paths as the user typed them, `init --from`
  * refuses files that are not text.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,25 @@ describe('file names and sources with control characters', { timeout: 120_000 },
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no\\x1b[31mpe');
     for (const r of [stats, fmt, missing]) expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
+  });
+});
+
+describe('workspace discovery and symbolic links', { timeout: 120_000 }, () => {
+  it('a spec linked from outside the folder is not part of it; a data link to outside is refused', async () => {
+    const elsewhere = workspace('elsewhere', { 'shared.segspec': 'segment outside_rule { where age > 0 }\n', 'secret.csv': CSV });
+    const onlyLink = join(work, 'only-link');
+    mkdirSync(onlyLink);
+    symlinkSync(join(elsewhere, 'shared.segspec'), join(onlyLink, 'shared.segspec'));
+    const none = await segspec(['check', 'only-link'], { cwd: work });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no \.segspec files found under only-link/);
+
+    const dir = workspace('data-link', { 'spec.segspec': 'dataset people { source "people.csv" key id }\nsegment young { where age < 25 }\n' });
+    symlinkSync(join(elsewhere, 'secret.csv'), join(dir, 'people.csv'));
+    const r = await segspec(['check', '--no-color', '.'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/spec\.segspec:1:\d+ error SEG100 `people\.csv` is a symbolic link to a file outside the workspace folder/);
+    const stats = JSON.parse((await segspec(['stats', '--format', 'json', '--engine', 'duckdb'], { cwd: dir })).stdout) as { datasets: Array<{ rows: number | null }> };
+    expect(stats.datasets[0].rows).toBeNull();
   });
 });
