@@ -156,3 +156,16 @@ describe('workspace discovery and symbolic links', { timeout: 120_000 }, () => {
     expect(stats.datasets[0].rows).toBeNull();
   });
 });
+
+describe('explain with control characters in the data', { timeout: 120_000 }, () => {
+  it('shows the values escaped', async () => {
+    const dir = workspace('explain-controls', {
+      'people.csv': 'id,name\nk1,"evil\u001b[2J\u0007name"\nk2,bob\n',
+      'spec.segspec': 'dataset people { source "people.csv" key id }\nsegment bobs { where name == "bob" }\n',
+    });
+    const r = await segspec(['explain', 'bobs', '--key', 'k1', '--no-color', '.'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('name = "evil\\u001b[2J\\u0007name"');
+    expect(r.stdout).not.toMatch(RAW_CONTROL);
+  });
+});
