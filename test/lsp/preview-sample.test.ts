@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './harness.js';
 import { PreviewRequestMethod, type PreviewData } from '../../server/src/lsp/protocol.js';
 
-interface Row { id: string; region: string; amount: number; score: number; visits: number }
+interface Row { id: string; region: string; amount: number; score: number; visits: number; StoreId: number }
 
 // Deterministic rows: amounts with up to two decimals, thousands in places.
 const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({
@@ -20,9 +20,10 @@ const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({
   amount: ((i * 7919) % 5000) + (i % 4) * 0.25,
   score: ((i * 31) % 100) / 100,
   visits: (i * 13) % 40,
+  StoreId: 10_000 + ((i * 37) % 5000),
 }));
 const isBase = (r: Row): boolean => r.amount >= 1000;
-const isTarget = (r: Row): boolean => r.region !== 'US' && isBase(r) && r.score > 0.2;
+const isTarget = (r: Row): boolean => r.region !== 'US' && isBase(r) && r.score > 0.2 && r.StoreId >= 0;
 
 describe('preview sample members', () => {
   let client: TestClient;
@@ -31,13 +32,13 @@ describe('preview sample members', () => {
     mkdirSync(join(dir, 'data'));
     writeFileSync(
       join(dir, 'data', 'customers.csv'),
-      `id,visits,score,amount,region\n${rows.map((r) => [r.id, r.visits, r.score, r.amount, r.region].join(',')).join('\n')}\n`,
+      `id,visits,score,amount,region,StoreId\n${rows.map((r) => [r.id, r.visits, r.score, r.amount, r.region, r.StoreId].join(',')).join('\n')}\n`,
     );
     writeFileSync(
       join(dir, 'spec.segspec'),
       `dataset customers { source "data/customers.csv" key id }
 segment big_spenders { where amount >= 1_000 }
-segment target "Target" { where region != "US" and big_spenders and score > 0.2 }
+segment target "Target" { where region != "US" and big_spenders and score > 0.2 and StoreId >= 0 }
 `,
     );
     client = await TestClient.start(dir);
@@ -50,7 +51,7 @@ segment target "Target" { where region != "US" and big_spenders and score > 0.2 
   it('shows the rule fields in order (through referenced segments), then the key, formatted, spread over the file', async () => {
     const data = await client.connection.sendRequest<PreviewData>(PreviewRequestMethod, { segment: 'target' });
     const selected = data.selected!;
-    expect(selected.columns).toEqual(['region', 'amount', 'score', 'id']);
+    expect(selected.columns).toEqual(['region', 'amount', 'score', 'StoreId', 'id']);
     expect(selected.numericColumns).toEqual(['amount', 'score']);
 
     const members = rows.filter(isTarget);
@@ -70,5 +71,7 @@ segment target "Target" { where region != "US" and big_spenders and score > 0.2 
     expect(selected.sample.map((r) => r.score)).toEqual(expected.map((r) => shown('score', r)));
     expect(selected.sample.some((r) => r.amount.includes(','))).toBe(true);
     expect(selected.sample.map((r) => r.region)).toEqual(expected.map((r) => r.region));
+    // An identifier-like integer reads as written (no thousands separator).
+    expect(selected.sample.map((r) => r.StoreId)).toEqual(expected.map((r) => String(r.StoreId)));
   });
 });

@@ -21,8 +21,8 @@ export interface PreviewSample {
 }
 
 const MAX_DECIMALS = 4;
-/** Integer fields that are labels rather than quantities: no thousands separators. */
-const LABEL_LIKE = /(^|_)(id|year|zip|code|postcode)$/i;
+/** Integer fields that are labels rather than quantities (`store_id`, `CustomerId`, `birth_year`): no thousands separators. */
+const LABEL_LIKE = [/(^|_)(id|year|zip|code|postcode)$/i, /[a-z0-9](Id|ID|Year|Zip|Code)$/];
 
 /** Fields of the segment's dataset the rule reads, in order, following referenced segments where they are used. */
 export function ruleFields(snapshot: Snapshot, name: string): string[] {
@@ -65,7 +65,7 @@ export function previewSample(snapshot: Snapshot, name: string, limit: number): 
 }
 
 function formatRows(table: Table, columns: string[], rows: number[], keyField: string | undefined): Pick<PreviewSample, 'rows' | 'numericColumns'> {
-  const formatters = new Map(columns.map((c) => [c, cellFormatter(table.byName.get(c), rows, c === keyField || LABEL_LIKE.test(c))]));
+  const formatters = new Map(columns.map((c) => [c, cellFormatter(table.byName.get(c), rows, c === keyField || LABEL_LIKE.some((re) => re.test(c)))]));
   return {
     numericColumns: columns.filter((c) => formatters.get(c)?.numeric),
     rows: rows.map((row) => Object.fromEntries(columns.map((c) => [c, formatters.get(c)?.format(row) ?? '']))),
