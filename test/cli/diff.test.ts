@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspaceRoots } from '../../server/src/cli/diff/git.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 
 const GIT_ENV = {
@@ -315,6 +316,36 @@ describe('segspec diff against a saved stats file', () => {
     expect(students.size).toEqual({ before: keys(studentsBefore).length, after: keys(studentsAfter).length });
     expect(students.members).toMatchObject({ known: false });
     expect((students.members as { reason: string }).reason).toContain('--members');
+  });
+});
+
+describe('reading the base from git', () => {
+  it('takes only the workspaces: the topmost folders with .segspec files', () => {
+    expect(workspaceRoots(['README.md', 'src/app.ts', 'specs/a.segspec', 'specs/data/u.csv', 'specs/sub/b.segspec', 'other/c.segspec', 'other/x/d.segspec'])).toEqual([
+      'other',
+      'specs',
+    ]);
+    expect(workspaceRoots(['a.segspec', 'specs/b.segspec'])).toEqual(['']);
+  });
+
+  it('a data file stored in Git LFS whose content is not here stops the command with a clear message', async () => {
+    const lfsRepo = mkdtempSync(join(tmpdir(), 'segspec-diff-lfs-'));
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: lfsRepo, env: { ...process.env, ...GIT_ENV, HOME: lfsRepo }, encoding: 'utf8' });
+    try {
+      cpSync(join(repoRoot, 'test/cli/fixtures/clean'), lfsRepo, { recursive: true });
+      const data = join(lfsRepo, 'data/users.csv');
+      const real = readFileSync(data);
+      writeFileSync(data, `version https://git-lfs.github.com/spec/v1\noid sha256:${'0'.repeat(64)}\nsize ${real.length}\n`);
+      run('init', '-q', '-b', 'main');
+      run('add', '-A');
+      run('commit', '-q', '-m', 'data in LFS');
+      writeFileSync(data, real);
+      const r = await segspec(['diff', '--base', 'HEAD'], { cwd: lfsRepo });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('data/users.csv is stored in Git LFS in the base and its content is not available here');
+    } finally {
+      rmSync(lfsRepo, { recursive: true, force: true });
+    }
   });
 });
 

@@ -97,9 +97,12 @@ interface TreeEntry {
 }
 
 /**
- * Writes the files of `commit` under `pathspecs` (relative to the repository
- * root, `/`-separated; '' is everything) into `dest`, keeping their paths.
- * Symbolic links and submodules are left out.
+ * Writes the workspaces of `commit` under `pathspecs` (relative to the
+ * repository root, `/`-separated; '' is everything) into `dest`, keeping
+ * their paths: the files below each topmost folder that holds `.segspec`
+ * files (spec, data and Markdown live there), nothing else. Symbolic links
+ * and submodules are left out; a Git LFS pointer is replaced by its content
+ * (`git lfs smudge`), or the command stops saying it is not available.
  */
 export async function materialize(commit: string, pathspecs: string[], root: string, dest: string): Promise<number> {
   const specs = pathspecs.some((p) => p === '') ? [] : pathspecs;
@@ -113,13 +116,49 @@ export async function materialize(commit: string, pathspecs: string[], root: str
     if (type !== 'blob' || (mode !== '100644' && mode !== '100755')) continue;
     entries.push({ object, path: record.slice(tab + 1) });
   }
-  const blobs = await catFiles(entries.map((e) => e.object), root);
-  for (const [i, entry] of entries.entries()) {
+  const roots = workspaceRoots(entries.map((e) => e.path));
+  const wanted = entries.filter((e) => roots.some((r) => r === '' || e.path.startsWith(`${r}/`)));
+  const blobs = await catFiles(wanted.map((e) => e.object), root);
+  for (const [i, entry] of wanted.entries()) {
     const target = join(dest, ...entry.path.split('/'));
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, blobs[i]);
+    await writeFile(target, isLfsPointer(blobs[i]) ? await lfsContent(blobs[i], entry.path, root) : blobs[i]);
   }
-  return entries.length;
+  return wanted.length;
+}
+
+/** Topmost folders (`/`-separated, '' for the root) that hold `.segspec` files. */
+export function workspaceRoots(paths: string[]): string[] {
+  const folders = [...new Set(paths.filter((p) => p.endsWith('.segspec')).map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')))].sort();
+  return folders.filter((f) => !folders.some((o) => o !== f && (o === '' || f.startsWith(`${o}/`))));
+}
+
+const LFS_POINTER = Buffer.from('version https://git-lfs.github.com/spec/v1');
+
+function isLfsPointer(blob: Buffer): boolean {
+  return blob.length < 1024 && blob.subarray(0, LFS_POINTER.length).equals(LFS_POINTER);
+}
+
+/** The content behind a Git LFS pointer, from the local LFS store. */
+function lfsContent(pointer: Buffer, path: string, root: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['lfs', 'smudge', '--', path], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    const fail = (why: string) =>
+      reject(new CliError(`${path} is stored in Git LFS in the base and its content is not available here (${why}): run 'git lfs fetch', or compare with a saved stats file (--base stats.json)`));
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', (e) => fail(e.message));
+    child.on('close', (code) => {
+      const out = Buffer.concat(chunks);
+      if (code === 0 && !isLfsPointer(out)) resolve(out);
+      else if (code !== 0 && (stderr.includes('is not a git command') || stderr === '')) fail('git lfs is not installed');
+      else fail(firstLine(stderr) || 'the object is not in the local LFS store');
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(pointer);
+  });
 }
 
 /** Contents of the objects, in order, from one `git cat-file --batch`. */
