@@ -209,6 +209,10 @@ class DatasetRun {
   }
 
   async execute(names: string[]): Promise<void> {
+    if (this.runner.columnKinds) {
+      const kinds = await this.runner.columnKinds(this.table);
+      this.ctx.storedAs = (field) => kinds.get(field);
+    }
     const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates));
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
@@ -265,9 +269,27 @@ class DatasetRun {
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         this.compiled.delete(name);
-        this.reportUnrunnable(c.sym, message);
+        const field = await this.failingField(c.sym);
+        this.reportUnrunnable(c.sym, field ? `field \`${field}\` (${this.ctx.fieldType(field) ?? 'unknown type'}): ${message}` : message);
       }
     }
+  }
+
+  /** The field of the first condition of a rule that the engine rejects on its own (what an engine error is about). */
+  private async failingField(sym: SegmentSymbol): Promise<string | undefined> {
+    for (const condition of conditionsOf(sym.where!)) {
+      const fields = new Set<string>();
+      walkExpr(condition, (node) => {
+        if (node.type === 'Name' && this.resolve(node).kind === 'field') fields.add(node.name);
+      });
+      if (fields.size === 0) continue;
+      try {
+        await countPredicates(this.runner, [this.sql(condition)], this.table);
+      } catch {
+        return [...fields][0];
+      }
+    }
+    return undefined;
   }
 
   private reportUnrunnable(sym: SegmentSymbol, message: string): void {
@@ -539,6 +561,14 @@ class DatasetRun {
 function remember(cache: SqlResultCache, key: string, value: unknown): void {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);
+}
+
+/** The conditions joined by `and`/`or`/`not` in a rule, left to right. */
+function conditionsOf(expr: Expr): Expr[] {
+  if (expr.type === 'Logical') return [...conditionsOf(expr.left), ...conditionsOf(expr.right)];
+  if (expr.type === 'Not') return conditionsOf(expr.operand);
+  if (expr.type === 'Paren') return conditionsOf(expr.expr);
+  return [expr];
 }
 
 function relationKey(kind: 'both' | 'outside', segment: string, other: string): string {

@@ -4,11 +4,17 @@
  * answers a whole batch of predicates (see analyze.ts for what is counted).
  */
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import type { StoredKind } from '../core/sql/context.js';
 import type { SqlRunner } from './segments.js';
 
 /** A runner that can also run an arbitrary statement (all of ours can). */
 export interface QueryingRunner extends SqlRunner {
   query(sql: string): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The kind of each column of a table the engine did not load itself (a
+   * user's table may hold a boolean as 0/1 or as words): by column name.
+   */
+  columnKinds?(table: string): Promise<Map<string, StoredKind>>;
 }
 
 /** Predicates per statement: keeps the select list far below engines' column limits. */

@@ -8,6 +8,7 @@ import { dialectRules, quoteTableName, splitTableName } from '../core/sql/dialec
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import type { DatasetSource, FieldSpec } from './duckdb.js';
 import { type Row, type RowValue, createTableSql, insertSql } from './rows.js';
+import type { StoredKind } from '../core/sql/context.js';
 import type { SqlRunner } from './segments.js';
 
 const rules = dialectRules('postgres');
@@ -33,6 +34,20 @@ export class PostgresRunner implements SqlRunner {
   async count(whereSql: string, table: string): Promise<number> {
     const [row] = await this.query(countQuery(whereSql, { dialect: 'postgres', table }));
     return Number(row.members);
+  }
+
+  async columnKinds(table: string): Promise<Map<string, StoredKind>> {
+    const parts = splitTableName(table);
+    const name = parts[parts.length - 1];
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    const result = await this.client.query(
+      `SELECT column_name, data_type FROM information_schema.columns
+        WHERE table_name = $1 AND table_schema = COALESCE($2, current_schema())`,
+      [name, schema ?? null],
+    );
+    const kinds = new Map<string, StoredKind>();
+    for (const row of result.rows as Array<{ column_name: string; data_type: string }>) kinds.set(row.column_name, storedKind(row.data_type));
+    return kinds;
   }
 
   async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
@@ -77,6 +92,13 @@ export class PostgresRunner implements SqlRunner {
   async close(): Promise<void> {
     await this.client.end();
   }
+}
+
+function storedKind(dataType: string): StoredKind {
+  if (dataType === 'boolean') return 'boolean';
+  if (/^(smallint|integer|bigint|numeric|real|double precision)$/.test(dataType)) return 'number';
+  if (/^(text|character varying|character)$/.test(dataType)) return 'text';
+  return 'other';
 }
 
 function toRow(raw: Record<string, unknown>, fields: FieldSpec[]): Row {

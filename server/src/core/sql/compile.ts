@@ -19,7 +19,7 @@ import type {
   TimeUnit,
   WithinLastExpr,
 } from '../syntax/ast.js';
-import { type CompiledSql, type SqlContext, SqlCompileError } from './context.js';
+import { type CompiledSql, type SqlContext, type StoredKind, SqlCompileError } from './context.js';
 import { type DialectRules, dialectRules, quoteTableName } from './dialect.js';
 import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits, timestampText } from './dates.js';
 import { isSemverText, semverKeyOf, semverKeySql } from './semver.js';
@@ -296,10 +296,20 @@ class WhereCompiler {
     if (kind === 'segment') return this.segmentReference(expr);
     if (kind !== 'field') throw new SqlCompileError(`unknown name '${expr.name}'`, expr);
     const column = this.rules.ident(expr.name);
-    if (target === 'datetime' && this.ctx.fieldType(expr.name) === 'date') {
+    const type = this.ctx.fieldType(expr.name);
+    if (target === 'datetime' && type === 'date') {
       return atom(`CAST(${column} AS TIMESTAMP)`);
     }
+    if (type === 'boolean') return atom(this.booleanColumn(column, this.ctx.storedAs?.(expr.name)));
     return atom(column);
+  }
+
+  /** A boolean field's column as a boolean: 0/1 and true/false/yes/no (any case) as the embedded reader takes them. */
+  private booleanColumn(column: string, stored: StoredKind | undefined): string {
+    if (stored === 'number') return `(CASE WHEN ${column} = 1 THEN TRUE WHEN ${column} = 0 THEN FALSE END)`;
+    if (stored !== 'text') return column;
+    const word = `lower(trim(${column}))`;
+    return `(CASE WHEN ${word} IN ('1', 'true', 'yes') THEN TRUE WHEN ${word} IN ('0', 'false', 'no') THEN FALSE END)`;
   }
 
   private segmentReference(expr: NameExpr): Out {

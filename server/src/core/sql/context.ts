@@ -12,6 +12,13 @@ export interface SqlContext {
   /** Whether a bare name is a field of the dataset or a segment; undefined when unknown. */
   resolveName(name: NameExpr): 'field' | 'segment' | undefined;
   fieldType(name: string): ColumnType | undefined;
+  /**
+   * How the table stores a field when the engine said and it differs from the
+   * declared type: a `boolean` field held as 0/1 numbers or as words
+   * (yes/no/true/false, any case) is read as the embedded reader reads such
+   * cells. Undefined: as declared (see dialect.ts).
+   */
+  storedAs?(field: string): StoredKind | undefined;
   /** A segment's `where`; undefined for a draft (which then has no members). */
   segmentWhere(name: string): Expr | undefined;
   /** Table name as written, possibly `schema.table`; each part is quoted. */
@@ -22,6 +29,9 @@ export interface SqlContext {
    */
   from?: string;
 }
+
+/** What kind of column holds a field on the engine. */
+export type StoredKind = 'boolean' | 'number' | 'text' | 'other';
 
 export interface CompiledSql {
   sql: string;
