@@ -35,7 +35,10 @@ const STRINGS = ['a', 'b', 'ab', 'B', 'ba', "q'x", 'é'];
 const VERSIONS = ['1.0.0', '1.0.0-rc.1', '1.0.0-rc.10', '1.0.0-rc.2', '1.0.0-beta', '1.2', '1.10.0', '2.0.0', 'v1.2.3', '0.9.9+build.5', 'latest', '1.x'];
 const DAY_OFFSETS = [-800, -400, -366, -92, -61, -40, -31, -30, -29, -28, -8, -7, -6, -1, 0, 1];
 const HOUR_OFFSETS = [-24 * 400, -24 * 31, -24 * 30, -24 * 7 - 1, -49, -25, -24, -1, 0, 5, 23, 24];
-const NUMBERS = [-1.5, 0, 0.5, 2, 3.25];
+const NUMBERS = [-1.5, 0, 0.5, 2, 3.25, 9007199254740992];
+/** Integers at the edge of the exact range (beyond it a cell is a bad value), and literals beyond it. */
+const EDGE_INTEGERS = [9007199254740991, -9007199254740991, 9007199254740990];
+const BIG_LITERALS = ['9007199254740992', '9007199254740993', '9_007_199_254_740_993', '12345678901234567891', '-9007199254740993'];
 const LIST_ITEMS = ['x', 'y', 'z'];
 
 export interface DiffCase {
@@ -63,7 +66,7 @@ function maybe<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
 function rowArb(asOf: string, id: number): fc.Arbitrary<Row> {
   return fc.record({
     id: fc.constant(id),
-    a: maybe(fc.integer({ min: -3, max: 3 })),
+    a: maybe(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -3, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom(...EDGE_INTEGERS) })),
     b: maybe(fc.constantFrom(...NUMBERS)),
     s: maybe(fc.constantFrom(...STRINGS)),
     d: maybe(fc.constantFrom(...DAY_OFFSETS).map((o) => isoDay(asOf, o))),
@@ -88,6 +91,7 @@ function leaf(segments: string[]): fc.Arbitrary<string> {
   const leaves: Array<fc.Arbitrary<string>> = [
     fc.tuple(fc.constantFrom('a', 'b', '-a', 'a + b', 'a * 2 - b', 'a / b', 'b / 2'), cmp, int).map(([x, op, k]) => `${x} ${op} ${k}`),
     fc.tuple(cmp).map(([op]) => `a ${op} b`),
+    fc.tuple(fc.constantFrom('a', 'b', '-a'), cmp, fc.constantFrom(...BIG_LITERALS)).map(([x, op, k]) => `${x} ${op} ${k}`),
     fc.tuple(fc.constantFrom('a * 0.1', 'a + 0.1', 'b * 0.1 + a', 'a * 10%'), cmp, fc.constantFrom('0.3', '0.2', '0.1', 'b')).map(
       ([x, op, k]) => `${x} ${op} ${k}`,
     ),

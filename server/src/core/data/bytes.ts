@@ -83,6 +83,19 @@ export function readInteger(bytes: Uint8Array, start: number, end: number): numb
 }
 
 /**
+ * `[+-]?digits` beyond the safe-integer range (±9,007,199,254,740,991): an
+ * integer no engine reads exactly as a number (an id, an account number), so
+ * it is read as text, and a declared `integer` cell holding one is "too large".
+ */
+export function isIntegerBeyondSafeRange(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (i < end && (bytes[i] === 0x2d || bytes[i] === 0x2b)) i++;
+  if (i === end) return false;
+  for (let k = i; k < end; k++) if (!isDigit(bytes[k])) return false;
+  return Number.isNaN(readInteger(bytes, start, end));
+}
+
+/**
  * A decimal number: `[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`.
  * Short plain decimals are computed exactly (mantissa / 10^k is correctly
  * rounded when both are exact doubles); anything else goes through Number().

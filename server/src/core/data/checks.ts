@@ -83,7 +83,9 @@ export function checkAgainstFields(input: CheckInput): DataIssue[] {
       issues.push(
         issue(
           dataCode.badValues,
-          `${plural(columnStats.badCount, 'row')} of \`${spec.name}\` ${columnStats.badCount === 1 ? 'has a value that is' : 'have values that are'} not ${article(spec.type)} ${spec.type}; first on line ${line}: ${quoted(columnStats.firstBadValue)}`,
+          tooLargeForInteger(spec.type, columnStats.firstBadValue)
+            ? `${plural(columnStats.badCount, 'row')} of \`${spec.name}\` ${columnStats.badCount === 1 ? 'has a value' : 'have values'} too large for an integer (beyond ±9,007,199,254,740,991, the range every engine reads exactly; declare the field \`string\` for ids); first on line ${line}: ${quoted(columnStats.firstBadValue)}`
+            : `${plural(columnStats.badCount, 'row')} of \`${spec.name}\` ${columnStats.badCount === 1 ? 'has a value that is' : 'have values that are'} not ${article(spec.type)} ${spec.type}; first on line ${line}: ${quoted(columnStats.firstBadValue)}`,
           target,
           { field: spec.name, type: spec.type, count: columnStats.badCount, firstLine: line, firstValue: columnStats.firstBadValue },
         ),
@@ -121,6 +123,11 @@ export function checkAgainstFields(input: CheckInput): DataIssue[] {
   }
   if (keyField !== undefined) issues.push(...checkKey(table, keyField, fileColumns));
   return issues;
+}
+
+/** A bad `integer` cell that is an integer all the same: beyond the safe range (see `isIntegerBeyondSafeRange`). */
+function tooLargeForInteger(type: string, value: string): boolean {
+  return type === 'integer' && /^[+-]?\d{16,}$/.test(value.trim()) && !Number.isSafeInteger(Number(value));
 }
 
 function article(type: string): string {

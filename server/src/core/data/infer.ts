@@ -13,6 +13,7 @@ import {
   type CellSpans,
   SEMICOLON,
   isBooleanWord,
+  isIntegerBeyondSafeRange,
   isSemver,
   readBoolean,
   readDate,
@@ -86,6 +87,8 @@ export class TextProfile {
       else if (isBooleanWord(bytes, s, e)) this.sawBooleanWord = true;
     }
     if (c & INTEGER && Number.isNaN(readInteger(bytes, s, e))) c &= ~INTEGER;
+    // A 20-digit id is not a number: as a double it would be rounded, and ids would collide (16+ digits).
+    if (c & NUMBER && e - s > 15 && isIntegerBeyondSafeRange(bytes, s, e)) c &= ~NUMBER;
     if (c & NUMBER && Number.isNaN(readNumber(bytes, s, e))) c &= ~NUMBER;
     if (c & DATE && Number.isNaN(readDate(bytes, s, e))) c &= ~DATE;
     if (c & DATETIME && Number.isNaN(readDateTime(bytes, s, e))) c &= ~DATETIME;

@@ -246,8 +246,12 @@ class WhereCompiler {
         }
         return atom(this.rules.string(expr.value));
       }
-      case 'Number':
+      case 'Number': {
+        const digits = integerBeyondSafeRange(expr.raw);
+        // Kept exact: the engine compares it with an integer column exactly (a double would be rounded).
+        if (digits !== undefined) return atom(this.ctx.dialect === 'bigquery' ? `BIGNUMERIC '${digits}'` : digits);
         return numberOut(expr.value);
+      }
       case 'Percent':
         return numberOut(expr.value / 100);
       case 'Boolean':
@@ -495,6 +499,12 @@ function unify(types: OperandType[]): Target {
 
 function atom(sql: string): Out {
   return { sql, prec: Prec.Atom };
+}
+
+/** The digits of an integer literal beyond ±(2^53 − 1) (`_` separators dropped), else undefined. */
+function integerBeyondSafeRange(raw: string): string | undefined {
+  const digits = raw.replace(/_/g, '').replace(/^0+(?=\d)/, '');
+  return /^\d+$/.test(digits) && !Number.isSafeInteger(Number(digits)) ? digits : undefined;
 }
 
 function numberOut(value: number): Out {
