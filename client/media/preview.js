@@ -27,6 +27,11 @@
   function count(n) {
     return n === undefined || n === null ? '—' : Number(n).toLocaleString('en-US');
   }
+  // What the segment's rows are called ("customers"), from its dataset.
+  function unitWord(seg, n) {
+    const unit = seg.unit || { one: 'row', many: 'rows' };
+    return n === 1 ? unit.one : unit.many;
+  }
   function pct(share) {
     return share === undefined || share === null ? '—' : (share * 100).toFixed(1) + '%';
   }
@@ -104,7 +109,7 @@
             ? el('span', { text: ' ' + (seg.reason ? 'unavailable: ' + seg.reason : 'not measured') })
             : el('span', {
               text:
-                ' ' + count(seg.size) + (seg.size === 1 ? ' user · ' : ' users · ') + pct(seg.share) +
+                ' ' + count(seg.size) + ' ' + unitWord(seg, seg.size) + ' · ' + pct(seg.share) +
                 (seg.expectations.total ? ' · ' + seg.expectations.passed + '/' + seg.expectations.total + ' expectations' : ''),
             }),
         ]),

@@ -15,11 +15,15 @@ export class DatasetStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const parts = params.datasets.map((d) =>
-      d.loaded ? `${d.name}: ${d.rows.toLocaleString('en-US')} rows` : `${d.name}: not loaded`,
-    );
+    const parts = params.datasets.map((d) => {
+      if (!d.loaded) return `${d.name}: not loaded`;
+      const unit = d.unit ?? 'rows';
+      const count = `${d.rows.toLocaleString('en-US')} ${d.rows === 1 ? unit.replace(/s$/, '') : unit}`;
+      // `users: 8,000 users` says it twice.
+      return unit === d.name ? count : `${d.name}: ${count}`;
+    });
     this.item.text = `$(database) ${parts.join(' · ')}`;
-    this.item.tooltip = 'Segspec sample data — click for the segment preview';
+    this.item.tooltip = `Segspec data: ${params.datasets.map((d) => `${d.name} (${d.loaded ? `${d.rows.toLocaleString('en-US')} rows` : 'not loaded'})`).join(', ')} — click for the segment preview`;
     this.item.show();
   }
 

@@ -37,10 +37,10 @@ describe('segspec.engine', () => {
   it('auto: a dataset above maxRows is counted on DuckDB over every row', async () => {
     await configure({ maxRows: 0, engine: 'embedded' });
     const everyRow = await lenses();
-    expect(everyRow).toEqual({ dataset: '6 rows · 2 fields', recent: '2 users · 33.3%' });
+    expect(everyRow).toEqual({ dataset: '6 rows · 2 fields', recent: '2 accounts · 33.3%' });
 
     await configure({ maxRows: 3, engine: 'embedded' });
-    expect(await lenses()).toEqual({ dataset: '3 rows · 2 fields', recent: '0 users · 0.0%' });
+    expect(await lenses()).toEqual({ dataset: '3 rows · 2 fields', recent: '0 accounts · 0.0%' });
 
     await configure({ maxRows: 3, engine: 'auto' });
     expect(await lenses()).toEqual(everyRow);
@@ -48,7 +48,7 @@ describe('segspec.engine', () => {
 
   it('duckdb: always DuckDB, with the same numbers and member keys in the hover', async () => {
     await configure({ maxRows: 0, engine: 'duckdb' });
-    expect(await lenses()).toEqual({ dataset: '6 rows · 2 fields', recent: '2 users · 33.3%' });
+    expect(await lenses()).toEqual({ dataset: '6 rows · 2 fields', recent: '2 accounts · 33.3%' });
     const hover = await client.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: client.uri('spec.segspec') },
       position: { line: 10, character: 10 },
@@ -89,7 +89,7 @@ describe('segspec.engine auto with a Parquet source', () => {
     expect(published.diagnostics.map((d) => d.code)).not.toContain('SEG102');
     const all = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('spec.segspec') } });
     // within last 30 days of 2026-03-31: signup from 2026-03-02 to 2026-03-31 = p1 … p29 (p0 does not exist)
-    expect(all?.find((l) => l.range.start.line === 10)?.command?.title).toBe('29 users · 29.0%');
+    expect(all?.find((l) => l.range.start.line === 10)?.command?.title).toBe('29 accounts · 29.0%');
     expect(all?.find((l) => l.range.start.line === 0)?.command?.title).toBe('100 rows · 2 fields');
   });
 });

@@ -44,10 +44,10 @@ describe('settings', () => {
   it('counts back from the configured date', async () => {
     // within last 30 days: the 30 calendar days that end with the reference date
     await setAsOf('2026-01-31');
-    expect(await recentLens()).toBe('3 users · 50.0%');
+    expect(await recentLens()).toBe('3 accounts · 50.0%');
     await setAsOf('2026-03-31');
-    expect(await recentLens()).toBe('2 users · 33.3%');
+    expect(await recentLens()).toBe('2 accounts · 33.3%');
     await setAsOf('2026-03-02');
-    expect(await recentLens()).toBe('1 user · 16.7%');
+    expect(await recentLens()).toBe('1 account · 16.7%');
   });
 });

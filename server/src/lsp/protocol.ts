@@ -28,6 +28,8 @@ export interface PreviewSegment {
   /** Why there is no size (a rule with an error, a segment it depends on, no data). */
   reason?: string;
   expectations: { passed: number; total: number };
+  /** What its dataset's rows are called: `{ one: 'customer', many: 'customers' }`. */
+  unit?: { one: string; many: string };
 }
 
 export interface PreviewPersona {
@@ -130,6 +132,7 @@ export interface ExplainCodeResult {
 }
 
 export interface AnalyzedParams {
-  datasets: Array<{ name: string; rows: number; loaded: boolean }>;
+  /** `unit`: what the rows are called, plural ("customers"). */
+  datasets: Array<{ name: string; rows: number; loaded: boolean; unit?: string }>;
   generation: number;
 }

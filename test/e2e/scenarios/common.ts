@@ -4,7 +4,7 @@ import { until } from '../support/wait.js';
 import type { Workbench } from '../support/workbench.js';
 
 /**
- * The extension's status bar item names the dataset and its row count once
+ * The extension's status bar item shows the dataset's row count (in its unit word) once
  * the server has loaded and analysed the workspace.
  */
 export async function waitForAnalysis(
@@ -12,7 +12,8 @@ export async function waitForAnalysis(
   facts: SampleFacts,
   note: (text: string) => void = () => undefined,
 ): Promise<number> {
-  const rows = `${formatCount(facts.rows.length)} rows`;
+  // `8,000 users`: the count in the dataset's unit word.
+  const rows = `${formatCount(facts.rows.length)} `;
   const started = Date.now();
   await until(`the status bar to show '${rows}'`, async () => (await workbench.statusBarText()).includes(rows), {
     timeoutMs: 60_000,

@@ -8,9 +8,28 @@ type Renderer = MarkdownIt & { render(src: string): string };
 const MarkdownItCtor = createRequire(import.meta.url)('markdown-it') as new (options?: object) => Renderer;
 
 const known: Record<string, ReferenceInfo> = {
-  freelancers: { kind: 'segment', name: 'freelancers', title: 'Freelancers', size: 987, share: 0.1234, status: 'ok' },
+  freelancers: {
+    kind: 'segment',
+    name: 'freelancers',
+    title: 'Freelancers',
+    size: 987,
+    share: 0.1234,
+    status: 'ok',
+    unit: 'customers',
+    location: { uri: 'file:///ws/segments.segspec', startLine: 11, endLine: 20, character: 8 },
+  },
   drafty: { kind: 'segment', name: 'drafty', title: 'Draft <b>one</b>', status: 'draft' },
-  fiona: { kind: 'persona', name: 'fiona', title: 'Freelance Fiona', size: 987, share: 0.1234, status: 'ok' },
+  fiona: {
+    kind: 'persona',
+    name: 'fiona',
+    title: 'Freelance Fiona',
+    size: 987,
+    share: 0.1234,
+    status: 'ok',
+    segment: 'freelancers',
+    segmentTitle: 'Freelancers',
+    location: { uri: 'file:///ws/personas.segspec', startLine: 3, endLine: 9, character: 8 },
+  },
 };
 
 function render(src: string): string {
@@ -20,17 +39,20 @@ function render(src: string): string {
 }
 
 describe('Markdown preview chips', () => {
-  it('renders a segment reference as a chip with title, size and share', () => {
+  it('renders a segment reference as a chip with title, size in the unit word and share, linked to its definition', () => {
     const html = render('We build for @segment(freelancers) first.');
-    expect(html).toContain('<span class="segspec-chip segspec-chip-ok"');
+    expect(html).toContain('<a class="segspec-chip segspec-chip-segment segspec-chip-ok" href="file:///ws/segments.segspec#L12"');
     expect(html).toContain('<span class="segspec-chip-title">Freelancers</span>');
-    expect(html).toContain('987 · 12.3%');
+    expect(html).toContain('987 customers · 12.3%');
     expect(html).not.toContain('@segment(');
   });
 
-  it('renders persona chips and marks unknown names', () => {
+  it('renders a persona chip as the persona and its segment (no size), with a drawn icon, and marks unknown names', () => {
     const html = render('Ask @persona(fiona) and @segment(ghosts).');
-    expect(html).toContain('Freelance Fiona');
+    expect(html).toContain('<a class="segspec-chip segspec-chip-persona segspec-chip-ok" href="file:///ws/personas.segspec#L4"');
+    expect(html).toContain('<span class="segspec-chip-person" aria-hidden="true"></span><span class="segspec-chip-title">Freelance Fiona</span> <span class="segspec-chip-size">· Freelancers</span></a>');
+    expect(html).not.toContain('987');
+    expect(html).not.toMatch(/[\u{1F300}-\u{1FAFF}]/u);
     expect(html).toContain('segspec-chip-missing');
     expect(html).toContain('ghosts ?');
   });
@@ -50,7 +72,10 @@ describe('Markdown preview chips', () => {
 
   it('works next to emphasis and inside links text', () => {
     const html = render('**For @segment(freelancers)**, _and_ [@segment(fiona_typo)](https://example.com)');
-    expect(html).toContain('<strong>For <span class="segspec-chip');
+    expect(html).toContain('<strong>For <a class="segspec-chip');
     expect(html).toContain('fiona_typo ?');
+    // Inside a link's text a chip is not a second link.
+    const inLink = render('[see @segment(freelancers)](https://example.com)');
+    expect(inLink).toContain('<a href="https://example.com">see <span class="segspec-chip');
   });
 });

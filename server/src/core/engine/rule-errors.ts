@@ -31,6 +31,12 @@ function errorOfSegment(sym: SegmentSymbol, errors: readonly Finding[]): Finding
   );
 }
 
+/** Segments whose own rule has an error (not those that only use one): the editor's lens says "rule has an error". */
+export function segmentsWithOwnRuleErrors(model: WorkspaceModel, findings: readonly Finding[]): Set<string> {
+  const errors = findings.filter((f) => f.severity === 'error');
+  return new Set([...model.segments.values()].filter((sym) => errorOfSegment(sym, errors)).map((sym) => sym.name));
+}
+
 /** Segments that cannot be evaluated because of an error in their rule or in a segment they use. */
 export function ruleProblems(model: WorkspaceModel, findings: readonly Finding[]): RuleProblems {
   const errors = findings.filter((f) => f.severity === 'error');

@@ -108,6 +108,7 @@ class Formatter {
     switch (property.key) {
       case 'source':
       case 'table':
+      case 'unit':
       case 'description':
       case 'owner':
       case 'quote':

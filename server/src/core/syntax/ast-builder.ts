@@ -69,7 +69,7 @@ const compareOps = new Map<string, CompareOp>([
 
 /** Property keys (AST spelling) each declaration accepts. */
 const allowedKeys: Record<DeclarationKind, ReadonlySet<string>> = {
-  dataset: new Set(['source', 'table', 'key', 'asOf', 'description', 'fields']),
+  dataset: new Set(['source', 'table', 'key', 'asOf', 'unit', 'description', 'fields']),
   segment: new Set(['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags']),
   persona: new Set(['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels']),
   partition: new Set(['segments', 'exclusive', 'exhaustive', 'description']),

@@ -338,6 +338,8 @@ export type DatasetProperty =
   | (PropertyBase & { key: 'table'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'key'; value: Identifier | undefined })
   | (PropertyBase & { key: 'asOf'; value: DateLiteral | undefined })
+  /** What one row is, in the plural (`unit "customers"`): the word lenses, hovers and reports count in. */
+  | (PropertyBase & { key: 'unit'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'description'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'fields'; fields: FieldDecl[] });
 

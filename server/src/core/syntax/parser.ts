@@ -219,6 +219,7 @@ export class SegspecParser extends CstParser {
     this.OR([
       { ALT: () => this.CONSUME(t.Source, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Table, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.UnitWord, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Description, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Owner, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Quote, { LABEL: 'keyword' }) },

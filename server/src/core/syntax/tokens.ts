@@ -147,6 +147,7 @@ export const Partition = keyword('partition', declaration);
 
 export const Source = keyword('source', property);
 export const Table = keyword('table', property);
+export const UnitWord = keyword('unit', property);
 export const Key = keyword('key', property);
 export const As = keyword('as', property);
 export const Of = keyword('of');
@@ -215,7 +216,7 @@ export const Now = keyword('now', []);
 
 /** Property keywords by declaration kind (for messages and did-you-mean). */
 export const propertyWords = {
-  dataset: ['source', 'table', 'key', 'as of', 'description', 'fields'],
+  dataset: ['source', 'table', 'key', 'as of', 'unit', 'description', 'fields'],
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],

@@ -54,7 +54,7 @@ const DECL_KEYWORDS: Record<string, DeclKind> = {
 };
 
 export const PROPERTY_KEYWORDS: Record<DeclKind, string[]> = {
-  dataset: ['source', 'table', 'key', 'as', 'description', 'fields'],
+  dataset: ['source', 'table', 'key', 'as', 'unit', 'description', 'fields'],
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],
@@ -163,7 +163,7 @@ function lastIs(items: Item[], ...words: string[]): boolean {
 }
 
 /** Properties that take exactly one word or string: the next keyword after it starts a new property. */
-const SINGLE_VALUE = new Set(['kind', 'from', 'owner', 'description', 'key', 'source', 'table', 'segment', 'quote']);
+const SINGLE_VALUE = new Set(['kind', 'from', 'owner', 'description', 'key', 'source', 'table', 'unit', 'segment', 'quote']);
 
 /** Index of the keyword of the property the last item belongs to (-1: none yet). */
 function currentProperty(items: Item[], decl: DeclKind): number {

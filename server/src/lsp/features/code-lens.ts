@@ -1,19 +1,25 @@
-/** A lens above each segment (`1,204 users · 12.0% · 2/2 expectations`) and dataset (`8,000 rows`). */
+/** A lens above each segment (`1,204 customers · 12.0% · 2/2 expectations`) and dataset (`8,000 rows · 14 fields`). */
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { FeatureContext } from '../context.js';
 import type { Snapshot } from '../session.js';
 import { segmentView, datasetRows } from '../results.js';
-import { formatCount, formatShare, plural } from '../format.js';
+import { countOf, formatCount, formatShare, unitOf } from '../format.js';
+import { segmentsWithOwnRuleErrors } from '../../core/engine/rule-errors.js';
 import { toLspRange } from '../ranges.js';
 import { isMarkdown } from '../uris.js';
 
-export function segmentLensTitle(snapshot: Snapshot, name: string): string {
+/**
+ * `1,204 customers · 12.0% · 2/2 expectations`. While the rule has an error
+ * the lens only says so: the message is the diagnostic's.
+ */
+export function segmentLensTitle(snapshot: Snapshot, name: string, ruleErrors: ReadonlySet<string> = new Set()): string {
   const view = segmentView(snapshot, name);
   if (!view) return '';
   if (view.draft) return 'draft — no rule yet';
+  if (ruleErrors.has(name)) return 'rule has an error';
   if (view.reason) return `unavailable: ${view.reason}`;
   if (view.size === undefined) return view.result?.reason ? `not measured: ${view.result.reason}` : 'not measured';
-  const parts = [`${plural(view.size, 'user')}`, formatShare(view.share ?? 0)];
+  const parts = [countOf(view.size, unitOf(snapshot, view.dataset)), formatShare(view.share ?? 0)];
   if (view.expectations.total) parts.push(`${view.expectations.passed}/${view.expectations.total} expectations`);
   return parts.join(' · ');
 }
@@ -21,11 +27,12 @@ export function segmentLensTitle(snapshot: Snapshot, name: string): string {
 export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
   const lenses: CodeLens[] = [];
   const model = snapshot.analysis.model;
+  const ruleErrors = segmentsWithOwnRuleErrors(model, snapshot.analysis.findings);
   for (const segment of model.segments.values()) {
     if (segment.file !== path) continue;
     lenses.push({
       range: toLspRange(segment.nameRange),
-      command: { title: segmentLensTitle(snapshot, segment.name), command: 'segspec.showPreview', arguments: [segment.name] },
+      command: { title: segmentLensTitle(snapshot, segment.name, ruleErrors), command: 'segspec.showPreview', arguments: [segment.name] },
     });
   }
   for (const persona of model.personas.values()) {
@@ -33,7 +40,7 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
     const member = snapshot.analysis.results.personas.get(persona.name)?.member;
     const view = persona.segment ? segmentView(snapshot, persona.segment) : undefined;
     const parts = [persona.segment ? `persona of ${persona.segment}` : 'persona without a segment'];
-    if (view?.size !== undefined) parts.push(`${plural(view.size, 'user')}`);
+    if (view?.size !== undefined && !ruleErrors.has(view.name)) parts.push(countOf(view.size, unitOf(snapshot, view.dataset)));
     if (member !== undefined) parts.push(member ? 'profile is a member ✓' : 'profile is not a member ✗');
     lenses.push({ range: toLspRange(persona.nameRange), command: { title: parts.join(' · '), command: 'segspec.showPreview', arguments: persona.segment ? [persona.segment] : [] } });
   }

@@ -15,7 +15,7 @@ import { isMarkdown } from '../uris.js';
 import { profileColumn } from '../field-profile.js';
 import { toLspRange } from '../ranges.js';
 import { segmentView } from '../results.js';
-import { formatCount, formatShare, plural } from '../format.js';
+import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 
 export const completionTriggerCharacters = ['@', '(', '[', '"', ' ', ',', ':', '.'];
 
@@ -98,7 +98,7 @@ function segmentItems(snapshot: Snapshot, range: LspRange | undefined, exclude?:
     .filter((s) => s.name !== exclude)
     .map((s) => {
       const view = segmentView(snapshot, s.name);
-      const size = view?.size === undefined ? '' : ` · ${plural(view.size, 'user')}${view.share === undefined ? '' : ` (${formatShare(view.share)})`}`;
+      const size = view?.size === undefined ? '' : ` · ${countOf(view.size, unitOf(snapshot, view.dataset))}${view.share === undefined ? '' : ` (${formatShare(view.share)})`}`;
       return withRange({ label: s.name, kind: CompletionItemKind.Class, detail: `${s.decl.title?.value ?? 'segment'}${size}`, documentation: descriptionOf(s.decl) }, range);
     });
 }

@@ -20,6 +20,7 @@ import {
 } from '../protocol.js';
 import type { Range } from '../../core/syntax/ast.js';
 import { pathToUri } from '../uris.js';
+import { datasetUnit } from '../../core/semantics/units.js';
 import { offsetIn } from '../locate.js';
 import { datasetRows, segmentView } from '../results.js';
 import { previewData, segmentAt } from './preview-data.js';
@@ -69,6 +70,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
           share: view.share,
           status: view.status,
           location: definitionLocation(sym),
+          unit: datasetUnit(snapshot.analysis.model, sym.dataset).many,
         };
         if (view.reason) out.segments[name].reason = view.reason;
       }
@@ -114,7 +116,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
     const datasets = [...snapshot.analysis.model.datasets.keys()].map((name) => {
       // The engine's count: every row when DuckDB measured a dataset above maxRows or a Parquet file.
       const rows = datasetRows(snapshot, name);
-      return { name, rows: rows ?? 0, loaded: rows !== undefined };
+      return { name, rows: rows ?? 0, loaded: rows !== undefined, unit: datasetUnit(snapshot.analysis.model, name).many };
     });
     const params: AnalyzedParams = { datasets, generation: snapshot.generation };
     void connection.sendNotification(AnalyzedNotificationMethod, params);

@@ -8,8 +8,8 @@ import type { Snapshot } from '../session.js';
 import { locate, offsetIn } from '../locate.js';
 import { toLspRange } from '../ranges.js';
 import { profileColumn, formatNumber } from '../field-profile.js';
-import { segmentView, datasetRows } from '../results.js';
-import { formatCount, formatShare, plural } from '../format.js';
+import { segmentView, datasetRows, type ViewStatus } from '../results.js';
+import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 import { throwIfCancelled } from '../cancellation.js';
 
 const SAMPLE_ROWS = 5;
@@ -87,6 +87,15 @@ export function fieldHover(snapshot: Snapshot, dataset: string, name: string): s
   return lines.join('\n\n');
 }
 
+const STATUS_WORDS: Record<ViewStatus, string> = {
+  ok: '✓ all checks pass',
+  warning: '⚠ has warnings',
+  error: '✗ has errors',
+  draft: 'draft',
+  unknown: '? not measured',
+  unavailable: 'unavailable',
+};
+
 export function segmentHover(snapshot: Snapshot, name: string): string | undefined {
   const view = segmentView(snapshot, name);
   const symbol = snapshot.analysis.model.segments.get(name);
@@ -94,11 +103,11 @@ export function segmentHover(snapshot: Snapshot, name: string): string | undefin
   const lines: string[] = [];
   lines.push(`### ${escapeMarkdown(view.title ?? name)} ${view.title ? `(${code(name)})` : ''}`);
   const meta = [view.kind ? `${view.kind} segment` : 'segment', view.dataset ? `of ${code(view.dataset)}` : ''].filter(Boolean).join(' ');
-  lines.push(`*${meta}*${view.draft ? ' — **draft** (no `where` rule yet)' : ''}`);
+  lines.push(`*${meta}*${view.draft ? ' — **draft** (no `where` rule yet)' : ` — ${STATUS_WORDS[view.status]}`}`);
   if (view.description) lines.push(escapeMarkdown(view.description));
   if (view.size !== undefined && view.rows !== undefined) {
     const expectations = view.expectations.total ? ` · ${view.expectations.passed}/${view.expectations.total} expectations` : '';
-    lines.push(`**${plural(view.size, 'user')} · ${formatShare(view.share ?? 0)}** of ${formatCount(view.rows)}${expectations}`);
+    lines.push(`**${countOf(view.size, unitOf(snapshot, view.dataset))} · ${formatShare(view.share ?? 0)}** of ${formatCount(view.rows)}${expectations}`);
   } else if (view.reason) {
     lines.push(`**Unavailable:** ${escapeMarkdown(view.reason)}`);
   } else if (!view.draft) {
@@ -163,7 +172,7 @@ export function personaHover(snapshot: Snapshot, name: string): string | undefin
   const lines: string[] = [`### 👤 ${escapeMarkdown(decl.title?.value ?? name)}`];
   if (persona.segment) {
     const view = segmentView(snapshot, persona.segment);
-    const size = view?.size !== undefined ? ` · ${plural(view.size, 'user')} (${formatShare(view.share ?? 0)})` : '';
+    const size = view?.size !== undefined ? ` · ${countOf(view.size, unitOf(snapshot, view.dataset))} (${formatShare(view.share ?? 0)})` : '';
     lines.push(`*persona of segment ${code(persona.segment)}${size}*`);
   }
   const quote = prop(decl, 'quote')?.value?.value;
@@ -188,7 +197,7 @@ export function datasetHover(snapshot: Snapshot, name: string): string | undefin
   if (source) lines.push(`Source: ${code(source)}`);
   const rows = datasetRows(snapshot, name);
   const fields = snapshot.analysis.model.fieldTypes.get(name);
-  if (rows !== undefined) lines.push(`**${formatCount(rows)} rows** · ${fields?.size ?? 0} fields`);
+  if (rows !== undefined) lines.push(`**${countOf(rows, unitOf(snapshot, name))}** · ${fields?.size ?? 0} fields`);
   else lines.push('*No data loaded.*');
   const asOf = snapshot.analysis.results.datasets.get(name)?.asOf;
   if (asOf) lines.push(`Reference date: ${code(asOf)}`);

@@ -1,4 +1,5 @@
 /** The data behind the preview panel (`segspec/preview`). */
+import { datasetUnit } from '../../core/semantics/units.js';
 import { prop, props } from '../../core/syntax/ast.js';
 import { displayRecord } from '../../core/engine/display-record.js';
 import type { PreviewData, PreviewSelection } from '../protocol.js';
@@ -42,6 +43,7 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
       status: view.status,
       ...(view.reason ? { reason: view.reason } : {}),
       expectations: view.expectations,
+      unit: datasetUnit(model, view.dataset),
     };
   });
   const measured = segments.filter((s) => s.size !== undefined).map((s) => s.name);
