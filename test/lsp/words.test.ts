@@ -74,7 +74,8 @@ describe('unit words and the rule-error lens', () => {
     expect(text).toContain('The top quarter by balance\\.');
     expect(text).toContain(`**${members} customers · `);
     expect(text).toContain('✓ all checks pass');
-    expect(text).toContain(`✓ size is ${(members / balances.length) * 100}% \\(${members} of ${balances.length}\\)`);
+    const pct = ((members / balances.length) * 100).toFixed(1).replace('.', '\\.');
+    expect(text).toContain(`✓ size is ${pct}% \\(${members} of ${balances.length}\\)`);
   });
 
   it('while a rule has an error, the lens says so in three words and the diagnostic has the message', async () => {
