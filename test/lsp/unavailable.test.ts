@@ -36,16 +36,17 @@ describe('numbers that depend on an error, in the editor', () => {
     const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri('spec.segspec') } })) ?? [];
     const title = (anchor: string) => lenses.find((l) => l.range.start.line === positionOf('spec.segspec', anchor).line)?.command?.title;
     expect(title('segment high_not_mid')).toBe('unavailable: depends on `mid`, which has an error');
-    expect(title('segment mid')).toMatch(/^unavailable: its rule has an error \(SEG004\)/);
+    // Its own rule has the error: the lens says so in three words, the message is the diagnostic's (issue 17).
+    expect(title('segment mid')).toBe('rule has an error');
     expect(title('partition by_age')).toMatch(/^3 segments · unavailable: `older` is unavailable: its rule has an error \(SEG004\)/);
-    expect(title('segment never')).toBe('0 users · 0.0%');
-    expect(title('segment high ')).toBe('4 users · 66.7%');
+    expect(title('segment never')).toBe('0 rows · 0.0%');
+    expect(title('segment high ')).toBe('4 rows · 66.7%');
   });
 
   it('hovers: the segment and its expectation are unavailable, with the reason', async () => {
     const segment = await hoverAt('spec.segspec', 'high_not_mid {');
     expect(segment).toContain('**Unavailable:** depends on \\`mid\\`, which has an error');
-    expect(segment).not.toMatch(/users ·/);
+    expect(segment).not.toMatch(/rows ·/);
     const expectation = await hoverAt('spec.segspec', 'size >= 1');
     expect(expectation).toBe('**? unavailable** — depends on \\`mid\\`, which has an error');
     const markdown = await hoverAt('roadmap.md', 'high_not_mid)');
@@ -68,7 +69,7 @@ describe('numbers that depend on an error, in the editor', () => {
     const chip = renderChip('segment', 'high_not_mid', info.segments.high_not_mid);
     expect(chip).toContain('segspec-chip-unavailable');
     expect(chip).toContain('<span class="segspec-chip-size">unavailable</span>');
-    expect(chip).toContain('title="segment high_not_mid — unavailable: depends on `mid`, which has an error"');
-    expect(renderChip('segment', 'high', info.segments.high)).toContain('>4 · 66.7%<');
+    expect(chip).toContain('title="segment high_not_mid — unavailable: depends on `mid`, which has an error — open its definition"');
+    expect(renderChip('segment', 'high', info.segments.high)).toContain('>4 rows · 66.7%<');
   });
 });
