@@ -40,7 +40,8 @@ describe('language server with a catastrophic regular expression', () => {
       position: { line, character: 'segment as_'.length },
     });
     const text = (hover?.contents as MarkupContent | undefined)?.value ?? '';
-    expect(text).toMatch(/\*\*1 user · 25\.0%\*\* of 4/);
+    // Dataset `people`: counted in people (one person).
+    expect(text).toMatch(/\*\*1 person · 25\.0%\*\* of 4/);
   });
 
   it('reports a look-ahead as an error at the pattern after an edit', { timeout: 30_000 }, async () => {

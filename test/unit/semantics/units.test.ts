@@ -37,12 +37,14 @@ describe('dataset units', () => {
     expect(unitOf('dataset bank_data "Bank data"')).toBe('rows');
     expect(unitOf('dataset data')).toBe('rows');
     expect(unitOf('dataset status')).toBe('rows');
+    expect(unitOf('dataset people')).toBe('people');
   });
 
   it('has a singular for a count of one', () => {
     expect(singularOf('customers')).toBe('customer');
     expect(singularOf('companies')).toBe('company');
     expect(singularOf('boxes')).toBe('box');
-    expect(singularOf('people')).toBe('people');
+    expect(singularOf('people')).toBe('person');
+    expect(singularOf('staff')).toBe('staff');
   });
 });

@@ -20,11 +20,21 @@ export const ROWS: UnitWords = { many: 'rows', one: 'row' };
 /** A word that reads as a plural noun: letters only, ending in `s` but not `ss`, `us`, `is` (`users`; not `class`, `status`, `analysis`, `data`). */
 function pluralWord(word: string | undefined): string | undefined {
   const w = word?.trim().toLowerCase();
-  return w && /^[a-z]+[^siu]s$/.test(w) ? w : undefined;
+  return w && (/^[a-z]+[^siu]s$/.test(w) || IRREGULAR.has(w)) ? w : undefined;
 }
+
+/** Plurals without an `s`, with their singular. */
+const IRREGULAR = new Map([
+  ['people', 'person'],
+  ['children', 'child'],
+  ['men', 'man'],
+  ['women', 'woman'],
+]);
 
 /** `customers` → `customer`, `companies` → `company`; an already singular or unusual word stays. */
 export function singularOf(many: string): string {
+  const irregular = IRREGULAR.get(many);
+  if (irregular) return irregular;
   if (/[^aeiou]ies$/.test(many)) return `${many.slice(0, -3)}y`;
   if (/(ches|shes|xes|sses)$/.test(many)) return many.slice(0, -2);
   if (/[^s]s$/.test(many)) return many.slice(0, -1);
