@@ -39,14 +39,14 @@ describe('numbers that depend on an error, in the editor', () => {
     // Its own rule has the error: the lens says so in three words, the message is the diagnostic's (issue 17).
     expect(title('segment mid')).toBe('rule has an error');
     expect(title('partition by_age')).toMatch(/^3 segments · unavailable: `older` is unavailable: its rule has an error \(SEG004\)/);
-    expect(title('segment never')).toBe('0 rows · 0.0%');
-    expect(title('segment high ')).toBe('4 rows · 66.7%');
+    expect(title('segment never')).toBe('0 people · 0.0%');
+    expect(title('segment high ')).toBe('4 people · 66.7%');
   });
 
   it('hovers: the segment and its expectation are unavailable, with the reason', async () => {
     const segment = await hoverAt('spec.segspec', 'high_not_mid {');
     expect(segment).toContain('**Unavailable:** depends on \\`mid\\`, which has an error');
-    expect(segment).not.toMatch(/rows ·/);
+    expect(segment).not.toMatch(/people ·/);
     const expectation = await hoverAt('spec.segspec', 'size >= 1');
     expect(expectation).toBe('**? unavailable** — depends on \\`mid\\`, which has an error');
     const markdown = await hoverAt('roadmap.md', 'high_not_mid)');
@@ -70,6 +70,6 @@ describe('numbers that depend on an error, in the editor', () => {
     expect(chip).toContain('segspec-chip-unavailable');
     expect(chip).toContain('<span class="segspec-chip-size">unavailable</span>');
     expect(chip).toContain('title="segment high_not_mid — unavailable: depends on `mid`, which has an error — open its definition"');
-    expect(renderChip('segment', 'high', info.segments.high)).toContain('>4 rows · 66.7%<');
+    expect(renderChip('segment', 'high', info.segments.high)).toContain('>4 people · 66.7%<');
   });
 });
