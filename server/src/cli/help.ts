@@ -16,7 +16,9 @@ workspaces under the paths (default: the current folder). A workspace is a
 folder with .segspec files.
 
 Options:
-  -f, --format F    pretty (default) | json | sarif | github
+  -f, --format F    pretty (default) | json | sarif | github | gitlab
+                    (gitlab: a Code Quality report, paths relative to the
+                    git repository's root)
   --fail-on LEVEL   error (default) | warning: the lowest severity that fails
   --engine E        embedded (default) | duckdb | postgres | spark: run the
                     checks on the data (sizes, expectations, examples,
@@ -38,6 +40,7 @@ Examples:
   segspec check specs/ --format json > findings.json
   segspec check --format sarif > segspec.sarif
   segspec check --format github --fail-on warning      # in GitHub Actions
+  segspec check --format gitlab > gl-code-quality-report.json   # GitLab CI
   segspec check --engine duckdb                        # Parquet, any size
   segspec check --engine postgres --db postgres://me@localhost/analytics`,
   stats: `Usage: segspec stats [paths…] [options]

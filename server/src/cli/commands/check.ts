@@ -11,9 +11,11 @@ import { formatPretty } from '../reporters/pretty.js';
 import { formatJson } from '../reporters/json.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatGithub, githubStepSummary } from '../reporters/github.js';
+import { formatGitlab } from '../reporters/gitlab.js';
+import { repositoryRoot } from '../repository-root.js';
 import { engineOption } from '../engines.js';
 
-const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab'] as const;
 
 export async function runCheck(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const format = choice(cmd, 'format', FORMATS, 'pretty');
@@ -40,6 +42,9 @@ export async function runCheck(cmd: ParsedCommand, io: CliIO): Promise<number> {
       break;
     case 'sarif':
       io.stdout.write(formatSarif(findings, { cwd: io.cwd, catalog, toolVersion: VERSION_FOR_REPORTS }));
+      break;
+    case 'gitlab':
+      io.stdout.write(formatGitlab(findings, { root: repositoryRoot(io.cwd), sourceOf: analysis.sourceOf }));
       break;
     case 'github': {
       io.stdout.write(formatGithub(findings, io.cwd));
