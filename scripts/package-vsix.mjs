@@ -17,6 +17,9 @@
 // dist/node_modules/, where Node's resolution finds it from dist/server.cjs.
 // Only what runs is copied: JavaScript, package.json, native files, licences.
 //
+// The Marketplace README is docs/extension.md (copied in as README.md), its
+// images linked from the repository's docs/ folder.
+//
 // A binding package for another platform is not in node_modules (npm installs
 // only this machine's); it is fetched with `npm pack` from the registry, at the
 // version @duckdb/node-bindings pins, into node_modules/.cache/segspec-vsix/.
@@ -118,6 +121,8 @@ function makeStage() {
     cpSync(join(root, fixed), join(stage, fixed), { recursive: true });
   }
   copyFileSync(join(root, '.vscodeignore'), join(stage, '.vscodeignore'));
+  // The Marketplace page is the extension's own README (the repository's is for developers).
+  copyFileSync(join(root, 'docs', 'extension.md'), join(stage, 'README.md'));
   const manifest = readJson(join(root, 'package.json'));
   // The npm package's fields; vsce would otherwise run scripts or refuse `files`.
   for (const key of ['files', 'bin', 'scripts', 'devDependencies', 'optionalDependencies', 'overrides']) delete manifest[key];
@@ -132,9 +137,13 @@ function vsce(cwd, args) {
 
 /** Packages one .vsix; `target` undefined = without DuckDB, for any platform. */
 function packageOne(target, out, extra) {
+  mkdirSync(dirname(resolve(root, out)), { recursive: true });
   const stage = makeStage();
   try {
-    const common = ['--no-dependencies', '-o', resolve(root, out)];
+    // docs/extension.md's relative links (images/…) point into docs/ of the repository.
+    const repository = readJson(join(root, 'package.json')).repository.url.replace(/\.git$/, '');
+    const links = ['--baseContentUrl', `${repository}/blob/HEAD/docs`, '--baseImagesUrl', `${repository}/raw/HEAD/docs`];
+    const common = ['--no-dependencies', ...links, '-o', resolve(root, out)];
     if (!target) {
       vsce(stage, [...common, ...extra]);
       return;
