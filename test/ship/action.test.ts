@@ -91,9 +91,8 @@ describe('action.yml', () => {
 
   describe('on a pull request, with a clean spec and the project\'s own segspec', () => {
     let run: Awaited<ReturnType<typeof runAction>>;
-    let hasDiff: boolean;
+    let strict: Awaited<ReturnType<typeof runAction>>;
     beforeAll(async () => {
-      hasDiff = (await segspec(['diff', '--help'])).code === 0;
       const origin = workspaceWith('clean');
       const workspace = tempDir('action-pr');
       const temp = tempDir('action-temp');
@@ -105,6 +104,9 @@ describe('action.yml', () => {
       git(workspace, 'commit', '-qam', 'students: up to 23');
       linkProjectSegspec(workspace);
       run = await runAction({ workspace, temp, event: 'pull_request', baseRef: 'main', inputs: { paths: 'specs' } });
+      const strictTemp = tempDir('action-temp');
+      dirs.push(strictTemp);
+      strict = await runAction({ workspace, temp: strictTemp, event: 'pull_request', baseRef: 'main', inputs: { paths: 'specs', 'diff-fail-on': 'change' } });
     }, 240_000);
 
     it('passes with no annotations and a clean summary', () => {
@@ -116,12 +118,20 @@ describe('action.yml', () => {
     });
 
     it('appends the segment diff against the base branch to the summary', () => {
-      if (!hasDiff) {
-        expect(run.steps[2].stdout).toMatch(/::notice title=segspec::this segspec .* has no 'diff' command/);
-        return;
-      }
       expect(run.steps[2].code).toBe(0);
-      expect(run.summary.indexOf('students')).toBeGreaterThan(run.summary.indexOf('## Segspec check'));
+      expect(run.steps[2].outputs['exit-code']).toBe('0');
+      const diff = run.summary.slice(run.summary.indexOf('## Segspec check'));
+      expect(diff).toMatch(/### Segspec diff: `origin\/main`/);
+      // students was narrowed from 16–30 to 16–23 years: the fixture's u12 (24) leaves it.
+      expect(diff).toMatch(/^\|[^|\n]*\| `students` \| 4 → 3 \| \+0 \| −1 \|$/m);
+      expect(diff).toContain('lost: `u12`');
+    });
+
+    it('fails the run on a membership change with diff-fail-on: change', () => {
+      expect(strict.outputs['exit-code']).toBe('0');
+      expect(strict.steps[2].outputs['exit-code']).toBe('1');
+      expect(strict.code).toBe(1);
+      expect(strict.steps[3].stdout).toMatch(/segspec diff failed \(exit 1\)/);
     });
   });
 
