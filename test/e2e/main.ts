@@ -29,8 +29,10 @@ import { rename } from './scenarios/g-rename.js';
 import { parquetOnDuckDb } from './scenarios/h-parquet.js';
 import { previewDesign } from './scenarios/i-preview-design.js';
 import { harnessSelfTest } from './scenarios/selftest.js';
+import { explainScenario } from './scenarios/k-explain.js';
+import { wordsScenario } from './scenarios/l-words.js';
 
-const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb, previewDesign];
+const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb, previewDesign, explainScenario, wordsScenario];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
