@@ -46,6 +46,14 @@ segment high_not_mid {
   expect size >= 1
 }
 segment via_chain { where high_not_mid and age > 1 }
+persona pat {
+  segment high_not_mid
+  profile { score: 90, age: 30 }
+}
+persona nia {
+  segment via_chain
+  profile { score: 5, age: 30 }
+}
 segment cut_short { where score > 10 and (score < 80 }
 segment uses_cut { where high and not cut_short }
 segment compares {
@@ -164,6 +172,8 @@ describe.each(engines)('numbers that depend on an error ($name)', ({ name: engin
       expect.stringMatching(/^compares: cannot compare with mid: its rule has an error/),
     ]);
     expect(doc.findings.some((f) => f.code === 'SEG213' && f.message.startsWith('by_age'))).toBe(false);
+    // A persona of an unavailable segment is not judged either way.
+    expect(doc.findings.filter((f) => f.code === 'SEG209')).toEqual([]);
   });
 
   it('report: the unavailable segment and partition say so, with the reason', async () => {
@@ -175,6 +185,10 @@ describe.each(engines)('numbers that depend on an error ($name)', ({ name: engin
     expect(html).toMatch(/<code>by_age<\/code>.*?<span class="status unavailable">unavailable<\/span>/);
     expect(html).not.toMatch(/<code>by_age<\/code>[^\n]*>holds</);
     expect(html).toMatch(/<li class="unavailable"><span class="mark">\?<\/span> <code>expect size &gt;= 1<\/code> <span class="detail">unavailable: depends on `mid`, which has an error<\/span><\/li>/);
+    // A persona of an unavailable segment: no "profile is a member" (nor "not a member").
+    const card = /<article class="card persona" id="persona-pat">[\s\S]*?<\/article>/.exec(html)?.[0] ?? '';
+    expect(card).toContain('high_not_mid');
+    expect(card).not.toMatch(/profile is (not )?a member/);
     // Charts carry measured segments only.
     const data = JSON.parse(/<script type="application\/json" id="segspec-data">([^<]*)<\/script>/.exec(html)![1]) as { segments: Array<{ name: string }> };
     expect(data.segments.map((s) => s.name)).not.toContain('high_not_mid');

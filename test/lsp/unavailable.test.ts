@@ -41,6 +41,8 @@ describe('numbers that depend on an error, in the editor', () => {
     expect(title('partition by_age')).toMatch(/^3 segments · unavailable: `older` is unavailable: its rule has an error \(SEG004\)/);
     expect(title('segment never')).toBe('0 people · 0.0%');
     expect(title('segment high ')).toBe('4 people · 66.7%');
+    // A persona of an unavailable segment: neither a size nor a verdict on its profile.
+    expect(title('persona pat')).toBe('persona of high_not_mid');
   });
 
   it('hovers: the segment and its expectation are unavailable, with the reason', async () => {

@@ -121,7 +121,7 @@ export async function analyzeOnSql(runner: AnalyzingRunner, model: WorkspaceMode
     aggregatesByDataset.set(dataset, run.datasetAggregates);
   }
   // Segments without a measured dataset: drafts keep their examples, the rest are unavailable.
-  const records = new RecordChecker(model, (dataset) => recordScope(model, dataset, options, aggregatesByDataset.get(dataset ?? '')));
+  const records = new RecordChecker(model, (dataset) => recordScope(model, dataset, options, aggregatesByDataset.get(dataset ?? '')), options.brokenRules);
   for (const name of order) {
     const sym = model.segments.get(name);
     if (!sym || analysis.segments.has(name)) continue;
@@ -213,7 +213,7 @@ class DatasetRun {
       const kinds = await this.runner.columnKinds(this.table);
       this.ctx.storedAs = (field) => kinds.get(field);
     }
-    const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates));
+    const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates), this.options.brokenRules);
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
     try {

@@ -470,7 +470,7 @@ class Run {
         aggregate: (call) => (ctx ? tableAggregate(call, ctx) : null),
         loaded: state?.table !== undefined,
       };
-    });
+    }, this.options.brokenRules);
     return this.recordChecker;
   }
 

@@ -49,6 +49,8 @@ export class RecordChecker {
     private readonly model: WorkspaceModel,
     /** The scope of a dataset (undefined: a segment without a dataset). */
     private readonly scopeOf: (dataset: string | undefined) => RecordScope,
+    /** Segments whose rule has an error or uses one (see rule-errors.ts): their records are not judged. */
+    private readonly broken: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** `example member` / `example nonmember` of a segment: results and SEG207/SEG208. */
@@ -100,7 +102,8 @@ export class RecordChecker {
   }
 
   private explainRecord(sym: SegmentSymbol, literal: RecordLiteral): ExplanationNode | undefined {
-    if (!sym.where) return undefined;
+    // A rule with an error (or one it uses) cannot say whether a record is a member: neither yes nor no.
+    if (!sym.where || this.broken.has(sym.name)) return undefined;
     const scope = this.scopeOf(sym.dataset);
     // Without the data, a rule on inferred fields or aggregates cannot be judged:
     // the data file's own error is the only finding.
