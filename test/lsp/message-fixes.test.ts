@@ -54,8 +54,8 @@ describe('quick fixes for wording mistakes', () => {
     expect((await client.change('spec.segspec', text)).diagnostics).toEqual([]);
   });
 
-  it('a number compared with a text field: "put it in quotes"', async () => {
-    const { text } = await fixed('plan == 60', 'SEG011');
-    expect(text).toContain('where plan == "60"\n');
+  it('a number compared with a field declared as text: "put it in quotes"', async () => {
+    const { text } = await fixed('id == 60', 'SEG011');
+    expect(text).toContain('where id == "60"\n');
   });
 });

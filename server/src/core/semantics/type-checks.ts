@@ -200,7 +200,7 @@ function checkComparable(a: Expr, b: Expr, ctx: Context, equality: boolean): voi
   const tb = typeOf(b, ctx.env);
   if (ta === 'unknown' || tb === 'unknown') return;
   if (!compatible(ta, tb)) {
-    const fix = quotingFix(a, tb, ta) ?? quotingFix(b, ta, tb);
+    const fix = quotingFix(a, b, tb, ta, ctx) ?? quotingFix(b, a, ta, tb, ctx);
     const hint = fix
       ? ` — ${fix.title.charAt(0).toLowerCase()}${fix.title.slice(1)}`
       : (ta === 'date' || tb === 'date') && (a.type === 'String' || b.type === 'String')
@@ -219,10 +219,16 @@ const numberText = /^-?\d+(\.\d+)?$/;
 
 /**
  * A literal quoted or not quoted by mistake: `age > "60"` (drop the quotes),
- * `zip == 60110` on a text field (quote it), `is_student == "true"`.
+ * `zip == 60110` on a field declared as text (quote it), `is_student == "true"`.
  * `literal` is the literal, `literalType` its type, `otherType` the type it meets.
  */
-function quotingFix(literal: Expr, otherType: StaticType, literalType: StaticType): { title: string; range: Expr['range']; newText: string } | undefined {
+function quotingFix(
+  literal: Expr,
+  other: Expr,
+  otherType: StaticType,
+  literalType: StaticType,
+  ctx: Context,
+): { title: string; range: Expr['range']; newText: string } | undefined {
   if (literal.type === 'String') {
     const text = literal.value;
     if (otherType === 'number' && numberText.test(text)) return { title: `Drop the quotes: \`${text}\``, range: literal.range, newText: text };
@@ -231,7 +237,9 @@ function quotingFix(literal: Expr, otherType: StaticType, literalType: StaticTyp
     }
     return undefined;
   }
-  if (literal.type === 'Number' && literalType === 'number' && isTextual(otherType)) {
+  // Only for a field declared as text: one inferred as text may hold numbers and a missing-value word (`missing [...]`).
+  const declaredText = fieldInfoOf(other, ctx.env)?.inferred === false;
+  if (literal.type === 'Number' && literalType === 'number' && isTextual(otherType) && declaredText) {
     const text = JSON.stringify(literal.raw.replaceAll('_', ''));
     return { title: `Put it in quotes: \`${text}\``, range: literal.range, newText: text };
   }
