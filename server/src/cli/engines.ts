@@ -10,7 +10,7 @@ import type { AnalyzedWorkspace } from './analysis.js';
 import { datasetTable } from '../core/sql/from-model.js';
 import type { AnalyzingRunner } from '../sqlengines/analyze.js';
 import { applySqlAnalysis } from '../sqlengines/apply.js';
-import { datasetFields, datasetSourcePath } from '../sqlengines/dataset-source.js';
+import { datasetFields, datasetMissing, datasetSourcePath } from '../sqlengines/dataset-source.js';
 
 export const ENGINES = ['embedded', 'duckdb', 'postgres', 'spark'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -78,7 +78,12 @@ async function openEngine(choice: Exclude<EngineChoice, { engine: 'embedded' }>)
         if (!path) return undefined;
         // One in-memory database for every workspace: a fresh table name per dataset.
         const table = `${dataset}__${loaded++}`;
-        const { view } = await loadOrViewDataset(runner, { table, path, fields: datasetFields(model, dataset) });
+        const { view } = await loadOrViewDataset(runner, {
+          table,
+          path,
+          fields: datasetFields(model, dataset),
+          missing: datasetMissing(model, dataset),
+        });
         if (!view) inFileOrder.add(table);
         return table;
       },

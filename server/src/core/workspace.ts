@@ -11,7 +11,7 @@ import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
 import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
-import { loadDataset, resolveDataPath, type LoadedDataset } from './data/index.js';
+import { loadDataset, missingTokensOf, resolveDataPath, type LoadedDataset } from './data/index.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
@@ -192,8 +192,9 @@ export class Workspace {
         declaredFields,
         keyField: key?.name,
         keyRange: key?.range,
+        missing: missingTokensOf(dataset.decl),
       };
-      const schema = JSON.stringify([declaredFields.map(fieldSignature), key?.name, source.range.start.offset, dataset.file]);
+      const schema = JSON.stringify([declaredFields.map(fieldSignature), key?.name, source.range.start.offset, dataset.file, request.missing]);
       const signature = await this.dataSignature(dataset.file, source.value, schema);
       const cacheKey = `${dataset.file}\u0000${dataset.name}`;
       const cached = this.dataCache.get(cacheKey);

@@ -8,6 +8,7 @@ import { isInsideFolder, resolveDataPath } from '../core/data/path.js';
 import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import type { ColumnType } from '../core/data/table.js';
+import { missingTokensOf } from '../core/data/missing-tokens.js';
 
 export interface FieldSpec {
   name: string;
@@ -32,6 +33,12 @@ export function datasetSourcePath(model: WorkspaceModel, dataset: string): strin
     return undefined;
   }
   return resolved.path;
+}
+
+/** The dataset's `missing [...]` texts. */
+export function datasetMissing(model: WorkspaceModel, dataset: string): string[] {
+  const symbol = model.datasets.get(dataset);
+  return symbol ? missingTokensOf(symbol.decl) : [];
 }
 
 export function datasetFields(model: WorkspaceModel, dataset: string): FieldSpec[] {

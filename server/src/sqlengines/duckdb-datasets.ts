@@ -11,7 +11,7 @@ import { prop } from '../core/syntax/ast.js';
 import { applySqlAnalysis } from './apply.js';
 import type { SqlResultCache } from './analyze.js';
 import type { DuckDbRunner } from './duckdb.js';
-import { datasetFields, datasetSourcePath } from './dataset-source.js';
+import { datasetFields, datasetMissing, datasetSourcePath } from './dataset-source.js';
 
 let duckDbModule: Promise<typeof import('./duckdb.js')> | undefined;
 
@@ -71,12 +71,13 @@ export class DuckDbDatasets {
       const info = await stat(path).catch(() => undefined);
       if (!info?.isFile()) continue; // the embedded reader already reports a missing file
       const fields = datasetFields(model, dataset);
-      const signature = JSON.stringify([path, info.size, info.mtimeMs, fields]);
+      const missing = datasetMissing(model, dataset);
+      const signature = JSON.stringify([path, info.size, info.mtimeMs, fields, missing]);
       let entry = this.loaded.get(dataset);
       if (entry?.signature !== signature) {
         const table = `${dataset}__${++this.generation}`;
         const { loadOrViewDataset } = await import('./duckdb-source.js');
-        const { view } = await loadOrViewDataset(runner, { table, path, fields });
+        const { view } = await loadOrViewDataset(runner, { table, path, fields, missing });
         if (entry) {
           await runner.run(`DROP ${entry.view ? 'VIEW' : 'TABLE'} IF EXISTS "${entry.table.replace(/"/g, '""')}"`);
           this.cache.clear();

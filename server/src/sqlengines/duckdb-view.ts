@@ -10,7 +10,7 @@
  */
 import type { ColumnType } from '../core/data/table.js';
 import { dialectRules } from '../core/sql/dialect.js';
-import { type DatasetSource, type DuckDbRunner, convertText, formatOf } from './duckdb.js';
+import { type DatasetSource, type DuckDbRunner, convertText, formatOf, withoutMissingTokens } from './duckdb.js';
 import { sqlColumnType } from './rows.js';
 
 const rules = dialectRules('duckdb');
@@ -25,7 +25,7 @@ export async function viewParquetDataset(runner: DuckDbRunner, source: DatasetSo
   );
   const columns = source.fields.map((f) => {
     const type = stored.get(f.name);
-    const value = type === undefined ? `CAST(NULL AS ${sqlColumnType('duckdb', f.type)})` : fromParquet(f.type, rules.ident(f.name), type);
+    const value = type === undefined ? `CAST(NULL AS ${sqlColumnType('duckdb', f.type)})` : fromParquet(f.type, rules.ident(f.name), type, source.missing ?? []);
     return `${value} AS ${rules.ident(f.name)}`;
   });
   const select = columns.length ? columns.join(', ') : '*';
@@ -35,11 +35,11 @@ export async function viewParquetDataset(runner: DuckDbRunner, source: DatasetSo
   return Number(row.n);
 }
 
-function fromParquet(type: ColumnType, column: string, storedType: string): string {
+function fromParquet(type: ColumnType, column: string, storedType: string, missing: readonly string[]): string {
   const wanted = sqlColumnType('duckdb', type);
   const text = (value: string) => `NULLIF(${value}, '')`;
   // Text is read as a CSV cell is (the embedded reader's rules); typed columns pass through.
-  if (storedType === 'VARCHAR') return convertText(type, column);
+  if (storedType === 'VARCHAR') return convertText(type, withoutMissingTokens(column, missing));
   if (storedType === wanted) return column;
   switch (type) {
     case 'string':

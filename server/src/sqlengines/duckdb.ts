@@ -27,6 +27,8 @@ export interface DatasetSource {
   format?: SourceFormat;
   /** The fields to load, with their types; other columns are left out. */
   fields: FieldSpec[];
+  /** The dataset's `missing [...]` texts: a cell (a JSON string) holding exactly one is NULL. */
+  missing?: readonly string[];
 }
 
 const rules = dialectRules('duckdb');
@@ -84,7 +86,7 @@ export class DuckDbRunner implements SqlRunner {
     const present = new Set((await this.query(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name)));
     const columns = source.fields.map((f) => {
       const value = present.has(f.name)
-        ? convert(f.type, ident(f.name), format)
+        ? convert(f.type, ident(f.name), format, source.missing ?? [])
         : `CAST(NULL AS ${sqlColumnType('duckdb', f.type)})`;
       return `${value} AS ${ident(f.name)}`;
     });
@@ -143,10 +145,16 @@ function reader(source: DatasetSource, format: SourceFormat): string {
 }
 
 /** SQL converting a raw column to the field's representation. */
-function convert(type: ColumnType, column: string, format: SourceFormat): string {
-  if (format === 'json' || format === 'jsonl') return convertJson(type, column);
-  if (format === 'parquet') return convertParquet(type, column);
-  return convertText(type, column);
+function convert(type: ColumnType, column: string, format: SourceFormat, missing: readonly string[]): string {
+  if (format === 'json' || format === 'jsonl') return convertJson(type, column, missing);
+  if (format === 'parquet') return convertParquet(type, column, missing);
+  return convertText(type, withoutMissingTokens(column, missing));
+}
+
+/** Text that is exactly one of the dataset's `missing` tokens becomes NULL (compared as written, untrimmed). */
+export function withoutMissingTokens(text: string, missing: readonly string[]): string {
+  if (missing.length === 0) return text;
+  return `CASE WHEN ${text} IN (${[...new Set(missing)].map(lit).join(', ')}) THEN NULL ELSE ${text} END`;
 }
 
 /*
@@ -224,12 +232,13 @@ function booleanFromText(text: string): string {
  * one for an integer, true/false/0/1 for a boolean, an array for a list,
  * numbers and booleans as their text for strings).
  */
-function convertJson(type: ColumnType, column: string): string {
+function convertJson(type: ColumnType, column: string, missing: readonly string[]): string {
   const kind = `json_type(${column})`;
   const asText = `(${column} ->> '$')`;
+  const stringText = withoutMissingTokens(asText, missing);
   const isNumber = `${kind} IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
   const number = `TRY_CAST(${asText} AS DOUBLE)`;
-  const text = (other: string): string => `CASE WHEN ${kind} = 'VARCHAR' THEN ${convertText(type, asText)} ${other} END`;
+  const text = (other: string): string => `CASE WHEN ${kind} = 'VARCHAR' THEN ${convertText(type, stringText)} ${other} END`;
   switch (type) {
     case 'integer':
       return text(`WHEN ${isNumber} AND ${number} = floor(${number}) AND abs(${number}) <= ${MAX_SAFE_INTEGER} THEN CAST(${number} AS BIGINT)`);
@@ -261,7 +270,7 @@ function convertJson(type: ColumnType, column: string): string {
   }
 }
 
-function convertParquet(type: ColumnType, column: string): string {
+function convertParquet(type: ColumnType, column: string, missing: readonly string[]): string {
   switch (type) {
     case 'list<string>':
       return `TRY_CAST(${column} AS VARCHAR[])`;
@@ -272,6 +281,6 @@ function convertParquet(type: ColumnType, column: string): string {
     case 'datetime':
       return `TRY_CAST(${column} AS TIMESTAMP)`;
     default:
-      return convertText(type, `CAST(${column} AS VARCHAR)`);
+      return convertText(type, withoutMissingTokens(`CAST(${column} AS VARCHAR)`, missing));
   }
 }

@@ -9,9 +9,9 @@ import { prop } from '../core/syntax/ast.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import { datasetTable } from '../core/sql/from-model.js';
 import { DuckDbRunner, type FieldSpec } from './duckdb.js';
-import { datasetFields, datasetSourcePath } from './dataset-source.js';
+import { datasetFields, datasetMissing, datasetSourcePath } from './dataset-source.js';
 
-export { datasetFields, datasetSourcePath };
+export { datasetFields, datasetMissing, datasetSourcePath };
 import { PostgresRunner } from './postgres.js';
 import { type SegmentOutcome, runSegments } from './segments.js';
 
@@ -19,7 +19,7 @@ import { type SegmentOutcome, runSegments } from './segments.js';
 export async function loadModelDataset(runner: DuckDbRunner, model: WorkspaceModel, dataset: string): Promise<number> {
   const path = datasetSourcePath(model, dataset);
   if (!path) throw new Error(`dataset '${dataset}' has no source`);
-  return runner.loadDataset({ table: dataset, path, fields: datasetFields(model, dataset) });
+  return runner.loadDataset({ table: dataset, path, fields: datasetFields(model, dataset), missing: datasetMissing(model, dataset) });
 }
 
 export interface WorkspaceRunOptions {
@@ -61,7 +61,7 @@ export interface PostgresRunOptions extends WorkspaceRunOptions {
 
 /** What the server runners share: loading a sample file into a table, and closing. */
 export interface ServerRunner {
-  loadSample(table: string, source: { path: string; fields: FieldSpec[] }): Promise<number>;
+  loadSample(table: string, source: { path: string; fields: FieldSpec[]; missing?: readonly string[] }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ export async function runWorkspaceOnServer<R extends ServerRunner>(
         const path = datasetSourcePath(model, name);
         if (!path) continue;
         if (options.schema) table = `${options.schema}.${table.split('.').pop() as string}`;
-        await runner.loadSample(table, { path, fields: datasetFields(model, name) });
+        await runner.loadSample(table, { path, fields: datasetFields(model, name), missing: datasetMissing(model, name) });
       }
       const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
       results.set(name, await runDataset(runner, name, table, { asOf: options.asOf, key }));

@@ -4,7 +4,9 @@
  * string fields, arrays with nulls, …) every value the embedded reader calls
  * bad is missing on DuckDB too, so the row counts and every segment's size
  * and unknown count agree — also when the same cells are the text columns
- * of a Parquet file read through a view.
+ * of a Parquet file read through a view. The dataset declares
+ * `missing ["?", "NA", "-1"]`: cells (JSON strings) holding exactly one of
+ * them are missing on both; ` NA`, `na` and the JSON number -1 are not.
  */
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,31 +17,31 @@ import { Workspace } from '../../../server/src/core/workspace.js';
 import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { DuckDbRunner } from '../../../server/src/sqlengines/duckdb.js';
 import { analyzeOnSql } from '../../../server/src/sqlengines/analyze.js';
-import { datasetFields, loadModelDataset } from '../../../server/src/sqlengines/workspace.js';
+import { datasetFields, datasetMissing, loadModelDataset } from '../../../server/src/sqlengines/workspace.js';
 import { viewParquetDataset } from '../../../server/src/sqlengines/duckdb-view.js';
 
 const RUNS = Number(process.env.SEGSPEC_READING_RUNS ?? 25);
 
 const TEXT_CELLS: Record<string, string[]> = {
-  n: ['1', '2.5', '-3', '1e3', '', 'abc', ' 7 ', '1,000', '0x10', '+4', '.5', '5.', 'NaN', 'inf', '007', '1e999'],
-  i: ['1', '42', '-3', '', '2.0', '2.5', 'abc', ' 9', '0', '99999999999999999', '1e2', '+5', '010'],
-  b: ['true', 'false', 'TRUE', 'False', 'yes', 'no', '1', '0', '', 'y', 't', 'maybe', ' Yes\t'],
-  d: ['2026-06-20', '2026-6-2', '2026/06/20', '20260620', '', '2026-02-30', '2026-06-20T10:00:00Z', '2025-12-31', ' 2026-06-29 '],
+  n: ['1', '2.5', '-3', '1e3', '', 'abc', ' 7 ', '1,000', '0x10', '+4', '.5', '5.', 'NaN', 'inf', '007', '1e999', '?', 'NA', ' NA', 'na', '-1'],
+  i: ['1', '42', '-3', '', '2.0', '2.5', 'abc', ' 9', '0', '99999999999999999', '1e2', '+5', '010', '?', '-1', '-1 '],
+  b: ['true', 'false', 'TRUE', 'False', 'yes', 'no', '1', '0', '', 'y', 't', 'maybe', ' Yes\t', 'NA'],
+  d: ['2026-06-20', '2026-6-2', '2026/06/20', '20260620', '', '2026-02-30', '2026-06-20T10:00:00Z', '2025-12-31', ' 2026-06-29 ', '?'],
   t: ['2026-06-20T10:00:00Z', '2026-06-20 10:00:00', '2026-06-20T10:00', '2026-06-20', '2026-06-20T10:00:00+02:00', '', '2026-06-29t23:59:59,5z', 'bad', '2026-06-20T25:00:00Z', '2026-06-29T10:00:00+0200', '2026-06-29T10:00:00-05'],
   v: ['1.2.3', 'v1.2.3', '1.2', '1', '1.0.0-rc.1', '1.0.0+b', '01.2.3', '', 'x.y', '1.2.3.4', ' 1.2.3', '2.0.0-rc.10', '1.0.0-.a', '1.0.0-a.'],
-  e: ['free', 'pro', 'Pro', '', 'team ', 'enterprise'],
-  l: ['a;b', 'a', '', 'a;;b', ' a ;b', 'b;c;a', '[]'],
+  e: ['free', 'pro', 'Pro', '', 'team ', 'enterprise', 'NA'],
+  l: ['a;b', 'a', '', 'a;;b', ' a ;b', 'b;c;a', '[]', '?', 'a;NA'],
   k: ['1;2', '3', '', '1;x', ' 4 ; 5', '[]', '2.5'],
 };
 const JSON_VALUES: Record<string, unknown[]> = {
-  n: [1, 2.5, -3, 1e3, null, 'abc', ' 7 ', '+4', true, [1], '2.5', 0],
-  i: [1, 42, -3, null, 2.0, 2.5, 'abc', ' 9', '12', 9007199254740993, true, 1e2, '+5'],
+  n: [1, 2.5, -3, 1e3, null, 'abc', ' 7 ', '+4', true, [1], '2.5', 0, 'NA', '?', -1, '-1', ' NA'],
+  i: [1, 42, -3, null, 2.0, 2.5, 'abc', ' 9', '12', 9007199254740993, true, 1e2, '+5', '?', -1, '-1'],
   b: [true, false, 'true', 'yes', 'no', 1, 0, 2, null, 'y', 'TRUE'],
   d: ['2026-06-20', '2026-6-2', '', null, '2026-02-30', 20260620, ' 2026-06-29 '],
   t: ['2026-06-20T10:00:00Z', '2026-06-20 10:00:00', '2026-06-20t10:00:00z', '2026-06-20T10:00:00+0200', null, 1718000000],
   v: ['1.2.3', 'v1.2.3', '1.0.0-rc.1', '1.0.0+b', '01.2.3', null, 1.2, '2.0.0-rc.10', ' 1.2.3 '],
-  e: ['free', 'pro', 'Pro', '', ' team ', null, 1, true],
-  l: [['a', 'b'], 'a;b', [], '[]', null, ['a', null], [1, 'a'], 'a', ' a ;b', [true], { a: 1 }],
+  e: ['free', 'pro', 'Pro', '', ' team ', null, 1, true, 'NA'],
+  l: [['a', 'b'], 'a;b', [], '[]', null, ['a', null], [1, 'a'], 'a', ' a ;b', [true], { a: 1 }, 'NA', ['NA']],
   k: [[1, 2], '1;2', [1.5], ['1'], [], null, [3, null], 4],
 };
 
@@ -47,6 +49,7 @@ const SPEC = `dataset users {
   source "data/users.FORMAT"
   key id
   as of 2026-06-30
+  missing ["?", "NA", "-1"]
   fields {
     id: string
     n: number?
@@ -115,7 +118,12 @@ describe('DuckDB reads messy files as the embedded reader does', () => {
     // The same cells as text columns of a Parquet file, read in place through a view.
     const parquet = join(dir, 'data/users.parquet');
     await duck.run(`COPY (SELECT * FROM read_csv('${join(dir, 'data/users.csv')}', header = true, all_varchar = true, ignore_errors = true)) TO '${parquet}' (FORMAT parquet)`);
-    await viewParquetDataset(duck, { table: 'users_parquet', path: parquet, fields: datasetFields(embedded.model, 'users') });
+    await viewParquetDataset(duck, {
+      table: 'users_parquet',
+      path: parquet,
+      fields: datasetFields(embedded.model, 'users'),
+      missing: datasetMissing(embedded.model, 'users'),
+    });
     const onParquet = await analyzeOnSql(duck, embedded.model, { tables: new Map([['users', 'users_parquet']]), brokenRules: embedded.brokenRules });
     expect(sizes(onParquet.segments)).toEqual(sizes(embedded.results.segments));
   }

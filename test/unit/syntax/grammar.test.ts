@@ -128,6 +128,11 @@ describe('TextMate grammar for .segspec', () => {
     expect(scopeInBody(grammar, text)).toBe(scope);
   });
 
+  it('scopes the dataset property `missing [...]` but not `is missing`', () => {
+    expect(scopeInBody(grammar, 'missing ["NA"]')).toBe('keyword.other.property.segspec for "missing"');
+    expect(scopeInBody(grammar, 'is missing')).toBeUndefined();
+  });
+
   it('scopes comments, strings with escapes and declaration names', () => {
     const repository = grammar.repository;
     expect(repository.comments.patterns?.map((p) => p.name)).toEqual([

@@ -5,7 +5,7 @@ import { notTextReason } from '../../core/data/text-check.js';
 import { stringOption, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { describeColumns, guessKey } from '../init/columns.js';
+import { describeColumns, guessKey, withMissingWords } from '../init/columns.js';
 import { EXAMPLE_CSV, scaffold } from '../init/scaffold.js';
 import { displayPath } from '../reporters/findings.js';
 
@@ -53,7 +53,7 @@ export async function runInit(cmd: ParsedCommand, io: CliIO): Promise<number> {
   }
 
   const format = formatOfPath(dataTarget) ?? 'csv';
-  const loaded = loadTableFromBytes(dataBytes, format, []);
+  const { loaded, missing } = withMissingWords(dataBytes, format, loadTableFromBytes(dataBytes, format, []));
   if (!loaded.table) {
     const reason = loaded.findings[0]?.message ?? 'no table could be read';
     throw new CliError(`cannot read ${from ?? 'the example data'}: ${reason}`);
@@ -65,6 +65,7 @@ export async function runInit(cmd: ParsedCommand, io: CliIO): Promise<number> {
     source: relative(dir, dataTarget).split(sep).join('/'),
     columns: describeColumns(table, loaded.fieldTypes),
     key: guessKey(table),
+    missing,
     rowCount: table.rowCount,
     asOf: cmd.shared.asOf ?? new Date().toISOString().slice(0, 10),
   });

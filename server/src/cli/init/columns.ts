@@ -1,6 +1,6 @@
 import type { Table } from '../../core/data/table.js';
 import type { FieldTypeInfo } from '../../core/semantics/model.js';
-import { keyIndex } from '../../core/data/index.js';
+import { keyIndex, loadTableFromBytes, type DataFormat, type LoadedTable } from '../../core/data/index.js';
 import { aggregateNumbers } from '../../core/engine/aggregates.js';
 import type { ColumnInfo } from './scaffold.js';
 
@@ -43,4 +43,36 @@ export function guessKey(table: Table): string | undefined {
 
 function isIdName(name: string): boolean {
   return /(^id$|_id$|Id$|^key$)/.test(name);
+}
+
+/** Words real files use for a missing value (UCI data writes `?`, R writes `NA`, exports write `null`). */
+const MISSING_WORDS = ['?', 'NA', 'N/A', 'n/a', 'na', 'null', 'NULL', 'None', 'NaN', '-'];
+
+/**
+ * The missing-value words to declare (`missing [...]`): those found in a text
+ * column whose other values are all of another type (numbers, dates,
+ * booleans), with the table read again with them. Words that make no column
+ * typed are not proposed.
+ */
+export function withMissingWords(bytes: Uint8Array, format: DataFormat, loaded: LoadedTable): { loaded: LoadedTable; missing: string[] } {
+  const found = new Map<string, Set<string>>();
+  for (const column of loaded.table?.columns ?? []) {
+    if (column.kind !== 'dictionary' || (column.type !== 'string' && column.type !== 'enum')) continue;
+    for (const value of column.dictionary) {
+      if (!MISSING_WORDS.includes(value)) continue;
+      const columns = found.get(value) ?? new Set<string>();
+      found.set(value, columns.add(column.name));
+    }
+  }
+  if (found.size === 0) return { loaded, missing: [] };
+  const retyped = loadTableFromBytes(bytes, format, [], { missing: [...found.keys()] });
+  const isText = (name: string) => {
+    const type = retyped.table?.byName.get(name)?.type;
+    return type === undefined || type === 'string' || type === 'enum';
+  };
+  const missing = [...found]
+    .sort(([a], [b]) => MISSING_WORDS.indexOf(a) - MISSING_WORDS.indexOf(b))
+    .filter(([, columns]) => [...columns].some((name) => !isText(name))).map(([word]) => word);
+  if (missing.length === 0) return { loaded, missing };
+  return { loaded: missing.length === found.size ? retyped : loadTableFromBytes(bytes, format, [], { missing }), missing };
 }

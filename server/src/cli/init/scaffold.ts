@@ -22,6 +22,8 @@ export interface ScaffoldInput {
   columns: ColumnInfo[];
   /** Column that identifies a row, when one looks like a key. */
   key?: string;
+  /** Words the data uses for a missing value (`missing [...]`). */
+  missing?: string[];
   rowCount: number;
   asOf: string;
 }
@@ -89,6 +91,7 @@ export function scaffold(input: ScaffoldInput): ScaffoldFile[] {
     `dataset ${input.datasetName} "${titleCase(input.datasetName)}" {`,
     `  source ${str(input.source)}`,
     ...(input.key ? [`  key ${input.key}`] : []),
+    ...(input.missing?.length ? [`  missing [${input.missing.map(str).join(', ')}]`] : []),
     `  as of ${input.asOf}`,
     `  fields {`,
     fields,

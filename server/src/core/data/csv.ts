@@ -21,6 +21,7 @@ import type { FieldSpec } from './field-spec.js';
 import { fitInt32, growInt32 } from './grow.js';
 import { DeferredTextColumn } from './infer.js';
 import { ProblemLog, type ReadColumn, type ReadResult, columnOf, locate } from './read-result.js';
+import { type MissingTokens, NO_MISSING_TOKENS } from './missing-tokens.js';
 
 export type Delimiter = typeof COMMA | typeof TAB;
 
@@ -57,7 +58,12 @@ interface Header {
   lineStart: number;
 }
 
-export function readDelimited(bytes: Uint8Array, delimiter: Delimiter, specs: readonly FieldSpec[]): ReadResult {
+export function readDelimited(
+  bytes: Uint8Array,
+  delimiter: Delimiter,
+  specs: readonly FieldSpec[],
+  missing: MissingTokens = NO_MISSING_TOKENS,
+): ReadResult {
   const log = new ProblemLog();
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const header = readHeader(bytes, start, delimiter, log);
@@ -74,7 +80,7 @@ export function readDelimited(bytes: Uint8Array, delimiter: Delimiter, specs: re
       ? { typed: createBuilder(name, type, capacity), deferred: undefined }
       : { typed: undefined, deferred: new DeferredTextColumn(name, capacity) };
   });
-  const { rowCount, rowLines } = readRows(bytes, delimiter, header, plans, capacity, log);
+  const { rowCount, rowLines } = readRows(bytes, delimiter, header, plans, capacity, log, missing);
   const columns: ReadColumn[] = [];
   for (const plan of plans) {
     if (plan.typed) columns.push({ built: plan.typed.finish(rowCount) });
@@ -93,7 +99,9 @@ function readRows(
   plans: ColumnPlan[],
   capacity: number,
   log: ProblemLog,
+  missing: MissingTokens,
 ): { rowCount: number; rowLines: Int32Array } {
+  const hasMissingTokens = !missing.isEmpty;
   const n = bytes.length;
   const width = plans.length;
   const stride = width + 1; // one spare slot takes the cells of a row that is too long
@@ -200,6 +208,8 @@ function readRows(
         cellEnd = j;
         i = j;
       }
+      // A cell holding a `missing` token is read as an empty cell.
+      if (hasMissingTokens && cellEnd >= 0 && missing.matches(bytes, cellStart, cellEnd)) cellEnd = cellStart;
       if (cells < width) {
         starts[base + cells] = cellStart;
         ends[base + cells] = cellEnd;

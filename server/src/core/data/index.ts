@@ -4,6 +4,7 @@ export type { FieldTypeInfo } from '../semantics/model.js';
 export { dataCode, dataCodes } from './codes.js';
 export { type FieldSpec, columnTypeOfRef, fieldSpecSchema, fieldSpecsFromDecls, parseFieldSpecs } from './field-spec.js';
 export { type ResolvedDataPath, resolveDataPath } from './path.js';
+export { MissingTokens, missingTokensOf } from './missing-tokens.js';
 export { type DataIssue, type IssuePlacement, type IssueTarget, fieldsByName, issuesToFindings } from './issues.js';
 export {
   type DataFormat,

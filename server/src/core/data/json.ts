@@ -16,6 +16,7 @@ import { DeferredJsonColumn, type InferredType } from './infer.js';
 import { type BuiltColumn } from './builders.js';
 import { ByteInterner } from './interner.js';
 import { ProblemLog, type ReadColumn, type ReadResult, columnOf } from './read-result.js';
+import { type MissingTokens, NO_MISSING_TOKENS } from './missing-tokens.js';
 
 const MAX_DEPTH = 256;
 const utf8 = new TextDecoder('utf-8');
@@ -302,6 +303,7 @@ class RecordReader {
   constructor(
     private readonly parser: ByteJsonParser,
     private readonly specs: Map<string, FieldSpec>,
+    private readonly missing: MissingTokens,
   ) {}
 
   /** Reads the object at `pos` into row `row`. */
@@ -329,7 +331,9 @@ class RecordReader {
         this.touched.push(column);
         if (p.peek() === QUOTE) {
           p.readStringBytes();
-          column.sink.addText(row, p.text, p.textStart, p.textEnd);
+          // A string holding a `missing` token is a missing value, like `null`.
+          if (this.missing.matches(p.text, p.textStart, p.textEnd)) column.sink.addValue(row, null);
+          else column.sink.addText(row, p.text, p.textStart, p.textEnd);
         } else {
           column.sink.addValue(row, p.readValue());
         }
@@ -378,11 +382,11 @@ function startAfterBom(bytes: Uint8Array): number {
 }
 
 /** A JSON file holding one array of objects. */
-export function readJsonArray(bytes: Uint8Array, specs: readonly FieldSpec[]): ReadResult {
+export function readJsonArray(bytes: Uint8Array, specs: readonly FieldSpec[], missing: MissingTokens = NO_MISSING_TOKENS): ReadResult {
   const log = new ProblemLog();
   const parser = new ByteJsonParser(bytes);
   parser.pos = parser.lineStart = startAfterBom(bytes);
-  const records = new RecordReader(parser, new Map(specs.map((s) => [s.name, s])));
+  const records = new RecordReader(parser, new Map(specs.map((s) => [s.name, s])), missing);
   let rowCount = 0;
   let rowLines = new Int32Array(1024);
   try {
@@ -425,10 +429,10 @@ export function readJsonArray(bytes: Uint8Array, specs: readonly FieldSpec[]): R
 }
 
 /** A JSON Lines file: one object per line; blank lines are skipped. */
-export function readJsonLines(bytes: Uint8Array, specs: readonly FieldSpec[]): ReadResult {
+export function readJsonLines(bytes: Uint8Array, specs: readonly FieldSpec[], missing: MissingTokens = NO_MISSING_TOKENS): ReadResult {
   const log = new ProblemLog();
   const parser = new ByteJsonParser(bytes);
-  const records = new RecordReader(parser, new Map(specs.map((s) => [s.name, s])));
+  const records = new RecordReader(parser, new Map(specs.map((s) => [s.name, s])), missing);
   let rowCount = 0;
   let rowLines = new Int32Array(1024);
   let lineStart = startAfterBom(bytes);

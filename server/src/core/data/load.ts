@@ -24,6 +24,7 @@ import { escapesThroughLinks } from '../host.js';
 import { COMMA, TAB } from './bytes.js';
 import type { ReadResult } from './read-result.js';
 import type { Column, ColumnType, Table } from './table.js';
+import { MissingTokens } from './missing-tokens.js';
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
@@ -50,16 +51,16 @@ export interface ParsedData {
   issues: DataIssue[];
 }
 
-function read(bytes: Uint8Array, format: DataFormat, specs: readonly FieldSpec[]): ReadResult {
+function read(bytes: Uint8Array, format: DataFormat, specs: readonly FieldSpec[], missing: MissingTokens): ReadResult {
   switch (format) {
     case 'csv':
-      return readDelimited(bytes, COMMA, specs);
+      return readDelimited(bytes, COMMA, specs, missing);
     case 'tsv':
-      return readDelimited(bytes, TAB, specs);
+      return readDelimited(bytes, TAB, specs, missing);
     case 'json':
-      return readJsonArray(bytes, specs);
+      return readJsonArray(bytes, specs, missing);
     case 'jsonl':
-      return readJsonLines(bytes, specs);
+      return readJsonLines(bytes, specs, missing);
   }
 }
 
@@ -88,10 +89,12 @@ export function parseDataBytes(
   format: DataFormat,
   specs: readonly FieldSpec[],
   keyField?: string,
+  /** The dataset's `missing [...]` texts: cells holding exactly one of them are missing values. */
+  missing: readonly string[] = [],
 ): ParsedData {
   // A Node Buffer is a Uint8Array subclass; one element type keeps the byte loops monomorphic.
   const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const result = read(plain, format, specs);
+  const result = read(plain, format, specs, new MissingTokens(missing));
   const issues: DataIssue[] = result.problems.map((p) =>
     issue(
       p.code,
@@ -141,6 +144,8 @@ export function parseDataBytes(
 
 export interface LoadOptions {
   keyField?: string;
+  /** The dataset's `missing [...]` texts. */
+  missing?: readonly string[];
   /** Spec file and ranges used to place findings (defaults: empty file name, empty ranges). */
   specFile?: string;
   sourceRange?: Range;
@@ -162,7 +167,7 @@ export function loadTableFromBytes(
 ): LoadedTable {
   const decls = fields.filter(isFieldDecl);
   const specs = decls.length > 0 ? fieldSpecsFromDecls(decls) : (fields as readonly FieldSpec[]);
-  const parsed = parseDataBytes(bytes, format, specs, options.keyField);
+  const parsed = parseDataBytes(bytes, format, specs, options.keyField, options.missing);
   const findings = issuesToFindings(parsed.issues, {
     file: options.specFile ?? '',
     sourceRange: options.sourceRange ?? EMPTY_RANGE,
@@ -183,6 +188,8 @@ export interface LoadRequest {
   declaredFields: readonly FieldDecl[];
   keyField?: string;
   keyRange?: Range;
+  /** The dataset's `missing [...]` texts. */
+  missing?: readonly string[];
 }
 
 export interface LoadedDataset extends LoadedTable {
@@ -241,7 +248,7 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
   }
-  const parsed = parseDataBytes(bytes, format, specs, req.keyField);
+  const parsed = parseDataBytes(bytes, format, specs, req.keyField, req.missing);
   return {
     table: parsed.table,
     fieldTypes: parsed.fieldTypes,

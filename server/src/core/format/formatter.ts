@@ -151,6 +151,7 @@ class Formatter {
         p.text('profile', at, false);
         if (property.value) this.record(property.value, indent);
         return;
+      case 'missing':
       case 'tags':
       case 'goals':
       case 'pains':

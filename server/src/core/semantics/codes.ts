@@ -220,3 +220,11 @@ staticCodes.push({
   explanation:
     'The rule uses a segment (or the partition lists one) whose own rule has an error, so there is nothing right to count: this segment, its expectations and the partition are shown as unavailable rather than with a number measured on a broken rule. Fix the error in the segment named; this finding goes away with it.',
 });
+
+staticCodes.push({
+  code: 'SEG035',
+  severity: 'error',
+  title: 'Missing-value marker is not a text',
+  explanation:
+    'A dataset\'s `missing [...]` lists the texts that mark a missing value in the data files, such as `missing ["?", "NA", "N/A"]`: a cell holding exactly one of them is read as an empty cell (in JSON, a string holding one is read as `null`). Each marker is a text in quotes, even a number (`"-1"`).',
+});

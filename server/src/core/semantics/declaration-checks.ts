@@ -1,5 +1,5 @@
 /** Checks on the shape of declarations: properties, kinds, field types, drafts. */
-import type { Declaration, Expectation, Quantity } from '../syntax/ast.js';
+import type { DatasetDecl, Declaration, Expectation, Quantity } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
 import type { Finding } from '../diagnostics/types.js';
 import type { WorkspaceModel } from './model.js';
@@ -30,6 +30,7 @@ export function checkDeclarations(model: WorkspaceModel): Finding[] {
         }
       }
     }
+    if (decl.type === 'Dataset') checkMissingMarkers(file, decl, findings);
     if (decl.type === 'Segment') {
       const kind = prop(decl, 'kind')?.value;
       if (kind && !segmentKinds.includes(kind.name)) {
@@ -56,6 +57,32 @@ export function checkDeclarations(model: WorkspaceModel): Finding[] {
     }
   }
   return findings;
+}
+
+/** `missing [...]` holds texts in quotes; a number or a name is quoted by the fix. */
+function checkMissingMarkers(file: string, decl: DatasetDecl, findings: Finding[]): void {
+  for (const item of prop(decl, 'missing')?.value?.items ?? []) {
+    if (item.type === 'String') continue;
+    const raw =
+      item.type === 'Number'
+        ? item.raw.replaceAll('_', '')
+        : item.type === 'Negate' && item.operand.type === 'Number'
+          ? `-${item.operand.raw.replaceAll('_', '')}`
+          : item.type === 'Name'
+            ? item.name
+            : undefined;
+    const quoted = raw === undefined ? undefined : JSON.stringify(raw);
+    const fix = quoted === undefined ? undefined : { title: `Put it in quotes: \`${quoted}\``, range: item.range, newText: quoted };
+    findings.push(
+      staticFinding(
+        'SEG035',
+        file,
+        item.range,
+        `\`missing\` lists texts in quotes${quoted ? `: write \`${quoted}\`` : ', e.g. `missing ["?", "NA"]`'}`,
+        fix ? { fix } : undefined,
+      ),
+    );
+  }
 }
 
 function checkRepeatedProperties(file: string, decl: Declaration, findings: Finding[]): void {

@@ -69,7 +69,7 @@ const compareOps = new Map<string, CompareOp>([
 
 /** Property keys (AST spelling) each declaration accepts. */
 const allowedKeys: Record<DeclarationKind, ReadonlySet<string>> = {
-  dataset: new Set(['source', 'table', 'key', 'asOf', 'unit', 'description', 'fields']),
+  dataset: new Set(['source', 'table', 'key', 'asOf', 'unit', 'missing', 'description', 'fields']),
   segment: new Set(['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags']),
   persona: new Set(['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels']),
   partition: new Set(['segments', 'exclusive', 'exhaustive', 'description']),
@@ -92,6 +92,7 @@ const incompleteMessages: Record<string, string> = {
   fields: 'expected `{` after `fields`, e.g. `fields { age: integer }`',
   as: 'expected `of` and a date after `as`, e.g. `as of 2026-06-30`',
   tags: 'expected a list after `tags`, e.g. `tags ["q3"]`',
+  missing: 'expected a list of texts after `missing`, e.g. `missing ["?", "NA"]`',
   goals: 'expected a list after `goals`, e.g. `goals ["…"]`',
   pains: 'expected a list after `pains`, e.g. `pains ["…"]`',
   jobs: 'expected a list after `jobs`, e.g. `jobs ["…"]`',
@@ -363,6 +364,7 @@ export class AstBuilder {
         const listNode = sub(node, 'value');
         const list = listNode ? this.list(listNode) : undefined;
         if (word === 'segments') return { ...base, key: 'segments', value: this.segmentNames(list) };
+        if (word === 'missing') return { ...base, key: 'missing', value: list };
         return { ...base, key: word as 'tags', value: list };
       }
       case 'flagProp':

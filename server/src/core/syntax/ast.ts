@@ -340,6 +340,8 @@ export type DatasetProperty =
   | (PropertyBase & { key: 'asOf'; value: DateLiteral | undefined })
   /** What one row is, in the plural (`unit "customers"`): the word lenses, hovers and reports count in. */
   | (PropertyBase & { key: 'unit'; value: StringLiteral | undefined })
+  /** `missing ["?", "NA"]`: cells holding exactly one of these texts are missing values. */
+  | (PropertyBase & { key: 'missing'; value: ListExpr | undefined })
   | (PropertyBase & { key: 'description'; value: StringLiteral | undefined })
   | (PropertyBase & { key: 'fields'; fields: FieldDecl[] });
 

@@ -108,6 +108,7 @@ export class SegspecParser extends CstParser {
         { ALT: () => this.SUBRULE(this.nameProp) },
         { ALT: () => this.SUBRULE(this.asOfProp) },
         { ALT: () => this.SUBRULE(this.fieldsProp) },
+        { ALT: () => this.SUBRULE(this.listProp) },
         this.unknownPropAlt,
       ]);
       },
@@ -405,6 +406,7 @@ export class SegspecParser extends CstParser {
       { ALT: () => this.CONSUME(t.Jobs, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Channels, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Segments, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(t.Missing, { LABEL: 'keyword' }) },
     ]);
     this.SUBRULE(this.list, { LABEL: 'value' });
   });

@@ -181,7 +181,7 @@ export const Warn = keyword('warn');
 
 export const With = keyword('with');
 export const Last = keyword('last');
-export const Missing = keyword('missing');
+export const Missing = keyword('missing', property);
 export const Ago = keyword('ago');
 
 export const Days = keyword('days', [Name, Unit]);
@@ -216,7 +216,7 @@ export const Now = keyword('now', []);
 
 /** Property keywords by declaration kind (for messages and did-you-mean). */
 export const propertyWords = {
-  dataset: ['source', 'table', 'key', 'as of', 'unit', 'description', 'fields'],
+  dataset: ['source', 'table', 'key', 'as of', 'unit', 'missing', 'description', 'fields'],
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],

@@ -54,7 +54,7 @@ const DECL_KEYWORDS: Record<string, DeclKind> = {
 };
 
 export const PROPERTY_KEYWORDS: Record<DeclKind, string[]> = {
-  dataset: ['source', 'table', 'key', 'as', 'unit', 'description', 'fields'],
+  dataset: ['source', 'table', 'key', 'as', 'unit', 'missing', 'description', 'fields'],
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],

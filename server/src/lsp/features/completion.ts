@@ -37,6 +37,7 @@ const PROPERTY_SNIPPETS: Record<string, string> = {
   example: 'example ${1|member,nonmember|} { $0 }',
   profile: 'profile { $0 }',
   tags: 'tags [$0]',
+  missing: 'missing ["${1:NA}"$0]',
   goals: 'goals ["$0"]',
   pains: 'pains ["$0"]',
   jobs: 'jobs ["$0"]',
@@ -46,6 +47,12 @@ const PROPERTY_SNIPPETS: Record<string, string> = {
   quote: 'quote "$0"',
   owner: 'owner "$0"',
   source: 'source "$0"',
+};
+
+/** What a property does, shown with its completion. */
+const PROPERTY_DOCS: Record<string, string> = {
+  missing:
+    'Texts that mark a missing value in the data files, e.g. `missing ["?", "NA", "N/A"]`: a cell holding exactly one of them is read as an empty cell, and in JSON a string holding one is read as `null`.',
 };
 
 const EXPECTATIONS: Array<[string, string]> = [
@@ -147,7 +154,9 @@ function segspecItems(document: TextDocument, offset: number, snapshot: Snapshot
       return DECLARATION_SNIPPETS.map((s) => snippet(s.label, s.body, s.detail));
     case 'property': {
       const items = PROPERTY_KEYWORDS[situation.decl].map((word) =>
-        PROPERTY_SNIPPETS[word] ? snippet(word, PROPERTY_SNIPPETS[word], 'property') : keyword(word, 'property'),
+        PROPERTY_SNIPPETS[word]
+          ? { ...snippet(word, PROPERTY_SNIPPETS[word], 'property'), ...(PROPERTY_DOCS[word] ? { documentation: PROPERTY_DOCS[word] } : {}) }
+          : keyword(word, 'property'),
       );
       if (situation.decl === 'segment') items.push(snippet('expect size', 'expect size between ${1:5}% and ${2:20}%', 'expectation'));
       if (situation.continuesExpression) items.push(keyword('and'), keyword('or'));

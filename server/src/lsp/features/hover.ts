@@ -11,6 +11,7 @@ import { profileColumn, formatNumber } from '../field-profile.js';
 import { segmentView, datasetRows, type ViewStatus } from '../results.js';
 import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 import { throwIfCancelled } from '../cancellation.js';
+import { missingTokensOf } from '../../core/data/missing-tokens.js';
 
 const SAMPLE_ROWS = 5;
 const SAMPLE_COLUMNS = 6;
@@ -201,5 +202,7 @@ export function datasetHover(snapshot: Snapshot, name: string): string | undefin
   else lines.push('*No data loaded.*');
   const asOf = snapshot.analysis.results.datasets.get(name)?.asOf;
   if (asOf) lines.push(`Reference date: ${code(asOf)}`);
+  const missing = missingTokensOf(dataset.decl);
+  if (missing.length > 0) lines.push(`Missing values: empty cells and ${missing.map((m) => code(JSON.stringify(m))).join(', ')}`);
   return lines.join('\n\n');
 }
