@@ -25,6 +25,7 @@ const entries = [
   { in: 'server/src/lsp/main.ts', out: 'dist/server.cjs', external: ['vscode', '@duckdb/node-bindings', 'pg', 'hive-driver', 'playwright-core'] },
   { in: 'client/src/extension.ts', out: 'dist/extension.cjs' },
   { in: 'test/bench/bench.ts', out: 'dist/bench.cjs' },
+  { in: 'test/fuzz/main.ts', out: 'dist/fuzz.cjs' },
 ];
 
 await Promise.all(

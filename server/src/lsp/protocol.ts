@@ -7,6 +7,8 @@ export const ReferencesInfoRequestMethod = 'segspec/referencesInfo';
 export const ExplainRowRequestMethod = 'segspec/explainRow';
 export const ExplainCodeRequestMethod = 'segspec/explainCode';
 export const AnalyzedNotificationMethod = 'segspec/analyzed';
+/** The server's memory after a garbage collection (when Node runs with --expose-gc): for the soak test. */
+export const MemoryRequestMethod = 'segspec/memory';
 
 export interface PreviewParams {
   /** Document the cursor is in; the segment under the cursor becomes the selection. */
@@ -135,4 +137,13 @@ export interface AnalyzedParams {
   /** `unit`: what the rows are called, plural ("customers"). */
   datasets: Array<{ name: string; rows: number; loaded: boolean; unit?: string }>;
   generation: number;
+}
+
+export interface MemoryResult {
+  heapUsed: number;
+  /** Memory outside the JavaScript heap held by JavaScript objects (the data tables' typed arrays). */
+  external: number;
+  rss: number;
+  /** False when the server runs without --expose-gc: the figures include garbage. */
+  collected: boolean;
 }

@@ -7,12 +7,14 @@ import {
   AnalyzedNotificationMethod,
   ExplainCodeRequestMethod,
   ExplainRowRequestMethod,
+  MemoryRequestMethod,
   PreviewRequestMethod,
   ReferencesInfoRequestMethod,
   type AnalyzedParams,
   type ExplainCodeResult,
   type ExplainRowParams,
   type ExplainRowResult,
+  type MemoryResult,
   type PreviewData,
   type PreviewParams,
   type ReferenceInfo,
@@ -110,6 +112,13 @@ export function registerCustomRequests(ctx: FeatureContext): void {
   connection.onRequest(ExplainCodeRequestMethod, (params: { code: string }): ExplainCodeResult | null => {
     const entry = catalog.get(params.code);
     return entry ? { code: entry.code, title: entry.title, explanation: entry.explanation } : null;
+  });
+
+  connection.onRequest(MemoryRequestMethod, (): MemoryResult => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const { heapUsed, external, rss } = process.memoryUsage();
+    return { heapUsed, external, rss, collected: gc !== undefined };
   });
 
   session.onAnalyzed((snapshot) => {
