@@ -30,6 +30,8 @@ export interface CliOutcome {
   ms: number;
   spawnMs?: number;
   problems: string[];
+  /** The run ended with an engine's refusal to read a damaged file (see isEngineRefusal). */
+  refused?: boolean;
 }
 
 const clip = (s: string, n = 300): string => (s.length > n ? `${s.slice(0, n)}…` : s);
@@ -50,14 +52,21 @@ function locationProblem(dir: string, file: string | undefined, range: Range | u
   return problem ? `${what}: ${problem} of ${file}` : undefined;
 }
 
+/**
+ * A SQL engine that cannot read a damaged data file stops the run with one
+ * message naming the dataset or workspace (exit 2, by design, see
+ * cli/engines.ts): clear, but not located at a line. Counted, not failed.
+ */
+export function isEngineRefusal(args: readonly string[], code: number, stderr: string): boolean {
+  return code === 2 && args.includes('--engine') && /could not (read dataset '|run the checks of )/u.test(stderr);
+}
+
 /** What is wrong with one command's result: a crash, an unparsable JSON output, an unlocated finding. */
 export function outputProblems(dir: string, args: readonly string[], code: number, stdout: string, stderr: string): string[] {
   const problems: string[] = [];
   if (/internal error/u.test(stderr)) problems.push(`internal error: ${clip(stderr)}`);
   const command = args[0];
-  // A SQL engine that cannot read a dataset's file stops the run with a message naming the dataset (exit 2, by design).
-  const engineRefusal = args.includes('--engine') && /could not read dataset '/u.test(stderr);
-  if (command === 'check' && code !== 0 && code !== 1 && !engineRefusal) problems.push(`check exited ${code}: ${clip(stderr)}`);
+  if (command === 'check' && code !== 0 && code !== 1 && !isEngineRefusal(args, code, stderr)) problems.push(`check exited ${code}: ${clip(stderr)}`);
   const json = args.includes('json') && (code === 0 || code === 1);
   if (!json) return problems;
   let doc: { findings?: JsonFinding[] };
@@ -99,6 +108,7 @@ export async function runCliJob(job: CliJob, bin: string): Promise<CliOutcome> {
   let code = -1;
   let ms = 0;
   let spawnMs: number | undefined;
+  let refused = false;
   try {
     if (job.inProcess) {
       const started = performance.now();
@@ -116,6 +126,7 @@ export async function runCliJob(job: CliJob, bin: string): Promise<CliOutcome> {
         problems.push(...outputProblems(job.dir, job.args, out.status ?? -1, out.stdout, out.stderr).map((p) => `spawned bin: ${p}`));
         if (job.inProcess && out.status !== code) problems.push(`spawned bin exited ${out.status}, in-process run ${code}`);
         if (!job.inProcess) code = out.status ?? -1;
+        if (isEngineRefusal(job.args, out.status ?? -1, out.stderr)) refused = true;
       }
     }
   } catch (e) {
@@ -123,7 +134,7 @@ export async function runCliJob(job: CliJob, bin: string): Promise<CliOutcome> {
   } finally {
     for (const o of originals) writeFileSync(resolve(job.dir, o.file), o.bytes);
   }
-  return { id: job.id, code, ms, spawnMs, problems };
+  return { id: job.id, code, ms, spawnMs, problems, refused };
 }
 
 export const WORKER_ROLE = 'segspec-fuzz-cli';

@@ -89,7 +89,7 @@ class Slowest {
 class Fuzzer {
   readonly problems: Problem[] = [];
   readonly slowest = new Slowest();
-  readonly counts = { spec: 0, data: 0, excluded: 0, cli: 0, spawned: 0, server: 0, requests: 0 };
+  readonly counts = { spec: 0, data: 0, excluded: 0, cli: 0, spawned: 0, server: 0, requests: 0, engineRefusals: 0 };
   private servers = new Map<string, FuzzServer>();
   private originals = new Map<string, Uint8Array>();
   private ctx: MutationContext;
@@ -146,6 +146,7 @@ class Fuzzer {
     const full: CliJob = { ...job, id: caseIndex, dir: ws.dir, budgetMs: this.options.budgetMs };
     const outcome = await this.pool.run(full, this.restore(ws));
     this.counts.cli++;
+    if (outcome.refused) this.counts.engineRefusals++;
     if (outcome.spawnMs !== undefined) {
       this.counts.spawned++;
       this.slowest.add(caseIndex, { what: `spawned segspec ${job.args.join(' ')} (${where})`, ms: outcome.spawnMs });
@@ -167,7 +168,7 @@ class Fuzzer {
     const problems: string[] = [];
     try {
       const started = performance.now();
-      const version = await server.change(uri, text, rng);
+      const version = await withBudget(server.change(uri, text, rng), budget, 'didChange');
       const published = await withBudget(server.diagnosticsFor(uri, version), budget, `diagnostics for version ${version}`);
       this.slowest.add(caseIndex, { what: `server edit → diagnostics (${where})`, ms: performance.now() - started });
       problems.push(...server.rangeProblems(published));
@@ -314,7 +315,7 @@ async function main(): Promise<number> {
       seconds: Math.round(seconds),
     };
     const lines = [
-      `segspec fuzz: seed ${options.seed}: ${fuzzer.counts.spec} spec mutations (CLI runs ${fuzzer.counts.cli}, ${fuzzer.counts.spawned} spawned; server edits ${fuzzer.counts.server}, requests ${fuzzer.counts.requests}), ${fuzzer.counts.data} loader cases, ${fuzzer.counts.excluded} excluded (catastrophic regex), in ${seconds.toFixed(1)} s`,
+      `segspec fuzz: seed ${options.seed}: ${fuzzer.counts.spec} spec mutations (CLI runs ${fuzzer.counts.cli}, ${fuzzer.counts.spawned} spawned; server edits ${fuzzer.counts.server}, requests ${fuzzer.counts.requests}), ${fuzzer.counts.data} loader cases (${fuzzer.counts.engineRefusals} damaged Parquet files refused by DuckDB with exit 2, unlocated), ${fuzzer.counts.excluded} excluded (catastrophic regex), in ${seconds.toFixed(1)} s`,
       `problems: ${fuzzer.problems.length}`,
       ...summary.slowest.map((s) => `slowest: ${s.ms} ms — case ${s.caseIndex}: ${s.what}`),
     ];

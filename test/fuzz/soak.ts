@@ -29,6 +29,8 @@ export interface SoakResult {
   seconds: number;
   slowestWaitMs: number;
   warmUp: number;
+  /** Heap and external memory after a collection at checkpoints. */
+  trend: string[];
 }
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -40,6 +42,14 @@ function diagnosticKey(p: PublishDiagnosticsParams): string {
 export async function soak(serverBundle: string, sampleDir: string, workDir: string, edits: number): Promise<SoakResult> {
   cpSync(sampleDir, workDir, { recursive: true });
   const server = await FuzzServer.start(serverBundle, workDir, BUDGET_MS);
+  try {
+    return await drive(server, workDir, edits);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function drive(server: FuzzServer, workDir: string, edits: number): Promise<SoakResult> {
   const problems: string[] = [];
   const specs = readdirSync(workDir).filter((f) => f.endsWith('.segspec') || f.endsWith('.md'));
   for (const f of specs) await server.open(relative(workDir, join(workDir, f)));
@@ -57,7 +67,7 @@ export async function soak(serverBundle: string, sampleDir: string, workDir: str
   let slowestWaitMs = 0;
   const type = async (next: string): Promise<number> => {
     text = next;
-    const version = await server.change(uri, text, rng);
+    const version = await withBudget(server.change(uri, text, rng), BUDGET_MS, 'didChange');
     textAt.set(version, text);
     sent++;
     return version;
@@ -87,7 +97,13 @@ export async function soak(serverBundle: string, sampleDir: string, workDir: str
   await runEdits(warmUp);
   const start = await memory();
   const started = performance.now();
-  await runEdits(edits);
+  const trend: string[] = [];
+  for (let checkpoint = warmUp; checkpoint < edits; ) {
+    checkpoint = Math.min(edits, checkpoint + Math.max(1000, Math.ceil(edits / 5)));
+    await runEdits(checkpoint);
+    const m = await memory();
+    trend.push(`${sent}: ${mb(m.heapUsed)} + ${mb(m.external)}`);
+  }
   const seconds = (performance.now() - started) / 1000;
   const lastVersion = server.versions.get(uri)!;
   await wait(lastVersion);
@@ -116,7 +132,6 @@ export async function soak(serverBundle: string, sampleDir: string, workDir: str
   const heapEnd = end.heapUsed + end.external;
   if (heapEnd > heapStart * 1.2) problems.push(`memory grew from ${mb(heapStart)} to ${mb(heapEnd)} (more than 20%)`);
   if (server.dead) problems.push(server.dead);
-  await server.stop();
   return {
     edits: sent,
     publishes: mine.length,
@@ -128,6 +143,7 @@ export async function soak(serverBundle: string, sampleDir: string, workDir: str
     seconds,
     slowestWaitMs,
     warmUp,
+    trend,
   };
 }
 
@@ -139,6 +155,7 @@ export async function runSoak(serverBundle: string, repoRoot: string, root: stri
   const lines = [
     `segspec soak: ${r.edits} edits (memory measured after the first ${r.warmUp}) in ${r.seconds.toFixed(1)} s, ${r.publishes} diagnostics published, slowest wait for diagnostics ${Math.round(r.slowestWaitMs)} ms`,
     `heap + external after GC: ${mb(r.heapStart)} → ${mb(r.heapEnd)} (${growth}%); RSS ${mb(r.rssStart)} → ${mb(r.rssEnd)}`,
+    `memory after GC at edit ${r.trend.join(', ')}`,
     `problems: ${r.problems.length}`,
     ...r.problems.slice(0, 20).map((p) => `  ${p}`),
   ];
