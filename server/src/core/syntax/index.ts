@@ -9,6 +9,7 @@ import { segspecParser } from './parser.js';
 import { LineIndex } from './positions.js';
 import { readMisspelledOperators } from './misspelled-operators.js';
 import { segspecLexer, UnterminatedBlockComment } from './tokens.js';
+import { cutDeepBrackets, limitExpressionDepth } from './depth.js';
 
 export * from './ast.js';
 
@@ -53,11 +54,14 @@ function parseWith(text: string, lines: LineIndex, fileRange: Range): SegspecFil
   // The offset-only lexer leaves endOffset out; node locations need it.
   for (const token of lexed.tokens) token.endOffset = token.startOffset + token.image.length - 1;
   errors.push(...readMisspelledOperators(lexed.tokens, lines));
+  const shallow = cutDeepBrackets(lexed.tokens, lines);
+  errors.push(...shallow.errors);
   segspecParser.source = text;
-  segspecParser.input = lexed.tokens;
+  segspecParser.input = shallow.tokens;
   const cst = segspecParser.file();
   const builder = new AstBuilder(lines);
   const declarations = builder.declarations(cst);
+  errors.push(...limitExpressionDepth(declarations));
   // Specific problems (an unterminated string) first: at the same place they
   // win over the parser's consequential "expected …".
   errors.push(...builder.errors);

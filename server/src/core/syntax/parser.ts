@@ -31,7 +31,7 @@ const continuesLine = new Set<TokenType>([
   t.LParen, t.LBracket, t.LCurly, t.Comma, t.Colon,
 ]);
 
-function hasCategory(token: IToken, category: TokenType): boolean {
+export function hasCategory(token: IToken, category: TokenType): boolean {
   const categories = token.tokenType.CATEGORIES;
   return categories !== undefined && categories.includes(category);
 }
