@@ -58,7 +58,8 @@ export class Workspace {
   private fileList: string[] | undefined;
   readonly engine = new Engine();
   /** Re-parses only the declarations an edit touched. */
-  private readonly parser = new IncrementalParser();
+  /** One per file: each keeps the pieces of its own latest text. */
+  private readonly parsers = new Map<string, IncrementalParser>();
 
   constructor(
     readonly host: Host,
@@ -94,9 +95,15 @@ export class Workspace {
       cached.version = overlay?.version ?? 0;
       return cached;
     }
-    const file: ParsedFile = { path, text, version: overlay?.version ?? 0, ast: this.parser.parse(text) };
+    const file: ParsedFile = { path, text, version: overlay?.version ?? 0, ast: this.parserFor(path).parse(text) };
     this.parsed.set(path, file);
     return file;
+  }
+
+  private parserFor(path: string): IncrementalParser {
+    let parser = this.parsers.get(path);
+    if (!parser) this.parsers.set(path, (parser = new IncrementalParser()));
+    return parser;
   }
 
   /** Absolute paths of the workspace's files with the given extension (disk and open documents). */
@@ -115,6 +122,7 @@ export class Workspace {
         files.push(await this.parsedFile(path));
       } catch {
         this.parsed.delete(path); // deleted between listing and reading
+        this.parsers.delete(path);
       }
     }
     if (isCancelled()) throw new CancelledError();

@@ -42,3 +42,21 @@ describe('IncrementalParser', () => {
     );
   });
 });
+
+describe('typing does not grow the parse cache without bound', () => {
+  it('after 3,000 keystrokes in one declaration, only the latest pieces and a few hundred spare ones are kept', () => {
+    const parser = new IncrementalParser();
+    const head = 'segment a {\n  where age > 1\n}\n';
+    const tail = '\nsegment c {\n  where age < 9\n}\n';
+    for (let i = 0; i < 3000; i++) {
+      const text = `${head}segment b {\n  where age > ${i}\n}\n${tail}`;
+      const file = parser.parse(text);
+      expect(file.errors).toEqual([]);
+      expect(file.declarations).toHaveLength(3);
+    }
+    const pieces = (parser as unknown as { pieces: Map<string, unknown> }).pieces;
+    expect(pieces.size).toBeLessThanOrEqual(3 + 500);
+    // The pieces of the latest text are kept: parsing it again reuses them.
+    expect(pieces.has(`segment b {\n  where age > 2999\n}\n\n`)).toBe(true);
+  });
+});

@@ -12,7 +12,12 @@ import { LineIndex } from './positions.js';
 import { Dataset, LCurly, Partition, Persona, RCurly, Segment, segspecLexer } from './tokens.js';
 
 const declarationKeywords = new Set([Dataset, Segment, Persona, Partition]);
-const maxCachedPieces = 20_000;
+/**
+ * Pieces kept beyond those of the latest text (an undo, a typo typed and
+ * removed again). Every keystroke in a declaration makes a new piece: the
+ * cache must not keep them all, or typing grows the server's memory.
+ */
+const spareCachedPieces = 500;
 
 export class IncrementalParser {
   /** Piece text → its AST with positions relative to the piece. */
@@ -30,17 +35,22 @@ export class IncrementalParser {
       const pieceText = text.slice(from, to);
       used.add(pieceText);
       let piece = this.pieces.get(pieceText);
-      if (!piece) {
-        piece = parse(pieceText);
-        this.pieces.set(pieceText, piece);
-      }
+      if (piece) this.pieces.delete(pieceText);
+      else piece = parse(pieceText);
+      // Most recently used last: eviction below starts from the oldest.
+      this.pieces.set(pieceText, piece);
       const shifted = shiftPositions(piece, lines.position(from));
       file.declarations.push(...shifted.declarations);
       file.comments.push(...shifted.comments);
       file.errors.push(...shifted.errors);
     }
-    if (this.pieces.size > maxCachedPieces) {
-      for (const key of this.pieces.keys()) if (!used.has(key)) this.pieces.delete(key);
+    let excess = this.pieces.size - used.size - spareCachedPieces;
+    for (const key of this.pieces.keys()) {
+      if (excess <= 0) break;
+      if (!used.has(key)) {
+        this.pieces.delete(key);
+        excess--;
+      }
     }
     return file;
   }
