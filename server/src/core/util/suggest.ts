@@ -28,11 +28,14 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   const scored: Array<{ candidate: string; distance: number }> = [];
   for (const candidate of new Set(candidates)) {
     if (candidate === word) continue;
-    const distance = editDistance(word, candidate);
     const lower = word.toLowerCase();
     // `rosa` for `rosa_x` or `retired_rosa`: the start, or one part of a snake_case name.
     const partMatch =
       word.length >= 3 && (candidate.toLowerCase().startsWith(lower) || candidate.toLowerCase().split('_').includes(lower));
+    // The distance is at least the difference in length: skip the quadratic count when that alone is too far
+    // (a name of a million characters took seconds per candidate).
+    if (!partMatch && Math.abs(word.length - candidate.length) > limit) continue;
+    const distance = editDistance(word, candidate);
     if (distance <= limit || partMatch) scored.push({ candidate, distance });
   }
   scored.sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
