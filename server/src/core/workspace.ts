@@ -11,7 +11,7 @@ import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
 import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
-import { loadDataset, missingTokensOf, resolveDataPath, type LoadedDataset } from './data/index.js';
+import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type LoadedDataset } from './data/index.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
@@ -207,7 +207,8 @@ export class Workspace {
       const cacheKey = `${dataset.file}\u0000${dataset.name}`;
       const cached = this.dataCache.get(cacheKey);
       if (cached && cached.signature === signature) {
-        data.set(dataset.name, cached.loaded);
+        // Same data and fields, but the declaration may have moved since: its findings go where it is now.
+        data.set(dataset.name, { ...cached.loaded, findings: placeDataIssues(cached.loaded.issues, request) });
         continue;
       }
       const loaded = await loadDataset(request);

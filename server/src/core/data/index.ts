@@ -15,6 +15,7 @@ export {
   type ParsedData,
   formatOfPath,
   loadDataset,
+  placeDataIssues,
   loadTableFromBytes,
   parseDataBytes,
 } from './load.js';

@@ -193,28 +193,33 @@ export interface LoadRequest {
 }
 
 export interface LoadedDataset extends LoadedTable {
+  /**
+   * What `findings` says, before it is placed in the spec: a cached load is
+   * placed again where the declaration is now (see `placeDataIssues`).
+   */
+  issues: DataIssue[];
   /** Absolute path of the data file ('' when the path was refused). */
   path: string;
   format: DataFormat | undefined;
   bytes: number;
 }
 
-export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
-  const specs = fieldSpecsFromDecls(req.declaredFields);
-  const placement = {
+/** The findings of data issues, at the ranges of the declaration in `req` (the spec's current text). */
+export function placeDataIssues(issues: readonly DataIssue[], req: LoadRequest): Finding[] {
+  return issuesToFindings(issues, {
     file: req.specFile,
     sourceRange: req.sourceRange,
     keyRange: req.keyRange,
     fields: fieldsByName(req.declaredFields),
-  };
-  const fail = (code: string, message: string, path: string, format?: DataFormat): LoadedDataset => ({
-    table: undefined,
-    fieldTypes: declaredOnlyTypes(specs),
-    findings: issuesToFindings([issue(code, message, { kind: 'source' }, { source: req.source, path })], placement),
-    path,
-    format,
-    bytes: 0,
   });
+}
+
+export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
+  const specs = fieldSpecsFromDecls(req.declaredFields);
+  const fail = (code: string, message: string, path: string, format?: DataFormat): LoadedDataset => {
+    const issues = [issue(code, message, { kind: 'source' }, { source: req.source, path })];
+    return { table: undefined, fieldTypes: declaredOnlyTypes(specs), findings: placeDataIssues(issues, req), issues, path, format, bytes: 0 };
+  };
 
   const resolved = resolveDataPath(req.specFile, req.source, req.workspaceRoot);
   if (!resolved.ok) return fail(resolved.code, resolved.message, '');
@@ -252,7 +257,8 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
   return {
     table: parsed.table,
     fieldTypes: parsed.fieldTypes,
-    findings: issuesToFindings(parsed.issues, placement),
+    findings: placeDataIssues(parsed.issues, req),
+    issues: parsed.issues,
     path,
     format,
     bytes: bytes.length,
