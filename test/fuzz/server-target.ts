@@ -130,15 +130,10 @@ export class FuzzServer {
     this.versions.set(uri, version);
     this.texts.set(uri, text);
     if (rng?.chance(0.5)) {
-      // An incremental edit: the common prefix and suffix stay, the middle is replaced.
-      let start = 0;
-      while (start < old.length && start < text.length && old[start] === text[start]) start++;
-      let end = 0;
-      while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
-      const range = { start: positionAt(old, start), end: positionAt(old, old.length - end) };
+      const { range, text: inserted } = incrementalChange(old, text);
       await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
-        contentChanges: [{ range, text: text.slice(start, text.length - end) }],
+        contentChanges: [{ range, text: inserted }],
       });
     } else {
       await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
@@ -215,6 +210,20 @@ export class FuzzServer {
     this.connection.dispose();
     if (this.child.exitCode === null) this.child.kill();
   }
+}
+
+/** The edit that turns `old` into `text`: the common prefix and suffix stay, the middle is replaced. */
+export function incrementalChange(old: string, text: string): { range: { start: Position; end: Position }; text: string } {
+  let start = 0;
+  while (start < old.length && start < text.length && old[start] === text[start]) start++;
+  // No LSP position lies between the CR and LF of a CRLF (the server would cut before the CR, and
+  // its text would no longer be the client's): such an edit boundary takes in the whole line break.
+  const insideCrlf = (offset: number) => old[offset - 1] === '\r' && old[offset] === '\n';
+  if (insideCrlf(start)) start--;
+  let end = 0;
+  while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
+  if (insideCrlf(old.length - end)) end--;
+  return { range: { start: positionAt(old, start), end: positionAt(old, old.length - end) }, text: text.slice(start, text.length - end) };
 }
 
 export function positionAt(text: string, offset: number): Position {
