@@ -14,10 +14,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
 import { ensureBuilt, segspec } from './helpers.js';
+import { freshPostgresDatabase } from './postgres-database.js';
 
 const SAFE = 9007199254740991n;
 const ROWS: Array<{ id: string; amount: string; x: string }> = [
@@ -83,17 +83,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'big.csv'), CSV);
   writeFileSync(join(work, 'spec.segspec'), spec());
   if (!pgUrl) return;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase}`);
-    await admin.query(`CREATE DATABASE ${pgDatabase}`);
-  } finally {
-    await admin.end();
-  }
-  const target = new URL(pgUrl);
-  target.pathname = `/${pgDatabase}`;
-  pgTarget = target.toString();
+  pgTarget = await freshPostgresDatabase(pgUrl, pgDatabase);
   const runner = await PostgresRunner.connect(pgTarget);
   try {
     const fields = [

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NodeHost } from '../../server/src/node/fs-host.js';
@@ -12,6 +11,7 @@ import { SparkRunner } from '../../server/src/sqlengines/spark.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
 import { datasetFields, datasetSourcePath } from '../../server/src/sqlengines/workspace.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
+import { freshPostgresDatabase } from './postgres-database.js';
 
 const statsSchema = z.object({
   datasets: z.array(z.object({ workspace: z.string(), name: z.string(), rows: z.number().int().nullable() })),
@@ -245,17 +245,7 @@ describe.runIf(pgUrl)('stats --engine postgres (SEGSPEC_PG_URL)', () => {
 
   beforeAll(async () => {
     // A database of its own, so the samples' tables (named like their datasets) collide with nothing.
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.query(`CREATE DATABASE ${database}`);
-    } finally {
-      await admin.end();
-    }
-    const target = new URL(pgUrl as string);
-    target.pathname = `/${database}`;
-    url = target.toString();
+    url = await freshPostgresDatabase(pgUrl as string, database);
     const runner = await PostgresRunner.connect(url);
     try {
       for (const sample of samples) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, segspec } from './helpers.js';
+import { freshPostgresDatabase } from './postgres-database.js';
 
 const pgUrl = process.env.SEGSPEC_PG_URL;
 const database = 'segspec_trust_column_kinds';
@@ -43,17 +44,7 @@ describe.runIf(pgUrl)('PostgreSQL columns stored otherwise than declared (SEGSPE
     ensureBuilt();
     work = mkdtempSync(join(tmpdir(), 'segspec-pg-kinds-'));
     writeFileSync(join(work, 'people.csv'), CSV);
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.query(`CREATE DATABASE ${database}`);
-    } finally {
-      await admin.end();
-    }
-    const target = new URL(pgUrl as string);
-    target.pathname = `/${database}`;
-    url = target.toString();
+    url = await freshPostgresDatabase(pgUrl as string, database);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

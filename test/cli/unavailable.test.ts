@@ -9,10 +9,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
 import { ensureBuilt, segspec } from './helpers.js';
+import { freshPostgresDatabase } from './postgres-database.js';
 
 const CSV = ['id,age,score', '1,10,5', '2,30,50', '3,50,90', '4,95,20', '5,40,70', '6,70,45', ''].join('\n');
 
@@ -83,17 +83,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'people.csv'), CSV);
   writeFileSync(join(work, 'spec.segspec'), spec('people'));
   if (pgUrl) {
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase}`);
-      await admin.query(`CREATE DATABASE ${pgDatabase}`);
-    } finally {
-      await admin.end();
-    }
-    const target = new URL(pgUrl);
-    target.pathname = `/${pgDatabase}`;
-    pgTarget = target.toString();
+    pgTarget = await freshPostgresDatabase(pgUrl, pgDatabase);
     const runner = await PostgresRunner.connect(pgTarget);
     try {
       const fields = ['id', 'age', 'score'].map((name) => ({ name, type: 'integer' as const }));
