@@ -5,7 +5,7 @@
  * normalized predicate (inside the engine) — and answers `analyze()` with the
  * model, every finding and the data results.
  */
-import { extname } from 'node:path';
+import { extensionOf } from './data/path.js';
 import type { Host } from './host.js';
 import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
@@ -109,8 +109,8 @@ export class Workspace {
   /** Absolute paths of the workspace's files with the given extension (disk and open documents). */
   async filesWithExtension(extension: string): Promise<string[]> {
     this.fileList ??= await this.host.listFiles(this.root);
-    const onDisk = this.fileList.filter((p) => extname(p) === extension);
-    const open = [...this.overlays.keys()].filter((p) => extname(p) === extension && p.startsWith(this.root));
+    const onDisk = this.fileList.filter((p) => extensionOf(p) === extension);
+    const open = [...this.overlays.keys()].filter((p) => extensionOf(p) === extension && p.startsWith(this.root));
     return [...new Set([...onDisk, ...open])].sort();
   }
 

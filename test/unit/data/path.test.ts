@@ -94,3 +94,13 @@ describe('loadDataset', () => {
     expect(loaded.findings[0].message).toContain('permission denied');
   });
 });
+
+describe('extensionOf', () => {
+  it('gives the last segment extension as node:path does, on both separators', async () => {
+    const { extensionOf } = await import('../../../server/src/core/data/path.js');
+    const { extname } = await import('node:path');
+    for (const p of ['/w/data/users.CSV', 'C:\\w\\data\\plays.jsonl', '/w/.hidden', '/w/no_ext', '/w.d/file', 'a/b.tar.gz', '/w/trailing.']) {
+      expect(extensionOf(p)).toBe(extname(p.replace(/\\/g, '/')));
+    }
+  });
+});

@@ -87,3 +87,10 @@ export function resolveDataPath(specFile: string, source: string, workspaceRoot:
   const path = target.join(separator);
   return { ok: true, path: windows || path.startsWith(separator) ? path : `${separator}${path}` };
 }
+
+/** The extension of a path's last segment, dot included (`.csv`), as `node:path`'s `extname` gives it. */
+export function extensionOf(path: string): string {
+  const name = splitPath(path).pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot);
+}

@@ -5,7 +5,7 @@
  * the head of a file are asked for growing heads, so a huge file is not read
  * whole to keep its first records.
  */
-import { extname } from 'node:path';
+import { extensionOf } from './path.js';
 import type { Host } from '../host.js';
 
 const NEWLINE = 0x0a;
@@ -35,7 +35,7 @@ const HEAD_START = 1 << 20;
 const HEAD_MAX = 1 << 30;
 
 function lineFormat(path: string): { header: boolean; quotes: boolean } | undefined {
-  const ext = extname(path).toLowerCase();
+  const ext = extensionOf(path).toLowerCase();
   if (ext === '.csv') return { header: true, quotes: true };
   if (ext === '.tsv') return { header: true, quotes: false };
   if (ext === '.jsonl' || ext === '.ndjson') return { header: false, quotes: false };

@@ -39,6 +39,7 @@ import { exprKey } from './normalize.js';
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
+import { unreachable } from '../util/unreachable.js';
 
 export interface SharedCache {
   /** Results of segment-free sub-predicates by canonical text. */
@@ -149,8 +150,19 @@ function freeRefs(expr: Expr, resolve: CompileContext['resolve'], into?: FreeRef
       case 'Missing':
       case 'WithinLast':
         return walk(e.subject);
-      default:
+      case 'String':
+      case 'Number':
+      case 'Percent':
+      case 'Boolean':
+      case 'Date':
+      case 'DateTime':
+      case 'Ago':
+      case 'Today':
+      case 'Now':
+      case 'Error':
         return;
+      default:
+        return unreachable(e);
     }
   };
   walk(expr);
@@ -446,8 +458,31 @@ function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
       } else return undefined;
       return { unit: 'number', values, missing: col.missing };
     }
-    default:
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'List':
+    case 'Not':
+    case 'Logical':
+    case 'Compare':
+    case 'In':
+    case 'Between':
+    case 'Contains':
+    case 'Affix':
+    case 'Matches':
+    case 'Missing':
+    case 'WithinLast':
+    case 'Temporal':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return undefined;
+    default:
+      return unreachable(expr);
   }
 }
 
@@ -727,8 +762,31 @@ function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
       }
       return { t, u };
     }
-    default:
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'Name':
+    case 'List':
+    case 'Paren':
+    case 'Not':
+    case 'Logical':
+    case 'Negate':
+    case 'Arith':
+    case 'Contains':
+    case 'Affix':
+    case 'Matches':
+    case 'Missing':
+    case 'Call':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return undefined;
+    default:
+      return unreachable(expr);
   }
 }
 

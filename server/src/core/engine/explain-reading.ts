@@ -9,6 +9,7 @@ import { isoFromDays, isoFromMs } from './dates.js';
 import { formatCount } from './format.js';
 import { evalValue, type EvalEnv } from './reference.js';
 import type { Value } from './values.js';
+import { unreachable } from '../util/unreachable.js';
 
 export interface ClauseReading {
   /** The record's side: `age = 31`, `age is missing (unknown)`. */
@@ -72,8 +73,30 @@ export function decimalsOf(e: Expr, fieldDecimals: FieldDecimals): number | unde
       const r = decimalsOf(e.right, fieldDecimals);
       return e.op === '/' || l === undefined || r === undefined ? undefined : Math.max(l, r);
     }
-    default:
+    case 'String':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'List':
+    case 'Not':
+    case 'Logical':
+    case 'Compare':
+    case 'In':
+    case 'Between':
+    case 'Contains':
+    case 'Affix':
+    case 'Matches':
+    case 'Missing':
+    case 'WithinLast':
+    case 'Temporal':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return undefined;
+    default:
+      return unreachable(e);
   }
 }
 
@@ -137,8 +160,25 @@ export function readClause(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string
       return { ...subjectOf(expr), needs: 'true' };
     case 'Call':
       return isAggregateName(expr.callee.name) ? undefined : { ...subjectOf(expr), needs: 'true' };
-    default:
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'List':
+    case 'Paren':
+    case 'Not':
+    case 'Logical':
+    case 'Negate':
+    case 'Arith':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return undefined;
+    default:
+      return unreachable(expr);
   }
 }
 

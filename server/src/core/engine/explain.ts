@@ -12,6 +12,7 @@ import { decimalsOf, displayValue, readClause, type ClauseReading } from './expl
 import { exprText } from './normalize.js';
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import type { Truth } from './values.js';
+import { unreachable } from '../util/unreachable.js';
 
 export type { ClauseReading } from './explain-reading.js';
 
@@ -159,8 +160,18 @@ function seenValues(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string, field
       case 'List':
         e.items.forEach(visit);
         return;
-      default:
+      case 'String':
+      case 'Number':
+      case 'Percent':
+      case 'Boolean':
+      case 'Date':
+      case 'DateTime':
+      case 'Not':
+      case 'Logical':
+      case 'Error':
         return;
+      default:
+        return unreachable(e);
     }
   };
   visit(expr);

@@ -1,3 +1,4 @@
+import { unreachable } from '../util/unreachable.js';
 /** Type checks of SPEC §5.2 on `where`, `expect share(…)` and aggregate expressions. */
 import type { Expr, Range } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
@@ -122,8 +123,21 @@ function checkExpr(expr: Expr, ctx: Context): void {
       return checkCall(expr, ctx);
     case 'Missing':
       return checkExpr(expr.subject, ctx);
-    default:
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'Name':
+    case 'List':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return;
+    default:
+      return unreachable(expr);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Expr } from './ast.js';
+import { unreachable } from '../util/unreachable.js';
 
 /** The direct sub-expressions of an expression, in source order. */
 export function childExprs(expr: Expr): Expr[] {
@@ -31,8 +32,19 @@ export function childExprs(expr: Expr): Expr[] {
       return [expr.arg];
     case 'Ago':
       return [expr.amount];
-    default:
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'Name':
+    case 'Today':
+    case 'Now':
+    case 'Error':
       return [];
+    default:
+      return unreachable(expr);
   }
 }
 
