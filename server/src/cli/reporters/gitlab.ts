@@ -1,3 +1,4 @@
+import { unreachable } from '../../core/util/unreachable.js';
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../../core/diagnostics/types.js';
 import { displayPath } from './findings.js';
@@ -22,10 +23,6 @@ function gitlabSeverity(s: Severity): GitlabSeverity {
     default:
       return unreachable(s);
   }
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unexpected severity ${String(x)}`);
 }
 
 /** The source text a finding points at, whitespace collapsed; the message when the text is not at hand. */

@@ -221,12 +221,8 @@ export function nodeLabel(node: ExplanationNode): string {
     case 'or':
       return 'any of:';
     default:
-      return unreachableKind(node.kind);
+      return unreachable(node.kind);
   }
-}
-
-function unreachableKind(x: never): never {
-  throw new Error(`unexpected explanation node ${String(x)}`);
 }
 
 const MARK = { true: '✓', false: '✗', unknown: '?' } as const;
