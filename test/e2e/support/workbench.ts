@@ -183,8 +183,17 @@ export class Workbench {
         if ((await widget.count()) === 0) await this.page.keyboard.press('Control+Space');
         await widget.waitFor({ state: 'visible', timeout: 3_000 });
         const message = widget.locator('.message').first();
-        const loading = (await message.count()) > 0 && (await message.isVisible()) && /loading/i.test(await message.innerText());
-        return !loading && (await widget.locator('.monaco-list-row').count()) > 0;
+        const shown = (await message.count()) > 0 && (await message.isVisible()) ? normalizeText(await message.innerText()) : '';
+        if (/loading/i.test(shown)) return false;
+        if ((await widget.locator('.monaco-list-row').count()) > 0) return true;
+        // A request answered while the document was still changing (an automatic
+        // trigger while typing, a cancelled request) leaves "No suggestions."
+        // on screen; the widget never asks again by itself, so close and ask again.
+        if (shown) {
+          await this.page.keyboard.press('Escape');
+          throw new Error(`the widget said "${shown}"`);
+        }
+        return false;
       },
       { timeoutMs, intervalMs: 250 },
     );
