@@ -43,6 +43,8 @@ export const completion: Scenario = {
     note(`after 'plan == ': ${afterPlan.join(', ')}`);
     const missingValues = facts.planValues.filter((v) => !afterPlan.includes(v));
     check(missingValues.length === 0, `plan values not offered: ${missingValues.join(', ')} (offered: ${afterPlan.join(', ')})`);
+    const declarations = afterPlan.filter((label) => ['dataset', 'segment', 'persona', 'partition'].includes(label));
+    check(declarations.length === 0, `declaration snippets offered where a value is expected: ${declarations.join(', ')}`);
     await workbench.dismissWidgets();
   },
 };
