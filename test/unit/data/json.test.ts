@@ -93,3 +93,31 @@ describe('JSON Lines', () => {
     expect(values(table, 'id')).toEqual([1]);
   });
 });
+
+describe('integers beyond 2^53 in JSON', () => {
+  const lines = ['{"id": 12345678901234567891, "n": 1}', '{"id": 12345678901234567892, "n": 9007199254740993}', '{"id": -98765432109876543210, "n": 2}'].join('\n');
+
+  it('keeps every digit of an id read as a string', () => {
+    const { table } = load(lines, 'jsonl', 'id: string\nn: integer?');
+    expect(values(table, 'id')).toEqual(['12345678901234567891', '12345678901234567892', '-98765432109876543210']);
+  });
+
+  it('infers a column of such ids as text, as CSV does, with its digits', () => {
+    const { table } = load(lines, 'jsonl');
+    expect(values(table, 'id')).toEqual(['12345678901234567891', '12345678901234567892', '-98765432109876543210']);
+  });
+
+  it('calls a declared integer cell beyond the range too large, quoting its digits', () => {
+    const { table, findings } = load(lines, 'jsonl', 'id: string\nn: integer?');
+    expect(values(table, 'n')).toEqual([1, null, 2]);
+    const tooLarge = findings.find((f) => f.message.includes('too large for an integer'));
+    expect(tooLarge?.message).toContain('9007199254740993');
+  });
+
+  it('still reads safe integers, decimals and exponents as numbers', () => {
+    const { table } = load('[{"a": 9007199254740991, "b": 12345678901234567.5, "c": 1e21}]', 'json');
+    expect(values(table, 'a')).toEqual([9007199254740991]);
+    expect(values(table, 'b')).toEqual([12345678901234567.5]);
+    expect(values(table, 'c')).toEqual([1e21]);
+  });
+});

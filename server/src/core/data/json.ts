@@ -279,7 +279,20 @@ class ByteJsonParser {
     return true;
   }
 
-  private readNumberValue(): number {
+  /** True when the value at `pos` is an integer literal beyond ±(2^53 − 1), which a double cannot hold exactly. */
+  atUnsafeInteger(): boolean {
+    let i = this.pos;
+    if (i < this.end && this.bytes[i] === 0x2d) i++;
+    const first = i;
+    while (i < this.end && this.bytes[i] >= 0x30 && this.bytes[i] <= 0x39) i++;
+    const digits = i - first;
+    if (digits < 16) return false;
+    const next = i < this.end ? this.bytes[i] : 0;
+    if (next === 0x2e || next === 0x65 || next === 0x45) return false;
+    return !Number.isSafeInteger(readNumber(this.bytes, this.pos, i));
+  }
+
+  readNumberValue(): number {
     const start = this.pos;
     let i = start;
     while (i < this.end) {
@@ -334,6 +347,12 @@ class RecordReader {
           // A string holding a `missing` token is a missing value, like `null`.
           if (this.missing.matches(p.text, p.textStart, p.textEnd)) column.sink.addValue(row, null);
           else column.sink.addText(row, p.text, p.textStart, p.textEnd);
+        } else if (p.atUnsafeInteger()) {
+          // Handed over as its digits, as a CSV cell would be: a number would
+          // round it (an id of 20 digits becomes another id).
+          const start = p.pos;
+          p.readNumberValue();
+          column.sink.addText(row, p.bytes, start, p.pos);
         } else {
           column.sink.addValue(row, p.readValue());
         }
