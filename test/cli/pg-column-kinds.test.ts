@@ -1,5 +1,5 @@
 /**
- * PostgreSQL tables as people have them (issue 11): a `boolean` field held as
+ * PostgreSQL and Spark tables as people have them (issue 11): a `boolean` field held as
  * 0/1 or as yes/no/true/false words in any case is read as the embedded
  * reader reads the same CSV, so the sizes agree; a column the engine cannot
  * use is an SEG215 error that names the segment and the field.
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SparkRunner, sparkStoredKind } from '../../server/src/sqlengines/spark.js';
 import { ensureBuilt, segspec } from './helpers.js';
 import { freshPostgresDatabase } from './postgres-database.js';
 
@@ -88,4 +89,64 @@ describe.runIf(pgUrl)('PostgreSQL columns stored otherwise than declared (SEGSPE
     // The boolean fields over smallint and varchar columns are read, not rejected.
     expect(r.stdout).not.toMatch(/cannot run not_word|cannot run both/);
   });
+});
+
+describe('Spark column types as stored kinds', () => {
+  it('reads DESCRIBE types as boolean, number, text or other', () => {
+    expect(['boolean', 'tinyint', 'int', 'bigint', 'double', 'decimal(10,2)', 'string', 'varchar(5)', 'date', 'array<string>'].map(sparkStoredKind)).toEqual([
+      'boolean',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'text',
+      'text',
+      'other',
+      'other',
+    ]);
+  });
+});
+
+const sparkUrl = process.env.SEGSPEC_SPARK_URL;
+
+describe.runIf(sparkUrl)('Spark columns stored otherwise than declared (SEGSPEC_SPARK_URL)', () => {
+  const database = 'segspec_trust_column_kinds';
+  let work = '';
+  let url = '';
+  beforeAll(async () => {
+    ensureBuilt();
+    work = mkdtempSync(join(tmpdir(), 'segspec-spark-kinds-'));
+    writeFileSync(join(work, 'people.csv'), CSV);
+    const runner = await SparkRunner.connect(sparkUrl as string);
+    try {
+      await runner.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
+      await runner.query(`DROP TABLE IF EXISTS ${database}.people`);
+      await runner.query(`CREATE TABLE ${database}.people (id INT, age INT, as_int TINYINT, as_word STRING) USING parquet`);
+      await runner.query(
+        `INSERT INTO ${database}.people VALUES (1, 10, 1, 'yes'), (2, 30, 0, 'No'), (3, 50, 1, 'TRUE'), (4, 95, NULL, 'false'), (5, 40, 0, NULL), (6, 70, 1, 'YES')`,
+      );
+    } finally {
+      await runner.close();
+    }
+    const target = new URL(sparkUrl as string);
+    target.pathname = `/${database}`;
+    url = target.toString();
+  }, 600_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('a boolean field over 0/1 and yes/no columns counts as on the embedded engine', async () => {
+    writeFileSync(join(work, 'spec.segspec'), spec('people'));
+    const sizes = async (args: string[]): Promise<Record<string, number | null>> => {
+      const r = await segspec(['stats', work, '--format', 'json', ...args]);
+      expect(r.stderr).toBe('');
+      const doc = JSON.parse(r.stdout) as { segments: Array<{ name: string; size: number | null }> };
+      return Object.fromEntries(doc.segments.map((s) => [s.name, s.size]));
+    };
+    const embedded = await sizes([]);
+    expect(embedded).toEqual({ int_flag: 3, word_flag: 3, not_word: 2, both: 3, older: 3 });
+    expect(await sizes(['--engine', 'spark', '--db', url])).toEqual(embedded);
+  }, 600_000);
 });

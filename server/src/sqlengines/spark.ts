@@ -10,6 +10,7 @@ import hive from 'hive-driver';
 import type IHiveSession from 'hive-driver/dist/contracts/IHiveSession.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
+import type { StoredKind } from '../core/sql/context.js';
 import type { DatasetSource, FieldSpec } from './duckdb.js';
 import type { Row } from './rows.js';
 import { rowFromEngine } from './spark-cells.js';
@@ -114,6 +115,18 @@ export class SparkRunner implements SqlRunner {
     } finally {
       await operation.close();
     }
+  }
+
+  /** How each column of `table` is stored, from DESCRIBE (partition and comment lines start with '#'). */
+  async columnKinds(table: string): Promise<Map<string, StoredKind>> {
+    const rows = await this.query(`DESCRIBE ${quoteTableName(rules, table)}`);
+    const kinds = new Map<string, StoredKind>();
+    for (const row of rows) {
+      const name = String(row.col_name ?? '');
+      if (!name || name.startsWith('#') || kinds.has(name)) continue;
+      kinds.set(name, sparkStoredKind(String(row.data_type ?? '')));
+    }
+    return kinds;
   }
 
   async count(whereSql: string, table: string): Promise<number> {
@@ -231,4 +244,12 @@ function message(error: unknown): string {
 
 function abbreviate(sql: string): string {
   return sql.length > 300 ? `${sql.slice(0, 300)}… (${sql.length} characters)` : sql;
+}
+
+export function sparkStoredKind(dataType: string): StoredKind {
+  const type = dataType.toLowerCase();
+  if (type === 'boolean') return 'boolean';
+  if (/^(tinyint|smallint|int|integer|bigint|float|real|double|decimal(\(.*\))?|numeric(\(.*\))?)$/.test(type)) return 'number';
+  if (/^(string|varchar\(\d+\)|char\(\d+\))$/.test(type)) return 'text';
+  return 'other';
 }
