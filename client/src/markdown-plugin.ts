@@ -55,7 +55,7 @@ export function renderChip(kind: 'segment' | 'persona', name: string, info: Refe
     kind === 'persona'
       ? ''
       : info.size !== undefined
-        ? `${formatCount(info.size)} ${info.size === 1 ? unit.replace(/s$/, '') : unit}${info.share === undefined ? '' : ` · ${formatShare(info.share)}`}`
+        ? `${formatCount(info.size)} ${info.size === 1 ? (info.unitOne ?? 'row') : unit}${info.share === undefined ? '' : ` · ${formatShare(info.share)}`}`
         : info.reason
           ? 'unavailable'
           : '';

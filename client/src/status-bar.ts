@@ -18,7 +18,7 @@ export class DatasetStatusBar implements vscode.Disposable {
     const parts = params.datasets.map((d) => {
       if (!d.loaded) return `${d.name}: not loaded`;
       const unit = d.unit ?? 'rows';
-      const count = `${d.rows.toLocaleString('en-US')} ${d.rows === 1 ? unit.replace(/s$/, '') : unit}`;
+      const count = `${d.rows.toLocaleString('en-US')} ${d.rows === 1 ? (d.unitOne ?? 'row') : unit}`;
       // `users: 8,000 users` says it twice.
       return unit === d.name ? count : `${d.name}: ${count}`;
     });

@@ -62,6 +62,7 @@ describe('unit words and the rule-error lens', () => {
     expect((hover?.contents as MarkupContent).value).toContain(`**${members} customers · `);
     const info = await client.connection.sendRequest<ReferencesInfoResult>(ReferencesInfoRequestMethod, {});
     expect(info.segments.wealthy.unit).toBe('customers');
+    expect(info.segments.wealthy.unitOne).toBe('customer');
   });
 
   it('hovers an @segment reference in Markdown with title, description, size, share, status and expectations', async () => {
@@ -84,6 +85,6 @@ describe('unit words and the rule-error lens', () => {
     expect(published.diagnostics.map((d) => d.message).join(' ')).toMatch(/Balanse/);
     expect(await lensTitles()).toEqual(['rule has an error']);
     const params = (await analyzed) as AnalyzedParams;
-    expect(params.datasets).toEqual([expect.objectContaining({ name: 'bank', rows: balances.length, unit: 'customers' })]);
+    expect(params.datasets).toEqual([expect.objectContaining({ name: 'bank', rows: balances.length, unit: 'customers', unitOne: 'customer' })]);
   });
 });

@@ -100,6 +100,8 @@ export interface ReferenceInfo {
   location?: { uri: string; startLine: number; endLine: number; character: number };
   /** What the dataset's rows are ("customers"; SPEC: the dataset's `unit`, else its title or name). */
   unit?: string;
+  /** The same word for one row ("customer", "person"). */
+  unitOne?: string;
   /** A persona's segment and its title. */
   segment?: string;
   segmentTitle?: string;
@@ -135,7 +137,7 @@ export interface ExplainCodeResult {
 
 export interface AnalyzedParams {
   /** `unit`: what the rows are called, plural ("customers"). */
-  datasets: Array<{ name: string; rows: number; loaded: boolean; unit?: string }>;
+  datasets: Array<{ name: string; rows: number; loaded: boolean; unit?: string; unitOne?: string }>;
   generation: number;
 }
 

@@ -19,6 +19,7 @@ const known: Record<string, ReferenceInfo> = {
     location: { uri: 'file:///ws/segments.segspec', startLine: 11, endLine: 20, character: 8 },
   },
   drafty: { kind: 'segment', name: 'drafty', title: 'Draft <b>one</b>', status: 'draft' },
+  lonely: { kind: 'segment', name: 'lonely', title: 'Lonely', size: 1, share: 0.001, status: 'ok', unit: 'people', unitOne: 'person' },
   fiona: {
     kind: 'persona',
     name: 'fiona',
@@ -45,6 +46,10 @@ describe('Markdown preview chips', () => {
     expect(html).toContain('<span class="segspec-chip-title">Freelancers</span>');
     expect(html).toContain('987 customers · 12.3%');
     expect(html).not.toContain('@segment(');
+  });
+
+  it('counts one member in the singular word the server gives ("1 person", not "1 people")', () => {
+    expect(render('@segment(lonely)')).toContain('1 person · 0.1%');
   });
 
   it('renders a persona chip as the persona and its segment (no size), with a drawn icon, and marks unknown names', () => {

@@ -73,6 +73,7 @@ export function registerCustomRequests(ctx: FeatureContext): void {
           status: view.status,
           location: definitionLocation(sym),
           unit: datasetUnit(snapshot.analysis.model, sym.dataset).many,
+          unitOne: datasetUnit(snapshot.analysis.model, sym.dataset).one,
         };
         if (view.reason) out.segments[name].reason = view.reason;
       }
@@ -125,7 +126,8 @@ export function registerCustomRequests(ctx: FeatureContext): void {
     const datasets = [...snapshot.analysis.model.datasets.keys()].map((name) => {
       // The engine's count: every row when DuckDB measured a dataset above maxRows or a Parquet file.
       const rows = datasetRows(snapshot, name);
-      return { name, rows: rows ?? 0, loaded: rows !== undefined, unit: datasetUnit(snapshot.analysis.model, name).many };
+      const unit = datasetUnit(snapshot.analysis.model, name);
+      return { name, rows: rows ?? 0, loaded: rows !== undefined, unit: unit.many, unitOne: unit.one };
     });
     const params: AnalyzedParams = { datasets, generation: snapshot.generation };
     void connection.sendNotification(AnalyzedNotificationMethod, params);
