@@ -7,7 +7,7 @@ import { NodeHost } from '../../server/src/node/fs-host.js';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { datasetTable } from '../../server/src/core/sql/from-model.js';
 import { PostgresRunner } from '../../server/src/sqlengines/postgres.js';
-import { SparkRunner } from '../../server/src/sqlengines/spark.js';
+import { sparkDatabase } from './spark-database.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
 import { datasetFields, datasetSourcePath } from '../../server/src/sqlengines/workspace.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
@@ -279,9 +279,7 @@ describe.runIf(sparkUrl)('stats --engine spark (SEGSPEC_SPARK_URL)', () => {
   let url = '';
 
   beforeAll(async () => {
-    const runner = await SparkRunner.connect(sparkUrl as string);
-    try {
-      await runner.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    url = await sparkDatabase(sparkUrl as string, database, async (runner) => {
       for (const sample of samples) {
         const { model } = await new Workspace(new NodeHost(), join(repoRoot, sample)).analyze();
         for (const name of model.datasets.keys()) {
@@ -290,12 +288,7 @@ describe.runIf(sparkUrl)('stats --engine spark (SEGSPEC_SPARK_URL)', () => {
           if (path) await runner.loadSample(table, { path, fields: datasetFields(model, name) });
         }
       }
-    } finally {
-      await runner.close();
-    }
-    const target = new URL(sparkUrl as string);
-    target.pathname = `/${database}`;
-    url = target.toString();
+    });
   }, 600_000);
 
   it.each(samples)('%s: sizes, shares and overlap counts equal the embedded engine’s', async (sample) => {

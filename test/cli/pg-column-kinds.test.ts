@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SparkRunner, sparkStoredKind } from '../../server/src/sqlengines/spark.js';
+import { sparkStoredKind } from '../../server/src/sqlengines/spark.js';
+import { sparkDatabase } from './spark-database.js';
 import { ensureBuilt, segspec } from './helpers.js';
 import { freshPostgresDatabase } from './postgres-database.js';
 
@@ -36,6 +37,14 @@ segment not_word { where not as_word }
 segment both { where as_int == true and as_word == true }
 segment older { where age > 40 }
 `;
+}
+
+/** Each segment's size as `stats --format json` reports it. */
+async function sizesIn(work: string, args: string[]): Promise<Record<string, number | null>> {
+  const r = await segspec(['stats', work, '--format', 'json', ...args]);
+  expect(r.stderr).toBe('');
+  const doc = JSON.parse(r.stdout) as { segments: Array<{ name: string; size: number | null }> };
+  return Object.fromEntries(doc.segments.map((s) => [s.name, s.size]));
 }
 
 describe.runIf(pgUrl)('PostgreSQL columns stored otherwise than declared (SEGSPEC_PG_URL)', () => {
@@ -65,12 +74,7 @@ describe.runIf(pgUrl)('PostgreSQL columns stored otherwise than declared (SEGSPE
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const sizes = async (args: string[]): Promise<Record<string, number | null>> => {
-    const r = await segspec(['stats', work, '--format', 'json', ...args]);
-    expect(r.stderr).toBe('');
-    const doc = JSON.parse(r.stdout) as { segments: Array<{ name: string; size: number | null }> };
-    return Object.fromEntries(doc.segments.map((s) => [s.name, s.size]));
-  };
+  const sizes = (args: string[]): Promise<Record<string, number | null>> => sizesIn(work, args);
 
   it('a boolean field over 0/1 and yes/no columns counts as on the embedded engine', async () => {
     writeFileSync(join(work, 'spec.segspec'), spec('raw.people'));
@@ -118,20 +122,13 @@ describe.runIf(sparkUrl)('Spark columns stored otherwise than declared (SEGSPEC_
     ensureBuilt();
     work = mkdtempSync(join(tmpdir(), 'segspec-spark-kinds-'));
     writeFileSync(join(work, 'people.csv'), CSV);
-    const runner = await SparkRunner.connect(sparkUrl as string);
-    try {
-      await runner.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    url = await sparkDatabase(sparkUrl as string, database, async (runner) => {
       await runner.query(`DROP TABLE IF EXISTS ${database}.people`);
       await runner.query(`CREATE TABLE ${database}.people (id INT, age INT, as_int TINYINT, as_word STRING) USING parquet`);
       await runner.query(
         `INSERT INTO ${database}.people VALUES (1, 10, 1, 'yes'), (2, 30, 0, 'No'), (3, 50, 1, 'TRUE'), (4, 95, NULL, 'false'), (5, 40, 0, NULL), (6, 70, 1, 'YES')`,
       );
-    } finally {
-      await runner.close();
-    }
-    const target = new URL(sparkUrl as string);
-    target.pathname = `/${database}`;
-    url = target.toString();
+    });
   }, 600_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -139,14 +136,8 @@ describe.runIf(sparkUrl)('Spark columns stored otherwise than declared (SEGSPEC_
 
   it('a boolean field over 0/1 and yes/no columns counts as on the embedded engine', async () => {
     writeFileSync(join(work, 'spec.segspec'), spec('people'));
-    const sizes = async (args: string[]): Promise<Record<string, number | null>> => {
-      const r = await segspec(['stats', work, '--format', 'json', ...args]);
-      expect(r.stderr).toBe('');
-      const doc = JSON.parse(r.stdout) as { segments: Array<{ name: string; size: number | null }> };
-      return Object.fromEntries(doc.segments.map((s) => [s.name, s.size]));
-    };
-    const embedded = await sizes([]);
+    const embedded = await sizesIn(work, []);
     expect(embedded).toEqual({ int_flag: 3, word_flag: 3, not_word: 2, both: 3, older: 3 });
-    expect(await sizes(['--engine', 'spark', '--db', url])).toEqual(embedded);
+    expect(await sizesIn(work, ['--engine', 'spark', '--db', url])).toEqual(embedded);
   }, 600_000);
 });
