@@ -45,7 +45,7 @@ export function locate(snapshot: Snapshot, path: string, offset: number): Locate
   }
   for (const symbol of allSymbols(snapshot)) {
     if (symbol.file === path && contains(symbol.nameRange, offset)) {
-      if (symbol.kind === 'partition') return undefined;
+      if (symbol.kind === 'partition' || symbol.kind === 'flag') return undefined;
       return { target: { kind: symbol.kind, name: symbol.name }, range: symbol.nameRange };
     }
   }
@@ -62,7 +62,7 @@ export function locate(snapshot: Snapshot, path: string, offset: number): Locate
 
 export function allSymbols(snapshot: Snapshot): WorkspaceSymbol[] {
   const m = snapshot.analysis.model;
-  return [...m.datasets.values(), ...m.segments.values(), ...m.personas.values(), ...m.partitions.values()];
+  return [...m.datasets.values(), ...m.segments.values(), ...m.personas.values(), ...m.partitions.values(), ...m.flags.values()];
 }
 
 export function symbolOf(snapshot: Snapshot, target: ReferenceTarget): WorkspaceSymbol | undefined {

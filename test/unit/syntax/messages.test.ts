@@ -27,7 +27,7 @@ describe('syntax error messages', () => {
     ['dataset d { as of }', 'expected a date after `as of`, e.g. `as of 2026-06-30`'],
     ['persona p { segment }', 'expected a segment name after `segment`'],
     ['partition q { segments [a, "b"] }', 'expected a segment name'],
-    ['segmnt a { }', 'expected `dataset`, `segment`, `persona` or `partition`, found `segmnt` — did you mean `segment`?'],
+    ['segmnt a { }', 'expected `dataset`, `segment`, `persona`, `partition` or `flag`, found `segmnt` — did you mean `segment`?'],
     ['segment a { } }', 'unexpected `}`: there is no `{` to close here'],
     ['segment a { kind }', 'expected a kind after `kind`: demographic, geographic, behavioral, psychographic, technographic, needs or value'],
   ])('%s', (text, message) => {

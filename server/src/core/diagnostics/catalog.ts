@@ -4,8 +4,9 @@ import { staticCodes } from '../semantics/codes.js';
 import { markdownCodes } from '../semantics/markdown-checks.js';
 import { dataCodes } from '../data/codes.js';
 import { engineCodes } from '../engine/codes.js';
+import { flagCodes } from '../flags/codes.js';
 
-export const catalogEntries: CatalogEntry[] = [...staticCodes, ...dataCodes, ...engineCodes, ...markdownCodes];
+export const catalogEntries: CatalogEntry[] = [...staticCodes, ...dataCodes, ...engineCodes, ...markdownCodes, ...flagCodes];
 
 export const catalog: Map<string, CatalogEntry> = new Map(catalogEntries.map((entry) => [entry.code, entry]));
 

@@ -13,6 +13,9 @@ import type {
   Declaration,
   Expr,
   FieldDecl,
+  FlagContextEntry,
+  FlagExpectation,
+  Expectation,
   Identifier,
   ListExpr,
   RecordLiteral,
@@ -34,6 +37,10 @@ export function format(text: string): string | undefined {
 }
 
 type AnyProperty = Declaration['properties'][number];
+
+function isFlagExpectation(value: Expectation | FlagExpectation): value is FlagExpectation {
+  return value.type === 'ExpectReach' || value.type === 'ExpectLeak';
+}
 
 class Formatter {
   private readonly printer: Printer;
@@ -116,11 +123,27 @@ class Formatter {
         if (property.value) p.text(this.writer.raw(property.value), property.value.range.start.offset);
         return;
       case 'key':
+        p.text('key', at, false);
+        if (property.value) {
+          const value = property.value;
+          p.text(value.type === 'String' ? this.writer.raw(value) : value.name, value.range.start.offset);
+        }
+        return;
       case 'kind':
       case 'from':
       case 'segment':
+      case 'system':
         p.text(property.key, at, false);
         if (property.value) p.text(property.value.name, property.value.range.start.offset);
+        return;
+      case 'for':
+        p.text('for', at, false);
+        if (property.value.length === 1) p.text(property.value[0].name, property.value[0].range.start.offset);
+        else this.names(property.value, this.writer.next(keywordEnd), property.range.end.offset - 1, indent);
+        return;
+      case 'context':
+        p.text('context', at, false);
+        this.contextMap(property.entries, this.writer.next(keywordEnd), property.range.end.offset - 1, indent);
         return;
       case 'asOf':
         p.text('as of', at, false);
@@ -138,7 +161,9 @@ class Formatter {
         p.text('expect', at, false);
         if (!property.value) return;
         const pieces: Piece[] = [];
-        this.writer.expectation(property.value, pieces);
+        const value = property.value;
+        if (isFlagExpectation(value)) this.writer.flagExpectation(value, pieces);
+        else this.writer.expectation(value, pieces);
         for (const piece of pieces) p.print(piece);
         return;
       }
@@ -280,6 +305,27 @@ class Formatter {
       p.text(',', item.range.end.offset, false);
     }
     this.closeBlock(close, indent, ']');
+  }
+
+  private contextMap(entries: FlagContextEntry[], open: number, close: number, indent: number): void {
+    const p = this.printer;
+    const pieces: Piece[] = [];
+    this.writer.contextMap(entries, open, close, pieces, true);
+    const fits = p.column + 1 + oneLineWidth(pieces) <= maxLineWidth;
+    if (entries.length === 0 || (fits && !this.hasComments(open, close))) {
+      for (const piece of pieces) p.print(piece);
+      return;
+    }
+    p.text('{', open);
+    entries.forEach((entry, i) => {
+      p.startItem(entry.range.start.offset, indent + indentStep);
+      p.continuation = indent + 2 * indentStep;
+      const value: Piece[] = [];
+      this.writer.contextEntry(entry, value);
+      for (const piece of value) p.print({ ...piece, space: piece !== value[0] });
+      if (i < entries.length - 1) p.text(',', entry.range.end.offset, false);
+    });
+    this.closeBlock(close, indent);
   }
 
   private names(names: Identifier[], open: number, close: number, indent: number): void {

@@ -4,7 +4,7 @@
  * comments can be put back between them (and land in the same place when
  * the output is formatted again).
  */
-import type { Bound, Expectation, Expr, Identifier, ListExpr, RecordLiteral, TimeUnit } from '../syntax/ast.js';
+import type { Bound, Expectation, Expr, FlagContextEntry, FlagExpectation, Identifier, ListExpr, RecordLiteral, TimeUnit } from '../syntax/ast.js';
 import type { Piece } from './printer.js';
 
 type Logical = Extract<Expr, { type: 'Logical' }>;
@@ -202,6 +202,32 @@ export class PieceWriter {
       if (i < record.entries.length - 1) this.words([','], entry.value.range.end.offset, out, false);
     });
     out.push({ text: '}', at: record.range.end.offset - 1, space: record.entries.length > 0 });
+  }
+
+  /** A flag's `context { id: user_id, plan }`. */
+  contextMap(entries: FlagContextEntry[], open: number, close: number, out: Piece[], space: boolean): void {
+    out.push({ text: '{', at: open, space });
+    entries.forEach((entry, i) => {
+      this.contextEntry(entry, out);
+      if (i < entries.length - 1) this.words([','], entry.range.end.offset, out, false);
+    });
+    out.push({ text: '}', at: close, space: entries.length > 0 });
+  }
+
+  contextEntry(entry: FlagContextEntry, out: Piece[]): void {
+    if (!entry.field) {
+      out.push({ text: entry.attribute.name, at: entry.attribute.range.start.offset, space: true });
+      return;
+    }
+    out.push({ text: `${entry.attribute.name}:`, at: entry.attribute.range.start.offset, space: true });
+    out.push({ text: entry.field.name, at: entry.field.range.start.offset, space: true });
+  }
+
+  /** `reach >= 95%`, `leak == 0 warn` */
+  flagExpectation(expectation: FlagExpectation, out: Piece[]): void {
+    out.push({ text: expectation.type === 'ExpectReach' ? 'reach' : 'leak', at: expectation.range.start.offset, space: true });
+    this.bound(expectation.bound, out);
+    if (expectation.warn) out.push({ text: 'warn', at: expectation.range.end.offset - 4, space: true });
   }
 
   bound(bound: Bound | undefined, out: Piece[]): void {

@@ -31,6 +31,7 @@ import type {
 import { staticFinding } from './finding.js';
 import { didYouMean, suggest } from '../util/suggest.js';
 import { declaredFieldTypes } from './field-types.js';
+import { unreachable } from '../util/unreachable.js';
 
 export interface BuildOptions {
   /**
@@ -55,6 +56,7 @@ export function buildModel(root: string, files: Iterable<ParsedFile>, options: B
     segments: new Map(),
     personas: new Map(),
     partitions: new Map(),
+    flags: new Map(),
     declarations: [],
     references: [],
     names: new Map(),
@@ -121,6 +123,11 @@ function collectSymbols(model: WorkspaceModel, files: ParsedFile[], findings: Fi
       case 'Partition':
         model.partitions.set(name, partitionSymbol(base, decl));
         break;
+      case 'Flag':
+        model.flags.set(name, { ...base, kind: 'flag', decl });
+        break;
+      default:
+        unreachable(decl);
     }
   }
 }
@@ -227,6 +234,8 @@ function resolveReferences(model: WorkspaceModel, findings: Finding[]): void {
       for (const member of props(decl, 'segments').flatMap((p) => p.value)) {
         referTo(model, findings, file, member, 'segment', 'SEG027');
       }
+    } else if (decl.type === 'Flag') {
+      for (const segment of props(decl, 'for').flatMap((p) => p.value)) referTo(model, findings, file, segment, 'segment', 'SEG063');
     }
   }
 }

@@ -88,7 +88,7 @@ function checkMissingMarkers(file: string, decl: DatasetDecl, findings: Finding[
 function checkRepeatedProperties(file: string, decl: Declaration, findings: Finding[]): void {
   const seen = new Set<string>();
   for (const property of decl.properties as Array<{ key: string; keywordRange: Finding['range'] }>) {
-    if (repeatable.has(property.key) && decl.type === 'Segment') continue;
+    if (repeatable.has(property.key) && (decl.type === 'Segment' || decl.type === 'Flag')) continue;
     if (seen.has(property.key)) {
       const word = property.key === 'asOf' ? 'as of' : property.key;
       findings.push(

@@ -1,8 +1,9 @@
 import type { Range } from '../syntax/ast.js';
 import type { Finding, Severity } from '../diagnostics/types.js';
 import { staticCodes } from './codes.js';
+import { flagCodes } from '../flags/codes.js';
 
-const severities = new Map<string, Severity>(staticCodes.map((c) => [c.code, c.severity]));
+const severities = new Map<string, Severity>([...staticCodes, ...flagCodes].map((c) => [c.code, c.severity]));
 
 /** A static finding with the catalog's severity for its code. */
 export function staticFinding(

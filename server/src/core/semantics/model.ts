@@ -8,6 +8,7 @@ import type {
   Declaration,
   Expr,
   FieldDecl,
+  FlagDecl,
   Identifier,
   NameExpr,
   PartitionDecl,
@@ -27,7 +28,7 @@ export interface ParsedFile {
   ast: SegspecFile;
 }
 
-export type SymbolKind = 'dataset' | 'segment' | 'persona' | 'partition';
+export type SymbolKind = 'dataset' | 'segment' | 'persona' | 'partition' | 'flag';
 
 interface SymbolBase {
   name: string;
@@ -70,7 +71,12 @@ export interface PartitionSymbol extends SymbolBase {
   exhaustive: boolean;
 }
 
-export type WorkspaceSymbol = DatasetSymbol | SegmentSymbol | PersonaSymbol | PartitionSymbol;
+export interface FlagSymbol extends SymbolBase {
+  kind: 'flag';
+  decl: FlagDecl;
+}
+
+export type WorkspaceSymbol = DatasetSymbol | SegmentSymbol | PersonaSymbol | PartitionSymbol | FlagSymbol;
 
 /** What a name in the source refers to. */
 export type ReferenceTarget =
@@ -103,6 +109,7 @@ export interface WorkspaceModel {
   segments: Map<string, SegmentSymbol>;
   personas: Map<string, PersonaSymbol>;
   partitions: Map<string, PartitionSymbol>;
+  flags: Map<string, FlagSymbol>;
   /** Every declaration including duplicates, in file order. */
   declarations: Array<{ file: string; decl: Declaration }>;
   references: Reference[];

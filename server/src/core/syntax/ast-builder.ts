@@ -17,6 +17,10 @@ import type {
   Expectation,
   Expr,
   FieldDecl,
+  FlagContextEntry,
+  FlagDecl,
+  FlagExpectation,
+  FlagProperty,
   Identifier,
   ListExpr,
   Literal,
@@ -42,7 +46,7 @@ import { LineIndex } from './positions.js';
 import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
 
-type DeclarationKind = 'dataset' | 'segment' | 'persona' | 'partition';
+type DeclarationKind = 'dataset' | 'segment' | 'persona' | 'partition' | 'flag';
 
 const scalarTypes: ScalarTypeName[] = [
   'string',
@@ -73,6 +77,7 @@ const allowedKeys: Record<DeclarationKind, ReadonlySet<string>> = {
   segment: new Set(['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags']),
   persona: new Set(['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels']),
   partition: new Set(['segments', 'exclusive', 'exhaustive', 'description']),
+  flag: new Set(['system', 'source', 'key', 'for', 'context', 'expect', 'description']),
 };
 
 const article: Record<DeclarationKind, string> = {
@@ -80,6 +85,7 @@ const article: Record<DeclarationKind, string> = {
   segment: 'a segment',
   persona: 'a persona',
   partition: 'a partition',
+  flag: 'a flag',
 };
 
 /** For a property keyword whose value could not be read at all. */
@@ -194,6 +200,7 @@ export class AstBuilder {
     for (const node of subs(file, 'segmentDecl')) result.push(this.segment(node));
     for (const node of subs(file, 'personaDecl')) result.push(this.persona(node));
     for (const node of subs(file, 'partitionDecl')) result.push(this.partition(node));
+    for (const node of subs(file, 'flagDecl')) result.push(this.flag(node));
     return result.sort((a, b) => a.range.start.offset - b.range.start.offset);
   }
 
@@ -225,6 +232,9 @@ export class AstBuilder {
       'profileProp',
       'listProp',
       'flagProp',
+      'flagKeyProp',
+      'flagExpectProp',
+      'flagWordProp',
       'unknownProp',
     ];
     const nodes: Array<{ node: CstNode; offset: number }> = [];
@@ -308,6 +318,11 @@ export class AstBuilder {
     };
   }
 
+  private flag(node: CstNode): FlagDecl {
+    const head = this.head(node, 'flag');
+    return { type: 'Flag', ...head, properties: this.properties(node, 'flag') as FlagProperty[] };
+  }
+
   // ------------------------------------------------------------ properties
 
   private property(node: CstNode, kind: DeclarationKind): AnyProperty | undefined {
@@ -369,10 +384,72 @@ export class AstBuilder {
       }
       case 'flagProp':
         return { ...base, key: word as 'exclusive' };
+      case 'flagKeyProp': {
+        const value = tok(node, 'value');
+        if (!value) this.report('expected the flag\'s key in quotes after `key`, e.g. `key "smart-reschedule"`', keywordRange);
+        return { ...base, key: 'key', value: value ? this.string(value) : undefined } as FlagProperty;
+      }
+      case 'flagExpectProp':
+        return { ...base, key: 'expect', value: this.flagExpectation(node, keywordRange) } as FlagProperty;
+      case 'flagWordProp':
+        return this.flagWordProperty(node, word, base);
       default:
         void kind;
         return undefined;
     }
+  }
+
+  private flagExpectation(node: CstNode, keywordRange: Range): FlagExpectation | undefined {
+    const form = tok(node, 'form');
+    if (!form || (form.image !== 'reach' && form.image !== 'leak')) {
+      const suggestions = form ? closestWords(form.image, ['reach', 'leak']) : [];
+      const hint = suggestions.length > 0 ? ` — did you mean \`${suggestions[0]}\`?` : '';
+      const at = form ? this.range(form) : keywordRange;
+      this.report(`a flag expects its \`reach\` or its \`leak\`, e.g. \`expect reach >= 95%\` or \`expect leak == 0\`${hint}`, at, suggestions);
+      return undefined;
+    }
+    const boundNode = sub(node, 'bound');
+    const bound = boundNode ? this.bound(boundNode) : undefined;
+    const range = this.extend(this.range(form), nodeEnd(node));
+    if (!boundNode) this.report(`expected a bound after \`${form.image}\`, e.g. \`>= 95%\` or \`== 0\``, range);
+    return { type: form.image === 'reach' ? 'ExpectReach' : 'ExpectLeak', bound, warn: tok(node, 'warn') !== undefined, range };
+  }
+
+  private flagWordProperty(node: CstNode, word: string, base: { range: Range; keywordRange: Range }): FlagProperty | undefined {
+    const value = tok(node, 'value');
+    const listNode = sub(node, 'list');
+    const mapNode = sub(node, 'map');
+    switch (word) {
+      case 'system':
+        if (!value) this.report('expected the flag system after `system`: growthbook, unleash, flagd, launchdarkly or posthog', base.keywordRange);
+        return { ...base, key: 'system', value: value ? this.identifier(value) : undefined };
+      case 'for': {
+        const segments = value ? [this.identifier(value)] : listNode ? this.segmentNames(this.list(listNode)) : [];
+        if (!value && !listNode) this.report('expected the segment the flag is for after `for`, e.g. `for students` or `for [students, teachers]`', base.keywordRange);
+        return { ...base, key: 'for', value: segments };
+      }
+      case 'context': {
+        if (!mapNode) this.report('expected `{ attribute: field, … }` after `context`, e.g. `context { id: user_id, planTier: plan }`', base.keywordRange);
+        return { ...base, key: 'context', entries: mapNode ? this.contextEntries(mapNode) : [] };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private contextEntries(node: CstNode): FlagContextEntry[] {
+    const entries: FlagContextEntry[] = [];
+    for (const entry of subs(node, 'contextEntry')) {
+      const attributeToken = tok(entry, 'attribute');
+      if (!attributeToken) continue;
+      const attribute = this.identifier(attributeToken);
+      const fieldToken = tok(entry, 'field');
+      const colon = tok(entry, 'Colon');
+      if (colon && !fieldToken) this.report(`expected the field that \`${attribute.name}\` is read from after \`:\``, this.range(colon));
+      const field = fieldToken ? this.identifier(fieldToken) : undefined;
+      entries.push({ attribute, field, range: field ? this.span(attribute.range, field.range) : attribute.range });
+    }
+    return entries;
   }
 
   private missingNameMessage(word: string): string {
@@ -845,4 +922,4 @@ export class AstBuilder {
   }
 }
 
-type AnyProperty = DatasetProperty | SegmentProperty | PersonaProperty | PartitionProperty;
+type AnyProperty = DatasetProperty | SegmentProperty | PersonaProperty | PartitionProperty | FlagProperty;

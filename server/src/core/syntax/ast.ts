@@ -380,6 +380,29 @@ export type PartitionProperty =
   | (PropertyBase & { key: 'exhaustive' })
   | (PropertyBase & { key: 'description'; value: StringLiteral | undefined });
 
+/** `expect reach >= 95%` (share of the `for` segment that gets the flag), `expect leak == 0` (rows outside it that get it). */
+export interface FlagExpectation extends Node {
+  type: 'ExpectReach' | 'ExpectLeak';
+  bound: Bound | undefined;
+  warn: boolean;
+}
+
+/** `planTier: plan` in a flag's `context { … }`; `field` is undefined for the shorthand `plan` (same name). */
+export interface FlagContextEntry extends Node {
+  attribute: Identifier;
+  field: Identifier | undefined;
+}
+
+export type FlagProperty =
+  | (PropertyBase & { key: 'system'; value: Identifier | undefined })
+  | (PropertyBase & { key: 'source'; value: StringLiteral | undefined })
+  | (PropertyBase & { key: 'key'; value: StringLiteral | undefined })
+  /** `for students` or `for [students, teachers]`. */
+  | (PropertyBase & { key: 'for'; value: Identifier[] })
+  | (PropertyBase & { key: 'context'; entries: FlagContextEntry[] })
+  | (PropertyBase & { key: 'expect'; value: FlagExpectation | undefined })
+  | (PropertyBase & { key: 'description'; value: StringLiteral | undefined });
+
 // ---------------------------------------------------------------- declarations
 
 interface DeclarationBase extends Node {
@@ -409,7 +432,13 @@ export interface PartitionDecl extends DeclarationBase {
   properties: PartitionProperty[];
 }
 
-export type Declaration = DatasetDecl | SegmentDecl | PersonaDecl | PartitionDecl;
+/** A feature flag in a flag system's own file, checked against the segment it is for (SPEC §12). */
+export interface FlagDecl extends DeclarationBase {
+  type: 'Flag';
+  properties: FlagProperty[];
+}
+
+export type Declaration = DatasetDecl | SegmentDecl | PersonaDecl | PartitionDecl | FlagDecl;
 
 export interface Comment extends Node {
   text: string;

@@ -18,7 +18,7 @@ import type { LineIndex } from './positions.js';
 import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
 
-const declarationWords = ['dataset', 'segment', 'persona', 'partition'];
+const declarationWords = ['dataset', 'segment', 'persona', 'partition', 'flag'];
 const unitWords = ['day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years'];
 
 /** A word close to one of `words`, for a did-you-mean on the token found. */
@@ -125,6 +125,7 @@ const declarationRules: Record<string, { word: string; token: TokenType }> = {
   segmentDecl: { word: 'segment', token: t.Segment },
   personaDecl: { word: 'persona', token: t.Persona },
   partitionDecl: { word: 'partition', token: t.Partition },
+  flagDecl: { word: 'flag', token: t.Flag },
 };
 
 /** `segment \`young\`` for the declaration that encloses token `index`. */
@@ -194,7 +195,7 @@ export function describeParserError(error: IRecognitionException, tokens: IToken
 
   if (recorded.kind === 'notAllInput' || (recorded.kind === 'mismatch' && recorded.expected === 'EOF')) {
     if (token.tokenType === t.RCurly) return { message: 'unexpected `}`: there is no `{` to close here', range: at };
-    return withGuess({ message: `expected \`dataset\`, \`segment\`, \`persona\` or \`partition\`${found}`, range: at }, token, declarationWords);
+    return withGuess({ message: `expected \`dataset\`, \`segment\`, \`persona\`, \`partition\` or \`flag\`${found}`, range: at }, token, declarationWords);
   }
 
   if (recorded.kind === 'mismatch') {

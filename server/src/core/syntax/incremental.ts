@@ -9,9 +9,9 @@
 import type { Position, SegspecFile } from './ast.js';
 import { parse } from './index.js';
 import { LineIndex } from './positions.js';
-import { Dataset, LCurly, Partition, Persona, RCurly, Segment, segspecLexer } from './tokens.js';
+import { Dataset, Flag, LCurly, Partition, Persona, RCurly, Segment, segspecLexer } from './tokens.js';
 
-const declarationKeywords = new Set([Dataset, Segment, Persona, Partition]);
+const declarationKeywords = new Set([Dataset, Segment, Persona, Partition, Flag]);
 /**
  * Pieces kept beyond those of the latest text (an undo, a typo typed and
  * removed again). Every keystroke in a declaration makes a new piece: the

@@ -84,6 +84,7 @@ export class SegspecParser extends CstParser {
         { ALT: () => this.SUBRULE(this.segmentDecl) },
         { ALT: () => this.SUBRULE(this.personaDecl) },
         { ALT: () => this.SUBRULE(this.partitionDecl) },
+        { ALT: () => this.SUBRULE(this.flagDecl) },
       ]);
     });
   });
@@ -164,6 +165,24 @@ export class SegspecParser extends CstParser {
         { ALT: () => this.SUBRULE(this.stringProp) },
         { ALT: () => this.SUBRULE(this.listProp) },
         { ALT: () => this.SUBRULE(this.flagProp) },
+        this.unknownPropAlt,
+      ]);
+      },
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public flagDecl = this.RULE('flagDecl', () => {
+    this.CONSUME(t.Flag, { LABEL: 'keyword' });
+    this.declarationHead();
+    this.MANY({
+      GATE: this.notDeclarationStart,
+      DEF: () => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.stringProp) },
+        { ALT: () => this.SUBRULE(this.flagKeyProp) },
+        { ALT: () => this.SUBRULE(this.flagExpectProp) },
+        { IGNORE_AMBIGUITIES: true, GATE: this.flagWordGate, ALT: () => this.SUBRULE(this.flagWordProp) },
         this.unknownPropAlt,
       ]);
       },
@@ -416,6 +435,54 @@ export class SegspecParser extends CstParser {
       { ALT: () => this.CONSUME(t.Exclusive, { LABEL: 'keyword' }) },
       { ALT: () => this.CONSUME(t.Exhaustive, { LABEL: 'keyword' }) },
     ]);
+  });
+
+  private readonly flagWordGate = (): boolean => (t.flagWords as readonly string[]).includes(this.LA(1).image);
+  /** `system` with its value missing must not take the next property's word (`for`) as its value. */
+  private readonly flagValueGate = (): boolean => this.nameGate() && !this.flagWordGate();
+
+  /** A flag's `key "smart-reschedule"`: the key is a text, since flag systems allow `-` and `.` in keys. */
+  public flagKeyProp = this.RULE('flagKeyProp', () => {
+    this.CONSUME(t.Key, { LABEL: 'keyword' });
+    this.OPTION(() => this.CONSUME(t.StringToken, { LABEL: 'value' }));
+  });
+
+  /** `expect reach >= 95%`, `expect leak == 0 warn` */
+  public flagExpectProp = this.RULE('flagExpectProp', () => {
+    this.CONSUME(t.Expect, { LABEL: 'keyword' });
+    this.OPTION({ GATE: this.nameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'form' }) });
+    this.OPTION2(() => this.SUBRULE(this.bound));
+    this.OPTION3(() => this.CONSUME(t.Warn, { LABEL: 'warn' }));
+  });
+
+  /** `system growthbook`, `for students`, `for [a, b]`, `context { id: user_id, plan }` */
+  public flagWordProp = this.RULE('flagWordProp', () => {
+    this.CONSUME(t.Name, { LABEL: 'keyword' });
+    this.OPTION(() => {
+      this.OR([
+        { GATE: this.flagValueGate, ALT: () => this.CONSUME2(t.Name, { LABEL: 'value' }) },
+        { ALT: () => this.SUBRULE(this.list, { LABEL: 'list' }) },
+        { ALT: () => this.SUBRULE(this.contextMap, { LABEL: 'map' }) },
+      ]);
+    });
+  });
+
+  /** `{ id: user_id, plan }`: attribute, then the field it is read from when the names differ. */
+  public contextMap = this.RULE('contextMap', () => {
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.contextEntry);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  public contextEntry = this.RULE('contextEntry', () => {
+    this.CONSUME(t.Name, { LABEL: 'attribute' });
+    this.OPTION(() => {
+      this.CONSUME(t.Colon);
+      this.OPTION2(() => this.CONSUME2(t.Name, { LABEL: 'field' }));
+    });
   });
 
   public record = this.RULE('record', () => {

@@ -144,6 +144,7 @@ export const Dataset = keyword('dataset', declaration);
 export const Segment = keyword('segment', [Name, DeclarationKeyword, PropertyKeyword]);
 export const Persona = keyword('persona', declaration);
 export const Partition = keyword('partition', declaration);
+export const Flag = keyword('flag', declaration);
 
 export const Source = keyword('source', property);
 export const Table = keyword('table', property);
@@ -220,7 +221,11 @@ export const propertyWords = {
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],
+  flag: ['system', 'source', 'key', 'for', 'context', 'expect', 'description'],
 } as const;
+
+/** Flag properties that are plain words (not tokens of their own), so fields may still be called `system` or `context`. */
+export const flagWords = ['system', 'for', 'context'] as const;
 
 export const allTokens: TokenType[] = [
   WhiteSpace,

@@ -17,11 +17,12 @@ export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...toke
 
 type TokenType = (typeof tokenTypes)[number];
 
-const typeOfKind: Record<ReferenceTarget['kind'] | 'partition', TokenType> = {
+const typeOfKind: Record<ReferenceTarget['kind'] | 'partition' | 'flag', TokenType> = {
   dataset: 'namespace',
   segment: 'class',
   persona: 'interface',
   partition: 'enum',
+  flag: 'enum',
   field: 'property',
 };
 

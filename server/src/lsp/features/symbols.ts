@@ -13,6 +13,7 @@ const kinds: Record<Declaration['type'], SymbolKind> = {
   Segment: SymbolKind.Class,
   Persona: SymbolKind.Interface,
   Partition: SymbolKind.Enum,
+  Flag: SymbolKind.Boolean,
 };
 
 function documentSymbol(decl: Declaration): DocumentSymbol | undefined {
