@@ -5,5 +5,6 @@
 import type { Stage } from './harness.js';
 import { specStages } from './spec-stages.js';
 import { lspStages } from './lsp-stages.js';
+import { responsivenessStages } from './responsiveness-stage.js';
 
-export const extraStages: Stage[] = [...specStages, ...lspStages];
+export const extraStages: Stage[] = [...specStages, ...lspStages, ...responsivenessStages];

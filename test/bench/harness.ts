@@ -34,6 +34,11 @@ export interface Stage {
   /** Before each of our timed runs, untimed (e.g. drop the previous run's result so memory can be reclaimed). */
   beforeEach?(ctx: BenchContext): void;
   ours(ctx: BenchContext): Promise<void> | void;
+  /**
+   * When the figure is not the duration of `ours` (e.g. the slowest answer seen
+   * during a run), `ours` leaves it here and the harness reports it instead.
+   */
+  measured?(ctx: BenchContext): number;
   /** Once after our timed runs (e.g. to keep a result for later stages). */
   after?(ctx: BenchContext): Promise<void> | void;
   peer?: PeerRun;

@@ -4,7 +4,7 @@
  * run changes one character and waits for the diagnostics of that version.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { largeSpec } from './spec-stages.js';
 import type { BenchContext, Stage } from './harness.js';
+import { placeUsersCsv } from './workspace-data.js';
 
 interface Session {
   child: ChildProcess;
@@ -33,7 +34,7 @@ interface Session {
 
 async function startSession(ctx: BenchContext): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'segspec-bench-lsp-'));
-  symlinkSync(ctx.csvPath, join(dir, 'users.csv'));
+  placeUsersCsv(ctx.csvPath, dir);
   const text = largeSpec('users.csv');
   const specPath = join(dir, 'spec.segspec');
   writeFileSync(specPath, text);

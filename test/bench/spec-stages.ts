@@ -3,7 +3,7 @@
  * and re-analysis after a one-character edit with the benchmark's users table
  * loaded (what the server does before publishing diagnostics).
  */
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/index.js';
@@ -13,6 +13,7 @@ import { NodeHost } from '../../server/src/node/fs-host.js';
 import { BENCH_SEGMENTS } from './segments.js';
 import { usersDataset } from './gen-users.js';
 import type { BenchContext, Stage } from './harness.js';
+import { placeUsersCsv } from './workspace-data.js';
 
 /** A deterministic spec of about `lines` lines: the users dataset and segments with every property. */
 export function largeSpec(source: string, lines = 2000): string {
@@ -64,12 +65,13 @@ export const specStages: Stage[] = [
     async setup(ctx: BenchContext) {
       const dir = mkdtempSync(join(tmpdir(), 'segspec-bench-'));
       const specPath = join(dir, 'spec.segspec');
-      symlinkSync(ctx.csvPath, join(dir, 'users.csv'));
+      placeUsersCsv(ctx.csvPath, dir);
       const text = largeSpec('users.csv');
       writeFileSync(specPath, text);
       const workspace = new Workspace(new NodeHost(), dir);
       workspace.setOverlay(specPath, text, 1);
-      await workspace.analyze(); // loads the table and evaluates every segment once
+      const first = await workspace.analyze(); // loads the table and evaluates every segment once
+      if (!first.data.get('users')?.table) throw new Error(`bench data not loaded: ${first.findings.map((f) => f.message).join('; ')}`);
       ctx.state.set('editWorkspace', { workspace, specPath, text, version: 1 });
     },
     async ours(ctx: BenchContext) {
