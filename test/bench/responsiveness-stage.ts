@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { usersDataset } from './gen-users.js';
 import { benchSpec } from './segments.js';
-import type { BenchContext, Stage } from './harness.js';
+import { progress, type BenchContext, type Stage } from './harness.js';
 import { placeUsersCsv } from './workspace-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -110,6 +110,9 @@ export const responsivenessStages: Stage[] = [
     runs: 3,
     async ours(ctx) {
       const probe = await probeOnce(ctx);
+      if (process.env.BENCH_VERBOSE) {
+        progress(`load ${probe.loadMs.toFixed(0)} ms; ${probe.latencies.length} completions: ${probe.latencies.map((l) => l.toFixed(0)).join(' ')}`);
+      }
       const slowest = probe.latencies.length > 0 ? Math.max(...probe.latencies) : probe.loadMs;
       ctx.state.set('completionWhileLoading', slowest);
     },

@@ -11,7 +11,8 @@ import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
 import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
-import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type LoadedDataset } from './data/index.js';
+import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type LoadedDataset, type ParseData } from './data/index.js';
+import { runInSlices } from './util/slices.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
@@ -22,6 +23,24 @@ import { sortFindings } from './diagnostics/sort.js';
 export interface WorkspaceOptions {
   /** Reference date (YYYY-MM-DD) when a dataset has no `as of`. */
   asOf?: string;
+  /** How data files are decoded (default: on this thread; the language server uses a worker). */
+  parseData?: ParseData;
+  /**
+   * Hands the thread back for a moment (a macrotask). When given, the
+   * evaluation runs in slices with a pause between them, so a host with one
+   * thread answers requests meanwhile.
+   */
+  pause?: () => Promise<void>;
+}
+
+export interface AnalyzeHooks {
+  /** Called when the analysis starts reading a data file (not a cached one): slow work begins. */
+  onDataLoad?(): void;
+}
+
+/** The model of the current texts, without data work (what a request can answer from while data loads). */
+export interface ModelOnly {
+  model: WorkspaceModel;
 }
 
 export interface Analysis {
@@ -53,7 +72,7 @@ export class CancelledError extends Error {
 export class Workspace {
   private readonly overlays = new Map<string, Overlay>();
   private readonly parsed = new Map<string, ParsedFile>();
-  private readonly dataCache = new Map<string, { signature: string; loaded: LoadedDataset }>();
+  private readonly dataCache = new Map<string, { name: string; signature: string; loaded: LoadedDataset }>();
   private readonly markdownCache = new Map<string, { text: string; doc: MarkdownDocument }>();
   private fileList: string[] | undefined;
   readonly engine = new Engine();
@@ -114,10 +133,9 @@ export class Workspace {
     return [...new Set([...onDisk, ...open])].sort();
   }
 
-  async analyze(isCancelled: () => boolean = () => false): Promise<Analysis> {
-    const specPaths = await this.filesWithExtension('.segspec');
+  private async specFiles(): Promise<ParsedFile[]> {
     const files: ParsedFile[] = [];
-    for (const path of specPaths) {
+    for (const path of await this.filesWithExtension('.segspec')) {
       try {
         files.push(await this.parsedFile(path));
       } catch {
@@ -125,9 +143,27 @@ export class Workspace {
         this.parsers.delete(path);
       }
     }
+    return files;
+  }
+
+  /**
+   * The model of the current texts with the field types of the data loaded
+   * last: no data is read and nothing is evaluated.
+   */
+  async modelOnly(): Promise<ModelOnly> {
+    const files = await this.specFiles();
+    const dataFieldTypes = new Map<string, Map<string, FieldTypeInfo>>();
+    for (const { name, loaded } of this.dataCache.values()) {
+      if (loaded.table) dataFieldTypes.set(name, loaded.fieldTypes);
+    }
+    return { model: buildModel(this.root, files, { dataFieldTypes }).model };
+  }
+
+  async analyze(isCancelled: () => boolean = () => false, hooks: AnalyzeHooks = {}): Promise<Analysis> {
+    const files = await this.specFiles();
     if (isCancelled()) throw new CancelledError();
 
-    const data = await this.loadData(datasetDeclarations(files));
+    const data = await this.loadData(datasetDeclarations(files), hooks);
     if (isCancelled()) throw new CancelledError();
 
     const dataFieldTypes = new Map<string, Map<string, FieldTypeInfo>>();
@@ -141,7 +177,13 @@ export class Workspace {
     };
     const staticFindings = checkStatic(model, valuesOf);
     const { broken: brokenRules, findings: dependencyFindings } = ruleProblems(model, [...nameFindings, ...staticFindings]);
-    const results = this.engine.analyze(model, data, { asOf: this.options.asOf, brokenRules });
+    const analyzeOptions = { asOf: this.options.asOf, brokenRules };
+    const pause = this.options.pause;
+    const results = pause
+      ? await runInSlices(this.engine.analyzeInSteps(model, data, analyzeOptions), pause, () => {
+          if (isCancelled()) throw new CancelledError();
+        })
+      : this.engine.analyze(model, data, analyzeOptions);
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
     const markdownFindings = markdownChecks(model, markdown, results);
@@ -183,7 +225,7 @@ export class Workspace {
     return documents;
   }
 
-  private async loadData(datasets: DatasetDeclaration[]): Promise<Map<string, LoadedDataset>> {
+  private async loadData(datasets: DatasetDeclaration[], hooks: AnalyzeHooks): Promise<Map<string, LoadedDataset>> {
     const data = new Map<string, LoadedDataset>();
     for (const dataset of datasets) {
       const source = prop(dataset.decl, 'source')?.value;
@@ -193,6 +235,7 @@ export class Workspace {
       const declaredFields = [...byName.values()].reverse();
       const request = {
         host: this.host,
+        parse: this.options.parseData,
         specFile: dataset.file,
         workspaceRoot: this.root,
         source: source.value,
@@ -211,8 +254,9 @@ export class Workspace {
         data.set(dataset.name, { ...cached.loaded, findings: placeDataIssues(cached.loaded.issues, request) });
         continue;
       }
+      hooks.onDataLoad?.();
       const loaded = await loadDataset(request);
-      this.dataCache.set(cacheKey, { signature, loaded });
+      this.dataCache.set(cacheKey, { name: dataset.name, signature, loaded });
       data.set(dataset.name, loaded);
     }
     return data;

@@ -20,6 +20,7 @@ import { NodeHost } from '../node/fs-host.js';
 import { rowLimitedHost } from '../core/data/row-limit.js';
 import { isEngineSetting } from '../sqlengines/duckdb-datasets.js';
 import { Session, type SessionSettings } from './session.js';
+import { pauseForRequests, WorkerParser } from './data-worker.js';
 import { uriToPath } from './uris.js';
 import type { FeatureContext } from './context.js';
 import { registerDiagnostics } from './features/diagnostics.js';
@@ -39,6 +40,12 @@ import { registerDocumentLinks } from './features/document-links.js';
 
 export interface ServerOptions {
   host?: Host;
+  /**
+   * A script that runs `runDataWorkerIfAsked()` first (dist/server.cjs): data
+   * files are then parsed on a worker thread started from it. Without one they
+   * are parsed on the server's thread.
+   */
+  dataWorkerScript?: string;
 }
 
 /**
@@ -47,7 +54,8 @@ export interface ServerOptions {
  * `segspec lsp --stdio` do.
  */
 export function startServerOnProcess(): void {
-  startServer(createConnection(ProposedFeatures.all));
+  const bundle = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+  startServer(createConnection(ProposedFeatures.all), { dataWorkerScript: bundle });
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -57,7 +65,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let configurationPull = false;
   let session: Session | undefined = undefined;
   const host = rowLimitedHost(options.host ?? new NodeHost(), () => session?.settings.maxRows);
-  session = new Session(connection, documents, host, () => progressSupported);
+  const parser = options.dataWorkerScript ? new WorkerParser(options.dataWorkerScript) : undefined;
+  session = new Session(connection, documents, host, () => progressSupported, { parseData: parser?.parse, pause: pauseForRequests });
+  connection.onExit(() => parser?.close());
   const ctx: FeatureContext = { connection, documents, session, codeDescriptionCommand: undefined, capabilities: {} };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

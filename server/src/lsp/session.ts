@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocuments } from 'vscode-languageserver/node';
-import { CancelledError, Workspace, type Analysis } from '../core/workspace.js';
+import { CancelledError, Workspace, type Analysis, type WorkspaceOptions } from '../core/workspace.js';
+import type { DataAnalysis } from '../core/engine/index.js';
 import type { Host } from '../core/host.js';
 import type { MarkdownDocument } from '../core/markdown/index.js';
 import { raceCancellation, throwIfCancelled } from './cancellation.js';
@@ -53,6 +54,16 @@ class Project {
   loadPending = true;
   /** Datasets loaded in DuckDB, when the engine setting sends this project's checks there. */
   duck: DuckDbDatasets | undefined;
+  /**
+   * A data file is being read, or the data read last has not been evaluated
+   * yet: requests that can answer from the model do so (`modelSnapshotFor`).
+   * Set with `loadPending` too, so a request that comes before the analysis
+   * reaches the data does not wait for it.
+   */
+  loading = true;
+  /** Counts edits and file changes: a model-only snapshot is reused while it is unchanged. */
+  edits = 0;
+  modelOnly: { edits: number; snapshot: Promise<Snapshot> } | undefined;
   constructor(
     readonly root: string,
     readonly workspace: Workspace,
@@ -72,6 +83,8 @@ export class Session {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly host: Host,
     private readonly progressSupported: () => boolean,
+    /** How workspaces read data and whether they evaluate in slices (the server passes a worker and a pause). */
+    private readonly workspaceOptions: Pick<WorkspaceOptions, 'parseData' | 'pause'> = {},
   ) {}
 
   setFolders(folders: string[]): void {
@@ -93,6 +106,7 @@ export class Session {
       if (reload) {
         project.workspace.invalidate();
         project.loadPending = true;
+        project.loading = true;
       }
       this.schedule(project, 0);
     }
@@ -111,7 +125,7 @@ export class Session {
   private projectForRoot(root: string): Project {
     let project = this.projects.get(root);
     if (!project) {
-      project = new Project(root, new Workspace(this.host, root, { asOf: this.settings.asOf }));
+      project = new Project(root, new Workspace(this.host, root, { ...this.workspaceOptions, asOf: this.settings.asOf }));
       this.projects.set(root, project);
       this.schedule(project, 0);
     }
@@ -144,6 +158,7 @@ export class Session {
     const path = this.pathOf(document);
     const project = this.projectFor(path);
     project.workspace.setOverlay(path, document.getText(), document.version);
+    project.edits++;
     this.schedule(project, ANALYSIS_DELAY_MS);
   }
 
@@ -151,6 +166,7 @@ export class Session {
     const path = this.pathOf(document);
     const project = this.projectFor(path);
     project.workspace.removeOverlay(path);
+    project.edits++;
     this.schedule(project, ANALYSIS_DELAY_MS);
   }
 
@@ -161,7 +177,8 @@ export class Session {
     const dataChanged = paths.some((p) => DATA_FILE.test(p));
     for (const project of touched) {
       project.workspace.invalidate([]);
-      if (dataChanged) project.loadPending = true;
+      project.edits++;
+      if (dataChanged) project.loadPending = project.loading = true;
       this.schedule(project, ANALYSIS_DELAY_MS);
     }
   }
@@ -185,9 +202,59 @@ export class Session {
     }
   }
 
+  /**
+   * For requests that can answer from the model (completion, hover, symbols):
+   * while data loads, a snapshot of the current texts with the data results of
+   * the last analysis (none before the first), at once; otherwise `snapshotFor`.
+   */
+  async modelSnapshotFor(path: string, token?: CancellationToken): Promise<Snapshot> {
+    return this.modelSnapshotOf(this.projectFor(path), token);
+  }
+
+  private async modelSnapshotOf(project: Project, token?: CancellationToken): Promise<Snapshot> {
+    if (!project.loading) return this.fresh(project, token);
+    if (project.modelOnly?.edits !== project.edits) {
+      project.modelOnly = { edits: project.edits, snapshot: this.modelOnlySnapshot(project) };
+    }
+    return raceCancellation(project.modelOnly.snapshot, token);
+  }
+
+  private async modelOnlySnapshot(project: Project): Promise<Snapshot> {
+    const { versions, texts } = this.openTexts(project);
+    const { model } = await project.workspace.modelOnly();
+    const last = project.snapshot?.analysis;
+    const analysis: Analysis = {
+      model,
+      // Findings of an older text would sit at old positions: the next analysis publishes them.
+      findings: [],
+      data: last?.data ?? new Map(),
+      results: last?.results ?? noResults(),
+      markdown: last?.markdown ?? new Map(),
+      brokenRules: last?.brokenRules ?? new Map(),
+    };
+    return { root: project.root, generation: project.generation, analysis, versions, markdown: analysis.markdown, texts };
+  }
+
+  private openTexts(project: Project): { versions: Map<string, number>; texts: Map<string, string> } {
+    const versions = new Map<string, number>();
+    const texts = new Map<string, string>();
+    for (const document of this.documents.all()) {
+      const path = this.pathOf(document);
+      if (this.rootFor(path) !== project.root) continue;
+      versions.set(path, document.version);
+      texts.set(path, document.getText());
+    }
+    return { versions, texts };
+  }
+
   /** Latest snapshots of every project, fresh. */
   async allSnapshots(token?: CancellationToken): Promise<Snapshot[]> {
     return Promise.all(this.allProjects().map((p) => this.fresh(p, token)));
+  }
+
+  /** A snapshot of every project for requests that answer from the model (see `modelSnapshotFor`). */
+  async allModelSnapshots(token?: CancellationToken): Promise<Snapshot[]> {
+    return Promise.all(this.allProjects().map((p) => this.modelSnapshotOf(p, token)));
   }
 
   private schedule(project: Project, delay: number): void {
@@ -217,28 +284,27 @@ export class Session {
 
   private async analyze(project: Project): Promise<Snapshot> {
     const generation = ++project.generation;
-    const versions = new Map<string, number>();
-    const texts = new Map<string, string>();
-    for (const document of this.documents.all()) {
-      const path = this.pathOf(document);
-      if (this.rootFor(path) !== project.root) continue;
-      versions.set(path, document.version);
-      texts.set(path, document.getText());
-    }
+    const { versions, texts } = this.openTexts(project);
     // Loading data is synchronous work in the core: the progress must begin before it, not on a timer.
     const progress = project.loadPending ? await this.beginProgress() : { done: () => undefined };
     try {
       // A newer edit makes this run pointless: the next one starts right after.
-      let analysis = await project.workspace.analyze(() => project.dirty);
+      let analysis = await project.workspace.analyze(() => project.dirty, { onDataLoad: () => (project.loading = true) });
       const reason = duckDbReason(analysis, this.settings.engine ?? 'auto', this.settings.maxRows);
       if (reason) analysis = await this.onDuckDb(project, analysis, reason);
       const snapshot: Snapshot = { root: project.root, generation, analysis, versions, markdown: analysis.markdown, texts };
       project.snapshot = snapshot;
       project.loadPending = false;
+      project.loading = false;
+      project.modelOnly = undefined;
       for (const listener of this.listeners) listener(snapshot);
       return snapshot;
     } catch (error) {
-      if (!(error instanceof CancelledError)) this.connection.console.error(`Segspec analysis failed: ${describe(error)}`);
+      // A cancelled run leaves its loaded data to the next run, which still has to evaluate it.
+      if (!(error instanceof CancelledError)) {
+        project.loading = false;
+        this.connection.console.error(`Segspec analysis failed: ${describe(error)}`);
+      }
       throw error;
     } finally {
       progress.done();
@@ -277,6 +343,11 @@ export class Session {
       return { done: () => undefined };
     }
   }
+}
+
+/** Data results before any analysis has finished: nothing measured yet. */
+function noResults(): DataAnalysis {
+  return { segments: new Map(), datasets: new Map(), overlaps: [], partitions: [], personas: new Map(), findings: [] };
 }
 
 export function describe(error: unknown): string {

@@ -12,6 +12,7 @@ export {
   type LoadRequest,
   type LoadedDataset,
   type LoadedTable,
+  type ParseData,
   type ParsedData,
   formatOfPath,
   loadDataset,

@@ -177,8 +177,23 @@ export function loadTableFromBytes(
   return { table: parsed.table, fieldTypes: parsed.fieldTypes, findings };
 }
 
+/**
+ * Decodes a data file's bytes (what `parseDataBytes` does). A host may do it
+ * elsewhere — the language server parses on a worker thread — and must give
+ * the same result. The bytes are the callee's: it may transfer them.
+ */
+export type ParseData = (
+  bytes: Uint8Array,
+  format: DataFormat,
+  specs: readonly FieldSpec[],
+  keyField: string | undefined,
+  missing: readonly string[],
+) => Promise<ParsedData>;
+
 export interface LoadRequest {
   host: Host;
+  /** How the bytes are decoded (default: `parseDataBytes` on this thread). */
+  parse?: ParseData;
   /** Absolute path of the `.segspec` file that declares the dataset. */
   specFile: string;
   workspaceRoot: string;
@@ -253,7 +268,15 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
   }
-  const parsed = parseDataBytes(bytes, format, specs, req.keyField, req.missing);
+  const size = bytes.length;
+  let parsed: ParsedData;
+  try {
+    parsed = req.parse ? await req.parse(bytes, format, specs, req.keyField, req.missing ?? []) : parseDataBytes(bytes, format, specs, req.keyField, req.missing);
+  } catch (error) {
+    if (!req.parse) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
+  }
   return {
     table: parsed.table,
     fieldTypes: parsed.fieldTypes,
@@ -261,6 +284,6 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
     issues: parsed.issues,
     path,
     format,
-    bytes: bytes.length,
+    bytes: size,
   };
 }

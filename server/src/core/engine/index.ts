@@ -25,7 +25,7 @@ import { columnDecimals, segmentRules } from './explain-sources.js';
 import { exprKey } from './normalize.js';
 import type { EvalEnv } from './reference.js';
 import { cellValue, rowRecord } from './records.js';
-import { checkPartition, coverage, overlapMatrix, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
+import { checkPartition, coverage, overlapMatrix, pairCountRows, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
 import { formatValue, type Value } from './values.js';
 
 export { engineCodes } from './codes.js';
@@ -172,6 +172,14 @@ export class Engine {
     return new Run(this, model, data, options).execute();
   }
 
+  /**
+   * The same analysis in small synchronous steps (see `runInSlices`): a host
+   * with one thread (the language server) answers requests between them.
+   */
+  analyzeInSteps(model: WorkspaceModel, data: ReadonlyMap<string, DatasetInput>, options: AnalyzeOptions = {}): Generator<void, DataAnalysis> {
+    return new Run(this, model, data, options).steps();
+  }
+
   /** @internal */
   tableCache(table: Table, today: number): TableCache {
     let cache = this.tables.get(table);
@@ -291,6 +299,15 @@ class Run {
   ) {}
 
   execute(): DataAnalysis {
+    const steps = this.steps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** The run in steps of one segment (or one row of the overlap matrix) each, so a caller can yield between them. */
+  *steps(): Generator<void, DataAnalysis> {
     for (const name of this.model.datasets.keys()) this.dataset(name);
     const order = [...this.model.segmentOrder];
     for (const name of this.model.segments.keys()) if (!order.includes(name)) order.push(name);
@@ -298,10 +315,21 @@ class Run {
     for (const name of order) {
       const sym = this.model.segments.get(name);
       if (sym) this.results.set(name, this.evaluateSegment(sym));
+      yield;
     }
-    for (const [name, pending] of this.pendingChecks) this.checkSegment(this.model.segments.get(name)!, pending);
+    for (const [name, pending] of this.pendingChecks) {
+      this.checkSegment(this.model.segments.get(name)!, pending);
+      yield;
+    }
     const personas = this.checkPersonas();
+    yield;
     const partitions = this.checkPartitions();
+    yield;
+    for (const state of this.datasets.values()) {
+      if (!state.table) continue;
+      const members = this.evaluatedMembers(state.name).map((s) => s.members);
+      yield* pairCountRows(members, this.engine.pairCache);
+    }
     const { overlaps, datasets } = this.datasetStats();
     this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused };
     for (const [cache, used] of this.usedKeys) {

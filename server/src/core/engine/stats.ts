@@ -128,8 +128,19 @@ export interface PairCache {
 
 /** counts[i * n + j] = |a_i ∩ a_j| for i < j (other cells 0). */
 export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
+  const counts = new Array<number>(sets.length * sets.length).fill(0);
+  const rows = pairCountRows(sets, cache, counts);
+  while (!rows.next().done);
+  return counts;
+}
+
+/**
+ * Counts the pairs row by row (i, then every j > i), yielding after each row:
+ * into `counts` when given, and into the cache, so that a caller can fill the
+ * cache in steps and then read the whole matrix from it.
+ */
+export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: number[]): Generator<void, void> {
   const n = sets.length;
-  const counts = new Array<number>(n * n).fill(0);
   const words = sets[0]?.length ?? 0;
   const sparse: Array<Int32Array | undefined> = new Array(n);
   const indexOf = (i: number): Int32Array => (sparse[i] ??= nonZeroWords(sets[i]));
@@ -137,7 +148,7 @@ export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
     for (let j = i + 1; j < n; j++) {
       const known = cache?.get(sets[i], sets[j]);
       if (known !== undefined) {
-        counts[i * n + j] = known;
+        if (counts) counts[i * n + j] = known;
         continue;
       }
       const si = indexOf(i);
@@ -145,11 +156,11 @@ export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
       const small = si.length <= sj.length ? si : sj;
       // The index walk pays an extra load per word: only worth it below ~3/4 of the words.
       const c = small.length * 4 < words * 3 ? countSparse(small, sets[i], sets[j]) : countDense(sets[i], sets[j]);
-      counts[i * n + j] = c;
+      if (counts) counts[i * n + j] = c;
       cache?.set(sets[i], sets[j], c);
     }
+    yield;
   }
-  return counts;
 }
 
 /** Example rows shown for the rows in no segment of a dataset. */

@@ -77,7 +77,7 @@ export function registerCompletion(ctx: FeatureContext): void {
     if (!document) return null;
     const path = session.pathOf(document);
     const offset = document.offsetAt(params.position);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const items = isMarkdown(path) ? markdownItems(document, offset, snapshot) : segspecItems(document, offset, snapshot);
     return { isIncomplete: false, items };
   });

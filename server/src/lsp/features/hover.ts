@@ -20,7 +20,7 @@ export function registerHover(ctx: FeatureContext): void {
   const { connection, session } = ctx;
   connection.onHover(async (params, token): Promise<Hover | null> => {
     const path = session.pathFromUri(params.textDocument.uri);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
     if (!located) return offset === undefined ? null : expectationHover(snapshot, path, offset);

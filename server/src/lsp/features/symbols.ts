@@ -55,14 +55,14 @@ export function registerSymbols(ctx: FeatureContext): void {
   connection.onDocumentSymbol(async (params, token) => {
     const path = session.pathFromUri(params.textDocument.uri);
     if (isMarkdown(path)) return null;
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const file = snapshot.analysis.model.files.get(path);
     if (!file) return null;
     return file.ast.declarations.map(documentSymbol).filter((s): s is DocumentSymbol => s !== undefined);
   });
 
   connection.onWorkspaceSymbol(async (params, token): Promise<SymbolInformation[]> => {
-    const snapshots = await session.allSnapshots(token);
+    const snapshots = await session.allModelSnapshots(token);
     throwIfCancelled(token);
     const out: SymbolInformation[] = [];
     for (const snapshot of snapshots) {

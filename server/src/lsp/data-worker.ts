@@ -1,0 +1,108 @@
+/**
+ * Data files are parsed on a worker thread, so the server's thread keeps
+ * answering completion, hover and symbols while a large file loads. The worker
+ * runs the same bundle (dist/server.cjs) with a marker in its `workerData`;
+ * it gets the file's bytes (transferred) and sends back the parsed table
+ * (see table-transfer.ts). Small files are parsed in place: a round trip would
+ * cost more than it saves.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parseDataBytes, type ParseData, type ParsedData } from '../core/data/index.js';
+import type { DataFormat, FieldSpec } from '../core/data/index.js';
+import { packParsed, unpackParsed, type PackedParsed } from './table-transfer.js';
+
+/** Files smaller than this are parsed on the calling thread. */
+export const WORKER_MIN_BYTES = 256 * 1024;
+
+const MARKER = 'segspecDataWorker';
+
+interface ParseRequest {
+  id: number;
+  buffer: ArrayBuffer;
+  byteOffset: number;
+  length: number;
+  format: DataFormat;
+  specs: readonly FieldSpec[];
+  keyField: string | undefined;
+  missing: readonly string[];
+}
+
+type ParseReply = { id: number; parsed: PackedParsed } | { id: number; error: string };
+
+/** A macrotask: requests queued meanwhile are handled before the work goes on. */
+export const pauseForRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** In the worker: serves parse requests and returns true; on the main thread: false. */
+export function runDataWorkerIfAsked(): boolean {
+  if (isMainThread || !parentPort || (workerData as Record<string, unknown> | null)?.[MARKER] !== true) return false;
+  const port = parentPort;
+  port.on('message', (request: ParseRequest) => {
+    let reply: ParseReply;
+    let transfer: ArrayBuffer[] = [];
+    try {
+      const bytes = new Uint8Array(request.buffer, request.byteOffset, request.length);
+      const packed = packParsed(parseDataBytes(bytes, request.format, request.specs, request.keyField, request.missing));
+      reply = { id: request.id, parsed: packed.message };
+      transfer = packed.transfer;
+    } catch (error) {
+      reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    }
+    port.postMessage(reply, transfer);
+  });
+  return true;
+}
+
+interface Pending {
+  resolve(parsed: PackedParsed): void;
+  reject(error: Error): void;
+}
+
+/** One worker for the server's lifetime (started on first use, restarted after a failure). */
+export class WorkerParser {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly script: string) {}
+
+  readonly parse: ParseData = async (bytes, format, specs, keyField, missing): Promise<ParsedData> => {
+    const buffer = bytes.buffer;
+    if (bytes.length < WORKER_MIN_BYTES || !(buffer instanceof ArrayBuffer)) {
+      return parseDataBytes(bytes, format, specs, keyField, missing);
+    }
+    const id = this.nextId++;
+    const request: ParseRequest = { id, buffer, byteOffset: bytes.byteOffset, length: bytes.length, format, specs, keyField, missing };
+    const packed = await new Promise<PackedParsed>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.started().postMessage(request, [buffer]);
+    });
+    return unpackParsed(packed, pauseForRequests);
+  };
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { [MARKER]: true } });
+    worker.unref();
+    worker.on('message', (reply: ParseReply) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      this.pending.delete(reply.id);
+      if ('error' in reply) pending.reject(new Error(reply.error));
+      else pending.resolve(reply.parsed);
+    });
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the data worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
