@@ -69,6 +69,13 @@ export function show(expr: Expr): string {
       return `(call ${expr.callee.name} ${show(expr.arg)})`;
     case 'Ago':
       return `(ago ${expr.amount.raw} ${expr.unit})`;
+    case 'RelatedField':
+      return `${expr.dataset.name}.${expr.field.name}`;
+    case 'Aggregate': {
+      const arg = expr.field ? `${expr.dataset.name}.${expr.field.name}` : expr.dataset.name;
+      const fn = expr.fn === 'percentile' ? `p${expr.percentile}` : expr.fn;
+      return `(${fn} ${arg}${expr.filter ? ` where ${show(expr.filter)}` : ''})`;
+    }
     case 'Error':
       return '<error>';
   }

@@ -15,7 +15,8 @@
  * keeps the semantics identical by construction.
  */
 import type { Column, DictionaryColumn, Table } from '../data/table.js';
-import type { CallExpr, CompareOp, Expr, NameExpr } from '../syntax/ast.js';
+import type { AggregateExpr, CallExpr, CompareOp, Expr, NameExpr, RelatedFieldExpr } from '../syntax/ast.js';
+import { relatedColumnName } from './related-key.js';
 import type { NameResolution } from '../semantics/model.js';
 import {
   andBits,
@@ -117,6 +118,11 @@ function freeRefs(expr: Expr, resolve: CompileContext['resolve'], into?: FreeRef
         // Aggregates are dataset-wide constants, not per-row reads.
         if (!isAggregateName(e.callee.name)) walk(e.arg);
         return;
+      case 'RelatedField':
+      case 'Aggregate':
+        // A value per parent row: a column of the parent table (related-columns.ts).
+        refs.fields.add(relatedColumnName(e, resolve));
+        return;
       case 'List':
         e.items.forEach(walk);
         return;
@@ -214,6 +220,7 @@ function constantEnv(ctx: CompileContext): EvalEnv {
     field: () => null,
     segment: () => false,
     aggregate: (call) => tableAggregate(call, ctx),
+    related: () => null,
   };
 }
 
@@ -237,6 +244,7 @@ export function rowEnv(ctx: CompileContext): EvalEnv & { row: number } {
       return bits ? hasBit(bits, env.row) : false;
     },
     aggregate: (call: CallExpr) => tableAggregate(call, ctx),
+    related: (expr: AggregateExpr | RelatedFieldExpr): Value => env.field(relatedColumnName(expr, ctx.resolve)),
   };
   return env;
 }
@@ -315,7 +323,8 @@ function dictionaryLeaf(expr: Expr, col: DictionaryColumn, ctx: CompileContext):
   const lutT = new Uint8Array(dict.length + 1);
   const lutU = new Uint8Array(dict.length + 1);
   let current: Value = null;
-  const env: EvalEnv = { ...constantEnv(ctx), field: () => current };
+  // The one column read may be a field or a related value (both are columns here).
+  const env: EvalEnv = { ...constantEnv(ctx), field: () => current, related: () => current };
   truthCodes(evalPredicate(expr, env), lutT, lutU, 0);
   for (let c = 0; c < dict.length; c++) {
     current = col.type === 'semver' ? semverValue(dict[c]) : dict[c];
@@ -328,7 +337,7 @@ function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uin
   const lutT = new Uint8Array(3);
   const lutU = new Uint8Array(3);
   let current: Value = null;
-  const env: EvalEnv = { ...constantEnv(ctx), field: () => current };
+  const env: EvalEnv = { ...constantEnv(ctx), field: () => current, related: () => current };
   truthCodes(evalPredicate(expr, env), lutT, lutU, 0);
   current = false;
   truthCodes(evalPredicate(expr, env), lutT, lutU, 1);
@@ -444,6 +453,12 @@ function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
     }
     case 'Arith':
       return arithVector(expr.op, expr.left, expr.right, ctx);
+    case 'RelatedField':
+    case 'Aggregate': {
+      const col = ctx.table.byName.get(relatedColumnName(expr, ctx.resolve));
+      if (!col || col.kind !== 'numeric') return undefined;
+      return { unit: unitOf(col.type), values: col.values, missing: col.missing };
+    }
     case 'Call': {
       if (expr.callee.name !== 'len' || expr.arg.type !== 'Name') return undefined;
       const r = ctx.resolve(expr.arg);
@@ -783,6 +798,8 @@ function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
     case 'Ago':
     case 'Today':
     case 'Now':
+    case 'RelatedField':
+    case 'Aggregate':
     case 'Error':
       return undefined;
     default:

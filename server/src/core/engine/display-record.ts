@@ -3,7 +3,7 @@
  * numbers with thousands separators (`1_200` → `1,200`), strings without
  * quotes, lists as `a, b`. The report and the preview show profiles this way.
  */
-import type { Expr, RecordLiteral } from '../syntax/ast.js';
+import type { Expr, RecordLiteral, RelatedRowsLiteral } from '../syntax/ast.js';
 import { formatNumber } from './format.js';
 
 /** `source(node)` gives a node's text as written, for what has no plainer form. */
@@ -11,7 +11,11 @@ export function displayRecord(record: RecordLiteral | undefined, source: (node: 
   return (record?.entries ?? []).map((entry) => [entry.key.name, displayWritten(entry.value, source)]);
 }
 
-export function displayWritten(value: Expr | RecordLiteral, source: (node: Expr) => string): string {
+export function displayWritten(value: Expr | RecordLiteral | RelatedRowsLiteral, source: (node: Expr) => string): string {
+  if (value.type === 'RelatedRows') {
+    const rows = value.rows.map((row) => displayWritten(row, source));
+    return value.many ? `[${rows.join(', ')}]` : rows[0];
+  }
   if (value.type === 'Record') {
     return `{ ${displayRecord(value, source).map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
   }

@@ -64,6 +64,10 @@ export function decimalsOf(e: Expr, fieldDecimals: FieldDecimals): number | unde
       return isAggregateName(e.callee.name) && e.arg.type === 'Name' ? fieldDecimals?.(e.arg.name) : undefined;
     case 'Number':
       return e.raw.includes('.') ? e.raw.split('.')[1].replace(/_/g, '').length : 0;
+    case 'Aggregate':
+      return e.fn === 'count' || e.fn === 'countDistinct' ? 0 : undefined;
+    case 'RelatedField':
+      return undefined;
     case 'Paren':
       return decimalsOf(e.expr, fieldDecimals);
     case 'Negate':
@@ -160,6 +164,10 @@ export function readClause(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string
       return { ...subjectOf(expr), needs: 'true' };
     case 'Call':
       return isAggregateName(expr.callee.name) ? undefined : { ...subjectOf(expr), needs: 'true' };
+    case 'RelatedField':
+      return { ...subjectOf(expr), needs: 'true' };
+    case 'Aggregate':
+      return expr.fn === 'exists' ? { ...subjectOf(expr), needs: 'true' } : undefined;
     case 'String':
     case 'Number':
     case 'Percent':

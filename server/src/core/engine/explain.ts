@@ -128,6 +128,8 @@ function seenValues(expr: Expr, env: EvalEnv, textOf: (e: Expr) => string, field
       case 'Ago':
       case 'Today':
       case 'Now':
+      case 'RelatedField':
+      case 'Aggregate':
         add(e, textOf(e));
         return;
       case 'Paren':

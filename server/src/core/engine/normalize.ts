@@ -3,7 +3,8 @@
  * shared sub-predicates; insensitive to layout, comments and redundant
  * parentheses) and a readable form for messages.
  */
-import type { Expr, NameExpr } from '../syntax/ast.js';
+import type { AggregateExpr, Expr, NameExpr } from '../syntax/ast.js';
+import { unreachable } from '../util/unreachable.js';
 import type { NameResolution } from '../semantics/model.js';
 
 type Resolver = (name: NameExpr) => NameResolution;
@@ -64,9 +65,26 @@ export function exprKey(expr: Expr, resolve: Resolver): string {
       return 'today';
     case 'Now':
       return 'now';
+    case 'RelatedField':
+      return `(related ${expr.dataset.name} ${expr.field.name})`;
+    case 'Aggregate':
+      return aggregateKey(expr, resolve);
     case 'Error':
       return '(error)';
+    default:
+      return unreachable(expr);
   }
+}
+
+/**
+ * The canonical text of an aggregate: the same function, field and filter
+ * give the same key whatever the layout (the cache key of its column).
+ */
+export function aggregateKey(expr: AggregateExpr, resolve: Resolver): string {
+  const fn = expr.fn === 'percentile' ? `p${expr.percentile}` : expr.fn;
+  const field = expr.field ? ` ${expr.field.name}` : '';
+  const filter = expr.filter ? ` where ${exprKey(expr.filter, resolve)}` : '';
+  return `(${fn} ${expr.dataset.name}${field}${filter})`;
 }
 
 const PREC: Partial<Record<Expr['type'], number>> = {
@@ -156,7 +174,17 @@ export function exprText(expr: Expr): string {
       return 'today';
     case 'Now':
       return 'now';
+    case 'RelatedField':
+      return `${expr.dataset.name}.${expr.field.name}`;
+    case 'Aggregate': {
+      const arg = expr.field ? `${expr.dataset.name}.${expr.field.name}` : expr.dataset.name;
+      const distinct = expr.fn === 'countDistinct' ? 'distinct ' : '';
+      const filter = expr.filter ? ` where ${exprText(expr.filter)}` : '';
+      return `${expr.callee.name}(${distinct}${arg}${filter})`;
+    }
     case 'Error':
       return '<error>';
+    default:
+      return unreachable(expr);
   }
 }

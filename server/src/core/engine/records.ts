@@ -3,7 +3,7 @@
  * literal (persona profile, example) coerced to the dataset's field types.
  */
 import type { Column, ColumnType, Table } from '../data/table.js';
-import type { Expr, NameExpr, RecordLiteral } from '../syntax/ast.js';
+import type { NameExpr, RecordLiteral } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import { MS_PER_DAY, daysFromIso } from './dates.js';
 import { evalValue, type EvalEnv } from './reference.js';
@@ -95,7 +95,9 @@ export function recordFromLiteral(
   const rec: EvalRecord = new Map();
   const env = constantEnv(today);
   for (const entry of literal.entries) {
-    const raw = evalValue(entry.value as Expr, env);
+    // Nested related rows are not a field of the record (see related-records.ts).
+    if (entry.value.type === 'RelatedRows') continue;
+    const raw = evalValue(entry.value, env);
     rec.set(entry.key.name, coerceToType(raw, fieldTypes?.get(entry.key.name)?.type));
   }
   return rec;

@@ -3,7 +3,7 @@
  * It is the definition the compiled bitset evaluator is tested against, and
  * it evaluates records that are not in any table (persona profiles, examples).
  */
-import type { CallExpr, Expr, NameExpr } from '../syntax/ast.js';
+import type { AggregateExpr, CallExpr, Expr, NameExpr, RelatedFieldExpr } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { isAggregateName } from './aggregates.js';
@@ -29,6 +29,12 @@ export interface EvalEnv {
   segment(name: string): boolean;
   /** A dataset-wide aggregate such as `p90(ltv_usd)`. */
   aggregate(call: CallExpr): Value;
+  /**
+   * The record's value of a lookup (`survey.nps`) or an aggregate over its
+   * related rows (SPEC §11). Left out where no related rows can exist; the
+   * static checks keep such expressions from being evaluated there.
+   */
+  related?(expr: AggregateExpr | RelatedFieldExpr): Value;
 }
 
 export function not3(a: Truth): Truth {
@@ -100,6 +106,9 @@ export function evalValue(expr: Expr, env: EvalEnv): Value {
     }
     case 'Call':
       return evalCall(expr, env);
+    case 'RelatedField':
+    case 'Aggregate':
+      return env.related ? env.related(expr) : null;
     case 'Ago':
       return agoValue(env.today, expr.amount.value, expr.unit);
     case 'Today':

@@ -8,6 +8,7 @@
  * formatted (`undefined`): the layout of broken text is anyone's guess.
  */
 import { parse } from '../syntax/index.js';
+import { unreachable } from '../util/unreachable.js';
 import type {
   Comment,
   Declaration,
@@ -193,6 +194,16 @@ class Formatter {
       case 'exhaustive':
         p.text(property.key, at, false);
         return;
+      case 'belongsTo':
+        p.text('belongs to', at, false);
+        if (property.parent) p.text(property.parent.name, property.parent.range.start.offset);
+        if (property.by) {
+          p.text('by', this.writer.next(property.parent?.range.end.offset ?? keywordEnd));
+          p.text(property.by.name, property.by.range.start.offset);
+        }
+        return;
+      default:
+        return unreachable(property);
     }
   }
 
@@ -277,7 +288,7 @@ class Formatter {
       p.continuation = indent + 2 * indentStep;
       p.text(`${entry.key.name}:`, entry.key.range.start.offset, false);
       const value: Piece[] = [];
-      this.writer.expr(entry.value, value, true);
+      this.writer.entryValue(entry.value, value, true);
       for (const piece of value) p.print(piece);
       if (i < record.entries.length - 1) p.text(',', entry.value.range.end.offset, false);
     });

@@ -4,7 +4,18 @@
  * comments can be put back between them (and land in the same place when
  * the output is formatted again).
  */
-import type { Bound, Expectation, Expr, FlagContextEntry, FlagExpectation, Identifier, ListExpr, RecordLiteral, TimeUnit } from '../syntax/ast.js';
+import type {
+  Bound,
+  Expectation,
+  Expr,
+  FlagContextEntry,
+  FlagExpectation,
+  Identifier,
+  ListExpr,
+  RecordLiteral,
+  RelatedRowsLiteral,
+  TimeUnit,
+} from '../syntax/ast.js';
 import type { Piece } from './printer.js';
 
 type Logical = Extract<Expr, { type: 'Logical' }>;
@@ -164,6 +175,22 @@ export class PieceWriter {
         this.expr(expr.arg, out, false);
         out.push({ text: ')', at: end - 1, space: false });
         return;
+      case 'RelatedField':
+        this.dotted(expr.dataset, expr.field, out, space);
+        return;
+      case 'Aggregate': {
+        out.push({ text: expr.callee.name, at, space });
+        let cursor = this.words(['('], expr.callee.range.end.offset, out, false);
+        if (expr.fn === 'countDistinct') cursor = this.words(['distinct'], cursor, out, false);
+        this.dotted(expr.dataset, expr.field, out, expr.fn === 'countDistinct');
+        if (expr.filter) {
+          this.words(['where'], (expr.field ?? expr.dataset).range.end.offset, out);
+          this.expr(expr.filter, out, true);
+        }
+        void cursor;
+        out.push({ text: ')', at: end - 1, space: false });
+        return;
+      }
       case 'Ago':
         out.push({ text: expr.amount.raw, at, space });
         this.words([unitWord(expr.unit, expr.amount.value), 'ago'], expr.amount.range.end.offset, out);
@@ -173,6 +200,34 @@ export class PieceWriter {
         out.push({ text: this.raw(expr), at, space });
         return;
     }
+  }
+
+  /** `plays` or `plays.genre`. */
+  private dotted(dataset: Identifier, field: Identifier | undefined, out: Piece[], space: boolean): void {
+    out.push({ text: dataset.name, at: dataset.range.start.offset, space });
+    if (!field) return;
+    this.words(['.'], dataset.range.end.offset, out, false);
+    out.push({ text: field.name, at: field.range.start.offset, space: false });
+  }
+
+  /** `survey: { … }` or `plays: [{ … }, { … }]`. */
+  relatedRows(rows: RelatedRowsLiteral, out: Piece[], space: boolean): void {
+    if (!rows.many) {
+      this.record(rows.rows[0], out, space);
+      return;
+    }
+    out.push({ text: '[', at: rows.range.start.offset, space });
+    rows.rows.forEach((row, i) => {
+      this.record(row, out, i > 0);
+      if (i < rows.rows.length - 1) this.words([','], row.range.end.offset, out, false);
+    });
+    out.push({ text: ']', at: rows.range.end.offset - 1, space: false });
+  }
+
+  /** A record entry's value: an expression or nested related rows. */
+  entryValue(value: Expr | RelatedRowsLiteral, out: Piece[], space: boolean): void {
+    if (value.type === 'RelatedRows') this.relatedRows(value, out, space);
+    else this.expr(value, out, space);
   }
 
   list(list: ListExpr, out: Piece[], space: boolean): void {
@@ -198,7 +253,7 @@ export class PieceWriter {
     record.entries.forEach((entry, i) => {
       out.push({ text: entry.key.name, at: entry.key.range.start.offset, space: true });
       this.words([':'], entry.key.range.end.offset, out, false);
-      this.expr(entry.value, out, true);
+      this.entryValue(entry.value, out, true);
       if (i < record.entries.length - 1) this.words([','], entry.value.range.end.offset, out, false);
     });
     out.push({ text: '}', at: record.range.end.offset - 1, space: record.entries.length > 0 });

@@ -15,7 +15,7 @@ import type {
   SegmentDecl,
 } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
-import { walkExpr } from '../syntax/walk.js';
+import { walkScoped } from '../syntax/walk.js';
 import type { Finding } from '../diagnostics/types.js';
 import type {
   DatasetSymbol,
@@ -32,6 +32,7 @@ import { staticFinding } from './finding.js';
 import { didYouMean, suggest } from '../util/suggest.js';
 import { declaredFieldTypes } from './field-types.js';
 import { unreachable } from '../util/unreachable.js';
+import { linkDatasets, resolveRelated, resolveRelatedRows } from './related-model.js';
 
 export interface BuildOptions {
   /**
@@ -64,6 +65,11 @@ export function buildModel(root: string, files: Iterable<ParsedFile>, options: B
     cyclic: new Set(),
     fieldTypes: new Map(),
     completeFields: new Set(),
+    relatedOf(parent: string) {
+      return [...this.datasets.values()]
+        .filter((d) => d.link?.parent === parent)
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
   };
   const findings: Finding[] = [];
   const sortedFiles = [...files].sort((a, b) => a.path.localeCompare(b.path));
@@ -71,6 +77,7 @@ export function buildModel(root: string, files: Iterable<ParsedFile>, options: B
 
   collectSymbols(model, sortedFiles, findings);
   collectFieldTypes(model, options);
+  linkDatasets(model, findings);
   resolveReferences(model, findings);
   orderSegments(model, findings);
   return { model, findings };
@@ -287,9 +294,15 @@ function resolveExpr(
   uses: Set<string>,
 ): void {
   const fields = dataset ? model.fieldTypes.get(dataset) : undefined;
-  walkExpr(expr, (node) => {
+  walkScoped(expr, (node, aggregate) => {
+    if (node.type === 'Aggregate' || node.type === 'RelatedField') {
+      resolveRelated(model, findings, file, node, dataset, aggregate);
+      return;
+    }
     if (node.type !== 'Name') return;
-    const resolution = resolveName(model, findings, file, node, dataset, fields);
+    const resolution = aggregate
+      ? resolveRelatedName(model, findings, file, node, aggregate.dataset.name)
+      : resolveName(model, findings, file, node, dataset, fields);
     model.names.set(node, resolution);
     if (resolution.kind === 'segment') uses.add(resolution.name);
     model.references.push({
@@ -364,6 +377,38 @@ function resolveName(
   return { kind: 'unknown' };
 }
 
+/**
+ * A bare name inside an aggregate's `where`: a field or a segment of the
+ * related dataset (SPEC §11). Unknown only when the related dataset's fields
+ * are all known (its data was read).
+ */
+function resolveRelatedName(
+  model: WorkspaceModel,
+  findings: Finding[],
+  file: string,
+  node: NameExpr,
+  related: string,
+): NameResolution {
+  if (!model.datasets.has(related)) return { kind: 'unknown' };
+  const fields = model.fieldTypes.get(related);
+  if (fields?.has(node.name)) return { kind: 'field', dataset: related, name: node.name };
+  const segment = model.segments.get(node.name);
+  if (segment && datasetOfSegment(model, segment.decl) === related) return { kind: 'segment', name: node.name };
+  if (!model.completeFields.has(related)) return { kind: 'field', dataset: related, name: node.name };
+  const relatedSegments = [...model.segments.values()].filter((s) => datasetOfSegment(model, s.decl) === related).map((s) => s.name);
+  const suggestions = suggest(node.name, [...(fields?.keys() ?? []), ...relatedSegments]);
+  findings.push(
+    staticFinding(
+      'SEG041',
+      file,
+      node.range,
+      `unknown field \`${node.name}\`: inside the aggregate, names are fields or segments of \`${related}\`, which has none of that name${didYouMean(suggestions)}`,
+      { suggestions, name: node.name, dataset: related },
+    ),
+  );
+  return { kind: 'unknown' };
+}
+
 function resolveRecord(
   model: WorkspaceModel,
   findings: Finding[],
@@ -373,6 +418,14 @@ function resolveRecord(
 ): void {
   const fields = dataset ? model.fieldTypes.get(dataset) : undefined;
   for (const entry of record.entries) {
+    const related = dataset ? model.datasets.get(entry.key.name) : undefined;
+    if (entry.value.type === 'RelatedRows' || (related?.link?.parent === dataset && !fields?.has(entry.key.name))) {
+      const target = resolveRelatedRows(model, findings, file, entry, dataset);
+      if (entry.value.type === 'RelatedRows' && target) {
+        for (const row of entry.value.rows) resolveRecord(model, findings, file, row, target);
+      }
+      continue;
+    }
     const known = fields?.has(entry.key.name) ?? false;
     model.references.push({
       file,

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from '../diagnostics/types.js';
+import { relatedStaticCodes } from './related-codes.js';
 
 /** Static checks: codes SEG001–SEG099 (no data needed). */
 export const staticCodes: CatalogEntry[] = [
@@ -228,3 +229,5 @@ staticCodes.push({
   explanation:
     'A dataset\'s `missing [...]` lists the texts that mark a missing value in the data files, such as `missing ["?", "NA", "N/A"]`: a cell holding exactly one of them is read as an empty cell (in JSON, a string holding one is read as `null`). Each marker is a text in quotes, even a number (`"-1"`).',
 });
+
+staticCodes.push(...relatedStaticCodes);

@@ -89,6 +89,8 @@ function checkRepeatedProperties(file: string, decl: Declaration, findings: Find
   const seen = new Set<string>();
   for (const property of decl.properties as Array<{ key: string; keywordRange: Finding['range'] }>) {
     if (repeatable.has(property.key) && (decl.type === 'Segment' || decl.type === 'Flag')) continue;
+    // A second `belongs to` is a second parent: SEG046 says so (related-model.ts).
+    if (property.key === 'belongsTo') continue;
     if (seen.has(property.key)) {
       const word = property.key === 'asOf' ? 'as of' : property.key;
       findings.push(

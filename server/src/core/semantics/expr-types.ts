@@ -2,7 +2,8 @@
  * Static types of expressions, from the field types of the segment's dataset.
  * 'unknown' means "cannot tell" (unknown field, error node): checks skip it.
  */
-import type { Expr } from '../syntax/ast.js';
+import type { AggregateExpr, Expr } from '../syntax/ast.js';
+import { unreachable } from '../util/unreachable.js';
 import type { FieldTypeInfo, NameResolution } from './model.js';
 
 export type StaticType =
@@ -36,10 +37,13 @@ export function isAggregateName(name: string): boolean {
 export interface TypeEnv {
   names: Map<Expr, NameResolution> | ReadonlyMap<Expr, NameResolution>;
   fields: Map<string, FieldTypeInfo> | undefined;
+  /** Field types of any dataset: for lookups and aggregates over related datasets (SPEC §11). */
+  fieldsOf?: (dataset: string) => Map<string, FieldTypeInfo> | undefined;
 }
 
 export function fieldInfoOf(expr: Expr, env: TypeEnv): FieldTypeInfo | undefined {
   if (expr.type === 'Paren') return fieldInfoOf(expr.expr, env);
+  if (expr.type === 'RelatedField') return env.fieldsOf?.(expr.dataset.name)?.get(expr.field.name);
   if (expr.type !== 'Name') return undefined;
   const resolution = env.names.get(expr);
   return resolution?.kind === 'field' ? env.fields?.get(resolution.name) : undefined;
@@ -86,10 +90,40 @@ export function typeOf(expr: Expr, env: TypeEnv): StaticType {
       }
       return 'unknown';
     }
+    case 'RelatedField': {
+      const info = fieldInfoOf(expr, env);
+      if (!info) return 'unknown';
+      return info.type === 'integer' ? 'number' : info.type;
+    }
+    case 'Aggregate':
+      return aggregateType(expr, env);
     case 'Error':
       return 'unknown';
     default:
       return 'boolean';
+  }
+}
+
+/** SPEC §11: counts and sums are numbers, min/max keep a date or date-time field's type, `exists` is a condition. */
+function aggregateType(expr: AggregateExpr, env: TypeEnv): StaticType {
+  switch (expr.fn) {
+    case 'exists':
+      return 'boolean';
+    case 'min':
+    case 'max': {
+      const info = expr.field ? env.fieldsOf?.(expr.dataset.name)?.get(expr.field.name) : undefined;
+      if (!info) return 'unknown';
+      return info.type === 'date' || info.type === 'datetime' ? info.type : 'number';
+    }
+    case 'count':
+    case 'countDistinct':
+    case 'sum':
+    case 'mean':
+    case 'median':
+    case 'percentile':
+      return 'number';
+    default:
+      return unreachable(expr.fn);
   }
 }
 

@@ -44,6 +44,18 @@ export interface DatasetSymbol extends SymbolBase {
   decl: DatasetDecl;
   /** Declared fields by name (the `fields { }` block). */
   declaredFields: Map<string, FieldDecl>;
+  /**
+   * `belongs to PARENT by FIELD` (SPEC §11), when the parent is a dataset of
+   * the workspace and the links form no cycle. `oneToOne`: `by` is also this
+   * dataset's key, so each parent has at most one related row.
+   */
+  link?: DatasetLink;
+}
+
+export interface DatasetLink {
+  parent: string;
+  by: string;
+  oneToOne: boolean;
 }
 
 export interface SegmentSymbol extends SymbolBase {
@@ -126,6 +138,8 @@ export interface WorkspaceModel {
    * when the data was loaded (see `withFieldTypes`).
    */
   fieldTypes: Map<string, Map<string, FieldTypeInfo>>;
+  /** The datasets that declare `belongs to parent` (SPEC §11), in name order. */
+  relatedOf(parent: string): DatasetSymbol[];
 }
 
 export interface FieldTypeInfo {

@@ -7,6 +7,8 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type {
+  AggregateExpr,
+  AggregateFn,
   AgoExpr,
   Bound,
   CompareOp,
@@ -33,6 +35,7 @@ import type {
   Range,
   RecordEntry,
   RecordLiteral,
+  RelatedRowsLiteral,
   ScalarTypeName,
   SegmentDecl,
   SegmentProperty,
@@ -73,7 +76,7 @@ const compareOps = new Map<string, CompareOp>([
 
 /** Property keys (AST spelling) each declaration accepts. */
 const allowedKeys: Record<DeclarationKind, ReadonlySet<string>> = {
-  dataset: new Set(['source', 'table', 'key', 'asOf', 'unit', 'missing', 'description', 'fields']),
+  dataset: new Set(['source', 'table', 'key', 'asOf', 'unit', 'missing', 'description', 'fields', 'belongsTo']),
   segment: new Set(['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags']),
   persona: new Set(['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels']),
   partition: new Set(['segments', 'exclusive', 'exhaustive', 'description']),
@@ -235,6 +238,7 @@ export class AstBuilder {
       'flagKeyProp',
       'flagExpectProp',
       'flagWordProp',
+      'belongsProp',
       'unknownProp',
     ];
     const nodes: Array<{ node: CstNode; offset: number }> = [];
@@ -277,8 +281,8 @@ export class AstBuilder {
       return;
     }
     const known = Object.values(t.propertyWords).some((words) => (words as readonly string[]).includes(word));
-    if (known || word === 'as') {
-      const shown = word === 'as' ? 'as of' : word;
+    if (known || word === 'as' || word === 'belongs') {
+      const shown = word === 'as' ? 'as of' : word === 'belongs' ? 'belongs to' : word;
       this.report(`\`${shown}\` is not a property of ${article[kind]}`, range, undefined, true);
       return;
     }
@@ -393,6 +397,8 @@ export class AstBuilder {
         return { ...base, key: 'expect', value: this.flagExpectation(node, keywordRange) } as FlagProperty;
       case 'flagWordProp':
         return this.flagWordProperty(node, word, base);
+      case 'belongsProp':
+        return { ...base, key: 'belongsTo', ...this.belongsTo(node, keyword) };
       default:
         void kind;
         return undefined;
@@ -463,6 +469,31 @@ export class AstBuilder {
       default:
         return `expected a segment name after \`${word}\``;
     }
+  }
+
+  /** `belongs to PARENT by FIELD`: each part left out is reported where it should be. */
+  private belongsTo(node: CstNode, keyword: IToken): { parent: Identifier | undefined; by: Identifier | undefined } {
+    const to = tok(node, 'to');
+    const parentToken = tok(node, 'parent');
+    const by = tok(node, 'by');
+    const fieldToken = tok(node, 'field');
+    const example = '`belongs to users by user_id`';
+    if (!to) {
+      const at = parentToken ? this.range(parentToken) : this.after(keyword);
+      this.report(`write \`belongs to\` followed by the parent dataset and the link field, e.g. ${example}`, at, parentToken ? undefined : ['belongs to']);
+    } else if (!parentToken) {
+      this.report(`expected the parent dataset after \`belongs to\`, e.g. ${example}`, this.after(to));
+    }
+    if (!by) {
+      const last = parentToken ?? to ?? keyword;
+      this.report(`expected \`by\` and the field that names the parent row, e.g. ${example}`, this.after(last));
+    } else if (!fieldToken) {
+      this.report(`expected the link field after \`by\`, e.g. ${example}`, this.after(by));
+    }
+    return {
+      parent: parentToken ? this.identifier(parentToken) : undefined,
+      by: fieldToken ? this.identifier(fieldToken) : undefined,
+    };
   }
 
   private asOfValue(node: CstNode, before: IToken): DateLiteral | undefined {
@@ -612,10 +643,25 @@ export class AstBuilder {
       const key = tok(entry, 'key');
       if (!key) continue;
       const keyRange = this.range(key);
-      const value = this.expr(sub(entry, 'value'), this.after(tok(entry, 'Colon') ?? key));
+      const rows = subs(entry, 'row');
+      const value: Expr | RelatedRowsLiteral =
+        rows.length > 0
+          ? this.relatedRows(entry, rows)
+          : this.expr(sub(entry, 'value'), this.after(tok(entry, 'Colon') ?? key));
       entries.push({ key: this.identifier(key), value, range: this.span(keyRange, value.range) });
     }
     return { type: 'Record', entries, range };
+  }
+
+  /** `survey: { … }` or `plays: [{ … }, …]`: related rows nested in a record. */
+  private relatedRows(entry: CstNode, rowNodes: CstNode[]): RelatedRowsLiteral {
+    const rows = rowNodes.map((row) => this.record(row));
+    const open = tok(entry, 'rowsOpen');
+    if (!open) return { type: 'RelatedRows', many: false, rows, range: rows[0].range };
+    const start = this.range(open);
+    const close = tok(entry, 'RBracket');
+    const end = close ? this.range(close) : rows[rows.length - 1].range;
+    return { type: 'RelatedRows', many: true, rows, range: this.span(start, end) };
   }
 
   // ------------------------------------------------------------ expressions
@@ -820,13 +866,10 @@ export class AstBuilder {
     if (literal) return this.literal(literal);
     const name = tok(node, 'name');
     if (name) return { type: 'Name', name: name.image, range: this.range(name) };
+    const related = tok(node, 'related');
+    if (related) return this.relatedField(node, related);
     const callee = tok(node, 'callee');
-    if (callee) {
-      const arg = this.expr(sub(node, 'arg'), this.after(tok(node, 'LParen') ?? callee));
-      const close = tok(node, 'RParen');
-      const end = close ? this.range(close) : arg.range;
-      return { type: 'Call', callee: this.identifier(callee), arg, range: this.span(this.range(callee), end) };
-    }
+    if (callee) return this.call(node, callee);
     const amount = tok(node, 'amount');
     if (amount) {
       const unit = tok(node, 'unit');
@@ -849,6 +892,100 @@ export class AstBuilder {
     const list = sub(node, 'list');
     if (list) return this.list(list);
     return this.errorExpr(missing);
+  }
+
+  /** `survey.nps`; `survey.` with nothing after it is reported and read as an error. */
+  private relatedField(node: CstNode, related: IToken): Expr {
+    const field = tok(node, 'relatedField');
+    const dot = tok(node, 'dot') ?? related;
+    if (!field) {
+      this.report(`expected a field of \`${related.image}\` after \`${related.image}.\``, this.span(this.range(related), this.range(dot)));
+      return this.errorExpr(this.span(this.range(related), this.range(dot)));
+    }
+    return {
+      type: 'RelatedField',
+      dataset: this.identifier(related),
+      field: this.identifier(field),
+      range: this.span(this.range(related), this.range(field)),
+    };
+  }
+
+  /**
+   * `lower(x)`, `p90(x)`: a `Call`; `count(…)`, `exists(…)` and the other
+   * aggregates over a dotted `R.f`: an `Aggregate` over related rows (SPEC §11).
+   */
+  private call(node: CstNode, callee: IToken): Expr {
+    const open = tok(node, 'LParen');
+    const distinct = tok(node, 'distinct');
+    const arg = this.expr(sub(node, 'arg'), distinct ? this.after(distinct) : this.after(open ?? callee));
+    const where = tok(node, 'where');
+    const filter = where ? this.expr(sub(node, 'filter'), this.after(where)) : undefined;
+    const close = tok(node, 'RParen');
+    const range = this.span(this.range(callee), close ? this.range(close) : (filter ?? arg).range);
+    const name = callee.image;
+    const fn = aggregateFn(name, distinct !== undefined);
+    const isRelated = arg.type === 'RelatedField';
+    if (fn && (name === 'count' || name === 'exists' || isRelated)) {
+      return this.aggregate(callee, fn, arg, filter, range, distinct);
+    }
+    if (distinct) this.report(`\`distinct\` belongs in \`count(distinct R.field)\` only`, this.range(distinct));
+    if (where) {
+      const hint = fn ? `: write \`${name}(R.field where …)\` over a related dataset R` : '';
+      this.report(`\`where\` inside \`${name}(…)\` filters the rows of a related dataset${hint}`, this.range(where));
+    }
+    return { type: 'Call', callee: this.identifier(callee), arg, range };
+  }
+
+  private aggregate(
+    callee: IToken,
+    fn: AggregateFn,
+    arg: Expr,
+    filter: Expr | undefined,
+    range: Range,
+    distinct: IToken | undefined,
+  ): Expr {
+    const name = callee.image;
+    const calleeId = this.identifier(callee);
+    let dataset: Identifier | undefined;
+    let field: Identifier | undefined;
+    if (arg.type === 'RelatedField') {
+      dataset = arg.dataset;
+      field = arg.field;
+    } else if (arg.type === 'Name') {
+      dataset = { type: 'Identifier', name: arg.name, range: arg.range };
+    }
+    if (!dataset) {
+      if (arg.type !== 'Error') {
+        const shape = fn === 'exists' ? `exists(R where …)` : fn === 'count' ? `count(R where …)` : `${name}(R.field)`;
+        this.report(`\`${name}\` here takes a related dataset: write \`${shape}\``, arg.range);
+      }
+      return this.errorExpr(range);
+    }
+    const needsField = fn !== 'count' && fn !== 'exists';
+    if (needsField && !field) {
+      const hint = fn === 'countDistinct' ? `count(distinct ${dataset.name}.FIELD)` : `${name}(${dataset.name}.FIELD)`;
+      this.report(`say which field of \`${dataset.name}\` to aggregate: \`${hint}\``, arg.range);
+      return this.errorExpr(range);
+    }
+    if (!needsField && field) {
+      const message =
+        fn === 'count'
+          ? `\`count\` counts rows: write \`count(${dataset.name})\`, or \`count(distinct ${dataset.name}.${field.name})\` for the distinct values`
+          : `\`exists\` tests for rows: write \`exists(${dataset.name} where ${field.name} is not missing)\``;
+      const suggestion = fn === 'count' ? `distinct ${dataset.name}.${field.name}` : undefined;
+      this.report(message, arg.range, suggestion ? [suggestion] : undefined);
+      return this.errorExpr(range);
+    }
+    const result: AggregateExpr = { type: 'Aggregate', fn, callee: calleeId, dataset, field: needsField ? field : undefined, filter, range };
+    if (fn === 'percentile') {
+      const percentile = Number(name.slice(1));
+      if (!(percentile >= 1 && percentile <= 99)) {
+        this.report(`percentiles go from \`p1\` to \`p99\`, not \`${name}\``, calleeId.range);
+      }
+      result.percentile = percentile;
+    }
+    void distinct;
+    return result;
   }
 
   list(node: CstNode): ListExpr {
@@ -919,6 +1056,23 @@ export class AstBuilder {
       const meant = compareOps.get(op.image) ?? '>=';
       this.report(`write \`${meant}\` (not \`${op.image}\`)`, this.range(op), [meant]);
     }
+  }
+}
+
+/** The aggregate a function name denotes over related rows; undefined for other functions. */
+function aggregateFn(name: string, distinct: boolean): AggregateFn | undefined {
+  switch (name) {
+    case 'count':
+      return distinct ? 'countDistinct' : 'count';
+    case 'sum':
+    case 'mean':
+    case 'median':
+    case 'min':
+    case 'max':
+    case 'exists':
+      return name;
+    default:
+      return /^p\d+$/.test(name) ? 'percentile' : undefined;
   }
 }
 

@@ -219,6 +219,42 @@ export interface NowExpr extends Node {
   type: 'Today' | 'Now';
 }
 
+/** `survey.nps`: a field of a one-to-one related dataset (an error, with a proposed aggregate, on a many-per-parent one). */
+export interface RelatedFieldExpr extends Node {
+  type: 'RelatedField';
+  dataset: Identifier;
+  field: Identifier;
+}
+
+export type AggregateFn =
+  | 'count'
+  | 'countDistinct'
+  | 'sum'
+  | 'mean'
+  | 'median'
+  | 'min'
+  | 'max'
+  | 'percentile'
+  | 'exists';
+
+/**
+ * `count(plays)`, `count(plays where E)`, `count(distinct plays.genre where E)`,
+ * `sum(plays.ms_played where E)`, `p90(plays.ms_played)`, `max(plays.at)`,
+ * `exists(plays where E)`. `E` is evaluated on the related row (SPEC §11).
+ */
+export interface AggregateExpr extends Node {
+  type: 'Aggregate';
+  fn: AggregateFn;
+  /** For fn 'percentile': 1..99 (from `p90`). */
+  percentile?: number;
+  /** The function name as written (`count`, `p90`), for ranges and messages. */
+  callee: Identifier;
+  dataset: Identifier;
+  /** Undefined for `count(R …)` and `exists(R …)`. */
+  field: Identifier | undefined;
+  filter: Expr | undefined;
+}
+
 /** Placeholder where an expression could not be parsed. */
 export interface ErrorExpr extends Node {
   type: 'Error';
@@ -245,13 +281,27 @@ export type Expr =
   | CallExpr
   | AgoExpr
   | NowExpr
+  | RelatedFieldExpr
+  | AggregateExpr
   | ErrorExpr;
 
 // ---------------------------------------------------------------- records
 
 export interface RecordEntry extends Node {
   key: Identifier;
-  value: Expr;
+  /** A field's value, or the related rows of the dataset named by `key` (SPEC §11). */
+  value: Expr | RelatedRowsLiteral;
+}
+
+/**
+ * Related rows nested in an example or profile under the related dataset's
+ * name: `plays: [{ … }, { … }]` (`many`) or `survey: { … }` (one row).
+ * An empty list `plays: []` stays a `List` expression.
+ */
+export interface RelatedRowsLiteral extends Node {
+  type: 'RelatedRows';
+  many: boolean;
+  rows: RecordLiteral[];
 }
 
 /** `{ age: 31, plan: "pro", integrations: ["a"] }` */
@@ -343,7 +393,9 @@ export type DatasetProperty =
   /** `missing ["?", "NA"]`: cells holding exactly one of these texts are missing values. */
   | (PropertyBase & { key: 'missing'; value: ListExpr | undefined })
   | (PropertyBase & { key: 'description'; value: StringLiteral | undefined })
-  | (PropertyBase & { key: 'fields'; fields: FieldDecl[] });
+  | (PropertyBase & { key: 'fields'; fields: FieldDecl[] })
+  /** `belongs to PARENT by FIELD` (SPEC §11). */
+  | (PropertyBase & { key: 'belongsTo'; parent: Identifier | undefined; by: Identifier | undefined });
 
 export type SegmentKind =
   | 'demographic'

@@ -110,6 +110,7 @@ export class SegspecParser extends CstParser {
         { ALT: () => this.SUBRULE(this.asOfProp) },
         { ALT: () => this.SUBRULE(this.fieldsProp) },
         { ALT: () => this.SUBRULE(this.listProp) },
+        { ALT: () => this.SUBRULE(this.belongsProp) },
         this.unknownPropAlt,
       ]);
       },
@@ -262,6 +263,20 @@ export class SegspecParser extends CstParser {
     this.CONSUME(t.Segment, { LABEL: 'keyword' });
     this.OPTION({ GATE: this.nameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'value' }) });
   });
+
+  /** `belongs to PARENT by FIELD` (SPEC §11); the builder reports the parts left out. */
+  public belongsProp = this.RULE('belongsProp', () => {
+    this.CONSUME(t.Belongs, { LABEL: 'keyword' });
+    this.OPTION(() => this.CONSUME(t.To, { LABEL: 'to' }));
+    this.OPTION2({ GATE: this.belongsNameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'parent' }) });
+    this.OPTION3(() => {
+      this.CONSUME(t.By, { LABEL: 'by' });
+      this.OPTION4({ GATE: this.nameGate, DEF: () => this.CONSUME2(t.Name, { LABEL: 'field' }) });
+    });
+  });
+
+  /** The parent's name: not `by` (the parent left out) nor the next property. */
+  private readonly belongsNameGate = (): boolean => this.LA(1).tokenType !== t.By && !this.startsProperty();
 
   public asOfProp = this.RULE('asOfProp', () => {
     this.CONSUME(t.As, { LABEL: 'keyword' });
@@ -497,7 +512,28 @@ export class SegspecParser extends CstParser {
   public recordEntry = this.RULE('recordEntry', () => {
     this.CONSUME(t.Name, { LABEL: 'key' });
     this.CONSUME(t.Colon);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    this.OR([
+      // `survey: { nps: 9 }`: one related row (SPEC §11).
+      { ALT: () => this.SUBRULE(this.record, { LABEL: 'row' }) },
+      // `plays: [{ … }, { … }]`: related rows.
+      {
+        GATE: () => this.LA(2).tokenType === t.LCurly,
+        ALT: () => {
+          this.CONSUME(t.LBracket, { LABEL: 'rowsOpen' });
+          this.SUBRULE2(this.record, { LABEL: 'row' });
+          this.MANY({
+            GATE: () => this.LA(2).tokenType === t.LCurly,
+            DEF: () => {
+              this.CONSUME(t.Comma);
+              this.SUBRULE3(this.record, { LABEL: 'row' });
+            },
+          });
+          this.OPTION(() => this.CONSUME2(t.Comma));
+          this.CONSUME(t.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expr, { LABEL: 'value' }) },
+    ]);
   });
 
   // ------------------------------------------------------------ expressions
@@ -644,8 +680,27 @@ export class SegspecParser extends CstParser {
         ALT: () => {
           this.CONSUME(t.Name, { LABEL: 'callee' });
           this.CONSUME(t.LParen);
+          // `count(distinct plays.genre …)`; a field called `distinct` stays a name.
+          this.OPTION({
+            GATE: () => this.LA(1).tokenType === t.Distinct && this.LA(3).tokenType === t.Dot,
+            DEF: () => this.CONSUME(t.Distinct, { LABEL: 'distinct' }),
+          });
           this.SUBRULE(this.expr, { LABEL: 'arg' });
+          // `count(plays where E)`: the filter of an aggregate over related rows.
+          this.OPTION2(() => {
+            this.CONSUME(t.Where, { LABEL: 'where' });
+            this.SUBRULE3(this.expr, { LABEL: 'filter' });
+          });
           this.CONSUME(t.RParen);
+        },
+      },
+      {
+        // `survey.nps`: a field of a related dataset.
+        GATE: () => this.LA(2).tokenType === t.Dot && this.nameGate(),
+        ALT: () => {
+          this.CONSUME3(t.Name, { LABEL: 'related' });
+          this.CONSUME(t.Dot, { LABEL: 'dot' });
+          this.OPTION3(() => this.CONSUME4(t.Name, { LABEL: 'relatedField' }));
         },
       },
       { GATE: this.nameGate, ALT: () => this.CONSUME2(t.Name, { LABEL: 'name' }) },

@@ -120,6 +120,8 @@ export const Plus = createToken({ name: 'Plus', pattern: '+' });
 export const Minus = createToken({ name: 'Minus', pattern: '-' });
 export const Star = createToken({ name: 'Star', pattern: '*' });
 export const Slash = createToken({ name: 'Slash', pattern: '/' });
+/** `survey.nps`, `plays.genre` (SPEC §11). Numbers such as `3.25` are lexed before it. */
+export const Dot = createToken({ name: 'Dot', pattern: '.', label: '`.`' });
 
 // ---------------------------------------------------------------- keywords
 
@@ -170,6 +172,10 @@ export const Channels = keyword('channels', property);
 export const Segments = keyword('segments', property);
 export const Exclusive = keyword('exclusive', property);
 export const Exhaustive = keyword('exhaustive', property);
+export const Belongs = keyword('belongs', property);
+export const To = keyword('to');
+export const By = keyword('by');
+export const Distinct = keyword('distinct');
 
 export const Member = keyword('member');
 export const Nonmember = keyword('nonmember');
@@ -217,7 +223,7 @@ export const Now = keyword('now', []);
 
 /** Property keywords by declaration kind (for messages and did-you-mean). */
 export const propertyWords = {
-  dataset: ['source', 'table', 'key', 'as of', 'unit', 'missing', 'description', 'fields'],
+  dataset: ['source', 'table', 'key', 'as of', 'unit', 'missing', 'description', 'fields', 'belongs to'],
   segment: ['kind', 'description', 'from', 'where', 'expect', 'example', 'owner', 'tags'],
   persona: ['segment', 'quote', 'description', 'profile', 'goals', 'pains', 'jobs', 'channels'],
   partition: ['segments', 'exclusive', 'exhaustive', 'description'],
@@ -261,6 +267,7 @@ export const allTokens: TokenType[] = [
   Minus,
   Star,
   Slash,
+  Dot,
   // Longest first, so that `segments` is not read as `segment` + `s`.
   ...[...keywords].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,

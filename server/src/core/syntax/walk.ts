@@ -1,7 +1,11 @@
-import type { Expr } from './ast.js';
+import type { AggregateExpr, Expr } from './ast.js';
 import { unreachable } from '../util/unreachable.js';
 
-/** The direct sub-expressions of an expression, in source order. */
+/**
+ * The direct sub-expressions of an expression, in source order, in the same
+ * scope: an aggregate's `where` is evaluated on the related row (SPEC §11),
+ * so it is not a child here — see `aggregateFilters`.
+ */
 export function childExprs(expr: Expr): Expr[] {
   switch (expr.type) {
     case 'List':
@@ -42,6 +46,8 @@ export function childExprs(expr: Expr): Expr[] {
     case 'Today':
     case 'Now':
     case 'Error':
+    case 'RelatedField':
+    case 'Aggregate':
       return [];
     default:
       return unreachable(expr);
@@ -52,6 +58,30 @@ export function childExprs(expr: Expr): Expr[] {
 export function walkExpr(expr: Expr, visit: (node: Expr) => void): void {
   visit(expr);
   for (const child of childExprs(expr)) walkExpr(child, visit);
+}
+
+/** The aggregates of an expression (not inside another aggregate's filter), in source order. */
+export function aggregatesOf(expr: Expr): AggregateExpr[] {
+  const found: AggregateExpr[] = [];
+  walkExpr(expr, (node) => {
+    if (node.type === 'Aggregate') found.push(node);
+  });
+  return found;
+}
+
+/**
+ * Visits `expr` and everything below it including aggregate filters, telling
+ * the visitor the related dataset whose row a node is evaluated on
+ * (undefined: the segment's own dataset).
+ */
+export function walkScoped(
+  expr: Expr,
+  visit: (node: Expr, related: AggregateExpr | undefined) => void,
+  related?: AggregateExpr,
+): void {
+  visit(expr, related);
+  if (expr.type === 'Aggregate' && expr.filter) walkScoped(expr.filter, visit, expr);
+  for (const child of childExprs(expr)) walkScoped(child, visit, related);
 }
 
 /** Strips any parentheses around an expression. */
