@@ -50,9 +50,9 @@ async function openDuck(): Promise<{ handle: PeerHandle; close(): void }> {
 async function main(): Promise<void> {
   const csvPath = await ensureCsv(ROWS);
   const ctx: BenchContext = { rows: ROWS, csvPath, state: new Map() };
-  // BENCH_ONLY=substring runs only the stages whose name contains it (for measuring one figure alone).
+  // BENCH_ONLY=regex runs only the stages whose name matches it (for measuring some figures alone).
   const only = process.env.BENCH_ONLY;
-  const stages: Stage[] = [...engineStages, ...extraStages].filter((s) => !only || s.name.includes(only));
+  const stages: Stage[] = [...engineStages, ...extraStages].filter((s) => !only || new RegExp(only).test(s.name));
   const ours = new Map<Stage, number>();
 
   let engineRss = 0;

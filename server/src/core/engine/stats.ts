@@ -12,6 +12,7 @@ import {
   emptyBits,
   type Bitset,
 } from './bitset.js';
+import { wasmPairCounter } from './popcount-wasm.js';
 
 export interface NamedMembers {
   name: string;
@@ -142,6 +143,8 @@ export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
 export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: number[]): Generator<void, void> {
   const n = sets.length;
   const words = sets[0]?.length ?? 0;
+  // Copied into WebAssembly memory at the first pair that is not cached.
+  let wasm: ((i: number, j: number) => number) | undefined | null = null;
   const sparse: Array<Int32Array | undefined> = new Array(n);
   const indexOf = (i: number): Int32Array => (sparse[i] ??= nonZeroWords(sets[i]));
   for (let i = 0; i < n; i++) {
@@ -155,12 +158,22 @@ export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: numbe
       const sj = indexOf(j);
       const small = si.length <= sj.length ? si : sj;
       // The index walk pays an extra load per word: only worth it below ~3/4 of the words.
-      const c = small.length * 4 < words * 3 ? countSparse(small, sets[i], sets[j]) : countDense(sets[i], sets[j]);
+      let c: number;
+      if (small.length * 4 < words * 3) {
+        c = countSparse(small, sets[i], sets[j]);
+      } else {
+        if (wasm === null) wasm = sameLength(sets) ? wasmPairCounter(sets) : undefined;
+        c = wasm ? wasm(i, j) : countDense(sets[i], sets[j]);
+      }
       if (counts) counts[i * n + j] = c;
       cache?.set(sets[i], sets[j], c);
     }
     yield;
   }
+}
+
+function sameLength(sets: readonly Bitset[]): boolean {
+  return sets.every((s) => s.length === sets[0].length);
 }
 
 /** Example rows shown for the rows in no segment of a dataset. */
