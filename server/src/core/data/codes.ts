@@ -4,6 +4,7 @@
  * against the declared fields (SEG120–SEG129).
  */
 import type { CatalogEntry } from '../diagnostics/types.js';
+import { linkDataCodes } from './related-codes.js';
 
 export const dataCode = {
   pathOutsideWorkspace: 'SEG100',
@@ -172,3 +173,5 @@ export const dataCodes: CatalogEntry[] = [
       'The dataset\'s `key` names a field that is not a column of the data. Name one of the columns (usually an id).',
   },
 ];
+
+dataCodes.push(...linkDataCodes);

@@ -27,12 +27,15 @@ import type { EvalEnv } from './reference.js';
 import { cellValue, rowRecord } from './records.js';
 import { checkPartition, coverage, overlapMatrix, pairCountRows, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
 import { formatValue, type Value } from './values.js';
+import { relatedColumnName } from './related-key.js';
+import { addRelatedColumns, linkChecks, RelatedCache, tableView, type RelatedContext, type RelatedDatasetStat } from './related.js';
 
 export { engineCodes } from './codes.js';
 export { nodeLabel, readingText, renderExplanation, truthMark, type ClauseReading, type ExplanationNode, type SeenValue } from './explain.js';
 export type { ExpectationResult } from './expectations.js';
 export type { ExampleResult, PersonaResult } from './record-checks.js';
 export type { OverlapStat, CoverageStat } from './stats.js';
+export type { RelatedDatasetStat } from './related.js';
 export type { Bitset, TriBits } from './bitset.js';
 export { hasBit, popcount, firstRows, spreadRows } from './bitset.js';
 export type { Truth, Value } from './values.js';
@@ -112,6 +115,8 @@ export interface DataAnalysis {
   partitions: PartitionResult[];
   personas: Map<string, PersonaResult>;
   findings: Finding[];
+  /** Per related dataset (SPEC §11): its rows and the share of parents with at least one related row. */
+  related?: Map<string, RelatedDatasetStat>;
 }
 
 interface TableCache {
@@ -152,6 +157,8 @@ export class Engine {
   lastRun: { evaluated: string[]; reused: string[] } = { evaluated: [], reused: [] };
 
   private tables = new WeakMap<Table, TableCache>();
+  /** @internal Link indexes and related columns (SPEC §11), kept across runs. */
+  related = new RelatedCache();
   private readonly bitsetIds = new WeakMap<Bitset, number>();
   private nextBitsetId = 1;
   private readonly sampleSize: number;
@@ -166,6 +173,7 @@ export class Engine {
     this.lastRun = { evaluated: [], reused: [] };
     this.tables = new WeakMap();
     this.pairCounts = new WeakMap();
+    this.related = new RelatedCache();
   }
 
   analyze(model: WorkspaceModel, data: ReadonlyMap<string, DatasetInput>, options: AnalyzeOptions = {}): DataAnalysis {
@@ -308,6 +316,7 @@ class Run {
 
   /** The run in steps of one segment (or one row of the overlap matrix) each, so a caller can yield between them. */
   *steps(): Generator<void, DataAnalysis> {
+    this.engine.related.startRun();
     for (const name of this.model.datasets.keys()) this.dataset(name);
     const order = [...this.model.segmentOrder];
     for (const name of this.model.segments.keys()) if (!order.includes(name)) order.push(name);
@@ -335,7 +344,30 @@ class Run {
     for (const [cache, used] of this.usedKeys) {
       for (const key of cache.segments.keys()) if (!used.has(key)) cache.segments.delete(key);
     }
-    return { segments: this.results, datasets, overlaps, partitions, personas, findings: this.findings };
+    const links = linkChecks(this.relatedContext);
+    this.findings.push(...links.findings);
+    this.engine.related.endRun();
+    return { segments: this.results, datasets, overlaps, partitions, personas, findings: this.findings, related: links.stats };
+  }
+
+  private get relatedContext(): RelatedContext {
+    return {
+      model: this.model,
+      cache: this.engine.related,
+      tableOf: (dataset) => this.data.get(dataset)?.table,
+      membersOf: (segment) => this.results.get(segment)?.members,
+      resolve: (table) => fallbackResolver(this.model, table),
+    };
+  }
+
+  /** Related columns for a segment's rule and expectations; the keys of those used, or why they cannot be had. */
+  private relatedColumns(sym: SegmentSymbol, state: DatasetState): { problem: string } | { keys: string[] } {
+    const exprs: Expr[] = sym.where ? [sym.where] : [];
+    for (const p of props(sym.decl, 'expect')) {
+      if (p.value?.type === 'ExpectShare') exprs.push(p.value.expr);
+      if (p.value?.type === 'ExpectAggregate') exprs.push(p.value.arg);
+    }
+    return addRelatedColumns(this.relatedContext, state.name, state.ctx!.table, state.today, exprs);
   }
 
   private dataset(name: string): DatasetState {
@@ -349,7 +381,8 @@ class Run {
     if (table) {
       const cache = this.engine.tableCache(table, today);
       ctx = {
-        table,
+        // A view: lookups and aggregates over related rows are added to it as columns.
+        table: tableView(table),
         today,
         resolve: fallbackResolver(this.model, table),
         // Members of a segment over another dataset are rows of another table: they never match here.
@@ -375,12 +408,12 @@ class Run {
     return resultWithoutMembers(sym, status, reason, rows);
   }
 
-  private segmentKey(sym: SegmentSymbol, where: Expr, ctx: CompileContext): string {
+  private segmentKey(sym: SegmentSymbol, where: Expr, ctx: CompileContext, relatedKeys: string[]): string {
     const deps = [...new Set(sym.uses)]
       .sort()
       .map((u) => `${u}#${this.engine.bitsetId(this.results.get(u)?.members)}`)
       .join(',');
-    return `${exprKey(where, ctx.resolve)}|${deps}`;
+    return `${exprKey(where, ctx.resolve)}|${deps}|${relatedKeys.join(',')}`;
   }
 
   private evaluateSegment(sym: SegmentSymbol): SegmentResult {
@@ -400,9 +433,15 @@ class Run {
       return result;
     }
     const { ctx, table } = state;
+    const related = this.relatedColumns(sym, state);
+    if ('problem' in related) {
+      const result = this.emptyResult(sym, 'unavailable', related.problem);
+      result.examples = this.checkExamples(sym);
+      return result;
+    }
     const cache = this.engine.tableCache(table, state.today);
     ctx.shared = cache.shared;
-    const key = this.segmentKey(sym, where, ctx);
+    const key = this.segmentKey(sym, where, ctx, related.keys);
     let used = this.usedKeys.get(cache);
     if (!used) this.usedKeys.set(cache, (used = new Set()));
     used.add(key);
@@ -614,8 +653,19 @@ export function explainRow(
   if (row < 0 || row >= table.rowCount) return undefined;
   const record = rowRecord(table, row);
   const today = referenceDate(model, sym.dataset, options);
+  // Lookups and aggregates of the rules the explanation reads, as columns of a view (SPEC §11).
+  const view = tableView(table);
+  const rules = [...model.segments.values()].filter((s) => s.dataset === sym.dataset && s.where).map((s) => s.where!);
+  const relatedContext: RelatedContext = {
+    model,
+    cache: new RelatedCache(),
+    tableOf: (dataset) => data.get(dataset)?.table,
+    membersOf: (name) => analysis.segments.get(name)?.members,
+    resolve: (t) => fallbackResolver(model, t),
+  };
+  addRelatedColumns(relatedContext, sym.dataset, view, today, rules);
   const ctx: CompileContext = {
-    table,
+    table: view,
     today,
     resolve: fallbackResolver(model, table),
     segmentBits: (name) => analysis.segments.get(name)?.members,
@@ -630,6 +680,10 @@ export function explainRow(
       return bits ? (bits[row >>> 5] & (1 << (row & 31))) !== 0 : false;
     },
     aggregate: (call) => tableAggregate(call, ctx),
+    related: (expr) => {
+      const column = view.byName.get(relatedColumnName(expr, ctx.resolve));
+      return column ? cellValue(column, row) : null;
+    },
   };
   const fieldDecimals = (field: string): number | undefined => {
     const column = table.byName.get(field);

@@ -15,6 +15,7 @@ import { segmentRules } from './explain-sources.js';
 import { engineFinding } from './judge.js';
 import { recordFromLiteral, type EvalRecord } from './records.js';
 import { evalPredicate, type EvalEnv } from './reference.js';
+import { evalRelated } from './reference-related.js';
 import type { Truth, Value } from './values.js';
 
 export interface ExampleResult {
@@ -110,7 +111,8 @@ export class RecordChecker {
     if (!scope.loaded && this.needsData(sym, scope, new Set())) return undefined;
     const fieldTypes = sym.dataset ? this.model.fieldTypes.get(sym.dataset) : undefined;
     const record = recordFromLiteral(literal, fieldTypes, scope.today);
-    const env = this.recordEnv(record, scope, new Set([sym.name]));
+    const related = this.relatedRows(literal, sym.dataset, scope);
+    const env = this.recordEnv(record, scope, new Set([sym.name]), related);
     return explain(sym.where, env, this.model.files.get(sym.file)?.text, { rules: segmentRules(this.model) });
   }
 
@@ -136,8 +138,30 @@ export class RecordChecker {
     return needed;
   }
 
+  /**
+   * The related rows nested in a record (`plays: [{ … }]`, `survey: { … }`),
+   * each as an environment reading that row; a related dataset left out has
+   * no rows (SPEC §11). Relative dates in their filters use `scope`'s date.
+   */
+  private relatedRows(literal: RecordLiteral, dataset: string | undefined, scope: RecordScope): Map<string, EvalEnv[]> {
+    const rows = new Map<string, EvalEnv[]>();
+    for (const entry of literal.entries) {
+      const related = this.model.datasets.get(entry.key.name);
+      if (!dataset || related?.link?.parent !== dataset) continue;
+      const literals = entry.value.type === 'RelatedRows' ? entry.value.rows : [];
+      const types = this.model.fieldTypes.get(related.name);
+      const own = this.scopeOf(related.name);
+      const rowScope: RecordScope = { ...own, today: scope.today };
+      rows.set(
+        related.name,
+        literals.map((row) => this.recordEnv(recordFromLiteral(row, types, scope.today), rowScope, new Set(), new Map())),
+      );
+    }
+    return rows;
+  }
+
   /** Other segments named in a rule are evaluated on the same record. */
-  private recordEnv(record: EvalRecord, scope: RecordScope, visiting: Set<string>): EvalEnv {
+  private recordEnv(record: EvalRecord, scope: RecordScope, visiting: Set<string>, related: ReadonlyMap<string, EvalEnv[]>): EvalEnv {
     return {
       today: scope.today,
       resolve: scope.resolve,
@@ -146,9 +170,10 @@ export class RecordChecker {
         const other = this.model.segments.get(name);
         if (!other?.where || visiting.has(name)) return false;
         const inner = new Set(visiting).add(name);
-        return evalPredicate(other.where, this.recordEnv(record, scope, inner)) === true;
+        return evalPredicate(other.where, this.recordEnv(record, scope, inner, related)) === true;
       },
       aggregate: scope.aggregate,
+      related: (expr) => evalRelated(expr, related.get(expr.dataset.name) ?? []),
     };
   }
 }

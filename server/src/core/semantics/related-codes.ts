@@ -97,11 +97,4 @@ export const relatedStaticCodes: CatalogEntry[] = [
     explanation:
       'The field after `by` must be a field (a column) of the dataset that declares `belongs to`: the one holding the parent\'s key.',
   },
-  {
-    code: 'SEG059',
-    severity: 'error',
-    title: 'Not evaluated yet',
-    explanation:
-      'This version reads and checks lookups and aggregates over related datasets but does not evaluate them yet, so a segment that uses one has no size rather than a wrong one.',
-  },
 ];

@@ -1,6 +1,6 @@
 import { unreachable } from '../util/unreachable.js';
 /** Type checks of SPEC §5.2 on `where`, `expect share(…)` and aggregate expressions. */
-import type { AggregateExpr, Expr, Range, RelatedFieldExpr } from '../syntax/ast.js';
+import type { AggregateExpr, Expr, Range } from '../syntax/ast.js';
 import { relatedCode } from './related-codes.js';
 import { prop, props } from '../syntax/ast.js';
 import type { Finding } from '../diagnostics/types.js';
@@ -126,7 +126,7 @@ function checkExpr(expr: Expr, ctx: Context): void {
     case 'Aggregate':
       return checkRelatedAggregate(expr, ctx);
     case 'RelatedField':
-      return notEvaluatedYet(expr, ctx);
+      return;
     case 'Missing':
       return checkExpr(expr.subject, ctx);
     case 'String':
@@ -200,14 +200,6 @@ function checkRelatedAggregate(expr: AggregateExpr, ctx: Context): void {
     const inner: Context = { ...ctx, dataset: related, env: { ...ctx.env, fields: ctx.env.fieldsOf?.(related) } };
     checkPredicate(expr.filter, inner);
   }
-  notEvaluatedYet(expr, ctx);
-}
-
-/** Until the engine evaluates related datasets, a rule that reads them has no size rather than a wrong one. */
-function notEvaluatedYet(expr: AggregateExpr | RelatedFieldExpr, ctx: Context): void {
-  ctx.findings.push(
-    staticFinding('SEG059', ctx.file, expr.range, 'lookups and aggregates over related datasets are checked but not evaluated yet: this segment has no size for now'),
-  );
 }
 
 function checkAggregateArgument(arg: Expr, name: string, ctx: Context): void {
