@@ -19,6 +19,8 @@ import { prop, props, type DatasetDecl } from './syntax/ast.js';
 import { Engine, engineCodes, type DataAnalysis } from './engine/index.js';
 import { ruleProblems } from './engine/rule-errors.js';
 import { sortFindings } from './diagnostics/sort.js';
+import { FlagAnalyzer, type FlagResult } from './flags/analyze.js';
+import type { FlagSystem, FlagSystemName } from './flags/system.js';
 
 export interface WorkspaceOptions {
   /** Reference date (YYYY-MM-DD) when a dataset has no `as of`. */
@@ -31,6 +33,8 @@ export interface WorkspaceOptions {
    * thread answers requests meanwhile.
    */
   pause?: () => Promise<void>;
+  /** Reads and evaluates each flag system's files (SPEC §12); without it, `flag` declarations are checked without their files. */
+  flagSystems?: (name: FlagSystemName) => FlagSystem;
 }
 
 export interface AnalyzeHooks {
@@ -55,6 +59,8 @@ export interface Analysis {
   markdown: Map<string, MarkdownDocument>;
   /** Segments left unevaluated because their rule has an error, with the reason. */
   brokenRules: Map<string, string>;
+  /** Each `flag` declaration: who gets it, its reach and leak (SPEC §12). */
+  flags: Map<string, FlagResult>;
 }
 
 interface Overlay {
@@ -76,6 +82,7 @@ export class Workspace {
   private readonly markdownCache = new Map<string, { text: string; doc: MarkdownDocument }>();
   private fileList: string[] | undefined;
   readonly engine = new Engine();
+  private flagAnalyzer: { systems: WorkspaceOptions['flagSystems']; analyzer: FlagAnalyzer } | undefined;
   /** Re-parses only the declarations an edit touched. */
   /** One per file: each keeps the pieces of its own latest text. */
   private readonly parsers = new Map<string, IncrementalParser>();
@@ -187,16 +194,33 @@ export class Workspace {
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
     const markdownFindings = markdownChecks(model, markdown, results);
+    const flags = await this.flags().analyze(this.host, this.root, model, data, results);
+    if (isCancelled()) throw new CancelledError();
     return {
       model,
       findings: sortFindings(
-        dedupe([...nameFindings, ...staticFindings, ...dependencyFindings, ...dataFindings, ...results.findings, ...markdownFindings]),
+        dedupe([...nameFindings, ...staticFindings, ...dependencyFindings, ...dataFindings, ...results.findings, ...markdownFindings, ...flags.findings]),
       ),
       data,
       results,
       markdown,
       brokenRules,
+      flags: flags.flags,
     };
+  }
+
+  /** Flags evaluated on a dataset (cache misses) so far: an edit elsewhere adds none. */
+  get flagEvaluations(): number {
+    return this.flagAnalyzer?.analyzer.evaluations ?? 0;
+  }
+
+  /** The flag analyzer for the current `flagSystems` option (its caches live as long as the option does). */
+  private flags(): FlagAnalyzer {
+    const systems = this.options.flagSystems;
+    if (!this.flagAnalyzer || this.flagAnalyzer.systems !== systems) {
+      this.flagAnalyzer = { systems, analyzer: new FlagAnalyzer(systems) };
+    }
+    return this.flagAnalyzer.analyzer;
   }
 
   /**

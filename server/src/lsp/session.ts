@@ -231,6 +231,7 @@ export class Session {
       results: last?.results ?? noResults(),
       markdown: last?.markdown ?? new Map(),
       brokenRules: last?.brokenRules ?? new Map(),
+      flags: last?.flags ?? new Map(),
     };
     return { root: project.root, generation: project.generation, analysis, versions, markdown: analysis.markdown, texts };
   }
