@@ -264,6 +264,31 @@
     ));
   }
 
+  // Who gets each flag: per segment of its dataset (the ones it is for first), and per persona.
+  function flagTables(data) {
+    return el('div', { class: 'flags' }, data.flags.map((f) => {
+      const rows = f.segments
+        .slice()
+        .sort((a, b) => (f.for.includes(b.name) ? 1 : 0) - (f.for.includes(a.name) ? 1 : 0))
+        .map((s) => el('tr', {}, [
+          el('td', { text: s.name + (f.for.includes(s.name) ? ' (for)' : '') }),
+          el('td', { class: 'num', text: count(s.on) + ' of ' + count(s.members) }),
+          el('td', { class: 'num', text: s.members ? pct(s.on / s.members) : '—' }),
+        ]));
+      const personas = f.personas.map((p) => el('tr', {}, [
+        el('td', { text: 'persona ' + p.name }),
+        el('td', { colspan: '2', text: p.on === undefined ? 'cannot be decided' : p.on ? 'gets it (' + p.rule + ')' : 'does not get it' }),
+      ]));
+      return el('article', { class: 'flag' }, [
+        el('h3', { text: f.title || f.name }),
+        el('p', { class: f.reason ? 'muted' : '', text: f.headline }),
+        rows.length || personas.length
+          ? el('table', { class: 'flag-table' }, [el('tr', {}, [el('th', { text: 'who' }), el('th', { text: 'get the flag' }), el('th', { text: 'share' })]), ...rows, ...personas])
+          : null,
+      ]);
+    }));
+  }
+
   function listLine(label, items) {
     return items && items.length ? el('p', {}, [el('strong', { text: label + ': ' }), el('span', { text: items.join(' · ') })]) : null;
   }
@@ -301,6 +326,7 @@
     overlapChart(overlaps, data);
     if (data.coverage.length) app.appendChild(section('Coverage', coverageList(data)));
     if (data.partitions.length) app.appendChild(section('Partitions', partitionList(data)));
+    if (data.flags && data.flags.length) app.appendChild(section('Feature flags', flagTables(data)));
     if (data.personas.length) app.appendChild(section('Personas', personaCards(data)));
     const selected = data.selected && data.selected.name;
     // After a code-lens click (or a new selection), show the segment's section from its top.

@@ -40,6 +40,16 @@ function hostileData(): PreviewData {
     overlaps: { names: ['alpha', 'beta', 'gamma'], counts: [[100, 20, 5], [20, 200, 30], [5, 30, 300]] },
     coverage: [{ dataset: 'users', covered: 450, rows: 1000 }],
     partitions: [{ name: 'p', title: '<b>part</b>', segments: ['alpha', 'beta'], exclusive: true, exhaustive: false, overlapping: 20 }],
+    flags: [
+      {
+        name: 'smart',
+        title: 'Smart <img src=x onerror="window.__xss=5">',
+        headline: 'GrowthBook smart · 90 users · 90.0% of alpha · 3 outside',
+        for: ['alpha'],
+        segments: [{ name: 'alpha', members: 100, on: 90 }, { name: 'beta', members: 200, on: 3 }],
+        personas: [{ name: 'fiona', on: true, rule: 'rule <b>1</b>' }],
+      },
+    ],
     personas: [{ name: 'fiona', title: 'Fiona <script>window.__xss=3</script>', segment: 'alpha', quote: '</blockquote><i>hi</i>', goals: ['<u>goal</u>'], pains: [], jobs: [], channels: ['<i>chan</i>'], profile: [['seats', '1,200'], ['job', '<b>x</b>']] }],
     selected: {
       name: 'alpha',
@@ -132,6 +142,9 @@ describe('preview webview page', () => {
     expect(body).toContain(HOSTILE);
     expect(body).toContain('<script>window.__xss=2</script>');
     expect(body).toContain('Fiona <script>window.__xss=3</script>');
+    expect(body).toContain('Smart <img src=x onerror="window.__xss=5">');
+    expect(body).toContain('gets it (rule <b>1</b>)');
+    expect(body).toContain('90 of 100');
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('main img, main svg[onload], main script').count()).toBe(0);
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);

@@ -3,6 +3,7 @@ import type { Finding } from '../core/diagnostics/types.js';
 import { prop, props, type Expr, type Node, type RecordLiteral } from '../core/syntax/ast.js';
 import { displayRecord } from '../core/engine/display-record.js';
 import type { AnalyzedWorkspace } from './analysis.js';
+import { flagViews } from './flag-view.js';
 import { countFindings, displayPath } from './reporters/findings.js';
 import type {
   DatasetView,
@@ -30,6 +31,7 @@ export function buildView(workspaces: readonly AnalyzedWorkspace[], findings: re
     coverage: [],
     partitions: [],
     personas: [],
+    flags: [],
     roadmaps: [],
     findings: findings.map((f) => findingView(f, opts.cwd)),
     summary: countFindings(findings),
@@ -145,6 +147,8 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
   }
 
   for (const o of results.overlaps) view.overlaps.push({ workspace, a: o.a, b: o.b, count: o.count });
+
+  view.flags.push(...flagViews(w, workspace));
 
   for (const p of results.partitions) {
     const sym = model.partitions.get(p.name);

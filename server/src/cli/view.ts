@@ -128,6 +128,29 @@ export interface FindingView {
   character: number;
 }
 
+/** A `flag` declaration: who gets the flag, its reach of the segment and its leak (SPEC §12). */
+export interface FlagView {
+  workspace: string;
+  name: string;
+  title?: string;
+  system: string | undefined;
+  key: string | undefined;
+  for: string[];
+  dataset: string | undefined;
+  /** Rows that get the flag; undefined when it could not be evaluated (see `reason`). */
+  rows: number | undefined;
+  /** Members of the `for` segment(s) and those who get the flag; reach = reached / members. */
+  members: number | undefined;
+  reached: number | undefined;
+  reach: number | undefined;
+  /** Rows outside the segment(s) that get the flag, by the rule that let them in. */
+  leak: number | undefined;
+  leakByRule: Array<{ rule: string; count: number; exampleKeys: string[] }>;
+  /** Why reach and leak are unavailable. */
+  reason?: string;
+  expectations: Array<{ text: string; passed: boolean | undefined; message: string }>;
+}
+
 export interface WorkspaceView {
   datasets: DatasetView[];
   segments: SegmentView[];
@@ -135,6 +158,7 @@ export interface WorkspaceView {
   coverage: CoverageView[];
   partitions: PartitionView[];
   personas: PersonaView[];
+  flags: FlagView[];
   roadmaps: RoadmapView[];
   findings: FindingView[];
   summary: FindingCounts;

@@ -62,6 +62,20 @@ export interface PreviewPartition {
   reason?: string;
 }
 
+/** A flag and who gets it (SPEC §12). */
+export interface PreviewFlag {
+  name: string;
+  title?: string;
+  /** `GrowthBook smart-reschedule · 1,412 users · 98.0% of students · 44 outside`. */
+  headline: string;
+  for: string[];
+  /** Per segment of the flag's dataset: members and members who get the flag. */
+  segments: Array<{ name: string; members: number; on: number }>;
+  /** Per persona of that dataset: whether its profile gets the flag (undefined: cannot be decided). */
+  personas: Array<{ name: string; on?: boolean; rule?: string }>;
+  reason?: string;
+}
+
 export interface PreviewSelection {
   name: string;
   title?: string;
@@ -86,6 +100,7 @@ export interface PreviewData {
   coverage: Array<{ dataset: string; covered: number; rows: number }>;
   partitions: PreviewPartition[];
   personas: PreviewPersona[];
+  flags: PreviewFlag[];
   selected?: PreviewSelection;
 }
 

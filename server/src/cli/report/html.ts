@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatPercent } from '../../core/engine/format.js';
-import type { WorkspaceView, SegmentView, PersonaView, PartitionView, RoadmapView } from '../view.js';
+import type { WorkspaceView, SegmentView, PersonaView, PartitionView, RoadmapView, FlagView } from '../view.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
 import { CHART_SCRIPT } from './chart-script.js';
 import { REPORT_CSS } from './style.js';
@@ -55,7 +55,7 @@ export function renderReport(view: WorkspaceView, opts: ReportOptions): string {
 <h1>${e(opts.title)}</h1>
 <p class="meta">Generated ${e(opts.generatedAt)}${opts.asOf ? ` · as of ${e(opts.asOf)}` : ''} · segspec ${e(opts.toolVersion)}</p>
 <p class="summary ${n.errors > 0 ? 'bad' : n.warnings > 0 ? 'warn' : 'good'}" id="summary">${n.errors} errors · ${n.warnings} warnings · ${n.infos} infos · ${view.segments.length} segments · ${view.datasets.length} datasets</p>
-<nav><a href="#sizes">Sizes</a> <a href="#overlaps">Overlaps</a> <a href="#coverage">Coverage</a> <a href="#partitions">Partitions</a> <a href="#personas">Personas</a> <a href="#roadmaps">Roadmaps</a> <a href="#expectations">Expectations</a> <a href="#members">Sample members</a> <a href="#findings">Findings</a></nav>
+<nav><a href="#sizes">Sizes</a> <a href="#overlaps">Overlaps</a> <a href="#coverage">Coverage</a> <a href="#partitions">Partitions</a> <a href="#flags">Flags</a> <a href="#personas">Personas</a> <a href="#roadmaps">Roadmaps</a> <a href="#expectations">Expectations</a> <a href="#members">Sample members</a> <a href="#findings">Findings</a></nav>
 </header>
 <main>
 <section id="sizes"><h2>Segment sizes</h2>
@@ -73,6 +73,10 @@ ${coverageTable(view)}
 </section>
 <section id="partitions"><h2>Partitions</h2>
 ${partitionTable(view.partitions)}
+</section>
+<section id="flags"><h2>Feature flags</h2>
+<p class="meta">Each flag evaluated on the sample rows with its system's own semantics: the rows that get it, its reach (share of the segment it is for) and its leak (rows outside that segment that get it).</p>
+${flagTable(view.flags)}
 </section>
 <section id="personas"><h2>Personas</h2>
 <div class="cards">${view.personas.map(personaCard).join('\n') || '<p class="none">No personas.</p>'}</div>
@@ -153,6 +157,25 @@ function partitionTable(partitions: PartitionView[]): string {
     return `<tr><td class="partition-name">${name}</td><td>${p.segments.map((s) => `<code>${e(s)}</code>`).join(', ')}</td><td>${rules}</td><td><span class="status ${stateClass}">${state}</span></td><td>${problems.join('<br>') || '–'}</td></tr>`;
   });
   return `<table><thead><tr><th>Partition</th><th>Segments</th><th>Rules</th><th>Status</th><th>Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function flagTable(flags: FlagView[]): string {
+  if (flags.length === 0) return '<p class="none">No flags.</p>';
+  const rows = flags.map((f) => {
+    const name = f.title ? `<strong>${e(f.title)}</strong><br><code>${e(f.name)}</code>` : `<code>${e(f.name)}</code>`;
+    const system = `${e(f.system ?? '?')} <code>${e(f.key ?? '?')}</code>`;
+    const forCell = f.for.map((s) => `<code>${e(s)}</code>`).join(', ') || '–';
+    if (f.reason !== undefined || f.leak === undefined) {
+      const got = f.rows === undefined ? '–' : num(f.rows);
+      return `<tr><td>${name}</td><td>${system}</td><td>${forCell}</td><td class="num">${got}</td><td colspan="2"><span class="status unavailable">unavailable</span> ${e(f.reason ?? 'not measured')}</td></tr>`;
+    }
+    const reach = f.reach === undefined ? 'no members' : `${pct(f.reach)} (${num(f.reached ?? 0)} of ${num(f.members ?? 0)})`;
+    const leakRules = f.leakByRule.map((r) => `${num(r.count)} by ${e(r.rule)} (e.g. ${r.exampleKeys.map(e).join(', ')})`);
+    const expectations = f.expectations.map((x) => `${x.passed === true ? '✓' : x.passed === false ? '✗' : '?'} ${e(x.message)}`);
+    const leak = [`${num(f.leak)}`, ...leakRules, ...expectations].join('<br>');
+    return `<tr><td>${name}</td><td>${system}</td><td>${forCell}</td><td class="num">${num(f.rows ?? 0)}</td><td class="num">${reach}</td><td>${leak}</td></tr>`;
+  });
+  return `<table><thead><tr><th>Flag</th><th>System and key</th><th>For</th><th>Rows that get it</th><th>Reach</th><th>Leak</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function list(title: string, items: string[]): string {

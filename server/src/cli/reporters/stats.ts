@@ -101,8 +101,27 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
       const state = p.ok ? c.green('holds') : c.red('fails');
       out.push('', `${head}: ${state}${p.exhaustive || p.gaps > 0 ? `, ${num(p.gaps)} rows in none` : ''}`);
     }
+    for (const f of view.flags.filter((x) => x.workspace === ws)) out.push('', ...flagLines(f, c));
   }
   return out.join('\n') + '\n';
+}
+
+/** `flag smart_reschedule (growthbook smart-reschedule) for students: 1,412 rows get it · reach 98.0% (…) · leak 44` and the rules that leak. */
+function flagLines(f: WorkspaceView['flags'][number], c: Colors): string[] {
+  const head = escapeControls(`flag ${f.name} (${[f.system, f.key].filter(Boolean).join(' ')}) for ${f.for.join(', ') || '?'}`);
+  if (f.reason !== undefined || f.rows === undefined || f.leak === undefined) {
+    const got = f.rows === undefined ? '' : `${num(f.rows)} rows get it · `;
+    return [`${head}: ${got}reach and leak ${c.yellow('unavailable')} (${escapeControls(f.reason ?? 'not measured')})`];
+  }
+  const reach = f.reach === undefined ? 'reach unavailable (no members)' : `reach ${pct(f.reach)} (${num(f.reached ?? 0)} of ${num(f.members ?? 0)})`;
+  const leak = f.leak > 0 ? c.yellow(`leak ${num(f.leak)}`) : c.green('leak 0');
+  const lines = [`${head}: ${num(f.rows)} rows get it · ${reach} · ${leak}`];
+  for (const r of f.leakByRule) lines.push(c.gray(escapeControls(`  ${num(r.count)} outside by ${r.rule} (e.g. ${r.exampleKeys.join(', ')})`)));
+  for (const e of f.expectations) {
+    const mark = e.passed === true ? c.green('✓') : e.passed === false ? c.red('✗') : c.yellow('?');
+    lines.push(`  ${mark} ${escapeControls(e.message)}`);
+  }
+  return lines;
 }
 
 /** RFC 4180 field. */
@@ -158,6 +177,22 @@ export function formatStatsJson(view: WorkspaceView, members?: StatsMembers): st
       gaps: p.gaps ?? null,
       overlaps: p.overlaps,
       ...(p.reason === undefined ? {} : { reason: p.reason }),
+    })),
+    flags: view.flags.map((f) => ({
+      workspace: f.workspace,
+      name: f.name,
+      system: f.system ?? null,
+      key: f.key ?? null,
+      for: f.for,
+      dataset: f.dataset ?? null,
+      rows: f.rows ?? null,
+      members: f.members ?? null,
+      reached: f.reached ?? null,
+      reach: f.reach ?? null,
+      leak: f.leak ?? null,
+      leakByRule: f.leakByRule,
+      expectations: f.expectations,
+      ...(f.reason === undefined ? {} : { reason: f.reason }),
     })),
   };
   return JSON.stringify(doc, null, 2) + '\n';

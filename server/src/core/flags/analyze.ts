@@ -23,7 +23,7 @@ import { prop, props, type FlagExpectation, type Range } from '../syntax/ast.js'
 import { LineIndex } from '../syntax/positions.js';
 import { didYouMean, suggest } from '../util/suggest.js';
 import { flagFinding } from './codes.js';
-import type { ContextMapping } from './context.js';
+import { recordContext, type ContextMapping } from './context.js';
 import { decideRows, measure, type FlagDecisions, type FlagMeasures } from './decisions.js';
 import { flagSystemNames, isFlagSystemName, type FlagFileLocation, type FlagSystem, type FlagSystemName, type LoadedFlagFile } from './system.js';
 
@@ -56,6 +56,8 @@ export interface FlagResult {
   /** Why reach and leak are not shown. */
   unavailable: string | undefined;
   expectations: FlagExpectationResult[];
+  /** Whether each persona of the flag's dataset gets it (its profile as the context); undefined when it cannot be decided. */
+  personas: Array<{ name: string; on: boolean | undefined; rule?: string }>;
 }
 
 export interface FlagAnalysis {
@@ -123,6 +125,7 @@ export class FlagAnalyzer {
       measures: undefined,
       unavailable: undefined,
       expectations: [],
+      personas: [],
     };
     const unavailable = (reason: string): FlagResult => {
       result.unavailable = reason;
@@ -245,6 +248,7 @@ export class FlagAnalyzer {
     result.rows = table.rowCount;
     const mapping: ContextMapping = { attributes, identity: { attribute: system.identityAttribute, field: identityField } };
     const decisions = this.decide(system, flagFile, keyLiteral.value, table, mapping);
+    result.personas = personaDecisions(model, dataset, flagFile.loaded, keyLiteral.value, mapping);
     if (decisions.undecided > 0) {
       const why = definition.problems[0]?.message ?? flagFile.loaded.problems[0]?.message ?? 'the evaluation could not decide';
       return unavailable(`${system.title} could not decide ${formatCount(decisions.undecided)} of ${formatCount(table.rowCount)} rows (${why})`);
@@ -329,6 +333,17 @@ export class FlagAnalyzer {
     this.files.set(path, { signature, system: system.name, file });
     return { ok: true, file };
   }
+}
+
+function personaDecisions(model: WorkspaceModel, dataset: string, file: LoadedFlagFile, key: string, mapping: ContextMapping): FlagResult['personas'] {
+  const decisions: FlagResult['personas'] = [];
+  for (const persona of model.personas.values()) {
+    const profile = prop(persona.decl, 'profile')?.value;
+    if (!profile || !persona.segment || model.segments.get(persona.segment)?.dataset !== dataset) continue;
+    const decision = file.evaluate(key, recordContext(profile, mapping, persona.name));
+    decisions.push(decision ? { name: persona.name, on: decision.on, rule: decision.rule } : { name: persona.name, on: undefined });
+  }
+  return decisions;
 }
 
 function keyOf(model: WorkspaceModel, dataset: string | undefined): string | undefined {

@@ -7,7 +7,9 @@
  */
 import type { Column, Table } from '../data/table.js';
 import { isoFromDays } from '../engine/dates.js';
+import type { Expr, RecordLiteral, RelatedRowsLiteral } from '../syntax/ast.js';
 import type { FlagAttributeValue, FlagContext } from './system.js';
+import { unreachable } from '../util/unreachable.js';
 
 export function cellAttribute(col: Column, row: number): FlagAttributeValue | undefined {
   if (col.missing[row] === 1) return undefined;
@@ -65,4 +67,70 @@ export function rowKey(table: Table, row: number, keyField: string | undefined):
   const value = col ? cellAttribute(col, row) : undefined;
   if (value === undefined) return `line ${table.rowLines[row]}`;
   return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
+ * The context of a record literal (a persona's profile): the same attributes
+ * read from the record's entries; the identity from its key field, else `fallbackId`.
+ */
+export function recordContext(record: RecordLiteral, mapping: ContextMapping, fallbackId: string): FlagContext {
+  const values = new Map<string, FlagAttributeValue>();
+  for (const entry of record.entries) {
+    const value = literalAttribute(entry.value);
+    if (value !== undefined) values.set(entry.key.name, value);
+  }
+  const ctx: Record<string, FlagAttributeValue> = {};
+  for (const [attribute, field] of mapping.attributes) {
+    const value = values.get(field);
+    if (value !== undefined) ctx[attribute] = value;
+  }
+  const id = mapping.identity.field ? values.get(mapping.identity.field) : undefined;
+  ctx[mapping.identity.attribute] = id === undefined ? fallbackId : Array.isArray(id) ? id.join(',') : String(id);
+  return ctx;
+}
+
+function literalAttribute(expr: Expr | RelatedRowsLiteral): FlagAttributeValue | undefined {
+  switch (expr.type) {
+    case 'String':
+    case 'Date':
+      return expr.value;
+    case 'DateTime':
+      return new Date(expr.epochMs).toISOString();
+    case 'Number':
+    case 'Boolean':
+      return expr.value;
+    case 'Negate':
+      return expr.operand.type === 'Number' ? -expr.operand.value : undefined;
+    case 'List': {
+      const items = expr.items.map(literalAttribute);
+      return items.every((i): i is string | number => typeof i === 'string' || typeof i === 'number') ? items : undefined;
+    }
+    // Not a value a profile can hand to a flag system.
+    case 'Percent':
+    case 'Name':
+    case 'Paren':
+    case 'Not':
+    case 'Logical':
+    case 'Arith':
+    case 'Compare':
+    case 'In':
+    case 'Between':
+    case 'Contains':
+    case 'Affix':
+    case 'Matches':
+    case 'Missing':
+    case 'WithinLast':
+    case 'Temporal':
+    case 'Call':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'RelatedField':
+    case 'Aggregate':
+    case 'RelatedRows':
+    case 'Error':
+      return undefined;
+    default:
+      return unreachable(expr);
+  }
 }

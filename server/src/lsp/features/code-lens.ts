@@ -7,6 +7,7 @@ import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 import { segmentsWithOwnRuleErrors } from '../../core/engine/rule-errors.js';
 import { toLspRange } from '../ranges.js';
 import { isMarkdown } from '../uris.js';
+import { flagLenses } from './flag-views.js';
 
 /**
  * `1,204 customers · 12.0% · 2/2 expectations`. While the rule has an error
@@ -59,6 +60,7 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
     }
     lenses.push({ range: toLspRange(partition.nameRange), command: { title: parts.join(' · '), command: 'segspec.showPreview', arguments: [] } });
   }
+  lenses.push(...flagLenses(snapshot, path));
   for (const dataset of model.datasets.values()) {
     if (dataset.file !== path) continue;
     const rows = datasetRows(snapshot, dataset.name);

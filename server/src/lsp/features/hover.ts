@@ -12,6 +12,7 @@ import { segmentView, datasetRows, type ViewStatus } from '../results.js';
 import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 import { throwIfCancelled } from '../cancellation.js';
 import { missingTokensOf } from '../../core/data/missing-tokens.js';
+import { flagHover } from './flag-views.js';
 
 const SAMPLE_ROWS = 5;
 const SAMPLE_COLUMNS = 6;
@@ -23,7 +24,7 @@ export function registerHover(ctx: FeatureContext): void {
     const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
-    if (!located) return offset === undefined ? null : expectationHover(snapshot, path, offset);
+    if (!located) return offset === undefined ? null : (flagHover(snapshot, path, offset) ?? expectationHover(snapshot, path, offset));
     throwIfCancelled(token);
     const target = located.target;
     let markdown: string | undefined;

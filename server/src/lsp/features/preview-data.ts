@@ -8,6 +8,7 @@ import { segmentView, overlapMatrix } from '../results.js';
 import { previewSample } from './preview-sample.js';
 import { locate } from '../locate.js';
 import { contains } from '../ranges.js';
+import { previewFlags } from './flag-views.js';
 
 const SAMPLE_ROWS = 20;
 
@@ -92,6 +93,7 @@ export function previewData(snapshot: Snapshot, selected: string | undefined): P
         profileIsMember: results.personas.get(p.name)?.member,
       };
     }),
+    flags: previewFlags(snapshot),
     selected: selected ? selection(snapshot, selected) : undefined,
   };
 }
