@@ -3,7 +3,7 @@
  * own file and the sample data (SPEC §12): static checks on the declaration
  * and the file (SEG060–SEG072), then each flag evaluated on every row of its
  * segment's dataset with the system's semantics, giving reach, leak and the
- * `expect reach` / `expect leak` results (SEG300–SEG305).
+ * `expect reach` / `expect leak` results (SEG301–SEG305).
  *
  * Files are read through the host and parsed once per content; decisions are
  * cached per (system, file text, flag key, context mapping, table), so an edit
@@ -273,7 +273,6 @@ export class FlagAnalyzer {
     const measures = measure(decisions, members, memberCount, table, keyOf(model, dataset));
     result.measures = measures;
     const forText = result.forSegments.join(' or ');
-    push('SEG300', symbol.nameRange, `${system.title} \`${keyLiteral.value}\`: ${summary(measures, forText, decisions.onCount)}`);
     if (measures.leak > 0 && !props(decl, 'expect').some((p) => p.value?.type === 'ExpectLeak')) {
       push('SEG301', symbol.nameRange, leakText(measures, forText), { related: leakRelated(measures, related) });
     }
@@ -355,12 +354,6 @@ function locationRange(lines: LineIndex, location: FlagFileLocation): Range {
   const line = Math.max(0, location.line ?? 0);
   const offset = lines.offset(line, Math.max(0, location.character ?? 0));
   return lines.range(offset, offset);
-}
-
-/** "1,412 rows get it · 98.0% of students (1,380 of 1,408) · 44 outside". */
-export function summary(m: FlagMeasures, forText: string, on: number): string {
-  const reach = m.reach === undefined ? `${forText} has no members` : `${formatPercent(m.reach)} of ${forText} (${formatCount(m.reached)} of ${formatCount(m.members)})`;
-  return `${formatCount(on)} ${on === 1 ? 'row gets' : 'rows get'} it · reach ${reach} · leak ${formatCount(m.leak)} outside`;
 }
 
 function leakText(m: FlagMeasures, forText: string): string {

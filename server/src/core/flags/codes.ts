@@ -1,7 +1,8 @@
 /**
  * Diagnostic codes of the `flag` declaration (SPEC §12): static checks
  * SEG060–SEG079 (the declaration and the flag system's file), findings on the
- * sample data SEG300–SEG339 (reach, leak, expectations).
+ * sample data SEG301–SEG339 (leak, expectations; reach and leak themselves
+ * are shown by the lens, hover, stats and report).
  */
 import type { CatalogEntry, Finding, Severity } from '../diagnostics/types.js';
 import type { Range } from '../syntax/ast.js';
@@ -94,13 +95,6 @@ export const flagCodes: CatalogEntry[] = [
     title: 'No identity for bucketing',
     explanation:
       "Percentage rollouts and variant splits bucket each row by the system's identity attribute (GrowthBook `id`, Unleash `userId`, flagd `targetingKey`, LaunchDarkly `key`, PostHog `distinct_id`). It defaults to the dataset's `key`; this dataset has none, so map the identity attribute in `context`.",
-  },
-  {
-    code: 'SEG300',
-    severity: 'info',
-    title: 'Who gets the flag',
-    explanation:
-      "The flag evaluated on every sample row with the system's own semantics: how many rows get it, its reach (the share of the `for` segment that gets it, after rollout) and its leak (rows outside the segment that get it).",
   },
   {
     code: 'SEG301',
