@@ -310,9 +310,27 @@ const DATA_RESULT_CODES = new Set([...engineCodes, ...markdownCodes].map((c) => 
  * follow the new results; every other finding stays.
  */
 export function withDataResults(analysis: Analysis, results: DataAnalysis): Analysis {
-  const kept = analysis.findings.filter((f) => !DATA_RESULT_CODES.has(f.code));
+  const kept = analysis.findings.filter((f) => !DATA_RESULT_CODES.has(f.code) && !FLAG_DATA_CODES.has(f.code));
   const markdownFindings = markdownChecks(analysis.model, analysis.markdown, results);
-  return { ...analysis, results, findings: sortFindings(dedupe([...kept, ...results.findings, ...markdownFindings])) };
+  const flags = new Map([...analysis.flags].map(([name, flag]) => [name, flagsNotOnEngine(flag)]));
+  return { ...analysis, results, flags, findings: sortFindings(dedupe([...kept, ...results.findings, ...markdownFindings])) };
+}
+
+/** Flag findings measured on the embedded engine's rows (which a SQL engine's run only samples). */
+const FLAG_DATA_CODES = new Set(['SEG301', 'SEG302', 'SEG303', 'SEG304', 'SEG305']);
+
+/** Flags are evaluated row by row on the embedded engine; a SQL engine's run has no numbers for them. */
+function flagsNotOnEngine(flag: FlagResult): FlagResult {
+  const reason = 'flags are evaluated on the embedded engine only (run without --engine)';
+  return {
+    ...flag,
+    on: undefined,
+    onBits: undefined,
+    measures: undefined,
+    unavailable: reason,
+    personas: [],
+    expectations: flag.expectations.map((e) => ({ ...e, passed: undefined, message: `unavailable: ${reason}` })),
+  };
 }
 
 interface DatasetDeclaration {

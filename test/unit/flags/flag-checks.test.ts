@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Workspace } from '../../../server/src/core/workspace.js';
+import { Workspace, withDataResults } from '../../../server/src/core/workspace.js';
 import type { Finding } from '../../../server/src/core/diagnostics/types.js';
 import { catalog } from '../../../server/src/core/diagnostics/catalog.js';
 import { MemoryHost } from '../workspace/memory-host.js';
@@ -151,6 +151,21 @@ describe('flag findings on the sample data', () => {
     expect(ws.flagEvaluations).toBe(1);
     // Members now: u01 (19), u12 (19); both get the flag (rule 1 / rule 2).
     expect(analysis.flags.get('smart_reschedule')?.measures).toMatchObject({ members: 2, reached: 2 });
+  });
+});
+
+describe('a flag when the checks run on a SQL engine', () => {
+  it('is unavailable with the reason, with no number and no finding measured on sampled rows', async () => {
+    const { ws } = workspace(flagSpec(`${complete}\n  expect reach >= 95%`));
+    const embedded = await ws.analyze();
+    expect(embedded.findings.some((f) => f.code === 'SEG302')).toBe(true);
+    const onEngine = withDataResults(embedded, embedded.results);
+    const flag = onEngine.flags.get('smart_reschedule')!;
+    expect(flag.measures).toBeUndefined();
+    expect(flag.on).toBeUndefined();
+    expect(flag.unavailable).toContain('embedded engine only');
+    expect(flag.expectations.map((e) => e.passed)).toEqual([undefined]);
+    expect(onEngine.findings.filter((f) => /^SEG30\d$/.test(f.code))).toEqual([]);
   });
 });
 
