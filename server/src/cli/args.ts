@@ -29,7 +29,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
   },
   report: { out: { type: 'string', short: 'o' }, engine: { type: 'string' }, db: { type: 'string' } },
   explain: { key: { type: 'string', short: 'k' }, profile: { type: 'string', short: 'p' } },
-  init: { from: { type: 'string' } },
+  init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
   fmt: { check: { type: 'boolean' } },
   lsp: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } },
@@ -48,7 +48,7 @@ export interface ParsedCommand {
   positionals: string[];
   shared: SharedOptions;
   /** The command's own options, by long name. */
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
 export type ParsedArgs =
@@ -80,7 +80,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   } catch (e) {
     throw new UsageError(cleanParseError((e as Error).message), first);
   }
-  const v = result.values as Record<string, string | boolean | undefined>;
+  const v = result.values as Record<string, string | boolean | string[] | undefined>;
   if (v.help) return { kind: 'help', command: first };
   if (v.version) return { kind: 'version' };
   const asOf = v['as-of'];
@@ -142,6 +142,12 @@ export function choice<T extends string>(
 export function stringOption(parsed: ParsedCommand, name: string): string | undefined {
   const raw = parsed.values[name];
   return typeof raw === 'string' ? raw : undefined;
+}
+
+/** A repeatable string option (`--from a.csv --from b.jsonl`), in the order given. */
+export function stringOptions(parsed: ParsedCommand, name: string): string[] {
+  const raw = parsed.values[name];
+  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
 }
 
 export function flag(parsed: ParsedCommand, name: string): boolean {

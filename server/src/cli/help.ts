@@ -139,16 +139,21 @@ Options:
 Examples:
   segspec explain freelancers --key u00042
   segspec explain freelancers --profile fiona samples/productivity`,
-  init: `Usage: segspec init [dir] [--from data.csv]
+  init: `Usage: segspec init [dir] [--from data.csv]…
 
 Creates a workspace in dir (default: the current folder): a dataset, one
 example segment, one persona and a roadmap.md that references them. With
 --from, the dataset points at that data file and its fields are inferred
-from it. Refuses to overwrite existing files.
+from it. Give --from once per file for several datasets: where a column's
+values are another file's keys (plays.listener_id → listeners), the dataset
+gets \`belongs to PARENT by FIELD\`, and \`key FIELD\` as well when that
+column is unique (one answer per listener). Refuses to overwrite existing
+files.
 
 Examples:
   segspec init specs
-  segspec init specs --from exports/users.csv`,
+  segspec init specs --from exports/users.csv
+  segspec init specs --from listeners.csv --from plays.jsonl --from survey.csv`,
   sql: `Usage: segspec sql SEGMENT --dialect D [--count | --select] [paths…]
 
 Prints the SQL for a segment: the WHERE condition (default), a full
@@ -192,7 +197,7 @@ Commands:
   diff [--base REF] [paths…] what a spec change does to segments, checks, references
   report [paths…] --out F    a static HTML report with charts
   explain SEGMENT --key K    why a row is or is not a member
-  init [dir] [--from CSV]    scaffold a workspace
+  init [dir] [--from FILE]…  scaffold a workspace
   sql SEGMENT --dialect D    the segment as SQL
   fmt [paths…] [--check]     format .segspec files
   lsp --stdio                run the language server

@@ -101,7 +101,10 @@ describe('init proposes the words a file uses for missing values', () => {
     expect(missing).toEqual(['?', 'NA']);
     expect(loaded.fieldTypes.get('age')?.type).toBe('integer');
     expect(loaded.fieldTypes.get('income')?.type).toBe('number');
-    const [dataset] = scaffold({ datasetName: 'adult', source: 'data/adult.csv', columns: describeColumns(loaded.table!, loaded.fieldTypes), key: 'id', missing, rowCount: 4, asOf: '2026-06-30' });
+    const [dataset] = scaffold({
+      datasets: [{ name: 'adult', source: 'data/adult.csv', columns: describeColumns(loaded.table!, loaded.fieldTypes), key: 'id', missing, rowCount: 4 }],
+      asOf: '2026-06-30',
+    });
     expect(dataset.text).toContain('  key id\n  missing ["?", "NA"]\n');
     expect(dataset.text).toContain('    age: integer?\n');
     expect(parse(dataset.text).errors).toEqual([]);

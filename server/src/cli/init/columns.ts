@@ -41,7 +41,7 @@ export function guessKey(table: Table): string | undefined {
   return undefined;
 }
 
-function isIdName(name: string): boolean {
+export function isIdName(name: string): boolean {
   return /(^id$|_id$|Id$|^key$)/.test(name);
 }
 

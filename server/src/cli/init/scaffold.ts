@@ -15,8 +15,9 @@ export interface ColumnInfo {
   median?: number;
 }
 
-export interface ScaffoldInput {
-  datasetName: string;
+/** One dataset of the workspace, from one data file. */
+export interface DatasetScaffold {
+  name: string;
   /** Path of the data file relative to the workspace folder, with `/`. */
   source: string;
   columns: ColumnInfo[];
@@ -25,6 +26,13 @@ export interface ScaffoldInput {
   /** Words the data uses for a missing value (`missing [...]`). */
   missing?: string[];
   rowCount: number;
+  /** `belongs to PARENT by FIELD` (SPEC §11), when a column's values are another file's keys. */
+  link?: { parent: string; by: string };
+}
+
+export interface ScaffoldInput {
+  /** The first dataset without a parent is the one the example segment is over. */
+  datasets: DatasetScaffold[];
   asOf: string;
 }
 
@@ -77,34 +85,46 @@ function pickRule(columns: ColumnInfo[], key: string | undefined): Rule | undefi
   return undefined;
 }
 
-export function scaffold(input: ScaffoldInput): ScaffoldFile[] {
-  const fields = input.columns
+function datasetText(d: DatasetScaffold, asOf: string): string {
+  const fields = d.columns
     .filter((c) => IDENT.test(c.name))
     .map((c) => `    ${c.name}: ${typeText(c)}`)
     .join('\n');
-  const skipped = input.columns.filter((c) => !IDENT.test(c.name)).map((c) => c.name);
-  const dataset = [
-    `// The sample data the segments of this workspace are checked against`,
-    `// (${input.rowCount.toLocaleString('en-US')} rows when this file was created).`,
+  const skipped = d.columns.filter((c) => !IDENT.test(c.name)).map((c) => c.name);
+  return [
+    `// ${d.rowCount.toLocaleString('en-US')} rows when this file was created.`,
     ...(skipped.length > 0 ? [`// Columns whose names are not identifiers were left out: ${skipped.join(', ')}.`] : []),
-    ``,
-    `dataset ${input.datasetName} "${titleCase(input.datasetName)}" {`,
-    `  source ${str(input.source)}`,
-    ...(input.key ? [`  key ${input.key}`] : []),
-    ...(input.missing?.length ? [`  missing [${input.missing.map(str).join(', ')}]`] : []),
-    `  as of ${input.asOf}`,
+    `dataset ${d.name} "${titleCase(d.name)}" {`,
+    `  source ${str(d.source)}`,
+    ...(d.key ? [`  key ${d.key}`] : []),
+    ...(d.link ? [`  belongs to ${d.link.parent} by ${d.link.by}`] : []),
+    ...(d.missing?.length ? [`  missing [${d.missing.map(str).join(', ')}]`] : []),
+    `  as of ${asOf}`,
     `  fields {`,
     fields,
     `  }`,
     `}`,
     ``,
   ].join('\n');
-  const rule = pickRule(input.columns, input.key);
+}
+
+export function scaffold(input: ScaffoldInput): ScaffoldFile[] {
+  const main = input.datasets.find((d) => !d.link) ?? input.datasets[0];
+  const dataset = [
+    `// The sample data the segments of this workspace are checked against.`,
+    ...(input.datasets.length > 1
+      ? [`// A dataset that \`belongs to\` another one holds related rows (events, answers) of its parent: see SPEC §11.`]
+      : []),
+    ``,
+    input.datasets.map((d) => datasetText(d, input.asOf)).join('\n'),
+  ].join('\n');
+  const rule = pickRule(main.columns, main.key);
   const segment = [
     `// Segments: who the product is for. Each one is checked against the sample data.`,
     ``,
     `segment first_segment "First segment" {`,
     `  kind behavioral`,
+    ...(input.datasets.length > 1 ? [`  from ${main.name}`] : []),
     `  description ${str(rule?.description ?? 'A draft: write its rule in `where`.')}`,
     ...(rule ? [`  where ${rule.where}`, `  expect size >= 1`] : []),
     `  owner "product"`,
