@@ -4,6 +4,7 @@ import { prop, props, type Expr, type Node, type RecordLiteral } from '../core/s
 import { displayRecord } from '../core/engine/display-record.js';
 import type { AnalyzedWorkspace } from './analysis.js';
 import { flagViews } from './flag-view.js';
+import { linkViewOf } from './related-view.js';
 import { countFindings, displayPath } from './reporters/findings.js';
 import type {
   DatasetView,
@@ -87,6 +88,8 @@ function addWorkspace(view: WorkspaceView, w: AnalyzedWorkspace, opts: ViewOptio
       source: prop(d.decl, 'source')?.value?.value ?? prop(d.decl, 'table')?.value?.value ?? '',
       rows: results.datasets.get(d.name)?.rows,
     };
+    const link = linkViewOf(w.analysis, d);
+    if (link) dv.link = link;
     view.datasets.push(dv);
     const stat = results.datasets.get(d.name);
     if (stat) {

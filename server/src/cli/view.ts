@@ -16,6 +16,22 @@ export interface DatasetView {
   source: string;
   /** Undefined when the data could not be loaded. */
   rows: number | undefined;
+  /** `belongs to PARENT by FIELD` (SPEC §11), with how many parent rows have related rows. */
+  link?: LinkView;
+}
+
+export interface LinkView {
+  parent: string;
+  by: string;
+  /** `by` is also the dataset's key: at most one related row per parent. */
+  oneToOne: boolean;
+  /** Parent rows, those with at least one related row, and their share; undefined with `reason` when not counted. */
+  parents?: number;
+  linkedParents?: number;
+  share?: number;
+  /** Related rows whose link is missing or names no parent. */
+  orphans?: number;
+  reason?: string;
 }
 
 export interface ExpectationView {

@@ -1,6 +1,6 @@
 import type { Colors } from '../colors.js';
 import type { MemberIds } from '../../core/diff/snapshot.js';
-import type { SegmentStatus, WorkspaceView } from '../view.js';
+import type { LinkView, SegmentStatus, WorkspaceView } from '../view.js';
 import { escapeControls } from './safe-text.js';
 
 /** Pairs listed in the table; the JSON output has every pair. */
@@ -29,6 +29,14 @@ function padStart(plain: string, width: number): string {
   return ' '.repeat(Math.max(0, width - [...plain].length)) + plain;
 }
 
+/** `belongs to listeners by listener_id: 91.7% of listeners have plays (3,667 of 4,000)` */
+export function linkText(name: string, link: LinkView): string {
+  const head = `belongs to ${link.parent} by ${link.by}${link.oneToOne ? ' (one-to-one)' : ''}`;
+  if (link.share === undefined || link.parents === undefined || link.linkedParents === undefined) return `${head}: share of ${link.parent} linked unavailable (${link.reason ?? 'not counted'})`;
+  const orphans = link.orphans ? `; ${num(link.orphans)} rows name no ${link.parent}` : '';
+  return `${head}: ${pct(link.share)} of ${link.parent} have ${name} (${num(link.linkedParents)} of ${num(link.parents)})${orphans}`;
+}
+
 /** Aligned tables per workspace: datasets, segments with a bar, overlaps, coverage. */
 export function formatStatsTable(view: WorkspaceView, c: Colors): string {
   const out: string[] = [];
@@ -40,7 +48,7 @@ export function formatStatsTable(view: WorkspaceView, c: Colors): string {
       const cov = view.coverage.find((x) => x.workspace === ws && x.dataset === d.name);
       const rows = d.rows === undefined ? 'not loaded' : `${num(d.rows)} rows`;
       const coverage = cov ? `, ${pct(cov.share)} in at least one segment` : '';
-      out.push(escapeControls(`dataset ${d.name} (${d.source}): ${rows}${coverage}`));
+      out.push(escapeControls(`dataset ${d.name} (${d.source}): ${rows}${coverage}${d.link ? `, ${linkText(d.name, d.link)}` : ''}`));
     }
     const segs = view.segments.filter((x) => x.workspace === ws);
     if (segs.length > 0) {
@@ -153,6 +161,20 @@ export function formatStatsJson(view: WorkspaceView, members?: StatsMembers): st
       name: d.name,
       source: d.source,
       rows: d.rows ?? null,
+      ...(d.link
+        ? {
+            belongsTo: {
+              parent: d.link.parent,
+              by: d.link.by,
+              oneToOne: d.link.oneToOne,
+              parents: d.link.parents ?? null,
+              linkedParents: d.link.linkedParents ?? null,
+              share: d.link.share ?? null,
+              orphans: d.link.orphans ?? null,
+              ...(d.link.reason === undefined ? {} : { reason: d.link.reason }),
+            },
+          }
+        : {}),
       ...(members ? { key: members.key(d.workspace, d.name) ?? null } : {}),
     })),
     segments: view.segments.map((s) => ({
