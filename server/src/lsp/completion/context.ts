@@ -23,7 +23,14 @@ export type Situation =
   | { kind: 'fieldName'; declaring: boolean }
   | { kind: 'fieldType' }
   | { kind: 'recordKey' }
-  | { kind: 'exampleKind' };
+  | { kind: 'exampleKind' }
+  /** After `R.`: a field of the dataset `R` (SPEC §11). */
+  | { kind: 'relatedField'; dataset: string }
+  /**
+   * The first argument of an aggregate: a related dataset (`count(plays`), and for
+   * `sum`/`mean`/… also a field of the segment's own dataset (a dataset-wide `p90(x)`).
+   */
+  | { kind: 'relatedDataset'; fn: string; alsoFields: boolean };
 
 export interface DeclInfo {
   kind: DeclKind;
@@ -44,6 +51,11 @@ export interface CompletionContext {
   replaceEnd: number;
   /** True when the cursor is inside a string literal: values go in without quotes. */
   inString: boolean;
+  /**
+   * Inside the `where` of an aggregate (`count(plays where |`): bare names are
+   * fields of this related dataset, not of the segment's (SPEC §11).
+   */
+  related?: string;
 }
 
 const DECL_KEYWORDS: Record<string, DeclKind> = {
@@ -109,7 +121,28 @@ export function completionContext(text: string, offset: number): CompletionConte
     const situation: Situation = topLevel.length === 0 ? { kind: 'topLevel' } : { kind: 'none' };
     return { ...base, situation, decl: undefined };
   }
-  return { ...base, situation: inFrame(frame, decl, atLineStart, inString), decl };
+  const related = relatedScope(stack);
+  return { ...base, situation: inFrame(frame, decl, atLineStart, inString), decl, ...(related ? { related } : {}) };
+}
+
+/** Functions whose first argument may be a related dataset (SPEC §11). */
+const AGGREGATES = new Set(['count', 'exists', 'sum', 'mean', 'median', 'min', 'max']);
+
+function isAggregateCallee(item: Item | undefined): boolean {
+  return item?.kind === 'ident' && (AGGREGATES.has(item.text) || /^p([1-9]|[1-9][0-9])$/.test(item.text));
+}
+
+/** The related dataset of the innermost aggregate whose `where` the cursor is in. */
+function relatedScope(stack: Frame[]): string | undefined {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const frame = stack[i];
+    if (frame.type !== 'paren' || !isAggregateCallee(frame.owner.at(-1))) continue;
+    const whereAt = frame.items.findIndex((item) => item.kind === 'ident' && item.text === 'where');
+    if (whereAt < 0) continue;
+    const head = frame.items.slice(0, whereAt).filter((item) => !(item.kind === 'ident' && item.text === 'distinct'));
+    if (head[0]?.kind === 'ident') return head[0].text;
+  }
+  return undefined;
 }
 
 function buildFrames(tokens: Token[]): { stack: Frame[]; topLevel: Item[] } {
@@ -217,6 +250,16 @@ function inFrame(frame: Frame, decl: DeclInfo | undefined, atLineStart: boolean,
     case 'paren': {
       const callee = frame.owner.at(-1);
       if (callee?.text === 'overlap') return inString ? { kind: 'none' } : { kind: 'segmentName' };
+      if (!inString && isAggregateCallee(callee) && callee) {
+        const first = items.length === 0 || (items.length === 1 && callee.text === 'count' && items[0].text === 'distinct');
+        if (first) {
+          return { kind: 'relatedDataset', fn: callee.text, alsoFields: callee.text !== 'count' && callee.text !== 'exists' };
+        }
+        // `count(plays |`, `sum(plays.ms_played |`: a filter may follow.
+        if (items.length === 1 || (items.length >= 3 && items.at(-2)?.text === '.' && !items.some((item) => item.text === 'where'))) {
+          if (items.at(-1)?.kind === 'ident') return { kind: 'words', words: ['where'] };
+        }
+      }
       return expressionSituation(items, inString);
     }
   }
@@ -266,9 +309,16 @@ function subjectBefore(items: Item[], skip: string[]): string | undefined {
 
 function expressionSituation(tail: Item[], inString: boolean): Situation {
   const last = tail.at(-1);
+  const beforeDot = tail.at(-2);
+  if (!inString && last?.kind === 'punct' && last.text === '.' && beforeDot?.kind === 'ident') {
+    return { kind: 'relatedField', dataset: beforeDot.text };
+  }
   if (last && last.kind === 'op' && COMPARISONS.has(last.text)) {
     const subject = tail.at(-2);
-    return subject?.kind === 'ident' ? { kind: 'value', field: subject.text } : { kind: 'none' };
+    if (subject?.kind !== 'ident') return { kind: 'none' };
+    // `survey.attitude == |`: the values of the related dataset's field.
+    const owner = tail.at(-3)?.text === '.' ? tail.at(-4) : undefined;
+    return { kind: 'value', field: owner?.kind === 'ident' ? `${owner.text}.${subject.text}` : subject.text };
   }
   if (last && last.kind === 'ident' && ['contains', 'with', 'before', 'after'].includes(last.text)) {
     const subject = subjectBefore(tail, ['contains', 'starts', 'ends', 'with', 'before', 'after']);

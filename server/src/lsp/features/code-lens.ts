@@ -8,6 +8,7 @@ import { segmentsWithOwnRuleErrors } from '../../core/engine/rule-errors.js';
 import { toLspRange } from '../ranges.js';
 import { isMarkdown } from '../uris.js';
 import { flagLenses } from './flag-views.js';
+import { coverageText } from '../related-coverage.js';
 
 /**
  * `1,204 customers · 12.0% · 2/2 expectations`. While the rule has an error
@@ -23,6 +24,12 @@ export function segmentLensTitle(snapshot: Snapshot, name: string, ruleErrors: R
   const parts = [countOf(view.size, unitOf(snapshot, view.dataset)), formatShare(view.share ?? 0)];
   if (view.expectations.total) parts.push(`${view.expectations.passed}/${view.expectations.total} expectations`);
   return parts.join(' · ');
+}
+
+/** `8,000 rows · 14 fields`; for a related dataset also `· 92% of listeners have plays` (SPEC §11). */
+function datasetLensTitle(snapshot: Snapshot, dataset: string, rows: number, fields: number): string {
+  const coverage = coverageText(snapshot, dataset);
+  return [`${formatCount(rows)} rows`, `${fields} fields`, ...(coverage ? [coverage] : [])].join(' · ');
 }
 
 export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
@@ -67,7 +74,7 @@ export function codeLenses(snapshot: Snapshot, path: string): CodeLens[] {
     const fields = model.fieldTypes.get(dataset.name)?.size ?? 0;
     lenses.push({
       range: toLspRange(dataset.nameRange),
-      command: { title: rows === undefined ? 'no data loaded' : `${formatCount(rows)} rows · ${fields} fields`, command: 'segspec.showPreview', arguments: [] },
+      command: { title: rows === undefined ? 'no data loaded' : datasetLensTitle(snapshot, dataset.name, rows, fields), command: 'segspec.showPreview', arguments: [] },
     });
   }
   return lenses;

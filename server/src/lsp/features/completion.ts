@@ -188,11 +188,52 @@ function segspecItems(document: TextDocument, offset: number, snapshot: Snapshot
       return fieldItems(snapshot, context, range, false).map((item) => ({ ...item, textEdit: { range, newText: `${item.label}: ` } }));
     case 'exampleKind':
       return [snippet('member', 'member { $0 }', 'must match where'), snippet('nonmember', 'nonmember { $0 }', 'must not match where')];
+    case 'relatedField':
+      return relatedFieldItems(snapshot, situation.dataset, range);
+    case 'relatedDataset': {
+      const items = relatedDatasetItems(snapshot, context, range, situation.fn);
+      if (situation.fn === 'count') items.push(keyword('distinct'));
+      if (situation.alsoFields) items.push(...fieldItems(snapshot, { ...context, related: undefined }, range, false));
+      return items;
+    }
   }
 }
 
+/** The fields of a dataset after `R.`: of a related dataset of the segment's dataset, or any dataset named so. */
+function relatedFieldItems(snapshot: Snapshot, dataset: string, range: LspRange): CompletionItem[] {
+  const types = snapshot.analysis.model.fieldTypes.get(dataset);
+  if (!types) return [];
+  return [...types].map(([name, info]) =>
+    withRange({ label: name, kind: CompletionItemKind.Field, detail: `${dataset}.${name}: ${info.type}${info.optional ? '?' : ''}` }, range),
+  );
+}
+
+/** The datasets that belong to the segment's dataset, where an aggregate or a lookup names one. */
+function relatedDatasetItems(snapshot: Snapshot, context: CompletionContext, range: LspRange, fn: string | undefined): CompletionItem[] {
+  const parent = datasetOf(snapshot, context.decl);
+  if (!parent) return [];
+  const model = snapshot.analysis.model;
+  return model.relatedOf(parent).map((related) => {
+    const link = related.link;
+    const many = link ? !link.oneToOne : true;
+    const detail = `${related.decl.title?.value ?? 'related dataset'} · ${many ? `many per ${parent} row` : `at most one per ${parent} row`}`;
+    // For `sum(`/`mean(`/…, the dataset is followed by `.field`: ask for it at once.
+    const needsField = fn !== undefined && fn !== 'count' && fn !== 'exists';
+    return withRange(
+      {
+        label: related.name,
+        kind: CompletionItemKind.Module,
+        detail,
+        ...(needsField ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
+      },
+      range,
+      needsField ? `${related.name}.` : related.name,
+    );
+  });
+}
+
 function fieldItems(snapshot: Snapshot, context: CompletionContext, range: LspRange, inFieldsBlock: boolean): CompletionItem[] {
-  const dataset = datasetOf(snapshot, context.decl);
+  const dataset = context.related ?? datasetOf(snapshot, context.decl);
   const types = dataset ? snapshot.analysis.model.fieldTypes.get(dataset) : undefined;
   if (!types) return [];
   const inFields = inFieldsBlock;
@@ -215,6 +256,15 @@ function fieldItems(snapshot: Snapshot, context: CompletionContext, range: LspRa
 function operandItems(snapshot: Snapshot, context: CompletionContext, range: LspRange): CompletionItem[] {
   const items = fieldItems(snapshot, context, range, false);
   items.push(...segmentItems(snapshot, range, context.decl?.name));
+  if (!context.related) {
+    // Related datasets: a one-to-one one is read with `survey.field`; aggregates count and sum the others.
+    for (const item of relatedDatasetItems(snapshot, context, range, undefined)) {
+      if (item.detail?.includes('at most one')) items.push({ ...item, textEdit: { range, newText: `${item.label}.` }, command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } });
+    }
+    for (const fn of ['count', 'exists']) {
+      items.push({ label: fn, kind: CompletionItemKind.Function, insertTextFormat: InsertTextFormat.Snippet, textEdit: { range, newText: `${fn}($1)` }, detail: 'over related rows' });
+    }
+  }
   for (const fn of FUNCTIONS) {
     items.push({ label: fn, kind: CompletionItemKind.Function, insertTextFormat: InsertTextFormat.Snippet, textEdit: { range, newText: `${fn}($1)` } });
   }
@@ -223,7 +273,9 @@ function operandItems(snapshot: Snapshot, context: CompletionContext, range: Lsp
 }
 
 function valueItems(snapshot: Snapshot, context: CompletionContext, field: string, range: LspRange): CompletionItem[] {
-  const dataset = datasetOf(snapshot, context.decl);
+  const dotted = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(field);
+  if (dotted) return valueItems(snapshot, { ...context, related: dotted[1] }, dotted[2], range);
+  const dataset = context.related ?? datasetOf(snapshot, context.decl);
   if (!dataset) return [];
   const info = snapshot.analysis.model.fieldTypes.get(dataset)?.get(field);
   const column = snapshot.analysis.data.get(dataset)?.table?.byName.get(field);

@@ -13,6 +13,7 @@ import { countOf, formatCount, formatShare, unitOf } from '../format.js';
 import { throwIfCancelled } from '../cancellation.js';
 import { missingTokensOf } from '../../core/data/missing-tokens.js';
 import { flagHover } from './flag-views.js';
+import { coverageText } from '../related-coverage.js';
 
 const SAMPLE_ROWS = 5;
 const SAMPLE_COLUMNS = 6;
@@ -201,6 +202,10 @@ export function datasetHover(snapshot: Snapshot, name: string): string | undefin
   const fields = snapshot.analysis.model.fieldTypes.get(name);
   if (rows !== undefined) lines.push(`**${countOf(rows, unitOf(snapshot, name))}** · ${fields?.size ?? 0} fields`);
   else lines.push('*No data loaded.*');
+  if (dataset.link) {
+    const coverage = coverageText(snapshot, name);
+    lines.push(`Belongs to ${code(dataset.link.parent)} by ${code(dataset.link.by)}${dataset.link.oneToOne ? ' (at most one row each)' : ''}${coverage ? ` · ${coverage}` : ''}`);
+  }
   const asOf = snapshot.analysis.results.datasets.get(name)?.asOf;
   if (asOf) lines.push(`Reference date: ${code(asOf)}`);
   const missing = missingTokensOf(dataset.decl);

@@ -3,7 +3,8 @@
  * field (declared or inferred from the data), a segment, a persona or a dataset.
  */
 import { SemanticTokensBuilder, type SemanticTokensLegend } from 'vscode-languageserver/node';
-import type { Range } from '../../core/syntax/ast.js';
+import type { Range, SegspecFile } from '../../core/syntax/ast.js';
+import { walkExpr } from '../../core/syntax/walk.js';
 import type { ReferenceTarget } from '../../core/semantics/model.js';
 import type { FeatureContext } from '../context.js';
 import type { Snapshot } from '../session.js';
@@ -48,6 +49,7 @@ export function semanticTokens(snapshot: Snapshot, path: string): number[] {
     tokens.push({ range: reference.range, type: typeOfKind[reference.target.kind], modifiers: inferred ? 2 : 0 });
   }
   const file = model.files.get(path);
+  if (file) tokens.push(...aggregateCallees(file.ast));
   if (file) {
     for (const decl of file.ast.declarations) {
       if (decl.type !== 'Segment') continue;
@@ -74,6 +76,22 @@ export function semanticTokens(snapshot: Snapshot, path: string): number[] {
     );
   }
   return builder.build().data;
+}
+
+/** `count`, `sum`, `p90`, … of the aggregates over related rows (SPEC §11): functions, like the expectations' `mean(…)`. */
+function aggregateCallees(ast: SegspecFile): Token[] {
+  const tokens: Token[] = [];
+  for (const decl of ast.declarations) {
+    if (decl.type !== 'Segment') continue;
+    for (const property of decl.properties) {
+      const expr = property.key === 'where' ? property.value : property.key === 'expect' && property.value?.type === 'ExpectShare' ? property.value.expr : undefined;
+      if (!expr) continue;
+      walkExpr(expr, (node) => {
+        if (node.type === 'Aggregate') tokens.push({ range: node.callee.range, type: 'function', modifiers: 0 });
+      });
+    }
+  }
+  return tokens;
 }
 
 function isInferred(snapshot: Snapshot, target: Extract<ReferenceTarget, { kind: 'field' }>): boolean {
