@@ -1,6 +1,7 @@
 /**
  * The scale-out figures, printed after the in-process ones: a Parquet file of
- * BENCH_PARQUET_ROWS rows on DuckDB (parquet-scale.ts) and the samples on a
+ * BENCH_PARQUET_ROWS rows on DuckDB (parquet-scale.ts), related aggregates
+ * over BENCH_RELATED_EVENTS events against DuckDB's GROUP BY (related-scale.ts) and the samples on a
  * Spark cluster when SEGSPEC_SPARK_URL is set (spark-scale.ts). Any count
  * that differs from its reference is printed as `mismatch: …` and fails the
  * bench.
@@ -8,11 +9,12 @@
 import { formatFigure } from './harness.js';
 import { parquetChild, parquetFigures, type ScaleResult } from './parquet-scale.js';
 import { sparkFigures } from './spark-scale.js';
+import { relatedFigures, runRelatedChild } from './related-scale.js';
 
 /** Prints every scale-out figure and note; returns false when a cross-check failed. */
 export async function printScaleOutFigures(): Promise<boolean> {
   let ok = true;
-  for (const run of [parquetFigures, sparkFigures]) {
+  for (const run of [relatedFigures, parquetFigures, sparkFigures]) {
     const result: ScaleResult = await run();
     for (const f of result.figures) console.log(formatFigure(f));
     for (const note of result.notes) console.log(note);
@@ -24,6 +26,7 @@ export async function printScaleOutFigures(): Promise<boolean> {
 
 /** True when this process is a scale-out child (bench.ts forks itself); runs it. */
 export function runScaleChild(): boolean {
+  if (runRelatedChild()) return true;
   const role = process.env.BENCH_PARQUET_CHILD;
   if (!role) return false;
   parquetChild(role, process.env.BENCH_PARQUET_PATH ?? '').catch((error: unknown) => {
