@@ -1,8 +1,9 @@
 /**
  * Editor features for related datasets (SPEC §11) over the wire: completion
  * after `plays.` and inside `count(plays where |`, the dataset names where an
- * aggregate expects one, the related dataset's lens (rows and share of
- * parents linked), definition and rename through `R.f`, semantic tokens. Expected numbers are
+ * aggregate expects one, hover on an aggregate (its distribution over the
+ * parents), the related dataset's lens (rows and share of parents linked),
+ * definition and rename through `R.f`, semantic tokens. Expected numbers are
  * computed here from the fixture's CSV files, not copied from the server.
  */
 import { readFileSync } from 'node:fs';
@@ -12,12 +13,15 @@ import {
   CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
+  HoverRequest,
   PrepareRenameRequest,
   RenameRequest,
   SemanticTokensRequest,
   type CompletionItem,
   type CompletionList,
+  type Hover,
   type Location,
+  type MarkupContent,
 } from 'vscode-languageserver-protocol';
 import { TestClient, applyEdits, copyFixture, cursor, editsFor } from './harness.js';
 
@@ -26,6 +30,17 @@ const FILE = 'spec.segspec';
 function labels(result: CompletionList | CompletionItem[] | null): string[] {
   const items = Array.isArray(result) ? result : (result?.items ?? []);
   return items.map((i) => i.label);
+}
+
+function hoverText(hover: Hover | null): string {
+  return (hover?.contents as MarkupContent | undefined)?.value ?? '';
+}
+
+/** quantile_cont over sorted numbers (linear interpolation), as SPEC §5.2. */
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo] + (pos - lo) * ((sorted[Math.ceil(pos)] ?? sorted[lo]) - sorted[lo]);
 }
 
 function markAfter(text: string, anchor: string): string {
@@ -83,6 +98,24 @@ describe('related datasets in the editor', () => {
     expect(await completeIn('count(plays ┆)')).toEqual(['where']);
     // In an operand: count and exists, and the one-to-one survey for a lookup.
     expect(await completeIn('┆')).toEqual(expect.arrayContaining(['count', 'exists', 'survey', 'plan']));
+  });
+
+  it('hovers an aggregate with its distribution over the listeners', async () => {
+    const base = client.textOf(FILE).split('\nsegment probe')[0];
+    await client.change(FILE, base);
+    const { position } = cursor(markAfter(client.textOf(FILE), 'where cou'));
+    const text = hoverText(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(FILE) }, position }));
+    const listeners = csv(dir, 'listeners.csv').map((l) => l.listener_id);
+    const plays = csv(dir, 'plays.csv');
+    const counts = listeners.map((id) => plays.filter((p) => p.listener_id === id).length).sort((a, b) => a - b);
+    const none = counts.filter((c) => c === 0).length;
+    expect(text).toContain('count(plays)');
+    expect(text).toContain(`over ${listeners.length} listeners`);
+    expect(text).toContain(`min ${counts[0]}`);
+    expect(text).toContain(`median ${quantile(counts, 0.5)}`);
+    expect(text).toContain(`p90 ${quantile(counts, 0.9)}`);
+    expect(text).toContain(`max ${counts.at(-1)}`);
+    expect(text).toContain(`${Math.round((100 * none) / listeners.length)}% (${none}) have none`);
   });
 
   it('shows rows and the share of listeners with plays in the related dataset’s lens', async () => {

@@ -8,9 +8,9 @@
  * the table, the reference date and the members of the segments it uses, so
  * an edit re-evaluates only the changed segment and those that depend on it.
  */
-import type { Table } from '../data/table.js';
+import type { Column, Table } from '../data/table.js';
 import type { Finding } from '../diagnostics/types.js';
-import type { Expr, NameExpr } from '../syntax/ast.js';
+import type { AggregateExpr, Expr, NameExpr, RelatedFieldExpr } from '../syntax/ast.js';
 import { prop, props } from '../syntax/ast.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../semantics/model.js';
 import { firstRows, popcount, type Bitset, type TriBits } from './bitset.js';
@@ -624,6 +624,40 @@ class Run {
     }
     return out;
   }
+}
+
+/** Link indexes kept for hovers between requests on the same analysis (SPEC §11). */
+const hoverCaches = new WeakMap<DataAnalysis, RelatedCache>();
+
+/**
+ * The per-parent column of one lookup or aggregate in a segment's rule
+ * (SPEC §11) — the values the engine computed the segment from, for hovers
+ * that show its distribution. A string says why there is none.
+ */
+export function relatedColumnOf(
+  model: WorkspaceModel,
+  data: ReadonlyMap<string, DatasetInput>,
+  analysis: DataAnalysis,
+  segment: string,
+  expr: AggregateExpr | RelatedFieldExpr,
+  options: AnalyzeOptions = {},
+): Column | string {
+  const sym = model.segments.get(segment);
+  const table = sym?.dataset ? data.get(sym.dataset)?.table : undefined;
+  if (!sym?.dataset || !table) return `no data loaded for ${sym?.dataset ?? segment}`;
+  let cache = hoverCaches.get(analysis);
+  if (!cache) hoverCaches.set(analysis, (cache = new RelatedCache()));
+  const view = tableView(table);
+  const relatedContext: RelatedContext = {
+    model,
+    cache,
+    tableOf: (dataset) => data.get(dataset)?.table,
+    membersOf: (name) => analysis.segments.get(name)?.members,
+    resolve: (t) => fallbackResolver(model, t),
+  };
+  const added = addRelatedColumns(relatedContext, sym.dataset, view, referenceDate(model, sym.dataset, options), [expr]);
+  if ('problem' in added) return added.problem;
+  return view.byName.get(relatedColumnName(expr, fallbackResolver(model, table))) ?? 'not computed';
 }
 
 /**

@@ -14,6 +14,7 @@ import { throwIfCancelled } from '../cancellation.js';
 import { missingTokensOf } from '../../core/data/missing-tokens.js';
 import { flagHover } from './flag-views.js';
 import { coverageText } from '../related-coverage.js';
+import { aggregateHover } from '../aggregate-hover.js';
 
 const SAMPLE_ROWS = 5;
 const SAMPLE_COLUMNS = 6;
@@ -25,7 +26,12 @@ export function registerHover(ctx: FeatureContext): void {
     const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
-    if (!located) return offset === undefined ? null : (flagHover(snapshot, path, offset) ?? expectationHover(snapshot, path, offset));
+    if (!located) {
+      if (offset === undefined) return null;
+      const aggregate = aggregateHover(snapshot, path, offset, session.settings.asOf);
+      if (aggregate) return { contents: { kind: MarkupKind.Markdown, value: aggregate } };
+      return flagHover(snapshot, path, offset) ?? expectationHover(snapshot, path, offset);
+    }
     throwIfCancelled(token);
     const target = located.target;
     let markdown: string | undefined;
