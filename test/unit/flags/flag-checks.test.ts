@@ -154,6 +154,23 @@ describe('flag findings on the sample data', () => {
   });
 });
 
+describe('identities with non-ASCII characters', () => {
+  it('on a system whose SDKs disagree, say which SDK the bucketing follows', async () => {
+    const unleashLike = { ...toySystem, name: 'unleash' as const, title: 'Unleash', identityAttribute: 'userId' };
+    const host = new MemoryHost({
+      '/ws/users.csv': csv.replace('u01,', 'ü01,'),
+      '/ws/flags/toy.json': flagFile,
+      '/ws/spec.segspec': dataset,
+      '/ws/flag.segspec': flagSpec(complete.replace('growthbook', 'unleash')),
+    });
+    const findings = (await new Workspace(host, '/ws', { flagSystems: () => unleashLike }).analyze()).findings;
+    const finding = findings.find((f) => f.code === 'SEG305');
+    expect(finding?.message).toContain("1 row has an identity with non-ASCII characters: Segspec buckets them as Unleash's Node SDK does");
+    const { ws } = workspace(flagSpec(complete));
+    expect((await ws.analyze()).findings.some((f) => f.code === 'SEG305')).toBe(false);
+  });
+});
+
 describe('a flag when the checks run on a SQL engine', () => {
   it('is unavailable with the reason, with no number and no finding measured on sampled rows', async () => {
     const { ws } = workspace(flagSpec(`${complete}\n  expect reach >= 95%`));

@@ -256,7 +256,7 @@ export class FlagAnalyzer {
     result.on = decisions.onCount;
     result.onBits = decisions.on;
     if (decisions.nonAsciiIdentities > 0 && (system.name === 'unleash' || system.name === 'flagd')) {
-      push('SEG305', keyLiteral.range, `${formatCount(decisions.nonAsciiIdentities)} rows have identities with non-ASCII characters: Segspec buckets them as ${system.title}'s Node SDK does (UTF-16 code units); SDKs that hash UTF-8 bytes may bucket them differently`);
+      push('SEG305', keyLiteral.range, `${formatCount(decisions.nonAsciiIdentities)} ${decisions.nonAsciiIdentities === 1 ? 'row has an identity' : 'rows have identities'} with non-ASCII characters: Segspec buckets them as ${system.title}'s Node SDK does (UTF-16 code units); SDKs that hash UTF-8 bytes may bucket them differently`);
     }
 
     // ---- reach and leak
