@@ -15,6 +15,8 @@ const pools = {
   signupDate: fc.date({ min: new Date('2023-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   student: fc.boolean(),
   score: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant(7)),
+  sessionId: fc.integer({ min: 1, max: 100_000 }).map((n) => `s-${n}`),
+  currentTime: fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   tags: fc.array(fc.constantFrom('vip', 'beta', 'new', 'VIP'), { maxLength: 3 }),
 };
 

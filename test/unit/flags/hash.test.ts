@@ -64,3 +64,15 @@ describe('bucketing hashes equal the SDKs', () => {
     }
   });
 });
+
+describe('the note a finding gives for keys the SDKs of one system hash differently', () => {
+  it('names the Node SDK Segspec follows for non-ASCII keys in Unleash and flagd, and nothing elsewhere', async () => {
+    const { hashNote } = await import('../../../server/src/core/flags/systems/index.js');
+    expect(hashNote('unleash', 'søren')).toMatch(/^Unleash: .*unleash-client/);
+    expect(hashNote('flagd', 'søren')).toMatch(/^flagd: .*@openfeature\/flagd-core/);
+    expect(hashNote('unleash', 'soren')).toBeUndefined();
+    expect(hashNote('growthbook', 'søren')).toBeUndefined();
+    expect(hashNote('launchdarkly', 'søren')).toBeUndefined();
+    expect(hashNote('posthog', 'søren')).toBeUndefined();
+  });
+});
