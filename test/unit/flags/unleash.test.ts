@@ -89,6 +89,17 @@ describe('Unleash: the client API response read and evaluated as unleash-client 
     }
   });
 
+  it('follows the SDK on sparse features: `null` lists are none; a feature without `strategies` is a located problem (the SDK refuses the file)', async () => {
+    const features = [{ name: 'nulls', enabled: true, variants: null, dependencies: null, strategies: [{ name: 'default', parameters: null, constraints: null, segments: null, variants: null }] }];
+    const client = await oracle(features);
+    const file = system.read(JSON.stringify({ features, segments: null }));
+    expect(file.problems).toEqual([]);
+    expect(file.evaluate('nulls', { userId: 'u1' })?.on).toBe(client.isEnabled('nulls', { userId: 'u1' }));
+    expect(file.evaluate('nulls', { userId: 'u1' })?.on).toBe(true);
+    const bare = system.read('{"features": [\n  {"name": "bare", "enabled": true}\n]}');
+    expect(bare.problems).toMatchObject([{ kind: 'invalid', pointer: '/features/0/strategies', line: 1 }]);
+  });
+
   it('says when a key is outside ASCII, where the Node SDK hashes differently from others', () => {
     expect(unleashHashNote('user-1')).toBeUndefined();
     expect(unleashHashNote('łódź')).toMatch(/Node SDK \(unleash-client\).*UTF-16/);

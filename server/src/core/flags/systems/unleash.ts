@@ -33,23 +33,23 @@ const variantSchema = z.looseObject({
 
 const strategySchema = z.looseObject({
   name: z.string(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
-  constraints: z.array(constraintSchema).optional(),
-  segments: z.array(z.number()).optional(),
-  variants: z.array(variantSchema).optional(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  constraints: z.array(constraintSchema).nullish(),
+  segments: z.array(z.number()).nullish(),
+  variants: z.array(variantSchema).nullish(),
 });
 
 const featureSchema = z.looseObject({
   name: z.string(),
   enabled: z.boolean(),
-  strategies: z.array(strategySchema).optional(),
-  variants: z.array(variantSchema).optional(),
-  dependencies: z.array(z.looseObject({ feature: z.string(), enabled: z.boolean().optional(), variants: z.array(z.string()).optional() })).optional(),
+  strategies: z.array(strategySchema), // the SDK's repository refuses the file without it
+  variants: z.array(variantSchema).nullish(),
+  dependencies: z.array(z.looseObject({ feature: z.string(), enabled: z.boolean().optional(), variants: z.array(z.string()).nullish() })).nullish(),
 });
 
 const responseSchema = z.looseObject({
   features: z.array(featureSchema),
-  segments: z.array(z.looseObject({ id: z.number(), name: z.string().optional(), constraints: z.array(constraintSchema) })).optional(),
+  segments: z.array(z.looseObject({ id: z.number(), name: z.string().optional(), constraints: z.array(constraintSchema) })).nullish(),
 });
 
 type Constraint = z.infer<typeof constraintSchema>;
@@ -285,7 +285,7 @@ class Evaluator {
 
   enabled(feature: Feature, ctx: FlagContext): Outcome {
     if (!this.parentsSatisfied(feature, ctx) || !feature.enabled) return { enabled: false };
-    const strategies = feature.strategies ?? [];
+    const strategies = feature.strategies;
     if (strategies.length === 0) return { enabled: feature.enabled };
     for (let index = 0; index < strategies.length; index++) {
       const s = strategies[index]!;
