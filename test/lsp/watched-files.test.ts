@@ -33,7 +33,7 @@ describe('watched files', () => {
       changes: [{ uri: client.uri('data/users.csv'), type: FileChangeType.Changed }],
     });
     const params = await analyzed;
-    expect(params.datasets).toEqual([{ name: 'users', rows: 2000, loaded: true, unit: 'users' }]);
+    expect(params.datasets).toEqual([{ name: 'users', rows: 2000, loaded: true, unit: 'users', unitOne: 'user' }]);
 
     expect(await lensTitles('data.segspec')).toContain('2,000 rows · 14 fields');
     const after = await lensTitles('segments.segspec');
