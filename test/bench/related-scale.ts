@@ -42,7 +42,11 @@ interface Aggregate {
 const n = (x: number): [string, string] => [String(x), String(x)];
 const instant = (iso: string): [string, string] => [iso, `TIMESTAMPTZ '${iso.replace('T', ' ').replace('Z', '+00')}'`];
 
-/** The ten distinct aggregates (thresholds off round values, so no engine's float rounding can tip one). */
+/**
+ * The ten distinct aggregates. Thresholds lie where no value can fall, so no engine's float rounding
+ * can tip a parent across: a p90 of integers interpolates to a multiple of 0.1 (hence .05), and a mean
+ * of up to a few hundred integers is never exactly x.123.
+ */
 export const RELATED_AGGREGATES: Aggregate[] = [
   { segspec: 'count(events)', sql: 'count(*)', zeroWhenNone: true, thresholds: [n(10), n(30)] },
   { segspec: 'count(events where genre == "jazz")', sql: "count(*) FILTER (WHERE genre = 'jazz')", zeroWhenNone: true, thresholds: [n(1), n(3)] },
@@ -68,7 +72,7 @@ export const RELATED_AGGREGATES: Aggregate[] = [
   { segspec: 'sum(events.ms_played where playlist == "mood")', sql: "sum(ms_played) FILTER (WHERE playlist = 'mood')", zeroWhenNone: true, thresholds: [n(300_000), n(1_000_000)] },
   { segspec: 'mean(events.ms_played)', sql: 'avg(ms_played)', zeroWhenNone: false, thresholds: [n(150_000.123), n(200_000.123)] },
   { segspec: 'max(events.at)', sql: 'max("at")', zeroWhenNone: false, thresholds: [instant('2026-06-24T00:00:00Z'), instant('2026-05-01T00:00:00Z')] },
-  { segspec: 'p90(events.ms_played)', sql: 'quantile_cont(ms_played, 0.9)', zeroWhenNone: false, thresholds: [n(250_000.7), n(300_000.7)] },
+  { segspec: 'p90(events.ms_played)', sql: 'quantile_cont(ms_played, 0.9)', zeroWhenNone: false, thresholds: [n(250_000.05), n(300_000.05)] },
 ];
 
 /** Segment i*2+j: aggregate i at threshold j. */
