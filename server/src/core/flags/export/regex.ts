@@ -1,0 +1,43 @@
+/**
+ * Regular-expression pieces the emitters share: escaping a literal, the
+ * patterns for `starts with` / `ends with` / `contains` / `len`, and the check
+ * that a `matches` pattern (RE2 syntax, SPEC §5.1) means the same in
+ * JavaScript, the flavour every system's Node SDK uses.
+ */
+import { ExportRefusal, type SpecLocation } from './problems.js';
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** One character as `len` counts it (a code point; a lone surrogate counts as one). */
+const CODE_POINT = '(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\uD800-\\uDBFF])';
+
+/** A whole-text pattern for a length between `min` and `max` code points (max undefined: no upper bound). */
+export function lengthPattern(min: number, max: number | undefined): string {
+  const lo = Math.max(0, Math.ceil(min));
+  return `^${CODE_POINT}{${lo},${max === undefined ? '' : Math.floor(max)}}$`;
+}
+
+/** Constructs whose meaning differs between RE2 and JavaScript (or that JavaScript lacks). */
+const DIFFERENT = [
+  { test: /\(\?[a-zA-Z]/, what: 'inline flags like (?i)' },
+  { test: /\\[pP]/, what: 'Unicode classes \\p{…}' },
+  { test: /\\[zAQEC]/, what: 'the escapes \\z, \\A, \\Q…\\E, \\C' },
+  { test: /\[\[:/, what: 'POSIX classes [[:alpha:]]' },
+  { test: /\(\?P</, what: 'named groups (?P<name>…)' },
+];
+
+/** Refuses a `matches` pattern whose meaning in JavaScript would differ from RE2's. */
+export function checkPortablePattern(pattern: string, system: string, where: SpecLocation): void {
+  for (const { test, what } of DIFFERENT) {
+    if (test.test(pattern)) {
+      throw new ExportRefusal(`${system} evaluates regular expressions as JavaScript does, where ${what} mean something else or nothing: rewrite the pattern without them`, where);
+    }
+  }
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw new ExportRefusal(`${system} cannot read the pattern as a JavaScript regular expression`, where);
+  }
+}
