@@ -4,6 +4,7 @@
  * import and rollout tests.
  */
 import { GrowthBook } from '@growthbook/growthbook';
+import { FlagdCore } from '@openfeature/flagd-core';
 import type { FlagContext, FlagSystemName } from '../../../server/src/core/flags/system.js';
 
 export interface Oracle {
@@ -16,6 +17,8 @@ export async function oracleFor(system: FlagSystemName, document: unknown, flagK
   switch (system) {
     case 'growthbook':
       return growthbookOracle(document, flagKey);
+    case 'flagd':
+      return flagdOracle(document, flagKey);
     default:
       throw new Error(`no oracle for ${system} yet`);
   }
@@ -37,5 +40,17 @@ async function growthbookOracle(document: unknown, flagKey: string): Promise<Ora
     async close() {
       gb.destroy();
     },
+  };
+}
+
+async function flagdOracle(document: unknown, flagKey: string): Promise<Oracle> {
+  const core = new FlagdCore();
+  core.setConfigurations(JSON.stringify(document));
+  const logger = { debug() {}, info() {}, warn() {}, error() {} };
+  return {
+    async decide(contexts) {
+      return contexts.map((ctx) => core.resolveBooleanEvaluation(flagKey, false, { ...ctx } as never, logger).value === true);
+    },
+    async close() {},
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { FlagSystemName } from '../system.js';
 import { unreachable } from '../../util/unreachable.js';
+import { flagdDocument } from './flagd.js';
 import { growthbookDocument } from './growthbook.js';
 import { planExport, type ExportPlan, type ExportRequest } from './plan.js';
 import type { ExportWarning } from './problems.js';
@@ -61,8 +62,9 @@ function documentFor(plan: ExportPlan): unknown {
   switch (plan.system) {
     case 'growthbook':
       return growthbookDocument(plan);
-    case 'unleash':
     case 'flagd':
+      return flagdDocument(plan);
+    case 'unleash':
     case 'launchdarkly':
     case 'posthog':
       throw new Error(`export to ${plan.system} is not built yet`);
