@@ -5,6 +5,7 @@
  */
 import { GrowthBook } from '@growthbook/growthbook';
 import { FlagdCore } from '@openfeature/flagd-core';
+import { init as initLaunchDarkly, integrations as ldIntegrations } from '@launchdarkly/node-server-sdk';
 import type { FlagContext, FlagSystemName } from '../../../server/src/core/flags/system.js';
 
 export interface Oracle {
@@ -19,6 +20,8 @@ export async function oracleFor(system: FlagSystemName, document: unknown, flagK
       return growthbookOracle(document, flagKey);
     case 'flagd':
       return flagdOracle(document, flagKey);
+    case 'launchdarkly':
+      return launchdarklyOracle(document, flagKey);
     default:
       throw new Error(`no oracle for ${system} yet`);
   }
@@ -52,5 +55,28 @@ async function flagdOracle(document: unknown, flagKey: string): Promise<Oracle> 
       return contexts.map((ctx) => core.resolveBooleanEvaluation(flagKey, false, { ...ctx } as never, logger).value === true);
     },
     async close() {},
+  };
+}
+
+async function launchdarklyOracle(document: unknown, flagKey: string): Promise<Oracle> {
+  const data = document as { flags: Record<string, unknown>; segments?: Record<string, unknown> };
+  const td = new ldIntegrations.TestData();
+  for (const segment of Object.values(data.segments ?? {})) await td.usePreconfiguredSegment(segment as never);
+  for (const flag of Object.values(data.flags)) await td.usePreconfiguredFlag(flag as never);
+  const silent = { error() {}, warn() {}, info() {}, debug() {} };
+  const client = initLaunchDarkly('sdk-key', { updateProcessor: td.getFactory(), sendEvents: false, diagnosticOptOut: true, logger: silent });
+  await client.waitForInitialization({ timeout: 10 });
+  return {
+    async decide(contexts) {
+      const out: boolean[] = [];
+      for (const ctx of contexts) {
+        const detail = await client.variationDetail(flagKey, { kind: 'user', ...ctx } as never, false);
+        out.push(detail.value === true);
+      }
+      return out;
+    },
+    async close() {
+      client.close();
+    },
   };
 }

@@ -6,11 +6,12 @@
  * GrowthBook reads an absent attribute as null, and `null < 25` holds in
  * JavaScript: every attribute test carries `$exists: true`. `$eq` / `$in` are
  * exact; `lower(x) == v` is `$ini` (both sides lower-cased, exactly as
- * `lower`); other case-insensitive tests are `$regexi` (see the warning).
+ * `lower`); other tests of `lower`/`upper` are exact patterns (case-pattern.ts).
  */
 import type { AtomCondition, Condition, ExportValue, Subject } from './condition.js';
 import type { ExportPlan } from './plan.js';
-import { checkPortablePattern, escapeRegex, lengthPattern } from './regex.js';
+import { checkPortablePattern, lengthPattern } from './regex.js';
+import { textPattern } from './case-pattern.js';
 import { ExportRefusal } from './problems.js';
 import { unreachable } from '../../util/unreachable.js';
 
@@ -89,10 +90,7 @@ function atom(cond: AtomCondition, plan: ExportPlan): Cond {
     case 'equals': {
       if (transform === 'len') return test(negatable(lengthOps(cond.subject.fieldType, '==', cond.value), cond.negated));
       if (transform === 'lower') return test({ [cond.negated ? '$nini' : '$ini']: [literal(cond.value)] });
-      if (transform === 'upper') {
-        warnCaseInsensitive(plan, cond.subject);
-        return test(negatable({ $regexi: `^${escapeRegex(text(cond.value))}$` }, cond.negated));
-      }
+      if (transform === 'upper') return test(negatable({ $regex: textPattern(cond.subject, text(cond.value), 'equals', SYSTEM) }, cond.negated));
       if (cond.value.type === 'semver') return test({ [cond.negated ? '$vne' : '$veq']: cond.value.value });
       return test({ [cond.negated ? '$ne' : '$eq']: literal(cond.value) });
     }
@@ -119,15 +117,15 @@ function atom(cond: AtomCondition, plan: ExportPlan): Cond {
     case 'contains': {
       const isList = cond.subject.fieldType === 'list<string>' || cond.subject.fieldType === 'list<integer>';
       if (isList) return test(negatable({ $elemMatch: { $eq: literal(cond.value) } }, cond.negated));
-      return test(negatable(regexOps(escapeRegex(text(cond.value)), cond.subject, plan), cond.negated));
+      return test(negatable({ $regex: textPattern(cond.subject, text(cond.value), 'contains', SYSTEM) }, cond.negated));
     }
     case 'affix': {
-      const body = escapeRegex(cond.value);
-      return test(negatable(regexOps(cond.op === 'starts' ? `^${body}` : `${body}$`, cond.subject, plan), cond.negated));
+      return test(negatable({ $regex: textPattern(cond.subject, cond.value, cond.op, SYSTEM) }, cond.negated));
     }
     case 'matches': {
       checkPortablePattern(cond.pattern, SYSTEM, { file: cond.file, range: cond.range });
-      return test(negatable(regexOps(cond.pattern, cond.subject, plan, true), cond.negated));
+      if (transform) throw new ExportRefusal(`${SYSTEM} cannot match a pattern against ${transform}() of a text`, cond.subject);
+      return test(negatable({ $regex: cond.pattern }, cond.negated));
     }
     default:
       return unreachable(cond);
@@ -136,16 +134,6 @@ function atom(cond: AtomCondition, plan: ExportPlan): Cond {
 
 function negatable(ops: Cond, negated: boolean): Cond {
   return negated ? { $not: ops } : ops;
-}
-
-function regexOps(pattern: string, subject: Subject, plan: ExportPlan, userPattern = false): Cond {
-  const transform = subject.transform;
-  if (transform === 'lower' || transform === 'upper') {
-    if (userPattern) throw new ExportRefusal(`${SYSTEM} cannot match a pattern against ${transform}() of a text`, subject);
-    warnCaseInsensitive(plan, subject);
-    return { $regexi: pattern };
-  }
-  return { $regex: pattern };
 }
 
 /** `len(x) op n`: `$size` for a list, a pattern over code points for a text. */
@@ -162,11 +150,6 @@ function lengthOps(fieldType: string, op: '==' | '<' | '<=' | '>' | '>=', value:
     : [Math.ceil(n), undefined];
   if (max !== undefined && max < min) return { $regex: '(?!)' };
   return { $regex: lengthPattern(min, max) };
-}
-
-function warnCaseInsensitive(plan: ExportPlan, { file, range }: Subject): void {
-  const message = `${SYSTEM} has no lower()/upper(): this test is a case-insensitive regular expression, which differs from lower() only on a few special letters (ſ, K, İ)`;
-  if (!plan.warnings.some((w) => w.message === message && w.range.start.offset === range.start.offset)) plan.warnings.push({ message, range, file });
 }
 
 function literal(value: ExportValue): Json {

@@ -6,6 +6,7 @@ import type { FlagSystemName } from '../system.js';
 import { unreachable } from '../../util/unreachable.js';
 import { flagdDocument } from './flagd.js';
 import { growthbookDocument } from './growthbook.js';
+import { launchdarklyDocument } from './launchdarkly.js';
 import { planExport, type ExportPlan, type ExportRequest } from './plan.js';
 import type { ExportWarning } from './problems.js';
 
@@ -64,8 +65,9 @@ function documentFor(plan: ExportPlan): unknown {
       return growthbookDocument(plan);
     case 'flagd':
       return flagdDocument(plan);
-    case 'unleash':
     case 'launchdarkly':
+      return launchdarklyDocument(plan);
+    case 'unleash':
     case 'posthog':
       throw new Error(`export to ${plan.system} is not built yet`);
     default:
