@@ -10,7 +10,7 @@ import type { FlagSystemName } from '../../../server/src/core/flags/system.js';
 import { oracleFor } from './sdk-oracles.js';
 import { analyzeSample, sampleNames } from './workspaces.js';
 
-const systems: FlagSystemName[] = ['growthbook', 'flagd', 'launchdarkly'];
+const systems: FlagSystemName[] = ['growthbook', 'flagd', 'launchdarkly', 'unleash'];
 
 describe.each(systems)('export to %s', (system) => {
   it.each(sampleNames)('sample %s: on exactly for the members, per the SDK', async (sample) => {

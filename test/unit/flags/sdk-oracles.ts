@@ -4,6 +4,7 @@
  * import and rollout tests.
  */
 import { GrowthBook } from '@growthbook/growthbook';
+import { InMemStorageProvider, startUnleash } from 'unleash-client';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { init as initLaunchDarkly, integrations as ldIntegrations } from '@launchdarkly/node-server-sdk';
 import type { FlagContext, FlagSystemName } from '../../../server/src/core/flags/system.js';
@@ -22,6 +23,8 @@ export async function oracleFor(system: FlagSystemName, document: unknown, flagK
       return flagdOracle(document, flagKey);
     case 'launchdarkly':
       return launchdarklyOracle(document, flagKey);
+    case 'unleash':
+      return unleashOracle(document, flagKey);
     default:
       throw new Error(`no oracle for ${system} yet`);
   }
@@ -77,6 +80,29 @@ async function launchdarklyOracle(document: unknown, flagKey: string): Promise<O
     },
     async close() {
       client.close();
+    },
+  };
+}
+
+async function unleashOracle(document: unknown, flagKey: string): Promise<Oracle> {
+  const response = document as { features: unknown[]; segments?: unknown[] };
+  const unleash = await startUnleash({
+    appName: 'segspec-test',
+    url: 'http://127.0.0.1:9/api/',
+    refreshInterval: 0,
+    disableMetrics: true,
+    storageProvider: new InMemStorageProvider(),
+    bootstrap: { data: response.features as never, segments: (response.segments ?? []) as never },
+  });
+  return {
+    async decide(contexts) {
+      return contexts.map((ctx) => {
+        const { userId, ...properties } = ctx;
+        return unleash.isEnabled(flagKey, { userId: String(userId), properties: properties as never });
+      });
+    },
+    async close() {
+      unleash.destroy();
     },
   };
 }

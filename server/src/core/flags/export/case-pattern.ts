@@ -7,7 +7,7 @@
  */
 import type { Subject } from './condition.js';
 import { ExportRefusal } from './problems.js';
-import { escapeRegex } from './regex.js';
+import { escapeRegex, neverPattern, type RegexFlavor } from './regex.js';
 import { unreachable } from '../../util/unreachable.js';
 
 type Direction = 'lower' | 'upper';
@@ -45,14 +45,14 @@ function preimageMap(direction: Direction): Map<string, string[]> {
  * a sequence that a single character can also map to (`SS` from `ß`), which
  * a per-character pattern cannot express.
  */
-export function casePattern(literal: string, direction: Direction): string | undefined {
+export function casePattern(literal: string, direction: Direction, flavor: RegexFlavor = 'js'): string | undefined {
   const map = preimageMap(direction);
   if ((longImages[direction] ?? []).some((image) => literal.includes(image))) return undefined;
   let out = '';
   for (const ch of literal) {
     const image = direction === 'lower' ? ch.toLowerCase() : ch.toUpperCase();
     // A character the function changes never appears in its result.
-    if (image !== ch) return '(?!)';
+    if (image !== ch) return neverPattern(flavor);
     const sources = [ch, ...(map.get(ch) ?? [])];
     out += sources.length === 1 ? escapeRegex(ch) : `(?:${sources.map(escapeRegex).join('|')})`;
   }
@@ -60,10 +60,10 @@ export function casePattern(literal: string, direction: Direction): string | und
 }
 
 /** A regular expression for `subject <place> literal`, exact under `lower`/`upper`; refused when no pattern can be exact. */
-export function textPattern(subject: Subject, literal: string, place: 'equals' | 'starts' | 'ends' | 'contains', system: string): string {
+export function textPattern(subject: Subject, literal: string, place: 'equals' | 'starts' | 'ends' | 'contains', system: string, flavor: RegexFlavor = 'js'): string {
   let body: string | undefined;
   if (subject.transform === 'lower' || subject.transform === 'upper') {
-    body = casePattern(literal, subject.transform);
+    body = casePattern(literal, subject.transform, flavor);
     if (body === undefined) {
       throw new ExportRefusal(`${system}: ${subject.transform}() of a text compared with '${literal}' has no exact regular expression (a letter maps to several)`, subject);
     }

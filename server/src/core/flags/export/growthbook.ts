@@ -10,7 +10,7 @@
  */
 import type { AtomCondition, Condition, ExportValue, Subject } from './condition.js';
 import type { ExportPlan } from './plan.js';
-import { checkPortablePattern, lengthPattern } from './regex.js';
+import { checkPortablePattern, lengthPattern, lengthRange } from './regex.js';
 import { textPattern } from './case-pattern.js';
 import { ExportRefusal } from './problems.js';
 import { unreachable } from '../../util/unreachable.js';
@@ -142,13 +142,7 @@ function lengthOps(fieldType: string, op: '==' | '<' | '<=' | '>' | '>=', value:
   if (fieldType.startsWith('list<')) {
     return { $size: op === '==' ? n : { [ORDER[op]]: n } };
   }
-  const [min, max] =
-    op === '==' ? (Number.isInteger(n) ? [n, n] : [1, 0])
-    : op === '<' ? [0, Math.ceil(n) - 1]
-    : op === '<=' ? [0, Math.floor(n)]
-    : op === '>' ? [Math.floor(n) + 1, undefined]
-    : [Math.ceil(n), undefined];
-  if (max !== undefined && max < min) return { $regex: '(?!)' };
+  const [min, max] = lengthRange(op, n);
   return { $regex: lengthPattern(min, max) };
 }
 

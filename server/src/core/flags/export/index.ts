@@ -7,6 +7,7 @@ import { unreachable } from '../../util/unreachable.js';
 import { flagdDocument } from './flagd.js';
 import { growthbookDocument } from './growthbook.js';
 import { launchdarklyDocument } from './launchdarkly.js';
+import { unleashDocument } from './unleash.js';
 import { planExport, type ExportPlan, type ExportRequest } from './plan.js';
 import type { ExportWarning } from './problems.js';
 
@@ -68,6 +69,7 @@ function documentFor(plan: ExportPlan): unknown {
     case 'launchdarkly':
       return launchdarklyDocument(plan);
     case 'unleash':
+      return unleashDocument(plan);
     case 'posthog':
       throw new Error(`export to ${plan.system} is not built yet`);
     default:

@@ -14,7 +14,7 @@
 import { disjunctiveForm, type AtomCondition, type Condition, type ExportValue, type Subject } from './condition.js';
 import type { ExportPlan } from './plan.js';
 import { ExportRefusal } from './problems.js';
-import { checkPortablePattern, lengthPattern } from './regex.js';
+import { checkPortablePattern, lengthPattern, lengthRange } from './regex.js';
 import { textPattern } from './case-pattern.js';
 import { orderPrefixes } from './prefix-cover.js';
 import { unreachable } from '../../util/unreachable.js';
@@ -206,13 +206,7 @@ function expandForClauses(cond: Condition): Condition {
 function lengthFor(subject: Subject, op: '==' | '<' | '<=' | '>' | '>=', value: ExportValue): string {
   if (subject.fieldType.startsWith('list<')) throw new ExportRefusal(`${SYSTEM} cannot count the items of a list (len)`, subject);
   const n = value.type === 'number' ? value.value : NaN;
-  const [min, max] =
-    op === '==' ? (Number.isInteger(n) ? [n, n] : [1, 0])
-    : op === '<' ? [0, Math.ceil(n) - 1]
-    : op === '<=' ? [0, Math.floor(n)]
-    : op === '>' ? [Math.floor(n) + 1, undefined]
-    : [Math.ceil(n), undefined];
-  if (max !== undefined && max < min) return '(?!)';
+  const [min, max] = lengthRange(op, n);
   return lengthPattern(min, max);
 }
 

@@ -13,10 +13,39 @@ export function escapeRegex(text: string): string {
 /** One character as `len` counts it (a code point; a lone surrogate counts as one). */
 const CODE_POINT = '(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\uD800-\\uDBFF])';
 
+/** JavaScript's `RegExp` (GrowthBook, LaunchDarkly, PostHog) or RE2 (Unleash's re2js). */
+export type RegexFlavor = 'js' | 're2';
+
+/** A pattern that matches nothing. */
+export function neverPattern(flavor: RegexFlavor): string {
+  return flavor === 'js' ? '(?!)' : '[^\\x00-\\x{10FFFF}]';
+}
+
 /** A whole-text pattern for a length between `min` and `max` code points (max undefined: no upper bound). */
-export function lengthPattern(min: number, max: number | undefined): string {
+export function lengthPattern(min: number, max: number | undefined, flavor: RegexFlavor = 'js'): string {
   const lo = Math.max(0, Math.ceil(min));
-  return `^${CODE_POINT}{${lo},${max === undefined ? '' : Math.floor(max)}}$`;
+  if (max !== undefined && max < lo) return neverPattern(flavor);
+  const count = `{${lo},${max === undefined ? '' : Math.floor(max)}}`;
+  // RE2 matches code points already; JavaScript without the u flag needs the surrogate pairs spelled out.
+  return flavor === 're2' ? `^(?s:.)${count}$` : `^${CODE_POINT}${count}$`;
+}
+
+/** `len(x) op n` as a range of lengths. */
+export function lengthRange(op: '==' | '<' | '<=' | '>' | '>=', n: number): [number, number | undefined] {
+  switch (op) {
+    case '==':
+      return Number.isInteger(n) ? [n, n] : [1, 0];
+    case '<':
+      return [0, Math.ceil(n) - 1];
+    case '<=':
+      return [0, Math.floor(n)];
+    case '>':
+      return [Math.floor(n) + 1, undefined];
+    case '>=':
+      return [Math.ceil(n), undefined];
+    default:
+      return [1, 0];
+  }
 }
 
 /** Constructs whose meaning differs between RE2 and JavaScript (or that JavaScript lacks). */
