@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'fmt' | 'lsp';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'fmt' | 'lsp';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'fmt', 'lsp'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'fmt', 'lsp'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -31,6 +31,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
   explain: { key: { type: 'string', short: 'k' }, profile: { type: 'string', short: 'p' } },
   init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
+  export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
   fmt: { check: { type: 'boolean' } },
   lsp: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } },
 };

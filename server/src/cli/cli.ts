@@ -21,6 +21,7 @@ const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
   explain: async () => (await import('./commands/explain.js')).runExplain,
   init: async () => (await import('./commands/init.js')).runInit,
   sql: async () => (await import('./commands/sql.js')).runSql,
+  export: async () => (await import('./commands/export.js')).runExport,
   fmt: async () => (await import('./commands/fmt.js')).runFmt,
   lsp: async () => (await import('./commands/lsp.js')).runLsp,
 };

@@ -167,6 +167,27 @@ Options:
 Examples:
   segspec sql freelancers --dialect duckdb
   segspec sql power_users --dialect bigquery --count`,
+  export: `Usage: segspec export SEGMENT --to SYSTEM [--flag KEY] [--rollout N%] [--context attr=field,…] [--out F] [paths…]
+
+Writes the segment as a feature flag in a flag system's own format, on
+exactly for the segment's members under that system's rules: every test is
+guarded for missing values, 'not' is pushed down, referenced segments become
+the system's own (saved groups, segments, evaluators). What the system cannot
+express is refused, with its place in the spec; relative dates and
+dataset-wide aggregates are written as their value on the as-of date, with
+a warning.
+
+Options:
+  -t, --to SYSTEM     growthbook | unleash | flagd | launchdarkly | posthog
+  --flag KEY          the flag's key (default: the segment's name)
+  --rollout N%        only this share of the members, bucketed by the system
+  --context a=f,…     send field f as context attribute a (default: same name)
+  -o, --out F         write to F instead of stdout
+
+Examples:
+  segspec export students --to growthbook --out flags/growthbook.json
+  segspec export power_users --to launchdarkly --flag smart-reschedule --rollout 12.5%
+  segspec export europe --to unleash --context countryCode=country`,
   fmt: `Usage: segspec fmt [paths…] [--check]
 
 Formats .segspec files in place (one property per line, canonical spacing).
@@ -199,6 +220,7 @@ Commands:
   explain SEGMENT --key K    why a row is or is not a member
   init [dir] [--from FILE]…  scaffold a workspace
   sql SEGMENT --dialect D    the segment as SQL
+  export SEGMENT --to SYSTEM the segment as a feature flag (GrowthBook, Unleash, …)
   fmt [paths…] [--check]     format .segspec files
   lsp --stdio                run the language server
 

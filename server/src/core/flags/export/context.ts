@@ -5,7 +5,7 @@
  * that text order is time order), and the identity attribute from the key.
  */
 import type { Column, Table } from '../../data/table.js';
-import { isoFromDays, MS_PER_DAY } from '../../engine/dates.js';
+import { isoFromDays } from '../../engine/dates.js';
 import type { FlagAttributeValue, FlagContext } from '../system.js';
 
 export function cellAttribute(col: Column, row: number): FlagAttributeValue | undefined {
@@ -59,4 +59,3 @@ export function flagContextOf(
   return ctx;
 }
 
-export { MS_PER_DAY };

@@ -8,7 +8,7 @@
  * exact; `lower(x) == v` is `$ini` (both sides lower-cased, exactly as
  * `lower`); other tests of `lower`/`upper` are exact patterns (case-pattern.ts).
  */
-import type { AtomCondition, Condition, ExportValue, Subject } from './condition.js';
+import type { AtomCondition, Condition, ExportValue } from './condition.js';
 import type { ExportPlan } from './plan.js';
 import { checkPortablePattern, lengthPattern, lengthRange } from './regex.js';
 import { textPattern } from './case-pattern.js';

@@ -9,7 +9,7 @@ import { growthbookDocument } from './growthbook.js';
 import { launchdarklyDocument } from './launchdarkly.js';
 import { unleashDocument } from './unleash.js';
 import { planExport, type ExportPlan, type ExportRequest } from './plan.js';
-import type { ExportWarning } from './problems.js';
+import { ExportRefusal, type ExportWarning } from './problems.js';
 
 export { ExportRefusal, type ExportWarning, type SpecLocation } from './problems.js';
 export type { ExportRequest, ExportPlan } from './plan.js';
@@ -71,7 +71,7 @@ function documentFor(plan: ExportPlan): unknown {
     case 'unleash':
       return unleashDocument(plan);
     case 'posthog':
-      throw new Error(`export to ${plan.system} is not built yet`);
+      throw new ExportRefusal(`export to ${SYSTEM_TITLES[plan.system]} is not available yet`);
     default:
       return unreachable(plan.system);
   }

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, repoRoot, segspec } from './helpers.js';
+
+const productivity = join(repoRoot, 'samples/productivity');
+let out: string;
+
+beforeAll(() => {
+  ensureBuilt();
+  out = mkdtempSync(join(tmpdir(), 'segspec-export-'));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('segspec export', { timeout: 120_000 }, () => {
+  it('writes the system’s own document, keyed by the segment or --flag, with the --context names', async () => {
+    const file = join(out, 'gb.json');
+    const r = await segspec(['export', 'europe', '--to', 'growthbook', '--context', 'countryCode=country', '--out', file, productivity]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote .*gb\.json: GrowthBook flag 'europe' on for the members of europe/);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.features.europe.defaultValue).toBe(false);
+    expect(doc.features.europe.rules[0].condition).toEqual({ countryCode: { $exists: true, $in: ['DE', 'FR', 'NL', 'ES', 'IT', 'PL', 'SE', 'GB'] } });
+
+    const ld = await segspec(['export', 'europe', '--to', 'launchdarkly', '--flag', 'eu-launch', '--rollout', '12.5%', productivity]);
+    expect(ld.code).toBe(0);
+    const flag = JSON.parse(ld.stdout).flags['eu-launch'];
+    expect(flag.rules[0].rollout.variations).toEqual([
+      { variation: 1, weight: 12_500 },
+      { variation: 0, weight: 87_500 },
+    ]);
+  });
+
+  it('warns that relative dates are frozen at the as-of date', async () => {
+    const r = await segspec(['export', 'recently_active', '--to', 'flagd', productivity]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*segments\.segspec:\d+:\d+: 'within last 30 days' is written as the dates it means on the as-of date 2026-06-30/m);
+    expect(JSON.stringify(JSON.parse(r.stdout).flags.recently_active.targeting)).toContain('2026-06-01T00:00:00.000Z');
+  });
+
+  it('refuses what the system cannot express, at its place in the spec, and bad options', async () => {
+    const r = await segspec(['export', 'quiet_payers', '--to', 'growthbook', productivity]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/cannot export 'quiet_payers' to GrowthBook: .*segments\.segspec:\d+:\d+: GrowthBook cannot compute arithmetic \('\/'\)/);
+
+    const unknown = await segspec(['export', 'europe', '--to', 'optimizely', productivity]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--to must be one of growthbook, unleash, flagd, launchdarkly, posthog/);
+    const rollout = await segspec(['export', 'europe', '--to', 'unleash', '--rollout', '150%', productivity]);
+    expect(rollout.code).toBe(2);
+    expect(rollout.stderr).toMatch(/--rollout expects a percentage between 0% and 100%/);
+    const whole = await segspec(['export', 'europe', '--to', 'unleash', '--rollout', '12.5%', productivity]);
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toMatch(/Unleash rolls out in whole percents/);
+    const field = await segspec(['export', 'europe', '--to', 'flagd', '--context', 'cc=contry', productivity]);
+    expect(field.code).toBe(2);
+    expect(field.stderr).toMatch(/dataset 'users' has no field 'contry'/);
+  });
+});
