@@ -14,6 +14,7 @@ import type { CallExpr, CompareOp, Expr, NameExpr, Range } from '../../syntax/as
 import type { NameResolution, WorkspaceModel } from '../../semantics/model.js';
 import { newSharedCache, tableAggregate, type CompileContext } from '../../engine/compile.js';
 import { isAggregateName } from '../../engine/aggregates.js';
+import { parseSemver } from '../../engine/semver.js';
 import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits } from '../../sql/dates.js';
 import { isSemverText } from '../../sql/semver.js';
 import { unreachable } from '../../util/unreachable.js';
@@ -399,8 +400,10 @@ class Normalizer {
       case 'semver': {
         const text = this.stringLiteral(inner);
         // The engine reads a comparison with a non-version as unknown; no system has that value.
-        if (!isSemverText(text)) throw this.refuse(`'${text}' is not a version, so '${subject.field}' never compares with it`, inner.range);
-        return { type: 'semver', value: text };
+        const parsed = parseSemver(text);
+        if (!isSemverText(text) || !parsed) throw this.refuse(`'${text}' is not a version, so '${subject.field}' never compares with it`, inner.range);
+        // Written in full (`1.2` is `1.2.0`, no `v`, no build): the systems' parsers are stricter than Segspec's.
+        return { type: 'semver', value: `${parsed.core.join('.')}${parsed.pre.length > 0 ? `-${parsed.pre.join('.')}` : ''}` };
       }
       case 'boolean':
         if (inner.type !== 'Boolean') throw this.refuse(`expected true or false for '${subject.field}'`, inner.range);

@@ -40,7 +40,8 @@ export function unleashDocument(plan: ExportPlan): Json {
   }));
   const document: { [key: string]: Json } = {
     version: 2,
-    features: [{ name: plan.flagKey, type: 'release', enabled: true, stale: false, impressionData: false, strategies, variants: [] }],
+    // A feature with no strategies is on for everyone: a rule that never holds is a disabled feature.
+    features: [{ name: plan.flagKey, type: 'release', enabled: strategies.length > 0, stale: false, impressionData: false, strategies, variants: [] }],
   };
   const segments = emitter.segmentList();
   if (segments.length > 0) document.segments = segments;
