@@ -59,3 +59,31 @@ describe('segspec export', { timeout: 120_000 }, () => {
     expect(field.stderr).toMatch(/dataset 'users' has no field 'contry'/);
   });
 });
+
+describe('segspec rollout', { timeout: 120_000 }, () => {
+  it('counts who gets the flag per segment and persona, with sample keys, as a table and as JSON', async () => {
+    const json = await segspec(['rollout', 'students', '--system', 'growthbook', '--flag', 'smart-reschedule', '--percent', '50%', '--format', 'json', productivity]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    const stats = JSON.parse((await segspec(['stats', productivity, '--format', 'json'])).stdout);
+    const studentsSize = stats.segments.find((s: { name: string }) => s.name === 'students').size;
+    expect(report.target.members).toBe(studentsSize);
+    expect(report.target.getIt).toBeGreaterThan(studentsSize * 0.4);
+    expect(report.target.getIt).toBeLessThan(studentsSize * 0.6);
+    expect(report.sampleKeys).toHaveLength(10);
+    // Segments disjoint from students get nobody; every persona of students shows the same numbers.
+    const others = report.segments.filter((s: { name: string; getIt: number }) => s.name !== 'students');
+    expect(others.length).toBeGreaterThan(5);
+    for (const p of report.personas.filter((x: { segment: string }) => x.segment === 'students')) expect(p.getIt).toBe(report.target.getIt);
+
+    const table = await segspec(['rollout', 'students', '--system', 'launchdarkly', '--percent', '12.5%', '--salt', 'pepper', productivity]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^LaunchDarkly flag 'students' at 12\.5% of students, salt pepper\n\d[\d,]* of [\d,]+ members get it \(\d+\.\d%\)/);
+    expect(table.stdout).toMatch(/^segment +members +get it +share$/m);
+    expect(table.stdout).toMatch(/^sample keys: u\d+/m);
+
+    const bad = await segspec(['rollout', 'students', '--system', 'unleash', '--percent', '12.5', productivity]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unleash rolls out in whole percents/);
+  });
+});

@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'fmt' | 'lsp';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'rollout' | 'fmt' | 'lsp';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'fmt', 'lsp'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'rollout', 'fmt', 'lsp'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,6 +32,14 @@ const PER_COMMAND: Record<CommandName, Options> = {
   init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
   export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
+  rollout: {
+    system: { type: 'string', short: 's' },
+    flag: { type: 'string' },
+    percent: { type: 'string', short: 'p' },
+    seed: { type: 'string' },
+    salt: { type: 'string' },
+    format: { type: 'string', short: 'f' },
+  },
   fmt: { check: { type: 'boolean' } },
   lsp: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } },
 };

@@ -188,6 +188,24 @@ Examples:
   segspec export students --to growthbook --out flags/growthbook.json
   segspec export power_users --to launchdarkly --flag smart-reschedule --rollout 12.5%
   segspec export europe --to unleash --context countryCode=country`,
+  rollout: `Usage: segspec rollout SEGMENT --system S --percent N% [--flag KEY] [--seed S | --salt S] [--format table|json] [paths…]
+
+Who gets a flag that targets the segment at a percentage, bucketed exactly as
+the system's Node SDK buckets (the flag 'segspec export --rollout' writes):
+counts and shares for every segment and persona of the dataset, and the keys
+of a sample.
+
+Options:
+  -s, --system S      growthbook | unleash | flagd | launchdarkly | posthog
+  -p, --percent N%    the rollout (Unleash: whole percents)
+  --flag KEY          the flag's key (default: the segment's name)
+  --seed S            GrowthBook's seed, Unleash's groupId, LaunchDarkly's rollout seed
+  --salt S            LaunchDarkly's flag salt (default: the flag key)
+  -f, --format F      table (default) | json
+
+Examples:
+  segspec rollout students --system growthbook --flag smart-reschedule --percent 12.5%
+  segspec rollout power_users --system unleash --percent 50% --format json`,
   fmt: `Usage: segspec fmt [paths…] [--check]
 
 Formats .segspec files in place (one property per line, canonical spacing).
@@ -221,6 +239,7 @@ Commands:
   init [dir] [--from FILE]…  scaffold a workspace
   sql SEGMENT --dialect D    the segment as SQL
   export SEGMENT --to SYSTEM the segment as a feature flag (GrowthBook, Unleash, …)
+  rollout SEGMENT --system S --percent N  who gets a percentage rollout
   fmt [paths…] [--check]     format .segspec files
   lsp --stdio                run the language server
 

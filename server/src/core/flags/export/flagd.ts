@@ -10,6 +10,7 @@
 import type { AtomCondition, Condition, ExportValue, Subject } from './condition.js';
 import type { ExportPlan } from './plan.js';
 import { ExportRefusal } from './problems.js';
+import { flagdWeights } from '../rollout.js';
 import { unreachable } from '../../util/unreachable.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,14 +37,11 @@ export function flagdDocument(plan: ExportPlan): Json {
   return document;
 }
 
-/** `fractional` takes whole weights: the percentage scaled until it is one. */
 function fractionalWeights(percent: number): Json {
-  let scale = 1;
-  while (!Number.isInteger(Math.round(percent * scale * 1e6) / 1e6) && scale < 1e6) scale *= 10;
-  const on = Math.round(percent * scale);
+  const [on, total] = flagdWeights(percent);
   return [
     ['on', on],
-    ['off', 100 * scale - on],
+    ['off', total - on],
   ];
 }
 

@@ -29,7 +29,7 @@ export function growthbookDocument(plan: ExportPlan): Json {
   }
   const rule: { [key: string]: Json } = { id: `segspec_${plan.flagKey}`, condition: toCondition(plan.root, plan), force: true };
   if (plan.rolloutPercent !== undefined) {
-    Object.assign(rule, { coverage: plan.rolloutPercent / 100, hashAttribute: 'id', hashVersion: 2, seed: plan.flagKey });
+    Object.assign(rule, { coverage: plan.rolloutPercent / 100, hashAttribute: 'id', hashVersion: 2, seed: plan.seed ?? plan.flagKey });
   }
   const document: { [key: string]: Json } = {
     features: { [plan.flagKey]: { defaultValue: false, rules: [rule] } },

@@ -17,6 +17,7 @@ import { ExportRefusal } from './problems.js';
 import { checkPortablePattern, lengthPattern, lengthRange } from './regex.js';
 import { textPattern } from './case-pattern.js';
 import { orderPrefixes } from './prefix-cover.js';
+import { launchdarklyWeight } from '../rollout.js';
 import { unreachable } from '../../util/unreachable.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,10 +37,11 @@ export function launchdarklyDocument(plan: ExportPlan): Json {
     : {
         rollout: {
           variations: [
-            { variation: 1, weight: Math.round(plan.rolloutPercent * 1000) },
-            { variation: 0, weight: 100_000 - Math.round(plan.rolloutPercent * 1000) },
+            { variation: 1, weight: launchdarklyWeight(plan.rolloutPercent) },
+            { variation: 0, weight: 100_000 - launchdarklyWeight(plan.rolloutPercent) },
           ],
           bucketBy: 'key',
+          ...(plan.seed !== undefined ? { seed: Number(plan.seed) } : {}),
         },
       };
   const rules: Json[] = emitter.rules(plan.root, plan.segment).map((clauses, i) => ({ id: `${plan.flagKey}-${i}`, clauses, ...variationOn }));
@@ -50,7 +52,7 @@ export function launchdarklyDocument(plan: ExportPlan): Json {
         key: plan.flagKey,
         version: 1,
         on: true,
-        salt: plan.flagKey,
+        salt: plan.salt ?? plan.flagKey,
         variations: [false, true],
         offVariation: 0,
         fallthrough: { variation: 0 },

@@ -8,6 +8,7 @@ import type { WorkspaceModel } from '../../semantics/model.js';
 import { prop } from '../../syntax/ast.js';
 import { datasetAsOf } from '../../sql/from-model.js';
 import type { FlagSystemName } from '../system.js';
+import { rolloutProblem } from '../rollout.js';
 import { referencedSegments, type Condition } from './condition.js';
 import { normalize, type Mode } from './normalize.js';
 import { ExportRefusal, type ExportWarning } from './problems.js';
@@ -20,6 +21,9 @@ export interface ExportRequest {
   flagKey?: string;
   /** Share of the segment's members that get the flag, 0–100 (default 100: all of them). */
   rolloutPercent?: number;
+  /** The rollout's seed (GrowthBook seed, Unleash groupId, LaunchDarkly rollout seed) and salt (LaunchDarkly). */
+  seed?: string;
+  salt?: string;
   /** Context attribute → dataset field, for attributes not named as their field. */
   context?: Readonly<Record<string, string>>;
   /** Reference date when the dataset has no `as of`. */
@@ -33,6 +37,8 @@ export interface ExportPlan {
   segment: string;
   flagKey: string;
   rolloutPercent: number | undefined;
+  seed: string | undefined;
+  salt: string | undefined;
   /** Membership of the exported segment. */
   root: Condition;
   /** Referenced segments (transitively), each after those it uses, with their membership. */
@@ -56,7 +62,10 @@ export function planExport(request: ExportRequest, systemTitle: string): ExportP
   const dataset = symbol.dataset;
   if (dataset === undefined) throw new ExportRefusal(`segment '${segment}' has no dataset`, { file: symbol.file, range: symbol.nameRange });
   const percent = request.rolloutPercent;
-  if (percent !== undefined && !(percent >= 0 && percent <= 100)) throw new ExportRefusal(`the rollout must be between 0% and 100%; got ${percent}%`);
+  if (percent !== undefined || request.seed !== undefined || request.salt !== undefined) {
+    const problem = rolloutProblem({ system: request.system, flagKey: request.flagKey ?? segment, percent: percent ?? 100, seed: request.seed, salt: request.salt });
+    if (problem) throw new ExportRefusal(problem);
+  }
 
   const fields = model.fieldTypes.get(dataset);
   const attributeByField = new Map<string, string>();
@@ -112,6 +121,8 @@ export function planExport(request: ExportRequest, systemTitle: string): ExportP
     segment,
     flagKey: request.flagKey ?? segment,
     rolloutPercent: percent === 100 ? undefined : percent,
+    seed: request.seed,
+    salt: request.salt,
     root,
     segments: ordered,
     expand: (name, mode) => conditionOf(name, mode),

@@ -27,14 +27,11 @@ type Constraint = { [key: string]: Json };
 const SYSTEM = 'Unleash';
 
 export function unleashDocument(plan: ExportPlan): Json {
-  if (plan.rolloutPercent !== undefined && !Number.isInteger(plan.rolloutPercent)) {
-    throw new ExportRefusal(`${SYSTEM} rolls out in whole percents; got ${plan.rolloutPercent}%`);
-  }
   const emitter = new ConstraintEmitter(plan);
   const strategies = emitter.strategies(plan.root, plan.segment).map((s) => ({
     name: 'flexibleRollout',
     constraints: s.constraints,
-    parameters: { rollout: String(plan.rolloutPercent ?? 100), stickiness: 'default', groupId: plan.flagKey },
+    parameters: { rollout: String(plan.rolloutPercent ?? 100), stickiness: 'default', groupId: plan.seed ?? plan.flagKey },
     ...(s.segments.length > 0 ? { segments: s.segments.map((name) => emitter.segmentId(name)) } : {}),
     variants: [],
   }));
