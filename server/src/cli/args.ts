@@ -31,7 +31,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
   explain: { key: { type: 'string', short: 'k' }, profile: { type: 'string', short: 'p' } },
   init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
-  export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
+  export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, seed: { type: 'string' }, salt: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
   rollout: {
     system: { type: 'string', short: 's' },
     flag: { type: 'string' },

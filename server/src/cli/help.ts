@@ -181,6 +181,7 @@ Options:
   -t, --to SYSTEM     growthbook | unleash | flagd | launchdarkly | posthog
   --flag KEY          the flag's key (default: the segment's name)
   --rollout N%        only this share of the members, bucketed by the system
+  --seed S, --salt S  the rollout's seed / salt (see 'segspec rollout --help')
   --context a=f,…     send field f as context attribute a (default: same name)
   -o, --out F         write to F instead of stdout
 

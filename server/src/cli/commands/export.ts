@@ -37,6 +37,8 @@ export async function runExport(cmd: ParsedCommand, io: CliIO): Promise<number> 
       system,
       flagKey,
       rolloutPercent,
+      seed: stringOption(cmd, 'seed'),
+      salt: stringOption(cmd, 'salt'),
       context,
       asOf: cmd.shared.asOf,
       table: dataset ? data.get(dataset)?.table : undefined,
