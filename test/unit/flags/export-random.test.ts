@@ -12,10 +12,10 @@ import { ExportRefusal, exportSegment } from '../../../server/src/core/flags/exp
 import type { FlagSystemName } from '../../../server/src/core/flags/system.js';
 import { Workspace } from '../../../server/src/core/workspace.js';
 import { predicateArb } from '../sql/differential.js';
-import { oracleFor } from './sdk-oracles.js';
+import { oracleFor, posthogMayDefer } from './sdk-oracles.js';
 import { memoryHost } from './workspaces.js';
 
-const SYSTEMS: FlagSystemName[] = ['growthbook', 'flagd', 'launchdarkly', 'unleash'];
+const SYSTEMS: FlagSystemName[] = ['growthbook', 'flagd', 'launchdarkly', 'unleash', 'posthog'];
 const AS_OF = ['2026-03-31', '2024-02-29'];
 const STRINGS = ['a', 'b', 'ab', 'B', 'ba', "q'x", 'é', 'Ab'];
 // Versions as the systems' SDKs parse them (Segspec also takes `v1.2` and `1.2`; LaunchDarkly and Unleash do not).
@@ -98,6 +98,8 @@ describe('export on random rules and rows with missing values', () => {
           await oracle.close();
           const members = result.members;
           decisions.forEach((on, row) => {
+            // PostHog leaves a row it cannot decide offline to its server: only where the row misses a property (or holds non-ASCII text).
+            if (on === undefined && system === 'posthog' && posthogMayDefer(out.document, contexts[row])) return;
             expect(on, `${system}: ${c.where}\nrow ${JSON.stringify(contexts[row])}\n${out.text}`).toBe(hasBit(members, row));
           });
           compared++;

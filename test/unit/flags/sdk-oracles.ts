@@ -4,14 +4,15 @@
  * import and rollout tests.
  */
 import { GrowthBook } from '@growthbook/growthbook';
+import { PostHog } from 'posthog-node';
 import { InMemStorageProvider, startUnleash } from 'unleash-client';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { init as initLaunchDarkly, integrations as ldIntegrations } from '@launchdarkly/node-server-sdk';
 import type { FlagContext, FlagSystemName } from '../../../server/src/core/flags/system.js';
 
 export interface Oracle {
-  /** Whether the flag is on for each context, in order. */
-  decide(contexts: readonly FlagContext[]): Promise<boolean[]>;
+  /** Whether the flag is on for each context, in order; undefined where the SDK cannot decide offline (PostHog). */
+  decide(contexts: readonly FlagContext[]): Promise<Array<boolean | undefined>>;
   close(): Promise<void>;
 }
 
@@ -25,6 +26,8 @@ export async function oracleFor(system: FlagSystemName, document: unknown, flagK
       return launchdarklyOracle(document, flagKey);
     case 'unleash':
       return unleashOracle(document, flagKey);
+    case 'posthog':
+      return posthogOracle(document, flagKey);
     default:
       throw new Error(`no oracle for ${system} yet`);
   }
@@ -105,4 +108,64 @@ async function unleashOracle(document: unknown, flagKey: string): Promise<Oracle
       unleash.destroy();
     },
   };
+}
+
+async function posthogOracle(document: unknown, flagKey: string): Promise<Oracle> {
+  const definitions = document as { flags: unknown[]; group_type_mapping: unknown; cohorts: unknown };
+  const client = new PostHog('phc_segspec_test', {
+    host: 'http://127.0.0.1:9',
+    flagDefinitionCacheProvider: {
+      getFlagDefinitions: async () => definitions as never,
+      shouldFetchFlagDefinitions: async () => false,
+      onFlagDefinitionsReceived: async () => {},
+      shutdown: async () => {},
+    },
+    strictLocalEvaluation: true,
+    featureFlagsPollingInterval: null as never,
+    disableGeoip: true,
+  } as never);
+  return {
+    async decide(contexts) {
+      const out: Array<boolean | undefined> = [];
+      for (const ctx of contexts) {
+        const { distinct_id: id, ...personProperties } = ctx;
+        const flags = await client.getAllFlags(String(id), { personProperties: personProperties as never, onlyEvaluateLocally: true });
+        const value = flags[flagKey];
+        out.push(value === undefined ? undefined : value !== false);
+      }
+      return out;
+    },
+    async close() {
+      await client.shutdown();
+    },
+  };
+}
+
+/** Attributes a PostHog document reads (flag groups and cohorts). */
+export function posthogAttributes(document: unknown): Set<string> {
+  const keys = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'person' && typeof o.key === 'string') keys.add(o.key);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(document);
+  return keys;
+}
+
+/**
+ * Where PostHog's local evaluation may leave a row undecided: a property the
+ * flag reads is missing, or holds text outside ASCII (patterns are then
+ * evaluated by PostHog's server).
+ */
+export function posthogMayDefer(document: unknown, ctx: FlagContext): boolean {
+  for (const key of posthogAttributes(document)) {
+    const v = ctx[key];
+    if (v === undefined) return true;
+    if (/[^\x00-\x7f]|\r/.test(Array.isArray(v) ? v.join(',') : String(v))) return true;
+  }
+  return false;
 }

@@ -7,9 +7,10 @@ import { unreachable } from '../../util/unreachable.js';
 import { flagdDocument } from './flagd.js';
 import { growthbookDocument } from './growthbook.js';
 import { launchdarklyDocument } from './launchdarkly.js';
+import { posthogDocument } from './posthog.js';
 import { unleashDocument } from './unleash.js';
 import { planExport, type ExportPlan, type ExportRequest } from './plan.js';
-import { ExportRefusal, type ExportWarning } from './problems.js';
+import type { ExportWarning } from './problems.js';
 
 export { ExportRefusal, type ExportWarning, type SpecLocation } from './problems.js';
 export type { ExportRequest, ExportPlan } from './plan.js';
@@ -71,7 +72,7 @@ function documentFor(plan: ExportPlan): unknown {
     case 'unleash':
       return unleashDocument(plan);
     case 'posthog':
-      throw new ExportRefusal(`export to ${SYSTEM_TITLES[plan.system]} is not available yet`);
+      return posthogDocument(plan);
     default:
       return unreachable(plan.system);
   }

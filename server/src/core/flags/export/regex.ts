@@ -13,11 +13,15 @@ export function escapeRegex(text: string): string {
 /** One character as `len` counts it (a code point; a lone surrogate counts as one). */
 const CODE_POINT = '(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\uD800-\\uDBFF])';
 
-/** JavaScript's `RegExp` (GrowthBook, LaunchDarkly, PostHog) or RE2 (Unleash's re2js). */
-export type RegexFlavor = 'js' | 're2';
+/**
+ * JavaScript's `RegExp` (GrowthBook, LaunchDarkly), RE2 (Unleash's re2js), or
+ * the part of JavaScript PostHog evaluates locally (ASCII, no look-around).
+ */
+export type RegexFlavor = 'js' | 're2' | 'posthog';
 
 /** A pattern that matches nothing. */
 export function neverPattern(flavor: RegexFlavor): string {
+  if (flavor === 'posthog') return '[^\\s\\S]';
   return flavor === 'js' ? '(?!)' : '[^\\x00-\\x{10FFFF}]';
 }
 
@@ -27,6 +31,8 @@ export function lengthPattern(min: number, max: number | undefined, flavor: Rege
   if (max !== undefined && max < lo) return neverPattern(flavor);
   const count = `{${lo},${max === undefined ? '' : Math.floor(max)}}`;
   // RE2 matches code points already; JavaScript without the u flag needs the surrogate pairs spelled out.
+  // PostHog evaluates patterns locally only for ASCII values, where a character is one code unit.
+  if (flavor === 'posthog') return `^[\\s\\S]${count}$`;
   return flavor === 're2' ? `^(?s:.)${count}$` : `^${CODE_POINT}${count}$`;
 }
 
