@@ -87,3 +87,28 @@ describe('segspec rollout', { timeout: 120_000 }, () => {
     expect(bad.stderr).toMatch(/Unleash rolls out in whole percents/);
   });
 });
+
+describe('segspec import', { timeout: 120_000 }, () => {
+  it('writes the flag’s targeting as segments and a flag declaration whose source is relative to the written file', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const dir = join(out, 'import');
+    mkdirSync(join(dir, 'flags'), { recursive: true });
+    writeFileSync(
+      join(dir, 'flags/growthbook.json'),
+      JSON.stringify({ features: { 'smart-reschedule': { defaultValue: false, rules: [{ condition: { age: { $lt: 10 } }, force: true }] }, other: {} } }),
+    );
+    const r = await segspec(['import', 'flags/growthbook.json', '--from', 'growthbook', '--flag', 'smart-reschedule', '--out', 'flags.segspec'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote flags\.segspec: segment smart_reschedule_targeting and flag smart_reschedule/);
+    const text = readFileSync(join(dir, 'flags.segspec'), 'utf8');
+    expect(text).toMatch(/where age is missing or age < 10/);
+    expect(text).toMatch(/source "flags\/growthbook\.json"/);
+
+    const several = await segspec(['import', 'flags/growthbook.json', '--from', 'growthbook'], { cwd: dir });
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/name one with --flag \(smart-reschedule, other\)/);
+    const unleash = await segspec(['import', 'flags/growthbook.json', '--from', 'unleash'], { cwd: dir });
+    expect(unleash.code).toBe(2);
+    expect(unleash.stderr).toMatch(/import from Unleash is not available yet/);
+  });
+});

@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'rollout' | 'fmt' | 'lsp';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'import' | 'rollout' | 'fmt' | 'lsp';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'rollout', 'fmt', 'lsp'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'import', 'rollout', 'fmt', 'lsp'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,6 +32,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
   init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
   export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, seed: { type: 'string' }, salt: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
+  import: { from: { type: 'string' }, flag: { type: 'string' }, out: { type: 'string', short: 'o' } },
   rollout: {
     system: { type: 'string', short: 's' },
     flag: { type: 'string' },

@@ -22,6 +22,7 @@ const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
   init: async () => (await import('./commands/init.js')).runInit,
   sql: async () => (await import('./commands/sql.js')).runSql,
   export: async () => (await import('./commands/export.js')).runExport,
+  import: async () => (await import('./commands/import.js')).runImport,
   rollout: async () => (await import('./commands/rollout.js')).runRollout,
   fmt: async () => (await import('./commands/fmt.js')).runFmt,
   lsp: async () => (await import('./commands/lsp.js')).runLsp,

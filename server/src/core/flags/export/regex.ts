@@ -64,7 +64,7 @@ const DIFFERENT = [
 ];
 
 /** Refuses a `matches` pattern whose meaning in JavaScript would differ from RE2's. */
-export function checkPortablePattern(pattern: string, system: string, where: SpecLocation): void {
+export function checkPortablePattern(pattern: string, system: string, where: SpecLocation | undefined): void {
   for (const { test, what } of DIFFERENT) {
     if (test.test(pattern)) {
       throw new ExportRefusal(`${system} evaluates regular expressions as JavaScript does, where ${what} mean something else or nothing: rewrite the pattern without them`, where);

@@ -1,0 +1,51 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { stringOption, type ParsedCommand } from '../args.js';
+import { CliError, EXIT_OK, UsageError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { displayPath } from '../reporters/findings.js';
+import { escapeControls } from '../reporters/safe-text.js';
+import { ImportRefusal, importFlag } from '../../core/flags/import/index.js';
+import { flagSystemNames, isFlagSystemName } from '../../core/flags/system.js';
+
+/** `segspec import FILE --from SYSTEM [--flag KEY] [--out F]` */
+export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> {
+  const [file, ...rest] = cmd.positionals;
+  if (!file) throw new UsageError('missing FILE (the flag system’s own file)', 'import');
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`, 'import');
+  const system = stringOption(cmd, 'from');
+  if (system === undefined) throw new UsageError(`--from is required (one of ${flagSystemNames.join(', ')})`, 'import');
+  if (!isFlagSystemName(system)) throw new UsageError(`--from must be one of ${flagSystemNames.join(', ')}; got '${system}'`, 'import');
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${displayPath(path, io.cwd)}: ${(e as Error).message}`);
+  }
+  const out = stringOption(cmd, 'out');
+  const outPath = out === undefined ? undefined : resolve(io.cwd, out);
+  // `source` is relative to the .segspec file that names it.
+  const source = relative(outPath ? dirname(outPath) : io.cwd, path).split(sep).join('/');
+  let result;
+  try {
+    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source });
+  } catch (e) {
+    if (e instanceof ImportRefusal) {
+      const where = e.pointer ? ` (at ${escapeControls(e.pointer)})` : '';
+      throw new CliError(`cannot import from ${displayPath(path, io.cwd)}${where}: ${escapeControls(e.message)}`);
+    }
+    throw e;
+  }
+  if (!outPath) {
+    io.stdout.write(result.text);
+    return EXIT_OK;
+  }
+  try {
+    await writeFile(outPath, result.text);
+  } catch (e) {
+    throw new CliError(`cannot write ${displayPath(outPath, io.cwd)}: ${(e as Error).message}`);
+  }
+  if (!cmd.shared.quiet) io.stderr.write(`wrote ${displayPath(outPath, io.cwd)}: segment ${result.segment} and flag ${result.flag}\n`);
+  return EXIT_OK;
+}

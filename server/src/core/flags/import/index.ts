@@ -1,0 +1,59 @@
+/**
+ * `segspec import`: a flag's targeting in a flag system's own file as
+ * Segspec segments with the same membership under the system's semantics,
+ * and a `flag` declaration that points at the file (SPEC §12).
+ */
+import { format } from '../../format/formatter.js';
+import type { FlagSystemName } from '../system.js';
+import { unreachable } from '../../util/unreachable.js';
+import { importGrowthbook } from './growthbook.js';
+import { conditionText, segmentName, stringLiteral } from './print.js';
+import { ImportRefusal, type ImportedFlag } from './problems.js';
+
+export { ImportRefusal } from './problems.js';
+
+export interface ImportResult {
+  /** Formatted `.segspec` text. */
+  text: string;
+  /** The flag's key in the file. */
+  key: string;
+  /** The segment holding the flag's targeting. */
+  segment: string;
+  /** The `flag` declaration's name. */
+  flag: string;
+}
+
+export function importFlag(fileText: string, system: FlagSystemName, options: { flagKey?: string; source: string }): ImportResult {
+  const imported = readFlag(fileText, system, options.flagKey);
+  const flag = segmentName(imported.key);
+  const segment = `${flag}_targeting`;
+  const title = `${systemTitle(system)} feature ${imported.key}`;
+  const lines: string[] = [`// Imported from ${options.source.replace(/[\r\n]/g, ' ')}: who gets ${title}, as ${systemTitle(system)} decides it.`];
+  const names = new Map(imported.groups.map((g) => [g.id, segmentName(g.id)]));
+  const nameOf = (id: string): string => names.get(id) ?? segmentName(id);
+  for (const group of imported.groups) {
+    lines.push(`segment ${nameOf(group.id)} ${stringLiteral(`${systemTitle(system)} group ${group.id}`)} { where ${conditionText(group.condition, nameOf)} }`);
+  }
+  lines.push(`segment ${segment} ${stringLiteral(title)} { where ${conditionText(imported.condition, nameOf)} }`);
+  lines.push(`flag ${flag} ${stringLiteral(title)} { system ${system} source ${stringLiteral(options.source)} key ${stringLiteral(imported.key)} for ${segment} }`);
+  const raw = `${lines.join('\n\n')}\n`;
+  return { text: format(raw) ?? raw, key: imported.key, segment, flag };
+}
+
+function readFlag(text: string, system: FlagSystemName, flagKey: string | undefined): ImportedFlag {
+  switch (system) {
+    case 'growthbook':
+      return importGrowthbook(text, flagKey);
+    case 'unleash':
+    case 'flagd':
+    case 'launchdarkly':
+    case 'posthog':
+      throw new ImportRefusal(`import from ${systemTitle(system)} is not available yet`, '');
+    default:
+      return unreachable(system);
+  }
+}
+
+function systemTitle(system: FlagSystemName): string {
+  return { growthbook: 'GrowthBook', unleash: 'Unleash', flagd: 'flagd', launchdarkly: 'LaunchDarkly', posthog: 'PostHog' }[system];
+}
