@@ -179,9 +179,18 @@ class Normalizer {
         throw this.refuse('a value is not a condition', expr.range);
       case 'Error':
         throw this.refuse('the rule has a syntax error here', expr.range);
+      case 'RelatedField':
+      case 'Aggregate':
+        throw this.refuseRelated(expr);
       default:
         return unreachable(expr);
     }
+  }
+
+  /** Related rows (SPEC §11) live in other datasets; a flag system sees one context per identity. */
+  private refuseRelated(expr: Extract<Expr, { type: 'RelatedField' | 'Aggregate' }>): ExportRefusal {
+    const what = expr.type === 'RelatedField' ? `${expr.dataset.name}.${expr.field.name}` : `${expr.callee.name}(${expr.dataset.name}…)`;
+    return this.refuse(`${this.scope.system} sees one context per user, not the related rows of '${expr.dataset.name}': ${what} cannot be exported (send its value as an attribute instead)`, expr.range);
   }
 
   // ------------------------------------------------------------ atoms
@@ -324,6 +333,7 @@ class Normalizer {
     const inner = expr.type === 'Paren' ? expr.expr : expr;
     if (inner.type === 'Name') return this.resolve(inner).kind === 'field';
     if (inner.type === 'Call') return ['lower', 'upper', 'len'].includes(inner.callee.name);
+    if (inner.type === 'RelatedField' || inner.type === 'Aggregate') return true;
     return inner.type === 'Arith' && this.mentionsField(inner);
   }
 
@@ -361,6 +371,7 @@ class Normalizer {
         return { ...base, transform: fn, range: inner.range };
       }
     }
+    if (inner.type === 'RelatedField' || inner.type === 'Aggregate') throw this.refuseRelated(inner);
     if (inner.type === 'Arith' || inner.type === 'Negate') {
       throw this.refuse(`${this.scope.system} cannot compute arithmetic (${describeArith(inner)}) on attributes`, inner.range);
     }
