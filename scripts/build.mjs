@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 const common = {
   bundle: true,
   platform: 'node',
+  // ESM entries first: jsonc-parser's CommonJS entry (a UMD wrapper) requires its own files at run time, which a bundle cannot.
+  mainFields: ['module', 'main'],
   target: 'node20',
   format: 'cjs',
   sourcemap: true,

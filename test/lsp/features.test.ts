@@ -116,7 +116,7 @@ describe('editor features on samples/productivity', () => {
     expect(line).toContain('segment students');
   });
 
-  it('finds references in .segspec and Markdown files', async () => {
+  it('finds references in .segspec and Markdown files, a flag\'s `for` included', async () => {
     const { position } = cursor(markAfter(client.textOf('segments.segspec'), 'segment stud'));
     const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
       textDocument: { uri: client.uri('segments.segspec') },
@@ -124,7 +124,7 @@ describe('editor features on samples/productivity', () => {
       context: { includeDeclaration: true },
     })) as Location[];
     const files = new Set(refs.map((r) => r.uri));
-    expect(files).toEqual(new Set([client.uri('segments.segspec'), client.uri('personas.segspec'), client.uri('roadmap.md')]));
+    expect(files).toEqual(new Set([client.uri('segments.segspec'), client.uri('personas.segspec'), client.uri('flags.segspec'), client.uri('roadmap.md')]));
   });
 
   it('renames a segment across .segspec and Markdown files', async () => {

@@ -12,6 +12,7 @@ import { displayPath } from './reporters/findings.js';
 import { rowLimitedHost } from '../core/data/row-limit.js';
 import { checkOnEngine, type EngineChoice } from './engines.js';
 import { escapeControls } from './reporters/safe-text.js';
+import { flagSystem } from '../core/flags/systems/index.js';
 
 export interface AnalyzedWorkspace {
   target: WorkspaceTarget;
@@ -50,7 +51,7 @@ export async function analyzePaths(paths: readonly string[], shared: SharedOptio
   const targets = await discoverWorkspaces(files, [...paths], io.cwd);
   const workspaces: AnalyzedWorkspace[] = [];
   for (const target of targets) {
-    const workspace = new Workspace(host, target.root, { asOf: shared.asOf });
+    const workspace = new Workspace(host, target.root, { asOf: shared.asOf, flagSystems: flagSystem });
     let analysis: Analysis;
     try {
       analysis = await withProgress(io.stderr, `checking ${escapeControls(displayPath(target.root, io.cwd))}`, () => workspace.analyze());

@@ -15,6 +15,7 @@ import type { MarkdownDocument } from '../core/markdown/index.js';
 import { raceCancellation, throwIfCancelled } from './cancellation.js';
 import { DuckDbDatasets, duckDbReason, type EngineSetting } from '../sqlengines/duckdb-datasets.js';
 import { isMarkdown, isSegspec, uriToPath } from './uris.js';
+import { flagSystem } from '../core/flags/systems/index.js';
 
 /** Edits arriving within this time are analysed together (a newer edit also cancels a running analysis). */
 export const ANALYSIS_DELAY_MS = 25;
@@ -125,7 +126,7 @@ export class Session {
   private projectForRoot(root: string): Project {
     let project = this.projects.get(root);
     if (!project) {
-      project = new Project(root, new Workspace(this.host, root, { ...this.workspaceOptions, asOf: this.settings.asOf }));
+      project = new Project(root, new Workspace(this.host, root, { flagSystems: flagSystem, ...this.workspaceOptions, asOf: this.settings.asOf }));
       this.projects.set(root, project);
       this.schedule(project, 0);
     }
