@@ -28,6 +28,24 @@ describe('IncrementalParser', () => {
     expect(parser.parse(edited)).toEqual(parse(edited));
   });
 
+  it('hands back the same declarations where nothing moved, and moved copies where an edit shifted them', () => {
+    const parser = new IncrementalParser();
+    const text = largeSpec('users.csv', 400);
+    const first = parser.parse(text);
+    // Same length: a digit for a digit in g7's title. Every other declaration keeps its place.
+    const sameLength = text.replace('"Generated segment 7"', '"Generated segment 8"');
+    const second = parser.parse(sameLength);
+    expect(second).toEqual(parse(sameLength));
+    const g7 = first.declarations.findIndex((d) => d.name?.name === 'g7');
+    second.declarations.forEach((d, i) => (i === g7 ? expect(d).not.toBe(first.declarations[i]) : expect(d).toBe(first.declarations[i])));
+    // One character more in g7: the declarations after it move and must not keep their old positions.
+    const longer = text.replace('"Generated segment 7"', '"Generated segment 77"');
+    const third = parser.parse(longer);
+    expect(third).toEqual(parse(longer));
+    expect(third.declarations[g7 - 1]).toBe(first.declarations[g7 - 1]);
+    expect(third.declarations[g7 + 1].range.start.offset).toBe(first.declarations[g7 + 1].range.start.offset + 1);
+  });
+
   it('matches a full parse after any one-character deletion (errors included), or never throws', () => {
     const parser = new IncrementalParser();
     const text = sampleTexts[0];

@@ -19,9 +19,16 @@ const declarationKeywords = new Set([Dataset, Segment, Persona, Partition, Flag]
  */
 const spareCachedPieces = 500;
 
+interface CachedPiece {
+  /** The piece's AST, positions relative to the piece. */
+  ast: SegspecFile;
+  /** The latest copy placed in a file, and where: a piece that has not moved is not copied again. */
+  placed?: { origin: Position; file: SegspecFile };
+}
+
 export class IncrementalParser {
-  /** Piece text → its AST with positions relative to the piece. */
-  private readonly pieces = new Map<string, SegspecFile>();
+  /** Piece text → its AST. */
+  private readonly pieces = new Map<string, CachedPiece>();
 
   parse(text: string): SegspecFile {
     const starts = declarationStarts(text);
@@ -36,18 +43,22 @@ export class IncrementalParser {
       used.add(pieceText);
       let piece = this.pieces.get(pieceText);
       if (piece) this.pieces.delete(pieceText);
-      else piece = parse(pieceText);
+      else piece = { ast: parse(pieceText) };
       // Most recently used last: eviction below starts from the oldest.
       this.pieces.set(pieceText, piece);
-      const shifted = shiftPositions(piece, lines.position(from));
+      const origin = lines.position(from);
+      if (!piece.placed || !samePosition(piece.placed.origin, origin)) piece.placed = { origin, file: shiftPositions(piece.ast, origin) };
+      const shifted = piece.placed.file;
       file.declarations.push(...shifted.declarations);
       file.comments.push(...shifted.comments);
       file.errors.push(...shifted.errors);
     }
     let excess = this.pieces.size - used.size - spareCachedPieces;
-    for (const key of this.pieces.keys()) {
-      if (excess <= 0) break;
-      if (!used.has(key)) {
+    for (const [key, piece] of this.pieces) {
+      if (used.has(key)) continue;
+      // A spare piece keeps its AST only: its placed copy would double what typing keeps in memory.
+      piece.placed = undefined;
+      if (excess > 0) {
         this.pieces.delete(key);
         excess--;
       }
@@ -70,6 +81,10 @@ function declarationStarts(text: string): number[] | undefined {
     } else if (depth === 0 && declarationKeywords.has(token.tokenType)) starts.push(token.startOffset);
   }
   return depth === 0 ? starts : undefined;
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.offset === b.offset && a.line === b.line && a.character === b.character;
 }
 
 function isPosition(value: object): value is Position {
