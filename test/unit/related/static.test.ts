@@ -77,6 +77,9 @@ describe('related datasets: model and static checks (SPEC §11)', () => {
     const inFilter = check('count(plays where genr == "jazz") > 1').findings;
     expect(inFilter.map((f) => f.code)).toEqual(['SEG041']);
     expect(inFilter[0].message).toContain('`genre`');
+    const misspelt = check('cout(plays) > 1').findings;
+    expect(misspelt.map((f) => f.code)).toContain('SEG017');
+    expect(misspelt.find((f) => f.code === 'SEG017')!.message).toContain('did you mean `count`');
     const lookup = check('survey.np > 1').findings;
     expect(lookup.map((f) => f.code)).toEqual(['SEG041']);
   });

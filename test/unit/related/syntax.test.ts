@@ -112,3 +112,22 @@ describe('related datasets: syntax (SPEC §11)', () => {
     expect(formatText(once)).toBe(once);
   });
 });
+
+describe('related datasets: did-you-mean in syntax errors', () => {
+  const errors = (text: string) => parse(text).errors.map((e) => [e.message, e.suggestions]);
+  it('proposes the word meant, once, where it was written', () => {
+    expect(errors('dataset p { belong to x by y }')).toEqual([['unknown property `belong` in dataset — did you mean `belongs to`?', ['belongs to']]]);
+    expect(errors('dataset p { belongs too x by y }')).toEqual([['write `belongs to`, not `belongs too`', ['to']]]);
+    expect(errors('segment s { where count(distnct plays.genre) > 1 }')).toEqual([['unknown word `distnct` — did you mean `distinct`?', ['distinct']]]);
+    expect(errors('segment s { where count(plays wher x > 1) > 1 }')).toEqual([['unknown word `wher` — did you mean `where`?', ['where']]]);
+  });
+
+  it('still reads the rest as meant', () => {
+    const file = parse('dataset p { belongs too x by y } segment s { where count(distnct plays.genre) > 1 and count(plays wher x > 1) > 1 }');
+    expect(file.declarations.map((d) => d.type)).toEqual(['Dataset', 'Segment']);
+    const belongs = prop(file.declarations[0] as DatasetDecl, 'belongsTo');
+    expect([belongs?.parent?.name, belongs?.by?.name]).toEqual(['x', 'y']);
+    const where = prop(file.declarations[1] as SegmentDecl, 'where')!.value!;
+    expect(show(where)).toBe('(and (> (countDistinct plays.genre) 1) (> (count plays where (> x 1)) 1))');
+  });
+});

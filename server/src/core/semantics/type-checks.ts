@@ -152,7 +152,7 @@ function checkCall(expr: Extract<Expr, { type: 'Call' }>, ctx: Context): void {
   checkExpr(expr.arg, ctx);
   if (isAggregateName(name)) return checkAggregateArgument(expr.arg, name, ctx);
   if (!scalarFunctionNames.has(name)) {
-    const suggestions = suggest(name, ['lower', 'upper', 'len', 'median', 'mean', 'min', 'max', 'p90']);
+    const suggestions = suggest(name, ['lower', 'upper', 'len', 'median', 'mean', 'min', 'max', 'p90', 'count', 'exists', 'sum']);
     ctx.findings.push(
       staticFinding('SEG017', ctx.file, expr.callee.range, `unknown function \`${name}\`${didYouMean(suggestions)}`, { suggestions }),
     );

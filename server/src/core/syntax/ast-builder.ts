@@ -473,7 +473,9 @@ export class AstBuilder {
 
   /** `belongs to PARENT by FIELD`: each part left out is reported where it should be. */
   private belongsTo(node: CstNode, keyword: IToken): { parent: Identifier | undefined; by: Identifier | undefined } {
-    const to = tok(node, 'to');
+    const wrongTo = tok(node, 'wrongTo');
+    if (wrongTo) this.report(`write \`belongs to\`, not \`belongs ${wrongTo.image}\``, this.range(wrongTo), ['to']);
+    const to = tok(node, 'to') ?? wrongTo;
     const parentToken = tok(node, 'parent');
     const by = tok(node, 'by');
     const fieldToken = tok(node, 'field');
@@ -916,9 +918,21 @@ export class AstBuilder {
    */
   private call(node: CstNode, callee: IToken): Expr {
     const open = tok(node, 'LParen');
-    const distinct = tok(node, 'distinct');
+    const distinct = tok(node, 'distinct') ?? (closestWords(tok(node, 'wrongDistinct')?.image ?? '', ['distinct']).length > 0 ? tok(node, 'wrongDistinct') : undefined);
     const arg = this.expr(sub(node, 'arg'), distinct ? this.after(distinct) : this.after(open ?? callee));
     const where = tok(node, 'where');
+    if (where && where.tokenType !== t.Where) this.report(`unknown word \`${where.image}\` — did you mean \`where\`?`, this.range(where), ['where']);
+    const wrongDistinct = tok(node, 'wrongDistinct');
+    if (wrongDistinct) {
+      const close = closestWords(wrongDistinct.image, ['distinct']).length > 0;
+      this.report(
+        close
+          ? `unknown word \`${wrongDistinct.image}\` — did you mean \`distinct\`?`
+          : `unexpected \`${wrongDistinct.image}\`: write \`count(distinct R.field)\` or \`${callee.image}(R.field)\``,
+        this.range(wrongDistinct),
+        close ? ['distinct'] : undefined,
+      );
+    }
     const filter = where ? this.expr(sub(node, 'filter'), this.after(where)) : undefined;
     const close = tok(node, 'RParen');
     const range = this.span(this.range(callee), close ? this.range(close) : (filter ?? arg).range);

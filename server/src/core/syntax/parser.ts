@@ -9,6 +9,7 @@
 import { CstParser, type IToken, type TokenType } from 'chevrotain';
 import { errorRecorder } from './errors.js';
 import * as t from './tokens.js';
+import { suggest } from '../util/suggest.js';
 
 /** Tokens that may follow a complete operand inside an expression. */
 /** Words written for `and` in `between A and B`. */
@@ -30,6 +31,11 @@ const continuesLine = new Set<TokenType>([
   t.Is, t.Within, t.Last, t.Before, t.After,
   t.LParen, t.LBracket, t.LCurly, t.Comma, t.Colon,
 ]);
+
+/** `wher`, `were`, `whre`: close enough to `where` to be read as it (and reported). */
+function closeToWhere(word: string): boolean {
+  return word !== 'where' && suggest(word, ['where']).length > 0;
+}
 
 export function hasCategory(token: IToken, category: TokenType): boolean {
   const categories = token.tokenType.CATEGORIES;
@@ -267,13 +273,25 @@ export class SegspecParser extends CstParser {
   /** `belongs to PARENT by FIELD` (SPEC §11); the builder reports the parts left out. */
   public belongsProp = this.RULE('belongsProp', () => {
     this.CONSUME(t.Belongs, { LABEL: 'keyword' });
-    this.OPTION(() => this.CONSUME(t.To, { LABEL: 'to' }));
+    this.OR([
+      { ALT: () => this.CONSUME(t.To, { LABEL: 'to' }) },
+      // `belongs too users by id`: a misspelt `to`, reported by the builder.
+      { GATE: this.misspeltToGate, ALT: () => this.CONSUME3(t.Name, { LABEL: 'wrongTo' }) },
+      { ALT: () => undefined },
+    ]);
     this.OPTION2({ GATE: this.belongsNameGate, DEF: () => this.CONSUME(t.Name, { LABEL: 'parent' }) });
     this.OPTION3(() => {
       this.CONSUME(t.By, { LABEL: 'by' });
       this.OPTION4({ GATE: this.nameGate, DEF: () => this.CONSUME2(t.Name, { LABEL: 'field' }) });
     });
   });
+
+  /** A word in place of `to`, followed by the parent's name. */
+  private readonly misspeltToGate = (): boolean =>
+    this.LA(1).tokenType !== t.By && hasCategory(this.LA(1), t.Name) && hasCategory(this.LA(2), t.Name) && this.LA(2).tokenType !== t.By && !this.startsProperty();
+
+  private readonly misspeltWhereGate = (): boolean =>
+    this.LA(1).tokenType !== t.Where && hasCategory(this.LA(1), t.Name) && closeToWhere(this.LA(1).image);
 
   /** The parent's name: not `by` (the parent left out) nor the next property. */
   private readonly belongsNameGate = (): boolean => this.LA(1).tokenType !== t.By && !this.startsProperty();
@@ -685,10 +703,19 @@ export class SegspecParser extends CstParser {
             GATE: () => this.LA(1).tokenType === t.Distinct && this.LA(3).tokenType === t.Dot,
             DEF: () => this.CONSUME(t.Distinct, { LABEL: 'distinct' }),
           });
+          // `count(distnct plays.genre)`: a word before `R.f`, reported by the builder.
+          this.OPTION4({
+            GATE: () => hasCategory(this.LA(1), t.Name) && hasCategory(this.LA(2), t.Name) && this.LA(3).tokenType === t.Dot,
+            DEF: () => this.CONSUME5(t.Name, { LABEL: 'wrongDistinct' }),
+          });
           this.SUBRULE(this.expr, { LABEL: 'arg' });
           // `count(plays where E)`: the filter of an aggregate over related rows.
           this.OPTION2(() => {
-            this.CONSUME(t.Where, { LABEL: 'where' });
+            this.OR2([
+              { ALT: () => this.CONSUME(t.Where, { LABEL: 'where' }) },
+              // `count(plays wher x > 1)`: a misspelt `where`, reported by the builder.
+              { GATE: this.misspeltWhereGate, ALT: () => this.CONSUME6(t.Name, { LABEL: 'where' }) },
+            ]);
             this.SUBRULE3(this.expr, { LABEL: 'filter' });
           });
           this.CONSUME(t.RParen);
