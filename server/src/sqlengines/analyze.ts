@@ -12,9 +12,10 @@ import { prop, props } from '../core/syntax/ast.js';
 import { walkExpr } from '../core/syntax/walk.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../core/semantics/model.js';
 import { compileWhere } from '../core/sql/compile.js';
-import type { SqlContext } from '../core/sql/context.js';
-import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import type { SqlContext, StoredKind } from '../core/sql/context.js';
+import { dialectRules } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
+import { PARENT_ALIAS, RelatedJoins, fromClause, parentColumns } from '../core/sql/related.js';
 import { referenceDate, resultWithoutMembers, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
 import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, partitionProblem, topLevelClauses } from '../core/engine/judge.js';
@@ -78,10 +79,11 @@ class CountBatch {
     if (!this.wheres.has(key)) this.wheres.set(key, where);
   }
 
-  async run(runner: QueryingRunner, table: string, cache: SqlResultCache | undefined): Promise<void> {
-    const cacheKey = (where: string): string => `count\u0000${table}\u0000${where}`;
+  /** `from`: the table, or the table with the joins of related datasets. */
+  async run(runner: QueryingRunner, from: string, cache: SqlResultCache | undefined): Promise<void> {
+    const cacheKey = (where: string): string => `count\u0000${from}\u0000${where}`;
     const missing = [...new Set(this.wheres.values())].filter((w) => !cache?.has(cacheKey(w)));
-    const counts = await countPredicates(runner, missing, table);
+    const counts = await countPredicates(runner, missing, from);
     const measured = new Map(missing.map((w, i) => [w, counts[i]]));
     if (cache) for (const [w, n] of measured) remember(cache, cacheKey(w), n);
     this.results = new Map([...this.wheres].map(([k, w]) => [k, measured.get(w) ?? (cache?.get(cacheKey(w)) as number)]));
@@ -188,6 +190,8 @@ class DatasetRun {
   private readonly compiled = new Map<string, CompiledSegment>();
   private readonly memberAggregates = new Map<string, Value>();
   private readonly today: number;
+  /** The subqueries of related datasets (SPEC §11) the compiled rules read. */
+  private readonly joins: RelatedJoins;
 
   constructor(
     private readonly runner: AnalyzingRunner,
@@ -198,7 +202,11 @@ class DatasetRun {
     private readonly out: SqlAnalysis,
   ) {
     this.today = referenceDate(model, dataset, options);
-    this.ctx = sqlContextFor(model, dataset, { dialect: runner.dialect, asOf: isoFromDays(this.today), table });
+    this.joins = new RelatedJoins(dialectRules(runner.dialect));
+    this.ctx = {
+      ...sqlContextFor(model, dataset, { dialect: runner.dialect, asOf: isoFromDays(this.today), table, tableOf: (d) => options.tables.get(d) }),
+      joins: this.joins,
+    };
     this.resolve = resolverFor(model, dataset);
     const decl = model.datasets.get(dataset)?.decl;
     this.keyColumn = decl ? prop(decl, 'key')?.value?.name : undefined;
@@ -208,22 +216,34 @@ class DatasetRun {
     return `(${compileWhere(expr, ctx).sql})`;
   }
 
+  /** The FROM of every statement: the table, joined to the related datasets' subqueries the rules compiled so far need. */
+  private from(): string {
+    return fromClause(dialectRules(this.runner.dialect), this.table, this.joins.joins());
+  }
+
+  /** A column of the dataset's own, qualified when related datasets are joined. */
+  private ownColumn(name: string): string {
+    const rules = dialectRules(this.runner.dialect);
+    return this.joins.isEmpty ? rules.ident(name) : `${rules.ident(PARENT_ALIAS)}.${rules.ident(name)}`;
+  }
+
   async execute(names: string[]): Promise<void> {
     if (this.runner.columnKinds) {
       const kinds = await this.runner.columnKinds(this.table);
       this.ctx.storedAs = (field) => kinds.get(field);
+      await this.relatedColumnKinds();
     }
     const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates), this.options.brokenRules);
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
     try {
-      await this.counts.run(this.runner, this.table, this.options.cache);
+      await this.counts.run(this.runner, this.from(), this.options.cache);
     } catch (batchError) {
       // One rule the engine rejects fails the whole scan: find it, report it, measure the rest.
       await this.dropFailingSegments();
       if (this.out.errors.length === 0) throw batchError;
       partitions = this.planCounts();
-      await this.counts.run(this.runner, this.table, this.options.cache);
+      await this.counts.run(this.runner, this.from(), this.options.cache);
     }
     const measured = [...this.compiled.values()];
     await this.measureAggregates();
@@ -265,7 +285,7 @@ class DatasetRun {
   private async dropFailingSegments(): Promise<void> {
     for (const [name, c] of [...this.compiled]) {
       try {
-        await countPredicates(this.runner, [c.where], this.table);
+        await countPredicates(this.runner, [c.where], this.from());
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         this.compiled.delete(name);
@@ -284,7 +304,7 @@ class DatasetRun {
       });
       if (fields.size === 0) continue;
       try {
-        await countPredicates(this.runner, [this.sql(condition)], this.table);
+        await countPredicates(this.runner, [this.sql(condition)], this.from());
       } catch {
         return [...fields][0];
       }
@@ -363,10 +383,11 @@ class DatasetRun {
     if (!this.options.overlaps || segs.length < 2) return out;
     const wheres = segs.map((c) => c.where);
     const cache = this.options.cache;
-    const key = `pairs\u0000${this.table}\u0000${wheres.join('\u0000')}`;
+    const from = this.from();
+    const key = `pairs\u0000${from}\u0000${wheres.join('\u0000')}`;
     let counts = cache?.get(key) as number[] | undefined;
     if (!counts) {
-      counts = await countPairOverlaps(this.runner, wheres, this.table);
+      counts = await countPairOverlaps(this.runner, wheres, from);
       if (cache) remember(cache, key, counts);
     }
     let k = 0;
@@ -392,12 +413,12 @@ class DatasetRun {
         wanted.push({ key, sql: this.sql(node), arg: node.arg, into: this.datasetAggregates });
       });
     }
-    const table = quoteTableName(dialectRules(this.runner.dialect), this.table);
+    const rules = dialectRules(this.runner.dialect);
     for (const c of this.compiled.values()) {
       for (const p of props(c.sym.decl, 'expect')) {
         if (p.value?.type !== 'ExpectAggregate') continue;
         const call = syntheticCall(p.value.fn.name, p.value.arg);
-        const from = `(SELECT * FROM ${table} WHERE ${c.where}) segspec_members`;
+        const from = `(SELECT ${parentColumns(rules, this.joins.joins())} FROM ${this.from()} WHERE ${c.where}) segspec_members`;
         const sql = this.sql(call, { ...this.ctx, from });
         wanted.push({ key: `${c.sym.name}:${this.key(call)}`, sql, arg: call.arg, into: this.memberAggregates });
       }
@@ -424,24 +445,42 @@ class DatasetRun {
 
   private async exampleKeys(where: string, limit = EXAMPLES): Promise<string[]> {
     if (!this.keyColumn) return [];
-    const rules = dialectRules(this.runner.dialect);
-    const key = rules.ident(this.keyColumn);
-    const order = this.options.rowOrder?.(this.table) ?? key;
-    const rows = await this.query(
-      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
-    );
+    const key = this.ownColumn(this.keyColumn);
+    const order = this.rowOrder() ?? key;
+    const rows = await this.query(`SELECT ${key} AS k FROM ${this.from()} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`);
     return rows.map((r) => keyText(r.k));
   }
 
   private async sampleKeys(where: string): Promise<string[]> {
     const limit = this.options.sampleSize ?? 0;
     if (!this.keyColumn || limit === 0) return [];
-    const rules = dialectRules(this.runner.dialect);
-    const key = rules.ident(this.keyColumn);
-    const rows = await this.query(
-      `SELECT ${key} AS k FROM ${quoteTableName(rules, this.table)} WHERE ${where} ORDER BY ${this.options.rowOrder?.(this.table) ?? key} LIMIT ${limit}`,
-    );
+    const key = this.ownColumn(this.keyColumn);
+    const rows = await this.query(`SELECT ${key} AS k FROM ${this.from()} WHERE ${where} ORDER BY ${this.rowOrder() ?? key} LIMIT ${limit}`);
     return rows.map((r) => keyText(r.k));
+  }
+
+  /** The table's row order (DuckDB's `rowid`), qualified when related datasets are joined. */
+  private rowOrder(): string | undefined {
+    const order = this.options.rowOrder?.(this.table);
+    if (order === undefined || this.joins.isEmpty) return order;
+    return `${dialectRules(this.runner.dialect).ident(PARENT_ALIAS)}.${order}`;
+  }
+
+  /** How the related datasets' tables hold their fields, for the filters of aggregates (boolean fields as 0/1 or words). */
+  private async relatedColumnKinds(): Promise<void> {
+    const columnKinds = this.runner.columnKinds?.bind(this.runner);
+    if (!columnKinds) return;
+    const related = this.ctx.related;
+    const kindsByTable = new Map<string, Map<string, StoredKind>>();
+    for (const [dataset, table] of this.options.tables) {
+      if (this.model.datasets.get(dataset)?.link?.parent !== this.dataset) continue;
+      kindsByTable.set(table, await columnKinds(table));
+    }
+    this.ctx.related = (name) => {
+      const table = related?.(name);
+      const kinds = table && kindsByTable.get(table.rows.table);
+      return table && kinds ? { ...table, rows: { ...table.rows, storedAs: (field) => kinds.get(field) } } : table;
+    };
   }
 
   private async judgeSegment(c: CompiledSegment, rows: number, records: RecordChecker): Promise<SegmentResult> {

@@ -5,6 +5,7 @@
  * in core/sql/dialect.ts: empty cells are NULL, booleans accept
  * true/false/1/0/yes/no, date-times are UTC, CSV lists `a;b;c` become arrays.
  */
+import type { RelatedJoin } from '../core/sql/related.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { extname } from 'node:path';
 import type { ColumnType } from '../core/data/table.js';
@@ -104,15 +105,15 @@ export class DuckDbRunner implements SqlRunner {
   }
 
   /** Rows of `table` where the compiled predicate is true. */
-  async count(whereSql: string, table: string): Promise<number> {
-    const [row] = await this.query(countQuery(whereSql, { dialect: 'duckdb', table }));
+  async count(whereSql: string, table: string, joins?: readonly RelatedJoin[]): Promise<number> {
+    const [row] = await this.query(countQuery(whereSql, { dialect: 'duckdb', table, joins }));
     return Number(row.members);
   }
 
   /** Key values of the members, sorted by key. */
-  async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
+  async memberKeys(whereSql: string, table: string, key: string, joins?: readonly RelatedJoin[]): Promise<string[]> {
     const rows = await this.query(
-      selectQuery(whereSql, { dialect: 'duckdb', table }, { columns: [key], orderBy: [key] }),
+      selectQuery(whereSql, { dialect: 'duckdb', table, joins }, { columns: [key], orderBy: [key] }),
     );
     return rows.map((r) => String(r[key]));
   }

@@ -3,7 +3,6 @@
  * `SUM(CASE WHEN … THEN 1 ELSE 0 END)` column, so one scan of the table
  * answers a whole batch of predicates (see analyze.ts for what is counted).
  */
-import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import type { StoredKind } from '../core/sql/context.js';
 import type { SqlRunner } from './segments.js';
 
@@ -20,9 +19,12 @@ export interface QueryingRunner extends SqlRunner {
 /** Predicates per statement: keeps the select list far below engines' column limits. */
 const BATCH = 200;
 
-/** For each predicate, the rows of `table` where it is true (NULL counts as false, as in a WHERE). */
-export async function countPredicates(runner: QueryingRunner, wheres: readonly string[], table: string): Promise<number[]> {
-  const from = quoteTableName(dialectRules(runner.dialect), table);
+/**
+ * For each predicate, the rows of `from` where it is true (NULL counts as
+ * false, as in a WHERE). `from` is SQL: a quoted table, or a table with the
+ * joins of related datasets (`fromClause`).
+ */
+export async function countPredicates(runner: QueryingRunner, wheres: readonly string[], from: string): Promise<number[]> {
   const counts: number[] = [];
   for (let start = 0; start < wheres.length; start += BATCH) {
     const batch = wheres.slice(start, start + BATCH);

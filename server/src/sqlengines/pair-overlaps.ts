@@ -8,7 +8,7 @@
  * n-1 times for n predicates — which on 10M rows and 50 segments is the
  * difference between about a minute and most of an hour.
  */
-import { type Dialect, dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import type { Dialect } from '../core/sql/dialect.js';
 import type { QueryingRunner } from './measure.js';
 
 /** Pair counts per statement: below PostgreSQL's 1,664 select-list entries, so 50 segments take one scan. */
@@ -31,13 +31,12 @@ function countBoth(dialect: Dialect, a: string, b: string): string {
 
 /**
  * For each pair (i, j), i < j, in the order (0,1), (0,2), …, (1,2), …: the
- * rows of `table` where both predicates are true (NULL counts as false, as
- * in a WHERE).
+ * rows of `from` (SQL: a quoted table, or one with joins) where both
+ * predicates are true (NULL counts as false, as in a WHERE).
  */
-export async function countPairOverlaps(runner: QueryingRunner, wheres: readonly string[], table: string): Promise<number[]> {
+export async function countPairOverlaps(runner: QueryingRunner, wheres: readonly string[], from: string): Promise<number[]> {
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < wheres.length; i++) for (let j = i + 1; j < wheres.length; j++) pairs.push([i, j]);
-  const from = quoteTableName(dialectRules(runner.dialect), table);
   const counts: number[] = [];
   for (let start = 0; start < pairs.length; start += PAIRS_PER_STATEMENT) {
     const batch = pairs.slice(start, start + PAIRS_PER_STATEMENT);

@@ -3,6 +3,7 @@
  * in the table named by its `table "schema.name"` property; `loadRows` and
  * `loadSample` create such a table for tests and demos.
  */
+import type { RelatedJoin } from '../core/sql/related.js';
 import pg from 'pg';
 import { dialectRules, quoteTableName, splitTableName } from '../core/sql/dialect.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
@@ -31,8 +32,8 @@ export class PostgresRunner implements SqlRunner {
     return result.rows as Array<Record<string, unknown>>;
   }
 
-  async count(whereSql: string, table: string): Promise<number> {
-    const [row] = await this.query(countQuery(whereSql, { dialect: 'postgres', table }));
+  async count(whereSql: string, table: string, joins?: readonly RelatedJoin[]): Promise<number> {
+    const [row] = await this.query(countQuery(whereSql, { dialect: 'postgres', table, joins }));
     return Number(row.members);
   }
 
@@ -50,9 +51,9 @@ export class PostgresRunner implements SqlRunner {
     return kinds;
   }
 
-  async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
+  async memberKeys(whereSql: string, table: string, key: string, joins?: readonly RelatedJoin[]): Promise<string[]> {
     const rows = await this.query(
-      selectQuery(whereSql, { dialect: 'postgres', table }, { columns: [key], orderBy: [key] }),
+      selectQuery(whereSql, { dialect: 'postgres', table, joins }, { columns: [key], orderBy: [key] }),
     );
     return rows.map((r) => String(r[key]));
   }

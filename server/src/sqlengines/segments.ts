@@ -5,11 +5,13 @@
 import { compileSegment } from '../core/sql/from-model.js';
 import type { Dialect } from '../core/sql/dialect.js';
 import type { WorkspaceModel } from '../core/semantics/model.js';
+import type { RelatedJoin } from '../core/sql/related.js';
 
 export interface SqlRunner {
   readonly dialect: Dialect;
-  count(whereSql: string, table: string): Promise<number>;
-  memberKeys(whereSql: string, table: string, key: string): Promise<string[]>;
+  /** `joins`: the subqueries of related datasets the predicate reads (`CompiledSql.joins`). */
+  count(whereSql: string, table: string, joins?: readonly RelatedJoin[]): Promise<number>;
+  memberKeys(whereSql: string, table: string, key: string, joins?: readonly RelatedJoin[]): Promise<string[]>;
 }
 
 export type SegmentOutcome =
@@ -23,6 +25,8 @@ export interface RunSegmentsOptions {
   asOf?: string;
   /** Also return each segment's member keys (sorted) using this key column. */
   key?: string;
+  /** The tables of the related datasets (SPEC §11); default: their `table` property, else their names. */
+  tableOf?(dataset: string): string | undefined;
 }
 
 export async function runSegments(
@@ -40,9 +44,10 @@ export async function runSegments(
         dialect: runner.dialect,
         asOf: options.asOf,
         table: options.table,
+        tableOf: options.tableOf,
       });
-      const count = await runner.count(compiled.sql, options.table);
-      const keys = options.key ? await runner.memberKeys(compiled.sql, options.table, options.key) : undefined;
+      const count = await runner.count(compiled.sql, options.table, compiled.joins);
+      const keys = options.key ? await runner.memberKeys(compiled.sql, options.table, options.key, compiled.joins) : undefined;
       outcomes.push({ segment, sql: compiled.sql, notes: compiled.notes, count, ...(keys ? { keys } : {}) });
     } catch (error) {
       outcomes.push({ segment, error: error instanceof Error ? error.message : String(error) });

@@ -8,6 +8,8 @@
 import type { WorkspaceModel } from '../core/semantics/model.js';
 import { compileSegment } from '../core/sql/from-model.js';
 import type { CompiledSql } from '../core/sql/context.js';
+import { dialectRules } from '../core/sql/dialect.js';
+import { type RelatedJoin, RelatedJoins } from '../core/sql/related.js';
 import type { SegmentOutcome } from './segments.js';
 import { SparkRunner } from './spark.js';
 import { type PostgresRunOptions, runWorkspaceOnServer } from './workspace.js';
@@ -20,24 +22,25 @@ interface Compiled {
   error?: string;
 }
 
-function compileDatasetSegments(model: WorkspaceModel, dataset: string, table: string, asOf?: string): Compiled[] {
+/** The dataset's segments, compiled with one set of joins of related datasets (so one statement counts them all). */
+function compileDatasetSegments(model: WorkspaceModel, dataset: string, table: string, joins: RelatedJoins, asOf?: string, tableOf?: (d: string) => string | undefined): Compiled[] {
   const names = [...model.segmentOrder, ...model.cyclic].filter((name) => model.segments.get(name)?.dataset === dataset);
   return names.map((segment) => {
     try {
-      return { segment, compiled: compileSegment(model, segment, { dialect: 'spark', asOf, table }) };
+      return { segment, compiled: compileSegment(model, segment, { dialect: 'spark', asOf, table, joins, tableOf }) };
     } catch (error) {
       return { segment, error: error instanceof Error ? error.message : String(error) };
     }
   });
 }
 
-async function countAll(runner: SparkRunner, table: string, wheres: string[]): Promise<Array<number | Error>> {
+async function countAll(runner: SparkRunner, table: string, wheres: string[], joins: readonly RelatedJoin[]): Promise<Array<number | Error>> {
   try {
-    return await runner.counts(wheres, table);
+    return await runner.counts(wheres, table, joins);
   } catch {
     const results: Array<number | Error> = [];
     for (const where of wheres) {
-      results.push(await runner.count(where, table).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+      results.push(await runner.count(where, table, joins).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     }
     return results;
   }
@@ -49,14 +52,17 @@ export async function runDatasetOnSpark(
   model: WorkspaceModel,
   dataset: string,
   table: string,
-  options: { asOf?: string; key?: string } = {},
+  options: { asOf?: string; key?: string; tableOf?: (dataset: string) => string | undefined } = {},
 ): Promise<SegmentOutcome[]> {
-  const compiled = compileDatasetSegments(model, dataset, table, options.asOf);
+  const relatedJoins = new RelatedJoins(dialectRules('spark'));
+  const compiled = compileDatasetSegments(model, dataset, table, relatedJoins, options.asOf, options.tableOf);
+  const joins = relatedJoins.joins();
   const runnable = compiled.filter((c) => c.compiled);
   const counts = await countAll(
     runner,
     table,
     runnable.map((c) => (c.compiled as CompiledSql).sql),
+    joins,
   );
   const countOf = new Map(runnable.map((c, i) => [c.segment, counts[i]]));
   const outcomes: SegmentOutcome[] = [];
@@ -68,7 +74,7 @@ export async function runDatasetOnSpark(
       outcomes.push({ segment: c.segment, error: count.message });
     } else {
       const { sql, notes } = c.compiled;
-      const keys = options.key ? await runner.memberKeys(sql, table, options.key) : undefined;
+      const keys = options.key ? await runner.memberKeys(sql, table, options.key, joins) : undefined;
       outcomes.push({ segment: c.segment, sql, notes, count, ...(keys ? { keys } : {}) });
     }
   }

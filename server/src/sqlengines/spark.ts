@@ -6,9 +6,11 @@
  * `counts` sizes many segments of one table in a single statement, which
  * matters on an engine where every statement is a distributed job.
  */
+import type { RelatedJoin } from '../core/sql/related.js';
 import hive from 'hive-driver';
 import type IHiveSession from 'hive-driver/dist/contracts/IHiveSession.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
+import { fromClause } from '../core/sql/related.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import type { StoredKind } from '../core/sql/context.js';
 import type { DatasetSource, FieldSpec } from './duckdb.js';
@@ -129,8 +131,8 @@ export class SparkRunner implements SqlRunner {
     return kinds;
   }
 
-  async count(whereSql: string, table: string): Promise<number> {
-    const [row] = await this.query(countQuery(whereSql, { dialect: 'spark', table }));
+  async count(whereSql: string, table: string, joins?: readonly RelatedJoin[]): Promise<number> {
+    const [row] = await this.query(countQuery(whereSql, { dialect: 'spark', table, joins }));
     return Number(row.members);
   }
 
@@ -140,19 +142,19 @@ export class SparkRunner implements SqlRunner {
    * counts exactly when `WHERE …` would keep it: not for false or unknown),
    * and the flags are summed.
    */
-  async counts(wheres: string[], table: string): Promise<number[]> {
+  async counts(wheres: string[], table: string, joins?: readonly RelatedJoin[]): Promise<number[]> {
     if (wheres.length === 0) return [];
     const flags = wheres.map((where, i) => `CASE WHEN ${where} THEN 1 ELSE 0 END AS f${i}`);
     const sums = wheres.map((_, i) => `CAST(COALESCE(SUM(f${i}), 0) AS BIGINT) AS c${i}`);
     const [row] = await this.query(
-      `SELECT ${sums.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${quoteTableName(rules, table)})`,
+      `SELECT ${sums.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${fromClause(rules, table, joins)})`,
     );
     return wheres.map((_, i) => Number(row[`c${i}`]));
   }
 
-  async memberKeys(whereSql: string, table: string, key: string): Promise<string[]> {
+  async memberKeys(whereSql: string, table: string, key: string, joins?: readonly RelatedJoin[]): Promise<string[]> {
     const rows = await this.query(
-      selectQuery(whereSql, { dialect: 'spark', table }, { columns: [key], orderBy: [key] }),
+      selectQuery(whereSql, { dialect: 'spark', table, joins }, { columns: [key], orderBy: [key] }),
     );
     return rows.map((r) => String(r[key]));
   }

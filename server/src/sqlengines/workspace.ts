@@ -37,11 +37,18 @@ export async function runWorkspaceOnDuckDb(
   const runner = await DuckDbRunner.open();
   const results = new Map<string, SegmentOutcome[]>();
   try {
-    for (const [name, symbol] of model.datasets) {
+    // Every table first: a segment may read related datasets (SPEC §11).
+    const loaded = new Set<string>();
+    for (const name of model.datasets.keys()) {
       if (!datasetSourcePath(model, name)) continue;
       await loadModelDataset(runner, model, name);
+      loaded.add(name);
+    }
+    const tableOf = (dataset: string): string | undefined => (loaded.has(dataset) ? dataset : undefined);
+    for (const [name, symbol] of model.datasets) {
+      if (!loaded.has(name)) continue;
       const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
-      results.set(name, await runSegments(runner, model, { dataset: name, table: name, asOf: options.asOf, key }));
+      results.set(name, await runSegments(runner, model, { dataset: name, table: name, asOf: options.asOf, key, tableOf }));
     }
   } finally {
     runner.close();
@@ -70,7 +77,7 @@ export type DatasetRun<R> = (
   runner: R,
   dataset: string,
   table: string,
-  options: { asOf?: string; key?: string },
+  options: { asOf?: string; key?: string; tableOf: (dataset: string) => string | undefined },
 ) => Promise<SegmentOutcome[]>;
 
 /**
@@ -85,7 +92,9 @@ export async function runWorkspaceOnServer<R extends ServerRunner>(
 ): Promise<Map<string, SegmentOutcome[]>> {
   const results = new Map<string, SegmentOutcome[]>();
   try {
-    for (const [name, symbol] of model.datasets) {
+    // Every table first: a segment may read related datasets (SPEC §11).
+    const tables = new Map<string, string>();
+    for (const name of model.datasets.keys()) {
       let table = datasetTable(model, name);
       if (options.loadSamples) {
         const path = datasetSourcePath(model, name);
@@ -93,8 +102,14 @@ export async function runWorkspaceOnServer<R extends ServerRunner>(
         if (options.schema) table = `${options.schema}.${table.split('.').pop() as string}`;
         await runner.loadSample(table, { path, fields: datasetFields(model, name), missing: datasetMissing(model, name) });
       }
+      tables.set(name, table);
+    }
+    const tableOf = (dataset: string): string | undefined => tables.get(dataset);
+    for (const [name, symbol] of model.datasets) {
+      const table = tables.get(name);
+      if (table === undefined) continue;
       const key = options.keys ? prop(symbol.decl, 'key')?.value?.name : undefined;
-      results.set(name, await runDataset(runner, name, table, { asOf: options.asOf, key }));
+      results.set(name, await runDataset(runner, name, table, { asOf: options.asOf, key, tableOf }));
     }
   } finally {
     await runner.close();

@@ -32,15 +32,18 @@ export async function runSql(cmd: ParsedCommand, io: CliIO): Promise<number> {
     throw e;
   }
   const dataset = model.segments.get(name)?.dataset ?? '';
-  const target = { dialect, table: datasetTable(model, dataset) };
+  const target = { dialect, table: datasetTable(model, dataset), joins: compiled.joins, multiline: true };
+  // A rule over related datasets reads joined subqueries (one per related dataset, a column per aggregate):
+  // its WHERE alone would not run, so the whole statement is printed.
+  const statement = flag(cmd, 'count') || flag(cmd, 'select') || compiled.joins !== undefined;
   let sql = compiled.sql;
   if (flag(cmd, 'count')) sql = countQuery(compiled.sql, target);
-  else if (flag(cmd, 'select')) {
+  else if (statement) {
     const key = model.datasets.get(dataset);
     const keyName = key ? prop(key.decl, 'key')?.value?.name : undefined;
     sql = selectQuery(compiled.sql, target, { orderBy: keyName ? [keyName] : undefined });
   }
   if (!cmd.shared.quiet) for (const note of compiled.notes) io.stderr.write(`note: ${note}\n`);
-  io.stdout.write(`${sql}${flag(cmd, 'count') || flag(cmd, 'select') ? ';' : ''}\n`);
+  io.stdout.write(`${sql}${statement ? ';' : ''}\n`);
   return EXIT_OK;
 }

@@ -8,6 +8,7 @@
 import type { ColumnType } from '../data/table.js';
 import type {
   AffixExpr,
+  AggregateExpr,
   ArithExpr,
   BetweenExpr,
   CallExpr,
@@ -16,13 +17,16 @@ import type {
   Expr,
   InExpr,
   NameExpr,
+  RelatedFieldExpr,
   TimeUnit,
   WithinLastExpr,
 } from '../syntax/ast.js';
 import { type CompiledSql, type SqlContext, type StoredKind, SqlCompileError } from './context.js';
 import { type DialectRules, dialectRules, quoteTableName } from './dialect.js';
 import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits, timestampText } from './dates.js';
+import { unreachable } from '../util/unreachable.js';
 import { isSemverText, semverKeyOf, semverKeySql } from './semver.js';
+import { type RelatedTable, RelatedJoins, aggregateSql } from './related.js';
 
 /** Binding strength of the produced SQL, loosest first; an operand is parenthesised when looser than needed. */
 const enum Prec {
@@ -54,9 +58,12 @@ type Target = 'date' | 'datetime' | 'semver' | undefined;
 const AGGREGATE = /^p([1-9][0-9]?)$/;
 
 export function compileWhere(expr: Expr, ctx: SqlContext): CompiledSql {
-  const compiler = new WhereCompiler(ctx);
+  const joins = ctx.joins ?? new RelatedJoins(dialectRules(ctx.dialect));
+  const compiler = new WhereCompiler({ ...ctx, joins });
   const out = compiler.predicate(expr);
-  return { sql: out.sql, notes: [...compiler.notes] };
+  const compiled: CompiledSql = { sql: out.sql, notes: [...compiler.notes] };
+  if (!ctx.joins && !joins.isEmpty) compiled.joins = joins.joins();
+  return compiled;
 }
 
 class WhereCompiler {
@@ -283,6 +290,10 @@ class WhereCompiler {
         return this.arith(expr);
       case 'Call':
         return this.call(expr);
+      case 'Aggregate':
+        return this.aggregate(expr, target);
+      case 'RelatedField':
+        return this.lookup(expr, target);
       case 'List':
         throw new SqlCompileError('a list can only follow `in` or `contains`', expr);
       case 'Error':
@@ -302,13 +313,52 @@ class WhereCompiler {
     const kind = this.ctx.resolveName(expr);
     if (kind === 'segment') return this.segmentReference(expr);
     if (kind !== 'field') throw new SqlCompileError(`unknown name '${expr.name}'`, expr);
-    const column = this.rules.ident(expr.name);
-    const type = this.ctx.fieldType(expr.name);
+    return this.column(this.rules.ident(expr.name), this.ctx.fieldType(expr.name) ?? 'unknown', this.ctx.storedAs?.(expr.name), target);
+  }
+
+  /** A column (or a value of a column's type) brought to the representation beside it. */
+  private column(column: string, type: OperandType, stored: StoredKind | undefined, target: Target): Out {
     if (target === 'datetime' && type === 'date') {
       return atom(`CAST(${column} AS TIMESTAMP)`);
     }
-    if (type === 'boolean') return atom(this.booleanColumn(column, this.ctx.storedAs?.(expr.name)));
+    if (type === 'boolean') return atom(this.booleanColumn(column, stored));
     return atom(column);
+  }
+
+  // ------------------------------------------------------------ related datasets (SPEC §11)
+
+  private relatedTable(dataset: string, expr: Expr): RelatedTable {
+    const related = this.ctx.related?.(dataset);
+    if (!related) throw new SqlCompileError(`'${dataset}' is not a dataset that belongs to this one`, expr);
+    return related;
+  }
+
+  /** `E` of `count(R where E)`, on the related row; relative dates at this (the segment's) as-of date. */
+  private relatedFilter(related: RelatedTable, filter: Expr): string {
+    const rows: SqlContext = { ...related.rows, dialect: this.ctx.dialect, asOf: this.ctx.asOf, related: undefined };
+    const compiled = compileWhere(filter, { ...rows, joins: new RelatedJoins(this.rules) });
+    for (const note of compiled.notes) this.notes.add(note);
+    return compiled.sql;
+  }
+
+  private aggregate(expr: AggregateExpr, target: Target): Out {
+    const related = this.relatedTable(expr.dataset.name, expr);
+    const filter = expr.filter ? this.relatedFilter(related, expr.filter) : undefined;
+    const joins = this.ctx.joins as RelatedJoins;
+    const { sql, type } = aggregateSql(expr, { rules: this.rules, related, joins, filter });
+    return this.column(sql, type, undefined, target);
+  }
+
+  private lookup(expr: RelatedFieldExpr, target: Target): Out {
+    const related = this.relatedTable(expr.dataset.name, expr);
+    const field = expr.field.name;
+    if (!related.oneToOne) {
+      throw new SqlCompileError(`'${related.dataset}' has many rows per parent: use an aggregate such as max(${related.dataset}.${field})`, expr);
+    }
+    const type = related.rows.fieldType(field);
+    if (type === undefined) throw new SqlCompileError(`'${related.dataset}' has no field '${field}'`, expr);
+    const column = (this.ctx.joins as RelatedJoins).lookupColumn(related, field);
+    return this.column(column, type, related.rows.storedAs?.(field), target);
   }
 
   /** A boolean field's column as a boolean: 0/1 and true/false/yes/no (any case) as the embedded reader takes them. */
@@ -445,6 +495,29 @@ class WhereCompiler {
 
   // ------------------------------------------------------------ types
 
+  private aggregateType(expr: AggregateExpr): OperandType {
+    switch (expr.fn) {
+      case 'count':
+      case 'countDistinct':
+        return 'integer';
+      case 'exists':
+        return 'boolean';
+      case 'sum':
+      case 'mean':
+      case 'median':
+      case 'percentile':
+        return 'number';
+      case 'min':
+      case 'max': {
+        const field = expr.field?.name;
+        const type = field === undefined ? undefined : this.ctx.related?.(expr.dataset.name)?.rows.fieldType(field);
+        return type ?? 'unknown';
+      }
+      default:
+        return unreachable(expr.fn);
+    }
+  }
+
   private typeOf(expr: Expr): OperandType {
     switch (expr.type) {
       case 'Paren':
@@ -481,6 +554,10 @@ class WhereCompiler {
         if ((fn === 'min' || fn === 'max') && (argType === 'date' || argType === 'datetime')) return argType;
         return 'number';
       }
+      case 'Aggregate':
+        return this.aggregateType(expr);
+      case 'RelatedField':
+        return this.ctx.related?.(expr.dataset.name)?.rows.fieldType(expr.field.name) ?? 'unknown';
       case 'List':
       case 'Error':
         return 'unknown';

@@ -4,6 +4,7 @@
 import type { ColumnType } from '../data/table.js';
 import type { Expr, NameExpr } from '../syntax/ast.js';
 import type { Dialect } from './dialect.js';
+import type { RelatedJoin, RelatedJoins, RelatedTable } from './related.js';
 
 export interface SqlContext {
   dialect: Dialect;
@@ -28,6 +29,14 @@ export interface SqlContext {
    * a segment's members, for `expect mean(x)`); written as given, not quoted.
    */
   from?: string;
+  /** A dataset that belongs to this one (SPEC §11), by name; undefined when it does not (or is unknown). */
+  related?(dataset: string): RelatedTable | undefined;
+  /**
+   * Collects the joined subqueries that aggregates and lookups read from;
+   * shared by every predicate of one statement (see related.ts). When left
+   * out, `compileWhere` makes one and returns its joins.
+   */
+  joins?: RelatedJoins;
 }
 
 /** What kind of column holds a field on the engine. */
@@ -37,6 +46,12 @@ export interface CompiledSql {
   sql: string;
   /** Where the dialect's behaviour differs from the embedded engine's (e.g. its regex flavour). */
   notes: string[];
+  /**
+   * The subqueries the predicate reads aggregates and lookups of related
+   * datasets from, when it uses some and the context brought no `joins`:
+   * the statement's FROM must be `fromClause(…, joins)`.
+   */
+  joins?: RelatedJoin[];
 }
 
 /** An expression the compiler cannot translate (unknown name, cycle, syntax error placeholder). */

@@ -59,6 +59,27 @@ export interface DialectRules {
   percentile(arg: string, fraction: number, table: string): { sql: string; note?: string };
   /** Wraps one operand of a text ordering comparison so that it compares by code point. */
   byCodePoint(sql: string): string;
+  /**
+   * How an aggregate over related rows keeps the rows where its `where` holds
+   * (SPEC §11): SQL's `FILTER (WHERE …)`, or, where the dialect lacks it, a
+   * `CASE WHEN … THEN x END` argument (the other rows give NULL, which
+   * aggregates skip).
+   */
+  aggregateFilter: 'filter' | 'case';
+  /**
+   * The continuous percentile of the non-missing values of `arg` among a
+   * group's rows where `filter` holds (all rows without one): `inner` is an
+   * aggregate for a GROUP BY select list, `outer` turns its column into the
+   * value (NULL when there are none), the engine's definition as in
+   * `percentile`.
+   */
+  groupPercentile(arg: string, fraction: number, filter: string | undefined): GroupPercentile;
+}
+
+export interface GroupPercentile {
+  inner: string;
+  /** Undefined when the inner aggregate is the value. */
+  outer?(column: string): string;
 }
 
 function doubleQuoted(name: string): string {
@@ -116,6 +137,34 @@ function sortedArrayPercentile(
   return `(SELECT ${value} FROM (${ranked}) AS segspec_ranked)`;
 }
 
+/** `arg` where `filter` holds, else NULL. */
+function whenFilter(arg: string, filter: string | undefined): string {
+  return filter === undefined ? arg : `CASE WHEN ${filter} THEN ${arg} END`;
+}
+
+/** ` FILTER (WHERE …)` when there is a filter. */
+function filterClause(filter: string | undefined): string {
+  return filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
+}
+
+/**
+ * The engine's percentile over a sorted array of doubles held in a column
+ * (the per-group counterpart of `sortedArrayPercentile`): `size` gives its
+ * length, `at` reads it at a 0-based index given as a whole DOUBLE.
+ */
+function arrayColumnPercentile(
+  column: string,
+  fraction: number,
+  size: (array: string) => string,
+  at: (array: string, index: string) => string,
+): string {
+  const n = size(column);
+  const pos = `(CAST(${fraction} AS DOUBLE) * (${n} - 1))`;
+  const lo = at(column, `floor(${pos})`);
+  const hi = at(column, `floor(${pos}) + 1`);
+  return `(CASE WHEN ${column} IS NULL OR ${n} = 0 THEN NULL WHEN ${pos} = floor(${pos}) THEN ${lo} ELSE ${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos})) END)`;
+}
+
 const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Words Snowflake reserves; such names are quoted even though that makes them case-sensitive. */
 const SNOWFLAKE_RESERVED = new Set(
@@ -150,6 +199,8 @@ const DUCKDB: DialectRules = {
   // quantile_cont selects in linear time; it interpolates as lo·(1−d) + hi·d, which can differ from the
   // engine's lo + (hi−lo)·d in the last bit. The exact form (as for Trino) sorts: 4–6× slower on 10M rows.
   percentile: (arg, f, table) => ({ sql: scalarSubqueryPercentile(`quantile_cont(${arg}, ${f})`, table) }),
+  aggregateFilter: 'filter',
+  groupPercentile: (arg, f, filter) => ({ inner: `quantile_cont(${arg}, ${f})${filterClause(filter)}` }),
   byCodePoint: (sql) => sql,
 };
 
@@ -173,6 +224,10 @@ const POSTGRES: DialectRules = {
     `regexp_replace(${t}, ${standardString(p)}, ${standardString(replacementText(r, backslashGroup))}, 'g')`,
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`percentile_cont(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
+  }),
+  aggregateFilter: 'filter',
+  groupPercentile: (arg, f, filter) => ({
+    inner: `percentile_cont(${f}) WITHIN GROUP (ORDER BY ${arg})${filterClause(filter)}`,
   }),
   byCodePoint: (sql) => `(${sql} COLLATE "C")`,
 };
@@ -208,6 +263,11 @@ const SPARK: DialectRules = {
       table,
     ),
   }),
+  aggregateFilter: 'case',
+  groupPercentile: (arg, f, filter) => ({
+    inner: `array_sort(collect_list(${whenFilter(`${arg} * CAST(1 AS DOUBLE)`, filter)}))`,
+    outer: (c) => arrayColumnPercentile(c, f, (a) => `size(${a})`, (a, i) => `${a}[CAST(${i} AS INT)]`),
+  }),
   byCodePoint: (sql) => sql,
 };
 
@@ -232,6 +292,15 @@ const BIGQUERY: DialectRules = {
     // PERCENTILE_CONT is analytic-only in BigQuery: evaluate it over the whole table and take one row.
     sql: `(SELECT PERCENTILE_CONT(${arg}, ${f}) OVER () FROM ${table} LIMIT 1)`,
   }),
+  aggregateFilter: 'case',
+  groupPercentile: (arg, f, filter) => {
+    const value = whenFilter(`CAST(${arg} AS FLOAT64)`, filter);
+    return {
+      // PERCENTILE_CONT is analytic-only: the engine's computation over the group's sorted values instead.
+      inner: `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${value})`,
+      outer: (c) => arrayColumnPercentile(c, f, (a) => `ARRAY_LENGTH(${a})`, (a, i) => `${a}[OFFSET(CAST(${i} AS INT64))]`),
+    };
+  },
   byCodePoint: (sql) => sql,
 };
 
@@ -257,6 +326,10 @@ const SNOWFLAKE: DialectRules = {
     `REGEXP_REPLACE(${t}, ${backslashString(p)}, ${backslashString(replacementText(r, backslashGroup))})`,
   percentile: (arg, f, table) => ({
     sql: scalarSubqueryPercentile(`PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY ${arg})`, table),
+  }),
+  aggregateFilter: 'case',
+  groupPercentile: (arg, f, filter) => ({
+    inner: `PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY ${whenFilter(arg, filter)})`,
   }),
   byCodePoint: (sql) => sql,
 };
@@ -288,6 +361,11 @@ const TRINO: DialectRules = {
       f,
       table,
     ),
+  }),
+  aggregateFilter: 'filter',
+  groupPercentile: (arg, f, filter) => ({
+    inner: `array_sort(array_agg(CAST(${arg} AS DOUBLE)) FILTER (WHERE ${arg} IS NOT NULL${filter === undefined ? '' : ` AND (${filter})`}))`,
+    outer: (c) => arrayColumnPercentile(c, f, (a) => `cardinality(${a})`, (a, i) => `${a}[CAST(${i} AS BIGINT) + 1]`),
   }),
   byCodePoint: (sql) => sql,
 };

@@ -7,6 +7,7 @@ import type { WorkspaceModel } from '../semantics/model.js';
 import { compileWhere } from './compile.js';
 import { type CompiledSql, type SqlContext, SqlCompileError } from './context.js';
 import type { Dialect } from './dialect.js';
+import type { RelatedJoins, RelatedTable, RowsContext } from './related.js';
 
 export interface SegmentSqlOptions {
   dialect: Dialect;
@@ -14,6 +15,13 @@ export interface SegmentSqlOptions {
   asOf?: string;
   /** Overrides the table name (default: the dataset's `table` property, else the dataset's name). */
   table?: string;
+  /**
+   * The table of each other dataset (the related ones, SPEC §11); undefined
+   * when it has none on the engine. Default: its `table` property, else its name.
+   */
+  tableOf?(dataset: string): string | undefined;
+  /** Joins shared with other predicates of the same statement (see `SqlContext.joins`). */
+  joins?: RelatedJoins;
 }
 
 /** The dataset's table: its `table "schema.name"` property, else its name. */
@@ -31,11 +39,35 @@ export function datasetAsOf(model: WorkspaceModel, dataset: string, fallback?: s
 }
 
 export function sqlContextFor(model: WorkspaceModel, dataset: string, options: SegmentSqlOptions): SqlContext {
-  const fields = model.fieldTypes.get(dataset);
   return {
+    ...rowsContextFor(model, dataset, options.table ?? datasetTable(model, dataset)),
     dialect: options.dialect,
     asOf: datasetAsOf(model, dataset, options.asOf),
-    table: options.table ?? datasetTable(model, dataset),
+    related: (name) => relatedTableFor(model, dataset, name, options),
+    ...(options.joins ? { joins: options.joins } : {}),
+  };
+}
+
+/** A dataset that belongs to `parent`, with its table on the engine; undefined when it does not or has no table. */
+function relatedTableFor(model: WorkspaceModel, parent: string, dataset: string, options: SegmentSqlOptions): RelatedTable | undefined {
+  const link = model.datasets.get(dataset)?.link;
+  const parentKey = keyOf(model, parent);
+  if (!link || link.parent !== parent || parentKey === undefined) return undefined;
+  const table = options.tableOf ? options.tableOf(dataset) : datasetTable(model, dataset);
+  if (table === undefined) throw new SqlCompileError(`no data on the engine for '${dataset}'`);
+  return { dataset, link: link.by, parentKey, oneToOne: link.oneToOne, rows: rowsContextFor(model, dataset, table) };
+}
+
+function keyOf(model: WorkspaceModel, dataset: string): string | undefined {
+  const symbol = model.datasets.get(dataset);
+  return symbol ? prop(symbol.decl, 'key')?.value?.name : undefined;
+}
+
+/** Names, fields and segments of one dataset's rows. */
+function rowsContextFor(model: WorkspaceModel, dataset: string, table: string): RowsContext {
+  const fields = model.fieldTypes.get(dataset);
+  return {
+    table,
     resolveName(name) {
       const resolution = model.names.get(name);
       if (resolution?.kind === 'segment') return 'segment';

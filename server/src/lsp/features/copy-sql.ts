@@ -39,7 +39,9 @@ export function segmentSql(snapshots: readonly Snapshot[], params: SqlParams, as
   if (!snapshot) return { segment: params.segment, error: `unknown segment '${params.segment}'` };
   try {
     if (params.form === 'select') return selectStatement(snapshot, params.segment, dialect, asOf, params.table);
-    const { sql, notes } = compileSegment(snapshot.analysis.model, params.segment, { dialect, asOf });
+    const { sql, notes, joins } = compileSegment(snapshot.analysis.model, params.segment, { dialect, asOf });
+    // A rule over related datasets reads joined subqueries: a WHERE alone would not run.
+    if (joins) return selectStatement(snapshot, params.segment, dialect, asOf, params.table);
     return { segment: params.segment, dialect, sql, notes };
   } catch (e) {
     if (e instanceof SqlCompileError) return { segment: params.segment, error: e.message };
@@ -60,19 +62,28 @@ function selectStatement(snapshot: Snapshot, segment: string, dialect: Dialect, 
   const source = dataset ? snapshot.analysis.data.get(dataset)?.path : undefined;
   if (!explicit && source && dataset && dialect === 'duckdb') {
     const name = datasetTable(model, dataset);
-    const { sql: where, notes } = compileSegment(model, segment, { dialect, asOf, table: name });
+    const { sql: where, notes, joins } = compileSegment(model, segment, { dialect, asOf, table: name });
     const lists = [...(model.fieldTypes.get(dataset)?.entries() ?? [])].filter(([, t]) => t.type.startsWith('list<')).map(([f]) => f);
     const listNote = lists.length
       ? [`${duckdbReader(source)} reads the list field${lists.length === 1 ? '' : 's'} ${lists.join(', ')} as text: name a table with typed lists in the segspec.sqlTable setting.`]
       : [];
-    const from = `${duckdbReader(source)}('${source.replace(/'/g, "''")}')`;
-    const sql = `WITH ${dialectRules(dialect).ident(name)} AS (SELECT * FROM ${from})\n${selectQuery(where, { dialect, table: name })};`;
+    const reads = [dataset, ...relatedDatasets(model, dataset)].flatMap((d) => {
+      const path = snapshot.analysis.data.get(d)?.path;
+      const read = `${duckdbReader(path ?? '')}('${(path ?? '').replace(/'/g, "''")}')`;
+      return path ? [`${dialectRules(dialect).ident(datasetTable(model, d))} AS (SELECT * FROM ${read})`] : [];
+    });
+    const sql = `WITH ${reads.join(',\n  ')}\n${selectQuery(where, { dialect, table: name, joins, multiline: true })};`;
     return { segment, dialect, sql, notes: [...notes, ...listNote] };
   }
   const stem = source?.split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '');
   const table = explicit || stem || (dataset ? datasetTable(model, dataset) : segment);
-  const { sql: where, notes } = compileSegment(model, segment, { dialect, asOf, table });
-  return { segment, dialect, sql: `${selectQuery(where, { dialect, table })};`, notes };
+  const { sql: where, notes, joins } = compileSegment(model, segment, { dialect, asOf, table });
+  return { segment, dialect, sql: `${selectQuery(where, { dialect, table, joins, multiline: true })};`, notes };
+}
+
+/** The datasets that belong to `dataset` (SPEC §11). */
+function relatedDatasets(model: Snapshot['analysis']['model'], dataset: string): string[] {
+  return [...model.datasets.values()].filter((d) => d.link?.parent === dataset).map((d) => d.name);
 }
 
 function tableProperty(snapshot: Snapshot, dataset: string): string | undefined {
