@@ -298,9 +298,6 @@ class WhereCompiler {
         throw new SqlCompileError('a list can only follow `in` or `contains`', expr);
       case 'Error':
         throw new SqlCompileError('the expression has a syntax error', expr);
-      case 'RelatedField':
-      case 'Aggregate':
-        throw new SqlCompileError('lookups and aggregates over related datasets are not compiled to SQL yet', expr);
       default: {
         // A predicate used as a value (e.g. compared with `true`).
         const out = this.predicate(expr);
