@@ -252,3 +252,81 @@ SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE `plan` BETWEEN 'a' AND
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE CHAR_LENGTH(`name`) > 3 AND ENDS_WITH(lower(`name`), 'e');
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(*) AS `count_364d1009` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_364d1009`, 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `kind` = 'buy' AND (`at` >= TIMESTAMP '2026-03-02 00:00:00' AND `at` < TIMESTAMP '2026-04-01 00:00:00') THEN 1 END) AS `count_f0e1021b` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_f0e1021b`, 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(DISTINCT CASE WHEN `ok` THEN `kind` END) AS `count_kind_355ebfbb` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_kind_355ebfbb`, 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, sum(CASE WHEN `kind` = 'buy' THEN `amount` END) AS `sum_amount_e19701d0` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE SAFE_DIVIDE(COALESCE(`segspec_events`.`sum_amount_e19701d0`, 0), 100) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT segspec_link, `mean_price_14aab9f9`, (CASE WHEN `median_amount_c39067ac` IS NULL OR ARRAY_LENGTH(`median_amount_c39067ac`) = 0 THEN NULL WHEN (CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1)) = floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1))) THEN `median_amount_c39067ac`[OFFSET(CAST(floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1))) AS INT64))] ELSE `median_amount_c39067ac`[OFFSET(CAST(floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1))) AS INT64))] + (`median_amount_c39067ac`[OFFSET(CAST(floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1))) + 1 AS INT64))] - `median_amount_c39067ac`[OFFSET(CAST(floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1))) AS INT64))]) * ((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1)) - floor((CAST(0.5 AS DOUBLE) * (ARRAY_LENGTH(`median_amount_c39067ac`) - 1)))) END) AS `median_amount_c39067ac` FROM (SELECT `user_id` AS segspec_link, avg(CAST(`price` AS FLOAT64)) AS `mean_price_14aab9f9`, ARRAY_AGG(CAST(`amount` AS FLOAT64) IGNORE NULLS ORDER BY CAST(`amount` AS FLOAT64)) AS `median_amount_c39067ac` FROM `analytics`.`events` GROUP BY `user_id`) AS segspec_grouped
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_events`.`mean_price_14aab9f9` > 2.5 AND `segspec_events`.`median_amount_c39067ac` < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT segspec_link, (CASE WHEN `p90_amount_56585e78` IS NULL OR ARRAY_LENGTH(`p90_amount_56585e78`) = 0 THEN NULL WHEN (CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1)) = floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1))) THEN `p90_amount_56585e78`[OFFSET(CAST(floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1))) AS INT64))] ELSE `p90_amount_56585e78`[OFFSET(CAST(floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1))) AS INT64))] + (`p90_amount_56585e78`[OFFSET(CAST(floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1))) + 1 AS INT64))] - `p90_amount_56585e78`[OFFSET(CAST(floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1))) AS INT64))]) * ((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1)) - floor((CAST(0.9 AS DOUBLE) * (ARRAY_LENGTH(`p90_amount_56585e78`) - 1)))) END) AS `p90_amount_56585e78` FROM (SELECT `user_id` AS segspec_link, ARRAY_AGG(CASE WHEN NOT `ok` THEN CAST(`amount` AS FLOAT64) END IGNORE NULLS ORDER BY CASE WHEN NOT `ok` THEN CAST(`amount` AS FLOAT64) END) AS `p90_amount_56585e78` FROM `analytics`.`events` GROUP BY `user_id`) AS segspec_grouped
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_events`.`p90_amount_56585e78` > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, max(`at`) AS `max_at_ab4ec84f`, min(`day`) AS `min_day_e85d0980` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE (`segspec_events`.`max_at_ab4ec84f` >= TIMESTAMP '2026-03-25 00:00:00' AND `segspec_events`.`max_at_ab4ec84f` < TIMESTAMP '2026-04-01 00:00:00') AND `segspec_events`.`min_day_e85d0980` < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `price` > (SELECT PERCENTILE_CONT(`price`, 0.9) OVER () FROM `analytics`.`events` LIMIT 1) THEN 1 END) AS `count_31c5c70d`, count(*) AS `count_364d1009` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE (COALESCE(`segspec_events`.`count_31c5c70d`, 0) > 0) OR NOT (COALESCE(`segspec_events`.`count_364d1009`, 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+-- note: bigquery: a NULL array is stored as an empty array, so a missing list reads as empty (`contains` is false rather than unknown).
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, `nps` AS `segspec_nps`, `pains` AS `segspec_pains` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `user_id`) AS segspec_nth FROM `analytics`.`survey`) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS `segspec_survey_row` ON `segspec_survey_row`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_survey_row`.`segspec_nps` <= 6 AND 'ads' IN UNNEST(`segspec_survey_row`.`segspec_pains`);
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, `answered` AS `segspec_answered`, `attitude` AS `segspec_attitude` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `user_id`) AS segspec_nth FROM `analytics`.`survey`) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS `segspec_survey_row` ON `segspec_survey_row`.segspec_link = `segspec_parent`.`id`
+WHERE (`segspec_survey_row`.`segspec_answered` >= DATE '2026-03-02' AND `segspec_survey_row`.`segspec_answered` < DATE '2026-04-01') OR `segspec_survey_row`.`segspec_attitude` IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `kind` = 'buy' THEN 1 END) AS `count_5576f9a1`, count(CASE WHEN `kind` = 'view' THEN 1 END) AS `count_7961095a` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `age` < 30 AND COALESCE(`segspec_events`.`count_5576f9a1`, 0) > SAFE_DIVIDE(COALESCE(`segspec_events`.`count_7961095a`, 0), 2);

@@ -248,3 +248,80 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" BETWEEN 'a' AND
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE length("name") > 3 AND ends_with(lower("name"), 'e');
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_364d1009", 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = 'buy' AND ("at" >= TIMESTAMP '2026-03-02 00:00:00' AND "at" < TIMESTAMP '2026-04-01 00:00:00')) AS "count_9c546d02" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_9c546d02", 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(DISTINCT "kind") FILTER (WHERE "ok") AS "count_kind_43297fc5" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_kind_43297fc5", 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, sum("amount") FILTER (WHERE "kind" = 'buy') AS "sum_amount_c5e01b9a" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE CAST(COALESCE("segspec_events"."sum_amount_c5e01b9a", 0) AS DOUBLE) / NULLIF(CAST(100 AS DOUBLE), 0) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, avg(CAST("price" AS DOUBLE)) AS "mean_price_69453526", quantile_cont("amount", 0.5) AS "median_amount_215ef86b" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."mean_price_69453526" > 2.5 AND "segspec_events"."median_amount_215ef86b" < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, quantile_cont("amount", 0.9) FILTER (WHERE NOT "ok") AS "p90_amount_2c92587a" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."p90_amount_2c92587a" > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, max("at") AS "max_at_7c3ec87f", min("day") AS "min_day_b5087b54" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_events"."max_at_7c3ec87f" >= TIMESTAMP '2026-03-25 00:00:00' AND "segspec_events"."max_at_7c3ec87f" < TIMESTAMP '2026-04-01 00:00:00') AND "segspec_events"."min_day_b5087b54" < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "price" > (SELECT quantile_cont("price", 0.9) FROM "analytics"."events")) AS "count_a7cce763", count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE (COALESCE("segspec_events"."count_a7cce763", 0) > 0) OR NOT (COALESCE("segspec_events"."count_364d1009", 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "nps" AS "segspec_nps", "pains" AS "segspec_pains" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE "segspec_survey_row"."segspec_nps" <= 6 AND list_contains("segspec_survey_row"."segspec_pains", 'ads');
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "answered" AS "segspec_answered", "attitude" AS "segspec_attitude" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_survey_row"."segspec_answered" >= DATE '2026-03-02' AND "segspec_survey_row"."segspec_answered" < DATE '2026-04-01') OR "segspec_survey_row"."segspec_attitude" IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = 'buy') AS "count_a66c6544", count(*) FILTER (WHERE "kind" = 'view') AS "count_5c70ac21" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "age" < 30 AND COALESCE("segspec_events"."count_a66c6544", 0) > CAST(COALESCE("segspec_events"."count_5c70ac21", 0) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0);

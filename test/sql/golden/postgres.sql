@@ -248,3 +248,80 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" BETWEEN ('a' CO
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE char_length("name") > 3 AND right(lower("name"), char_length('e')) = 'e';
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_364d1009", 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = ('buy' COLLATE "C") AND ("at" >= TIMESTAMP '2026-03-02 00:00:00' AND "at" < TIMESTAMP '2026-04-01 00:00:00')) AS "count_0fdde3da" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_0fdde3da", 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(DISTINCT "kind") FILTER (WHERE "ok") AS "count_kind_43297fc5" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_kind_43297fc5", 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, sum("amount") FILTER (WHERE "kind" = ('buy' COLLATE "C")) AS "sum_amount_6df11d2e" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE CAST(COALESCE("segspec_events"."sum_amount_6df11d2e", 0) AS DOUBLE PRECISION) / NULLIF(CAST(100 AS DOUBLE PRECISION), 0) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, avg(CAST("price" AS DOUBLE PRECISION)) AS "mean_price_baab2192", percentile_cont(0.5) WITHIN GROUP (ORDER BY "amount") AS "median_amount_3e345105" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."mean_price_baab2192" > 2.5 AND "segspec_events"."median_amount_3e345105" < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, percentile_cont(0.9) WITHIN GROUP (ORDER BY "amount") FILTER (WHERE NOT "ok") AS "p90_amount_b874e04c" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."p90_amount_b874e04c" > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, max("at") AS "max_at_7c3ec87f", min("day") AS "min_day_b5087b54" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_events"."max_at_7c3ec87f" >= TIMESTAMP '2026-03-25 00:00:00' AND "segspec_events"."max_at_7c3ec87f" < TIMESTAMP '2026-04-01 00:00:00') AND "segspec_events"."min_day_b5087b54" < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "price" > (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY "price") FROM "analytics"."events")) AS "count_1d9b186d", count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE (COALESCE("segspec_events"."count_1d9b186d", 0) > 0) OR NOT (COALESCE("segspec_events"."count_364d1009", 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "nps" AS "segspec_nps", "pains" AS "segspec_pains" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE "segspec_survey_row"."segspec_nps" <= 6 AND 'ads' = ANY("segspec_survey_row"."segspec_pains");
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "answered" AS "segspec_answered", "attitude" AS "segspec_attitude" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_survey_row"."segspec_answered" >= DATE '2026-03-02' AND "segspec_survey_row"."segspec_answered" < DATE '2026-04-01') OR "segspec_survey_row"."segspec_attitude" IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = ('buy' COLLATE "C")) AS "count_d5948ddc", count(*) FILTER (WHERE "kind" = ('view' COLLATE "C")) AS "count_e542994b" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "age" < 30 AND COALESCE("segspec_events"."count_d5948ddc", 0) > CAST(COALESCE("segspec_events"."count_e542994b", 0) AS DOUBLE PRECISION) / NULLIF(CAST(2 AS DOUBLE PRECISION), 0);

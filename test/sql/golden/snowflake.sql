@@ -247,3 +247,80 @@ SELECT COUNT(*) AS members FROM analytics.users WHERE plan BETWEEN 'a' AND 'm';
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM analytics.users WHERE LENGTH(name) > 3 AND ENDSWITH(lower(name), 'e');
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, count(*) AS count_364d1009 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE COALESCE(segspec_events.count_364d1009, 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, count(CASE WHEN kind = 'buy' AND (at >= TIMESTAMP '2026-03-02 00:00:00' AND at < TIMESTAMP '2026-04-01 00:00:00') THEN 1 END) AS count_9b51a03b FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE COALESCE(segspec_events.count_9b51a03b, 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, count(DISTINCT CASE WHEN ok THEN kind END) AS count_kind_9c348293 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE COALESCE(segspec_events.count_kind_9c348293, 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, sum(CASE WHEN kind = 'buy' THEN amount END) AS sum_amount_cc9a26c4 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE CAST(COALESCE(segspec_events.sum_amount_cc9a26c4, 0) AS DOUBLE) / NULLIF(CAST(100 AS DOUBLE), 0) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, avg(CAST(price AS DOUBLE)) AS mean_price_5aa80c10, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY amount) AS median_amount_0c4574f1 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE segspec_events.mean_price_5aa80c10 > 2.5 AND segspec_events.median_amount_0c4574f1 < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY CASE WHEN NOT ok THEN amount END) AS p90_amount_fba23696 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE segspec_events.p90_amount_fba23696 > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, max(at) AS max_at_1245f16d, min(day) AS min_day_1cc192c4 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE (segspec_events.max_at_1245f16d >= TIMESTAMP '2026-03-25 00:00:00' AND segspec_events.max_at_1245f16d < TIMESTAMP '2026-04-01 00:00:00') AND segspec_events.min_day_1cc192c4 < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, count(CASE WHEN price > (SELECT PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY price) FROM analytics.events) THEN 1 END) AS count_754b78e8, count(*) AS count_364d1009 FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE (COALESCE(segspec_events.count_754b78e8, 0) > 0) OR NOT (COALESCE(segspec_events.count_364d1009, 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, nps AS segspec_nps, pains AS segspec_pains FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id) AS segspec_nth FROM analytics.survey) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS segspec_survey_row ON segspec_survey_row.segspec_link = segspec_parent.id
+WHERE segspec_survey_row.segspec_nps <= 6 AND ARRAY_CONTAINS('ads'::VARIANT, segspec_survey_row.segspec_pains);
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, answered AS segspec_answered, attitude AS segspec_attitude FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id) AS segspec_nth FROM analytics.survey) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS segspec_survey_row ON segspec_survey_row.segspec_link = segspec_parent.id
+WHERE (segspec_survey_row.segspec_answered >= DATE '2026-03-02' AND segspec_survey_row.segspec_answered < DATE '2026-04-01') OR segspec_survey_row.segspec_attitude IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM analytics.users AS segspec_parent
+  LEFT JOIN (
+    SELECT user_id AS segspec_link, count(CASE WHEN kind = 'buy' THEN 1 END) AS count_3d0d558d, count(CASE WHEN kind = 'view' THEN 1 END) AS count_fa0ce65e FROM analytics.events GROUP BY user_id
+  ) AS segspec_events ON segspec_events.segspec_link = segspec_parent.id
+WHERE age < 30 AND COALESCE(segspec_events.count_3d0d558d, 0) > CAST(COALESCE(segspec_events.count_fa0ce65e, 0) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0);

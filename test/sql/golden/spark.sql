@@ -247,3 +247,80 @@ SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE `plan` BETWEEN 'a' AND
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM `analytics`.`users` WHERE char_length(`name`) > 3 AND right(lower(`name`), char_length('e')) = 'e';
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(*) AS `count_364d1009` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_364d1009`, 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `kind` = 'buy' AND (`at` >= TIMESTAMP '2026-03-02 00:00:00' AND `at` < TIMESTAMP '2026-04-01 00:00:00') THEN 1 END) AS `count_f0e1021b` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_f0e1021b`, 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(DISTINCT CASE WHEN `ok` THEN `kind` END) AS `count_kind_355ebfbb` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE COALESCE(`segspec_events`.`count_kind_355ebfbb`, 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, sum(CASE WHEN `kind` = 'buy' THEN `amount` END) AS `sum_amount_e19701d0` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE CAST(COALESCE(`segspec_events`.`sum_amount_e19701d0`, 0) AS DOUBLE) / NULLIF(CAST(100 AS DOUBLE), 0) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT segspec_link, `mean_price_0d9ab34e`, (CASE WHEN `median_amount_6a3e9279` IS NULL OR size(`median_amount_6a3e9279`) = 0 THEN NULL WHEN (CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1)) = floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1))) THEN `median_amount_6a3e9279`[CAST(floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1))) AS INT)] ELSE `median_amount_6a3e9279`[CAST(floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1))) AS INT)] + (`median_amount_6a3e9279`[CAST(floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1))) + 1 AS INT)] - `median_amount_6a3e9279`[CAST(floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1))) AS INT)]) * ((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1)) - floor((CAST(0.5 AS DOUBLE) * (size(`median_amount_6a3e9279`) - 1)))) END) AS `median_amount_6a3e9279` FROM (SELECT `user_id` AS segspec_link, avg(CAST(`price` AS DOUBLE)) AS `mean_price_0d9ab34e`, array_sort(collect_list(`amount` * CAST(1 AS DOUBLE))) AS `median_amount_6a3e9279` FROM `analytics`.`events` GROUP BY `user_id`) AS segspec_grouped
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_events`.`mean_price_0d9ab34e` > 2.5 AND `segspec_events`.`median_amount_6a3e9279` < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT segspec_link, (CASE WHEN `p90_amount_f4c076b8` IS NULL OR size(`p90_amount_f4c076b8`) = 0 THEN NULL WHEN (CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1)) = floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1))) THEN `p90_amount_f4c076b8`[CAST(floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1))) AS INT)] ELSE `p90_amount_f4c076b8`[CAST(floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1))) AS INT)] + (`p90_amount_f4c076b8`[CAST(floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1))) + 1 AS INT)] - `p90_amount_f4c076b8`[CAST(floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1))) AS INT)]) * ((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1)) - floor((CAST(0.9 AS DOUBLE) * (size(`p90_amount_f4c076b8`) - 1)))) END) AS `p90_amount_f4c076b8` FROM (SELECT `user_id` AS segspec_link, array_sort(collect_list(CASE WHEN NOT `ok` THEN `amount` * CAST(1 AS DOUBLE) END)) AS `p90_amount_f4c076b8` FROM `analytics`.`events` GROUP BY `user_id`) AS segspec_grouped
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_events`.`p90_amount_f4c076b8` > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, max(`at`) AS `max_at_ab4ec84f`, min(`day`) AS `min_day_e85d0980` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE (`segspec_events`.`max_at_ab4ec84f` >= TIMESTAMP '2026-03-25 00:00:00' AND `segspec_events`.`max_at_ab4ec84f` < TIMESTAMP '2026-04-01 00:00:00') AND `segspec_events`.`min_day_e85d0980` < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `price` > (SELECT CASE WHEN segspec_n = 0 THEN NULL WHEN segspec_pos = floor(segspec_pos) THEN segspec_sorted[CAST(floor(segspec_pos) AS INT)] ELSE segspec_sorted[CAST(floor(segspec_pos) AS INT)] + (segspec_sorted[CAST(floor(segspec_pos) + 1 AS INT)] - segspec_sorted[CAST(floor(segspec_pos) AS INT)]) * (segspec_pos - floor(segspec_pos)) END FROM (SELECT segspec_sorted, segspec_n, CAST(0.9 AS DOUBLE) * (segspec_n - 1) AS segspec_pos FROM (SELECT array_sort(collect_list(`price` * CAST(1 AS DOUBLE))) AS segspec_sorted, count(`price`) AS segspec_n FROM `analytics`.`events`) AS segspec_counted) AS segspec_ranked) THEN 1 END) AS `count_e6760d59`, count(*) AS `count_364d1009` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE (COALESCE(`segspec_events`.`count_e6760d59`, 0) > 0) OR NOT (COALESCE(`segspec_events`.`count_364d1009`, 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, `nps` AS `segspec_nps`, `pains` AS `segspec_pains` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `user_id`) AS segspec_nth FROM `analytics`.`survey`) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS `segspec_survey_row` ON `segspec_survey_row`.segspec_link = `segspec_parent`.`id`
+WHERE `segspec_survey_row`.`segspec_nps` <= 6 AND array_contains(`segspec_survey_row`.`segspec_pains`, 'ads');
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, `answered` AS `segspec_answered`, `attitude` AS `segspec_attitude` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `user_id`) AS segspec_nth FROM `analytics`.`survey`) AS segspec_numbered WHERE segspec_nth = 1
+  ) AS `segspec_survey_row` ON `segspec_survey_row`.segspec_link = `segspec_parent`.`id`
+WHERE (`segspec_survey_row`.`segspec_answered` >= DATE '2026-03-02' AND `segspec_survey_row`.`segspec_answered` < DATE '2026-04-01') OR `segspec_survey_row`.`segspec_attitude` IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM `analytics`.`users` AS `segspec_parent`
+  LEFT JOIN (
+    SELECT `user_id` AS segspec_link, count(CASE WHEN `kind` = 'buy' THEN 1 END) AS `count_5576f9a1`, count(CASE WHEN `kind` = 'view' THEN 1 END) AS `count_7961095a` FROM `analytics`.`events` GROUP BY `user_id`
+  ) AS `segspec_events` ON `segspec_events`.segspec_link = `segspec_parent`.`id`
+WHERE `age` < 30 AND COALESCE(`segspec_events`.`count_5576f9a1`, 0) > CAST(COALESCE(`segspec_events`.`count_7961095a`, 0) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0);

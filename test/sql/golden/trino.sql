@@ -248,3 +248,80 @@ SELECT COUNT(*) AS members FROM "analytics"."users" WHERE "plan" BETWEEN 'a' AND
 
 -- segspec: len(name) > 3 and lower(name) ends with "e"
 SELECT COUNT(*) AS members FROM "analytics"."users" WHERE length("name") > 3 AND starts_with(reverse(lower("name")), reverse('e'));
+
+-- segspec: count(events) >= 3
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_364d1009", 0) >= 3;
+
+-- segspec: count(events where kind == "buy" and at within last 30 days) > 0
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = 'buy' AND ("at" >= TIMESTAMP '2026-03-02 00:00:00' AND "at" < TIMESTAMP '2026-04-01 00:00:00')) AS "count_9c546d02" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_9c546d02", 0) > 0;
+
+-- segspec: count(distinct events.kind where ok) >= 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(DISTINCT "kind") FILTER (WHERE "ok") AS "count_kind_43297fc5" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE COALESCE("segspec_events"."count_kind_43297fc5", 0) >= 2;
+
+-- segspec: sum(events.amount where kind == "buy") / 100 >= 5
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, sum("amount") FILTER (WHERE "kind" = 'buy') AS "sum_amount_c5e01b9a" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE CAST(COALESCE("segspec_events"."sum_amount_c5e01b9a", 0) AS DOUBLE) / NULLIF(CAST(100 AS DOUBLE), 0) >= 5;
+
+-- segspec: mean(events.price) > 2.5 and median(events.amount) < 10
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT segspec_link, "mean_price_69453526", (CASE WHEN "median_amount_8bd9bd9d" IS NULL OR cardinality("median_amount_8bd9bd9d") = 0 THEN NULL WHEN (CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1)) = floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1))) THEN "median_amount_8bd9bd9d"[CAST(floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1))) AS BIGINT) + 1] ELSE "median_amount_8bd9bd9d"[CAST(floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1))) AS BIGINT) + 1] + ("median_amount_8bd9bd9d"[CAST(floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1))) + 1 AS BIGINT) + 1] - "median_amount_8bd9bd9d"[CAST(floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1))) AS BIGINT) + 1]) * ((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1)) - floor((CAST(0.5 AS DOUBLE) * (cardinality("median_amount_8bd9bd9d") - 1)))) END) AS "median_amount_8bd9bd9d" FROM (SELECT "user_id" AS segspec_link, avg(CAST("price" AS DOUBLE)) AS "mean_price_69453526", array_sort(array_agg(CAST("amount" AS DOUBLE)) FILTER (WHERE "amount" IS NOT NULL)) AS "median_amount_8bd9bd9d" FROM "analytics"."events" GROUP BY "user_id") AS segspec_grouped
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."mean_price_69453526" > 2.5 AND "segspec_events"."median_amount_8bd9bd9d" < 10;
+
+-- segspec: p90(events.amount where not ok) > 4
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT segspec_link, (CASE WHEN "p90_amount_945b449e" IS NULL OR cardinality("p90_amount_945b449e") = 0 THEN NULL WHEN (CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1)) = floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1))) THEN "p90_amount_945b449e"[CAST(floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1))) AS BIGINT) + 1] ELSE "p90_amount_945b449e"[CAST(floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1))) AS BIGINT) + 1] + ("p90_amount_945b449e"[CAST(floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1))) + 1 AS BIGINT) + 1] - "p90_amount_945b449e"[CAST(floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1))) AS BIGINT) + 1]) * ((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1)) - floor((CAST(0.9 AS DOUBLE) * (cardinality("p90_amount_945b449e") - 1)))) END) AS "p90_amount_945b449e" FROM (SELECT "user_id" AS segspec_link, array_sort(array_agg(CAST("amount" AS DOUBLE)) FILTER (WHERE "amount" IS NOT NULL AND (NOT "ok"))) AS "p90_amount_945b449e" FROM "analytics"."events" GROUP BY "user_id") AS segspec_grouped
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "segspec_events"."p90_amount_945b449e" > 4;
+
+-- segspec: max(events.at) within last 7 days and min(events.day) before 2026-01-01
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, max("at") AS "max_at_7c3ec87f", min("day") AS "min_day_b5087b54" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_events"."max_at_7c3ec87f" >= TIMESTAMP '2026-03-25 00:00:00' AND "segspec_events"."max_at_7c3ec87f" < TIMESTAMP '2026-04-01 00:00:00') AND "segspec_events"."min_day_b5087b54" < DATE '2026-01-01';
+
+-- segspec: exists(events where price > p90(price)) or not exists(events)
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "price" > (SELECT CASE WHEN segspec_n = 0 THEN NULL WHEN segspec_pos = floor(segspec_pos) THEN segspec_sorted[CAST(floor(segspec_pos) AS BIGINT) + 1] ELSE segspec_sorted[CAST(floor(segspec_pos) AS BIGINT) + 1] + (segspec_sorted[CAST(floor(segspec_pos) + 1 AS BIGINT) + 1] - segspec_sorted[CAST(floor(segspec_pos) AS BIGINT) + 1]) * (segspec_pos - floor(segspec_pos)) END FROM (SELECT segspec_sorted, segspec_n, CAST(0.9 AS DOUBLE) * (segspec_n - 1) AS segspec_pos FROM (SELECT array_sort(array_agg(CAST("price" AS DOUBLE)) FILTER (WHERE "price" IS NOT NULL)) AS segspec_sorted, count("price") AS segspec_n FROM "analytics"."events") AS segspec_counted) AS segspec_ranked)) AS "count_e98fb03c", count(*) AS "count_364d1009" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE (COALESCE("segspec_events"."count_e98fb03c", 0) > 0) OR NOT (COALESCE("segspec_events"."count_364d1009", 0) > 0);
+
+-- segspec: survey.nps <= 6 and survey.pains contains "ads"
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "nps" AS "segspec_nps", "pains" AS "segspec_pains" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE "segspec_survey_row"."segspec_nps" <= 6 AND contains("segspec_survey_row"."segspec_pains", 'ads');
+
+-- segspec: survey.answered within last 30 days or survey.attitude is missing
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, "answered" AS "segspec_answered", "attitude" AS "segspec_attitude" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+  ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
+WHERE ("segspec_survey_row"."segspec_answered" >= DATE '2026-03-02' AND "segspec_survey_row"."segspec_answered" < DATE '2026-04-01') OR "segspec_survey_row"."segspec_attitude" IS NULL;
+
+-- segspec: age < 30 and count(events where kind == "buy") > count(events where kind == "view") / 2
+SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
+  LEFT JOIN (
+    SELECT "user_id" AS segspec_link, count(*) FILTER (WHERE "kind" = 'buy') AS "count_a66c6544", count(*) FILTER (WHERE "kind" = 'view') AS "count_5c70ac21" FROM "analytics"."events" GROUP BY "user_id"
+  ) AS "segspec_events" ON "segspec_events".segspec_link = "segspec_parent"."id"
+WHERE "age" < 30 AND COALESCE("segspec_events"."count_a66c6544", 0) > CAST(COALESCE("segspec_events"."count_5c70ac21", 0) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0);

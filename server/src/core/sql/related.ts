@@ -86,7 +86,7 @@ export class RelatedJoins {
   /** The qualified column holding `field` of the parent's related row; NULL when it has none. */
   lookupColumn(related: RelatedTable, field: string): string {
     this.group(related).lookups.add(field);
-    return `${this.rules.ident(lookupAlias(related))}.${this.rules.ident(field)}`;
+    return `${this.rules.ident(lookupAlias(related))}.${this.rules.ident(lookupColumnName(field))}`;
   }
 
   /** The joins, in the order their datasets were first used. */
@@ -107,7 +107,7 @@ export class RelatedJoins {
       }
       if (lookups.size > 0) {
         // One row per link value even when the data repeats a link (a data error reported by the checks).
-        const fields = [...lookups].map((f) => ident(f)).join(', ');
+        const fields = [...lookups].map((f) => `${ident(f)} AS ${ident(lookupColumnName(f))}`).join(', ');
         const numbered = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${link}) AS segspec_nth FROM ${table}`;
         out.push({
           alias: lookupAlias(related),
@@ -131,6 +131,11 @@ export class RelatedJoins {
 
 function aggregateAlias(related: RelatedTable): string {
   return `segspec_${related.dataset}`;
+}
+
+/** Renamed so that the parent's own (unqualified) columns never meet a joined column of the same name. */
+function lookupColumnName(field: string): string {
+  return `segspec_${field}`;
 }
 
 function lookupAlias(related: RelatedTable): string {
