@@ -189,7 +189,7 @@ function referenceTruths(c: DiffCase): Array<[number, Truth]> {
   return c.rows.map((row) => [row.id as number, evalPredicate(where, envFor(row))]);
 }
 
-function cellValue(type: ColumnType, value: RowValue): Value {
+export function cellValue(type: ColumnType, value: RowValue): Value {
   if (value === null) return null;
   switch (type) {
     case 'date':
