@@ -4,7 +4,9 @@
 Input: a JSON file written by test/unit/sql/spark.test.ts — a list of tables
 ({table, fields: {name: segspec type}, rows, cases: [{text, sql, expected}]}).
 Each table becomes a temporary view; each case runs
-`SELECT id FROM <table> WHERE <sql>` and must return exactly `expected`.
+`SELECT id FROM <table> WHERE <sql>` (or, with `from` and `key`, `SELECT <key>
+FROM <from> WHERE <sql>`: a table joined to related datasets' subqueries,
+whose views come earlier in the list) and must return exactly `expected`.
 
 The session runs with spark.sql.session.timeZone=UTC (datetime fields are UTC
 instants) and Spark's default ANSI mode. Exit 0 when every case agrees, 1 with
@@ -73,7 +75,8 @@ def main() -> int:
             spark.createDataFrame(rows, schema).createOrReplaceTempView(table["table"])
             for case in table["cases"]:
                 checked += 1
-                query = f"SELECT id FROM {table['table']} WHERE {case['sql']} ORDER BY id"
+                key = case.get("key", "id")
+                query = f"SELECT {key} FROM {case.get('from', table['table'])} WHERE {case['sql']} ORDER BY {key}"
                 try:
                     got = [r[0] for r in spark.sql(query).collect()]
                 except Exception as error:  # noqa: BLE001 — report any Spark failure as a problem

@@ -10,7 +10,7 @@ import type { RelatedJoin } from '../core/sql/related.js';
 import hive from 'hive-driver';
 import type IHiveSession from 'hive-driver/dist/contracts/IHiveSession.js';
 import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
-import { fromClause } from '../core/sql/related.js';
+import { PARENT_ALIAS, fromClause } from '../core/sql/related.js';
 import { countQuery, selectQuery } from '../core/sql/queries.js';
 import type { StoredKind } from '../core/sql/context.js';
 import type { DatasetSource, FieldSpec } from './duckdb.js';
@@ -174,12 +174,13 @@ export class SparkRunner implements SqlRunner {
    * Member keys of several predicates (each over its own table; the key
    * columns must share a type) in one statement; each list sorted by key.
    */
-  async memberKeysMany(targets: Array<{ where: string; table: string }>, key: string): Promise<string[][]> {
+  async memberKeysMany(targets: Array<{ where: string; table: string; joins?: readonly RelatedJoin[] }>, key: string): Promise<string[][]> {
     if (targets.length === 0) return [];
-    const column = rules.ident(key);
+    const column = (joins?: readonly RelatedJoin[]): string =>
+      joins?.length ? `${rules.ident(PARENT_ALIAS)}.${rules.ident(key)}` : rules.ident(key);
     const parts = targets.map(
       (t, i) =>
-        `SELECT ${i} AS segment_index, ${column} AS member_key FROM ${quoteTableName(rules, t.table)} WHERE ${t.where}`,
+        `SELECT ${i} AS segment_index, ${column(t.joins)} AS member_key FROM ${fromClause(rules, t.table, t.joins)} WHERE ${t.where}`,
     );
     const rows = await this.query(
       `SELECT segment_index, member_key FROM (${parts.join(' UNION ALL ')}) ORDER BY segment_index, member_key`,

@@ -308,14 +308,14 @@ WHERE (COALESCE("segspec_events"."count_e98fb03c", 0) > 0) OR NOT (COALESCE("seg
 -- segspec: survey.nps <= 6 and survey.pains contains "ads"
 SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
   LEFT JOIN (
-    SELECT "user_id" AS segspec_link, "nps" AS "segspec_nps", "pains" AS "segspec_pains" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+    SELECT "user_id" AS segspec_link, "nps" AS "segspec_nps", "pains" AS "segspec_pains" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id" ORDER BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
   ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
 WHERE "segspec_survey_row"."segspec_nps" <= 6 AND contains("segspec_survey_row"."segspec_pains", 'ads');
 
 -- segspec: survey.answered within last 30 days or survey.attitude is missing
 SELECT COUNT(*) AS members FROM "analytics"."users" AS "segspec_parent"
   LEFT JOIN (
-    SELECT "user_id" AS segspec_link, "answered" AS "segspec_answered", "attitude" AS "segspec_attitude" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
+    SELECT "user_id" AS segspec_link, "answered" AS "segspec_answered", "attitude" AS "segspec_attitude" FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "user_id" ORDER BY "user_id") AS segspec_nth FROM "analytics"."survey") AS segspec_numbered WHERE segspec_nth = 1
   ) AS "segspec_survey_row" ON "segspec_survey_row".segspec_link = "segspec_parent"."id"
 WHERE ("segspec_survey_row"."segspec_answered" >= DATE '2026-03-02' AND "segspec_survey_row"."segspec_answered" < DATE '2026-04-01') OR "segspec_survey_row"."segspec_attitude" IS NULL;
 

@@ -71,7 +71,7 @@ describe('lookups and what cannot be compiled', () => {
   it('reads a one-to-one dataset from one row per link value (LEFT JOIN: missing without an answer)', () => {
     const { sql, joins } = compile('survey.nps <= 6');
     expect(sql).toBe('"segspec_survey_row"."segspec_nps" <= 6');
-    expect(joins?.[0].subquery).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY "user_id"\)/);
+    expect(joins?.[0].subquery).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY "user_id" ORDER BY "user_id"\)/);
     expect(countQuery(sql, { dialect: 'duckdb', table: 'users', joins })).toMatch(/FROM "users" AS "segspec_parent" LEFT JOIN \(/);
   });
 

@@ -17,6 +17,8 @@ import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { SparkRunner } from '../../../server/src/sqlengines/spark.js';
 import { runWorkspaceOnSpark } from '../../../server/src/sqlengines/spark-workspace.js';
 import { DIFF_FIELDS, DIFF_FIELD_SPECS, type DiffCase, diffCaseArb, referenceMembers } from './differential.js';
+import { relatedContextFor } from './related-fixtures.js';
+import { EV_FIELDS, PARENT_FIELDS, type RelatedDiffCase, SV_FIELDS, relatedDiffCaseArb, relatedDiffSpecs, relatedReferenceMembers, specs } from './related-differential.js';
 import { MEMBERSHIP_CASES, USER_FIELDS, USER_FIELD_SPECS, USER_ROWS, USER_SEGMENTS, contextFor, whereExpr } from './fixtures.js';
 
 const url = process.env.SEGSPEC_SPARK_URL;
@@ -127,6 +129,41 @@ describe.skipIf(!url)(`Spark (${url ? url : NEEDS})`, () => {
           .map((c, i) => ({ c, got: members[i].map(Number), want: referenceMembers(c) }))
           .filter(({ got, want }) => JSON.stringify(got) !== JSON.stringify(want))
           .map(({ c, got, want }) => ({ where: c.where, segments: c.segments, asOf: c.asOf, rows: c.rows, got, want }));
+        expect(mismatches).toEqual([]);
+      } finally {
+        await spark.query('RESET spark.sql.ansi.enabled');
+      }
+    }, 20 * MINUTES);
+
+    it(`agrees with the reference interpreter on ${DIFF_RUNS} random rules over related datasets (seed ${DIFF_SEED})`, async () => {
+      const cases: RelatedDiffCase[] = fc.sample(relatedDiffCaseArb, { numRuns: DIFF_RUNS, seed: DIFF_SEED });
+      const parts = [
+        ['users', PARENT_FIELDS, (c: RelatedDiffCase) => c.users],
+        ['ev', EV_FIELDS, (c: RelatedDiffCase) => c.ev],
+        ['sv', SV_FIELDS, (c: RelatedDiffCase) => c.sv],
+      ] as const;
+      for (const [name, fields, rowsOf] of parts) {
+        const rows = cases.flatMap((c, i) => rowsOf(c).map((row) => ({ ...row, case_no: i })));
+        await spark.loadRows(`segspec_test.rdiff_${name}`, [...specs(fields), { name: 'case_no', type: 'integer' }], rows);
+      }
+      await spark.query(`SET spark.sql.ansi.enabled = ${ansi}`);
+      const targets: Array<{ where: string; table: string; joins?: ReturnType<typeof compileWhere>['joins'] }> = [];
+      try {
+        for (const [i, c] of cases.entries()) {
+          const names = { users: `segspec_rdiff_users_${i}`, ev: `segspec_rdiff_ev_${i}`, sv: `segspec_rdiff_sv_${i}` };
+          for (const [name, fields] of parts) {
+            const columns = Object.keys(fields).map((f) => `\`${f}\``).join(', ');
+            await spark.query(`CREATE OR REPLACE TEMPORARY VIEW ${names[name]} AS SELECT ${columns} FROM segspec_test.rdiff_${name} WHERE case_no = ${i}`);
+          }
+          const ctx = relatedContextFor({ dialect: 'spark', fields: PARENT_FIELDS, asOf: c.asOf, table: names.users }, relatedDiffSpecs(names));
+          const { sql, joins } = compileWhere(whereExpr(c.where), ctx);
+          targets.push({ where: sql, table: names.users, joins });
+        }
+        const members = await spark.memberKeysMany(targets, 'id');
+        const mismatches = cases
+          .map((c, i) => ({ c, got: members[i].map(Number), want: relatedReferenceMembers(c) }))
+          .filter(({ got, want }) => JSON.stringify(got) !== JSON.stringify(want))
+          .map(({ c, got, want }) => ({ ...c, got, want }));
         expect(mismatches).toEqual([]);
       } finally {
         await spark.query('RESET spark.sql.ansi.enabled');

@@ -157,9 +157,10 @@ function arrayColumnPercentile(
   fraction: number,
   size: (array: string) => string,
   at: (array: string, index: string) => string,
+  double = 'DOUBLE',
 ): string {
   const n = size(column);
-  const pos = `(CAST(${fraction} AS DOUBLE) * (${n} - 1))`;
+  const pos = `(CAST(${fraction} AS ${double}) * (${n} - 1))`;
   const lo = at(column, `floor(${pos})`);
   const hi = at(column, `floor(${pos}) + 1`);
   return `(CASE WHEN ${column} IS NULL OR ${n} = 0 THEN NULL WHEN ${pos} = floor(${pos}) THEN ${lo} ELSE ${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos})) END)`;
@@ -298,7 +299,7 @@ const BIGQUERY: DialectRules = {
     return {
       // PERCENTILE_CONT is analytic-only: the engine's computation over the group's sorted values instead.
       inner: `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${value})`,
-      outer: (c) => arrayColumnPercentile(c, f, (a) => `ARRAY_LENGTH(${a})`, (a, i) => `${a}[OFFSET(CAST(${i} AS INT64))]`),
+      outer: (c) => arrayColumnPercentile(c, f, (a) => `ARRAY_LENGTH(${a})`, (a, i) => `${a}[OFFSET(CAST(${i} AS INT64))]`, 'FLOAT64'),
     };
   },
   byCodePoint: (sql) => sql,

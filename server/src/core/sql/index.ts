@@ -10,3 +10,4 @@ export {
   type SegmentSqlOptions,
 } from './from-model.js';
 export { semverKeyOf } from './semver.js';
+export { PARENT_ALIAS, RelatedJoins, fromClause, type RelatedJoin, type RelatedTable } from './related.js';

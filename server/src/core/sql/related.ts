@@ -107,8 +107,9 @@ export class RelatedJoins {
       }
       if (lookups.size > 0) {
         // One row per link value even when the data repeats a link (a data error reported by the checks).
+        // Spark and Snowflake want an ORDER BY in ROW_NUMBER's window; which of the repeated rows is kept is unspecified.
         const fields = [...lookups].map((f) => `${ident(f)} AS ${ident(lookupColumnName(f))}`).join(', ');
-        const numbered = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${link}) AS segspec_nth FROM ${table}`;
+        const numbered = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${link} ORDER BY ${link}) AS segspec_nth FROM ${table}`;
         out.push({
           alias: lookupAlias(related),
           subquery: `SELECT ${link} AS ${LINK}, ${fields} FROM (${numbered}) AS segspec_numbered WHERE segspec_nth = 1`,
