@@ -191,7 +191,9 @@ class DatasetRun {
   private readonly memberAggregates = new Map<string, Value>();
   private readonly today: number;
   /** The subqueries of related datasets (SPEC §11) the compiled rules read. */
-  private readonly joins: RelatedJoins;
+  private joins: RelatedJoins;
+  /** Join subqueries held in temporary tables for this analysis (see `materializeJoins`), by their SQL. */
+  private readonly materialized = new Map<string, string>();
 
   constructor(
     private readonly runner: AnalyzingRunner,
@@ -218,7 +220,62 @@ class DatasetRun {
 
   /** The FROM of every statement: the table, joined to the related datasets' subqueries the rules compiled so far need. */
   private from(): string {
-    return fromClause(dialectRules(this.runner.dialect), this.table, this.joins.joins());
+    const rules = dialectRules(this.runner.dialect);
+    const joins = this.joins.joins().map((j) => {
+      const held = this.materialized.get(j.subquery);
+      return held ? { ...j, subquery: `SELECT * FROM ${rules.ident(held)}` } : j;
+    });
+    return fromClause(rules, this.table, joins);
+  }
+
+  /**
+   * On DuckDB and PostgreSQL, each join subquery (every aggregate over a
+   * related dataset, grouped by the link) is computed once into a temporary
+   * table that the dataset's statements then read, instead of once per
+   * statement; dropped when the dataset's checks are done. Named by its SQL,
+   * so statement texts (the result cache's keys) are the same from one
+   * analysis to the next. When the engine refuses (a rule it cannot run),
+   * the statements compute the subqueries themselves, and the failing rule is
+   * found as before.
+   */
+  private async materializeJoins(): Promise<void> {
+    const dialect = this.runner.dialect;
+    if (dialect !== 'duckdb' && dialect !== 'postgres') return;
+    const rules = dialectRules(dialect);
+    for (const join of this.joins.joins()) {
+      if (this.materialized.has(join.subquery)) continue;
+      const name = `segspec_related_${longHash(join.subquery)}`;
+      try {
+        await this.runner.query(`DROP TABLE IF EXISTS ${rules.ident(name)}`);
+        await this.runner.query(`CREATE TEMPORARY TABLE ${rules.ident(name)} AS ${join.subquery}`);
+        this.materialized.set(join.subquery, name);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private async dropMaterialized(): Promise<void> {
+    const rules = dialectRules(this.runner.dialect);
+    for (const name of this.materialized.values()) await this.runner.query(`DROP TABLE IF EXISTS ${rules.ident(name)}`).catch(() => undefined);
+    this.materialized.clear();
+  }
+
+  /** A rule (or condition) with only the joins it needs: a failing aggregate elsewhere does not fail it. */
+  private isolated(expr: Expr): { where: string; from: string } {
+    const joins = new RelatedJoins(dialectRules(this.runner.dialect));
+    const where = this.sql(expr, { ...this.ctx, joins });
+    return { where, from: fromClause(dialectRules(this.runner.dialect), this.table, joins.joins()) };
+  }
+
+  /** The joins of the rules still measured (after a failing one was dropped), compiled again. */
+  private rebuildJoins(): void {
+    this.joins = new RelatedJoins(dialectRules(this.runner.dialect));
+    this.ctx.joins = this.joins;
+    for (const [name, c] of this.compiled) {
+      const where = this.sql(c.sym.where!);
+      this.compiled.set(name, { ...c, where, member: `COALESCE(${where}, FALSE)` });
+    }
   }
 
   /** A column of the dataset's own, qualified when related datasets are joined. */
@@ -228,6 +285,14 @@ class DatasetRun {
   }
 
   async execute(names: string[]): Promise<void> {
+    try {
+      await this.measure(names);
+    } finally {
+      await this.dropMaterialized();
+    }
+  }
+
+  private async measure(names: string[]): Promise<void> {
     if (this.runner.columnKinds) {
       const kinds = await this.runner.columnKinds(this.table);
       this.ctx.storedAs = (field) => kinds.get(field);
@@ -237,12 +302,15 @@ class DatasetRun {
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
     try {
+      await this.materializeJoins();
       await this.counts.run(this.runner, this.from(), this.options.cache);
     } catch (batchError) {
       // One rule the engine rejects fails the whole scan: find it, report it, measure the rest.
       await this.dropFailingSegments();
       if (this.out.errors.length === 0) throw batchError;
+      this.rebuildJoins();
       partitions = this.planCounts();
+      await this.materializeJoins();
       await this.counts.run(this.runner, this.from(), this.options.cache);
     }
     const measured = [...this.compiled.values()];
@@ -285,7 +353,8 @@ class DatasetRun {
   private async dropFailingSegments(): Promise<void> {
     for (const [name, c] of [...this.compiled]) {
       try {
-        await countPredicates(this.runner, [c.where], this.from());
+        const { where, from } = this.isolated(c.sym.where!);
+        await countPredicates(this.runner, [where], from);
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         this.compiled.delete(name);
@@ -304,7 +373,8 @@ class DatasetRun {
       });
       if (fields.size === 0) continue;
       try {
-        await countPredicates(this.runner, [this.sql(condition)], this.from());
+        const { where, from } = this.isolated(condition);
+        await countPredicates(this.runner, [where], from);
       } catch {
         return [...fields][0];
       }
@@ -595,6 +665,19 @@ class DatasetRun {
       }
     }
   }
+}
+
+/** 64 bits of FNV-1a (two 32-bit passes with different offsets), as hex: a name for a statement's text. */
+function longHash(text: string): string {
+  const pass = (seed: number): string => {
+    let h = seed;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    return (h >>> 0).toString(16).padStart(8, '0');
+  };
+  return pass(0x811c9dc5) + pass(0x050c5d1f);
 }
 
 function remember(cache: SqlResultCache, key: string, value: unknown): void {

@@ -7,12 +7,17 @@
  * from the files, on PostgreSQL from tables loaded from them, and through the
  * checks' own statements (`analyzeOnSql`: sizes, unknowns, example keys).
  */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Analysis, Workspace } from '../../../server/src/core/workspace.js';
 import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { analyzeOnSql } from '../../../server/src/sqlengines/analyze.js';
 import { DuckDbRunner } from '../../../server/src/sqlengines/duckdb.js';
+import { PostgresRunner } from '../../../server/src/sqlengines/postgres.js';
+import { datasetFields, datasetSourcePath } from '../../../server/src/sqlengines/dataset-source.js';
 import type { SegmentOutcome } from '../../../server/src/sqlengines/segments.js';
 import { loadModelDataset, runWorkspaceOnDuckDb, runWorkspaceOnPostgres } from '../../../server/src/sqlengines/workspace.js';
 import { freshPostgresDatabase } from '../../cli/postgres-database.js';
@@ -103,11 +108,79 @@ describe('the checks on DuckDB measure segments over related datasets', () => {
     expect(onSql.segments.get('recent_answers')?.unknown).toBe(1);
   });
 
+  it('computes each grouped subquery once per analysis, however many statements read it', async () => {
+    const statements: string[] = [];
+    const spy = Object.assign(Object.create(duck) as DuckDbRunner, {
+      query: (sql: string) => {
+        statements.push(sql);
+        return duck.query(sql);
+      },
+    });
+    const tables = new Map([...analysis.model.datasets.keys()].map((d) => [d, d]));
+    await analyzeOnSql(spy, analysis.model, { tables, rowOrder: () => 'rowid', sampleSize: 10, overlaps: true });
+    const grouping = statements.filter((sql) => sql.includes('GROUP BY "listener_id"'));
+    expect(grouping).toHaveLength(1);
+    expect(grouping[0]).toMatch(/^CREATE TEMPORARY TABLE "segspec_related_[0-9a-f]{16}" AS SELECT/);
+    // Counts, sample keys and overlaps: many statements, each reading the held results.
+    expect(statements.filter((sql) => sql.includes('FROM "segspec_related_')).length).toBeGreaterThan(10);
+  });
+
   it('a related dataset without data on the engine makes the segments that read it unavailable, with the reason', async () => {
     const tables = new Map([['listeners', 'listeners']]);
     const onSql = await analyzeOnSql(duck, analysis.model, { tables });
     expect(onSql.segments.get('heavy')?.status).toBe('unavailable');
     expect(onSql.segments.get('heavy')?.reason).toMatch(/no data on the engine for 'plays'/);
     expect(onSql.errors.map((e) => e.segment)).toContain('unhappy');
+  });
+});
+
+describe('a rule over related datasets that the engine cannot run', () => {
+  // `(?<x>…)` is refused by DuckDB's RE2 and by PostgreSQL's regular expressions alike.
+  const bad = 'segment bad "Bad pattern" {\n  from listeners\n  where count(plays where genre matches "(?<x>jazz)") > 0\n}\n';
+  let dir: string;
+  let withBad: Analysis;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'segspec-related-'));
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(join(dir, 'bad.segspec'), bad);
+    withBad = await new Workspace(new NodeHost(), dir).analyze();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const expectOnlyBadUnavailable = (onSql: Awaited<ReturnType<typeof analyzeOnSql>>) => {
+    expect(onSql.errors.map((e) => e.segment)).toEqual(['bad']);
+    expect(onSql.findings.filter((f) => f.code === 'SEG215').map((f) => f.message)).toEqual([expect.stringMatching(/cannot run bad/)]);
+    // Its aggregate is left out of the other rules' statements: they are all measured.
+    const sizes = Object.fromEntries([...onSql.segments.values()].filter((s) => s.name in EXPECTED).map((s) => [s.name, s.size]));
+    expect(sizes).toEqual(Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v.length])));
+  };
+
+  it('is reported on DuckDB (SEG215) while every other rule is measured', async () => {
+    const duck = await DuckDbRunner.open();
+    try {
+      for (const dataset of withBad.model.datasets.keys()) await loadModelDataset(duck, withBad.model, dataset);
+      const tables = new Map([...withBad.model.datasets.keys()].map((d) => [d, d]));
+      expectOnlyBadUnavailable(await analyzeOnSql(duck, withBad.model, { tables }));
+      // The joins held for the analysis are gone afterwards.
+      expect(await duck.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'segspec_related_%'`)).toEqual([]);
+    } finally {
+      duck.close();
+    }
+  });
+
+  const pgUrl = process.env.SEGSPEC_PG_URL;
+  it.skipIf(!pgUrl)('is reported on PostgreSQL (SEG215) while every other rule is measured', async () => {
+    const url = await freshPostgresDatabase(pgUrl as string, 'segspec_related_bad');
+    const pg = await PostgresRunner.connect(url);
+    try {
+      const tables = new Map<string, string>();
+      for (const dataset of withBad.model.datasets.keys()) {
+        await pg.loadSample(dataset, { path: datasetSourcePath(withBad.model, dataset) as string, fields: datasetFields(withBad.model, dataset) });
+        tables.set(dataset, dataset);
+      }
+      expectOnlyBadUnavailable(await analyzeOnSql(pg, withBad.model, { tables }));
+    } finally {
+      await pg.close();
+    }
   });
 });
