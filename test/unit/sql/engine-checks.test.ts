@@ -24,6 +24,8 @@ const workspaces = [
     .filter((e) => e.isDirectory())
     .map((e) => join(root, 'samples', e.name)),
   join(root, 'test/sql/fixtures/all-checks'),
+  // Related datasets (SPEC §11) on messy data: every aggregate form and lookup.
+  join(root, 'test/sql/fixtures/related'),
 ];
 const MINUTES = 60_000;
 
