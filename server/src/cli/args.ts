@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'import' | 'rollout' | 'fmt' | 'lsp';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'import' | 'rollout' | 'fmt' | 'lsp' | 'discover';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'import', 'rollout', 'fmt', 'lsp'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'import', 'rollout', 'fmt', 'lsp', 'discover'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -43,6 +43,17 @@ const PER_COMMAND: Record<CommandName, Options> = {
   },
   fmt: { check: { type: 'boolean' } },
   lsp: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } },
+  discover: {
+    target: { type: 'string', short: 't' },
+    dataset: { type: 'string', short: 'd' },
+    max: { type: 'string', short: 'k' },
+    depth: { type: 'string' },
+    'min-size': { type: 'string' },
+    quality: { type: 'string' },
+    plain: { type: 'boolean' },
+    format: { type: 'string', short: 'f' },
+    write: { type: 'string', short: 'w' },
+  },
 };
 
 export interface SharedOptions {

@@ -26,6 +26,7 @@ const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
   rollout: async () => (await import('./commands/rollout.js')).runRollout,
   fmt: async () => (await import('./commands/fmt.js')).runFmt,
   lsp: async () => (await import('./commands/lsp.js')).runLsp,
+  discover: async () => (await import('./commands/discover-segments.js')).runDiscover,
 };
 
 /**

@@ -242,6 +242,40 @@ editors other than VS Code.
 Examples:
   segspec lsp --stdio
   # Neovim: vim.lsp.start_client({ name = 'segspec', cmd = { 'segspec', 'lsp', '--stdio' } })`,
+  discover: `Usage: segspec discover [paths…] --target EXPR [options]
+
+Proposes segments from the data (SPEC §13): the rules whose members differ
+most from the whole dataset on the target, by weighted relative accuracy
+(WRAcc = share of rows in the rule × (target rate in the rule − target rate
+overall)), each a conjunction of at most --depth clauses a person would
+write. By default the set is diverse: rows already covered count less in
+the next round, and a rule may overlap another proposed rule or an existing
+segment by at most half (Jaccard). Each rule is printed as a ready segment
+declaration with its size, target rate, lift and expect lines; the numbers
+are the engine's own counts of the printed rule on every row.
+
+Options:
+  -t, --target EXPR   a segment name or an expression over the dataset
+                      (churned, 'Churn == "Yes"', 'ltv_usd >= p90(ltv_usd)')
+  -d, --dataset D     the dataset (default: the target segment's, or the only one)
+  -k, --max K         how many rules (default 10)
+  --depth N           at most N fields per rule (default 3)
+  --min-size P        fewest members: a share (5%, the default 2%) or a row count
+  --quality Q         wracc (default) | purer: (n/N)^0.5 × (p − p0), smaller and purer rules
+  --plain             the plain top-K by quality, without the diversity rounds
+  -f, --format F      text (default) | json
+  -w, --write FILE    append the declarations to FILE (a .segspec file)
+
+Large data: the search runs on a sample of at most 200,000 rows; the rules
+found are then counted on every row.
+
+Exit codes: 0 done, 2 usage error or a target that does not check.
+
+Examples:
+  segspec discover samples/b2b-saas --target churned
+  segspec discover --target 'plan == "free"' --max 5 --depth 2
+  segspec discover --target 'ltv_usd >= p90(ltv_usd)' --format json
+  segspec discover --target churned --write specs/discovered.segspec`,
 };
 
 const GENERAL = `segspec — customer segments as checked specs
@@ -260,6 +294,7 @@ Commands:
   import FILE --from SYSTEM  a flag's targeting as segments (GrowthBook)
   rollout SEGMENT --system S --percent N  who gets a percentage rollout
   fmt [paths…] [--check]     format .segspec files
+  discover --target EXPR     propose segments from the data
   lsp --stdio                run the language server
 
 Run 'segspec <command> --help' for a command's options and examples.

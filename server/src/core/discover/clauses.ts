@@ -38,7 +38,8 @@ export interface ClauseOptions {
   reserved?: ReadonlySet<string>;
 }
 
-const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** Where numeric cut points are taken (then rounded): the quintiles, which equal-frequency binning uses, and the outer deciles. */
+const CUT_QUANTILES = [0.1, 0.2, 0.4, 0.6, 0.8, 0.9];
 const RECENT_DAYS = [7, 14, 30, 60, 90, 180, 365, 730];
 const MAX_VALUES_PER_FIELD = 20;
 /** Share of zeros from which a number is "mostly zero" and gets `== 0` / `> 0`. */
@@ -104,7 +105,7 @@ function numberClauses(field: string, values: Float64Array, missing: Uint8Array,
     cutValues = present.filter((v) => v > 0);
   }
   const sorted = Float64Array.from(cutValues).sort();
-  for (const cut of roundCuts(sorted, integer, DECILES)) {
+  for (const cut of roundCuts(sorted, integer, CUT_QUANTILES)) {
     const text = numberText(cut);
     out.push({ ...clause(field, 'lower', `${field} >= ${text}`, (r) => missing[r] === 0 && values[r] >= cut), bound: cut, integer });
     out.push({ ...clause(field, 'upper', `${field} < ${text}`, (r) => missing[r] === 0 && values[r] < cut), bound: cut, integer });

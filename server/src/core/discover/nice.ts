@@ -4,7 +4,7 @@
  * each quantile is rounded to a multiple of it.
  */
 
-/** The 1-2-5 × 10^k value nearest above `x / 1.5` (x > 0). */
+/** The 1-2-5 × 10^k value nearest to `x` (x > 0; 1 for anything else). */
 export function niceStep(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return 1;
   const power = 10 ** Math.floor(Math.log10(x));

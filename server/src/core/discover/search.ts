@@ -66,7 +66,9 @@ class Search {
   private readonly totalTarget: number;
   private readonly totalWeighted: number;
   private readonly best: Subgroup[] = [];
-  private readonly buffers: Uint32Array[] = [];
+  /** Per depth: the bitsets of the extensions being evaluated (reused). */
+  private readonly kidBuffers: Uint32Array[][] = [];
+  private readonly kidLists: Array<Array<{ j: number; bits: Bitset; optimistic: number; fields: number; open: number }>> = [];
   private readonly slotsUsed: Uint8Array;
   private readonly chosen: number[] = [];
   private readonly tpLevels: Float64Array;
@@ -100,7 +102,7 @@ class Search {
 
   run(): Subgroup[] {
     if (this.options.k <= 0 || this.options.depth <= 0) return [];
-    this.visit(0, undefined, 0, 0);
+    this.visit(0, undefined, 0, 0, 0);
     return this.best;
   }
 
@@ -108,15 +110,23 @@ class Search {
     return this.best.length < this.options.k ? -Infinity : this.best[this.best.length - 1].quality;
   }
 
-  private visit(start: number, node: Bitset | undefined, conditions: number, fields: number): void {
+  /**
+   * Evaluates every extension of the node by one candidate after `start`
+   * (reporting those good enough), then refines the promising ones, the
+   * most promising first so that the bar rises early and prunes more.
+   */
+  private visit(start: number, node: Bitset | undefined, conditions: number, fields: number, openBounds: number): void {
     const { depth, minSize, a } = this.options;
     const L = this.levels.length;
+    const total = this.totalWeighted + (this.rows - this.totalTarget);
+    const kids = this.kidLists[conditions] ?? (this.kidLists[conditions] = []);
+    let kidCount = 0;
     for (let j = start; j < this.order.length; j++) {
       const index = this.order[j];
       const cand = this.candidates[index];
       const used = this.slotsUsed[cand.group];
-      // One condition per field, except a lower bound followed by an upper bound (`between`).
-      if (used !== 0 && !(used === SLOT_LOWER && cand.slot === 'upper')) continue;
+      // One condition per field, except a lower and an upper bound (`between`).
+      if (used !== 0 && !((used === SLOT_LOWER && cand.slot === 'upper') || (used === SLOT_UPPER && cand.slot === 'lower'))) continue;
       const nextFields = used === 0 ? fields + 1 : fields;
       if (nextFields > depth) continue;
       let bits: Bitset;
@@ -126,7 +136,7 @@ class Search {
         size = this.baseCounts[index].size;
         this.tpLevels.set(this.baseCounts[index].tp);
       } else {
-        bits = this.buffer(conditions + 1);
+        bits = this.kidBuffer(conditions, kidCount);
         size = intersect(node, cand.bits, bits, this.words, this.levels, this.tpLevels);
       }
       if (size < minSize || size === 0) continue;
@@ -137,22 +147,44 @@ class Search {
         wtp += this.tpLevels[l] * this.weights[l];
       }
       const quality = standardQuality(size, tp, wtp, this.rows, this.totalTarget, this.totalWeighted, a);
-      this.chosen.push(index);
-      if (quality > this.threshold() && (!this.options.admit || this.options.admit(bits, size))) this.offer({ clauses: [...this.chosen], size, targetCount: tp, quality });
-      const total = this.totalWeighted + (this.rows - this.totalTarget);
-      const optimistic = total > 0 ? (wtp / total) ** a * (1 - this.totalWeighted / total) : 0;
-      if (optimistic > this.threshold() && j + 1 < this.order.length) {
-        this.slotsUsed[cand.group] = cand.slot === 'any' ? SLOT_ANY : cand.slot === 'lower' ? SLOT_LOWER : SLOT_UPPER;
-        this.visit(j + 1, bits, conditions + 1, nextFields);
-        this.slotsUsed[cand.group] = used;
+      if (quality > this.threshold() && (!this.options.admit || this.options.admit(bits, size))) {
+        this.chosen.push(index);
+        this.offer({ clauses: [...this.chosen], size, targetCount: tp, quality });
+        this.chosen.pop();
       }
+      const bound = cand.slot !== 'any';
+      const nextOpen = openBounds + (bound ? (used === 0 ? 1 : -1) : 0);
+      if (nextFields === depth && nextOpen === 0) continue;
+      const optimistic = total > 0 ? (wtp / total) ** a * (1 - this.totalWeighted / total) : 0;
+      if (!(optimistic > this.threshold())) continue;
+      let kid = kids[kidCount];
+      if (!kid) kids.push((kid = { j: 0, bits, optimistic: 0, fields: 0, open: 0 }));
+      kid.j = j;
+      kid.bits = bits;
+      kid.optimistic = optimistic;
+      kid.fields = nextFields;
+      kid.open = nextOpen;
+      kidCount++;
+    }
+    if (kidCount === 0) return;
+    const ranked = kids.slice(0, kidCount).sort((x, y) => y.optimistic - x.optimistic);
+    for (const kid of ranked) {
+      if (!(kid.optimistic > this.threshold())) break;
+      const index = this.order[kid.j];
+      const cand = this.candidates[index];
+      const used = this.slotsUsed[cand.group];
+      this.slotsUsed[cand.group] = used | (cand.slot === 'any' ? SLOT_ANY : cand.slot === 'lower' ? SLOT_LOWER : SLOT_UPPER);
+      this.chosen.push(index);
+      this.visit(kid.j + 1, kid.bits, conditions + 1, kid.fields, kid.open);
       this.chosen.pop();
+      this.slotsUsed[cand.group] = used;
     }
   }
 
-  private buffer(level: number): Uint32Array {
-    while (this.buffers.length <= level) this.buffers.push(new Uint32Array(this.words));
-    return this.buffers[level];
+  private kidBuffer(level: number, i: number): Uint32Array {
+    const pool = this.kidBuffers[level] ?? (this.kidBuffers[level] = []);
+    while (pool.length <= i) pool.push(new Uint32Array(this.words));
+    return pool[i];
   }
 
   private offer(s: Subgroup): void {
