@@ -17,6 +17,7 @@ import { collectGarbage, formatFigure, median, peakRssMb, progress, timeRuns, ty
 import { crossCheck, engineStages } from './engine-stages.js';
 import { extraStages } from './extra-stages.js';
 import { printScaleOutFigures, runScaleChild } from './scale-stages.js';
+import { printDiscoverFigures } from './discover-stages.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const problems = crossCheck(ctx);
   for (const p of problems) console.log(`mismatch: ${p}`);
   if (problems.length > 0) process.exitCode = 1;
+  if (!only || only.includes('discover')) printDiscoverFigures(ctx);
   if (!only && !(await printScaleOutFigures())) process.exitCode = 1;
 }
 

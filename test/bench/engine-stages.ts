@@ -18,7 +18,7 @@ import type { BenchContext, Stage } from './harness.js';
 
 const AS_OF = '2026-06-30';
 
-function fieldDecls(): FieldDecl[] {
+export function fieldDecls(): FieldDecl[] {
   const ast = parse(usersDataset('users.csv', AS_OF));
   const decl = ast.declarations.find((d): d is DatasetDecl => d.type === 'Dataset');
   return decl ? (prop(decl, 'fields')?.fields ?? []) : [];

@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'import' | 'rollout' | 'fmt' | 'lsp' | 'discover';
+export type CommandName = 'check' | 'stats' | 'diff' | 'report' | 'explain' | 'init' | 'sql' | 'export' | 'import' | 'rollout' | 'fmt' | 'lsp' | 'discover' | 'persona';
 
-export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'import', 'rollout', 'fmt', 'lsp', 'discover'];
+export const COMMANDS: readonly CommandName[] = ['check', 'stats', 'diff', 'report', 'explain', 'init', 'sql', 'export', 'import', 'rollout', 'fmt', 'lsp', 'discover', 'persona'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -54,6 +54,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
     format: { type: 'string', short: 'f' },
     write: { type: 'string', short: 'w' },
   },
+  persona: { name: { type: 'string', short: 'n' }, write: { type: 'string', short: 'w' } },
 };
 
 export interface SharedOptions {

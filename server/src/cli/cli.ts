@@ -27,6 +27,7 @@ const RUNNERS: Record<CommandName, () => Promise<CommandRunner>> = {
   fmt: async () => (await import('./commands/fmt.js')).runFmt,
   lsp: async () => (await import('./commands/lsp.js')).runLsp,
   discover: async () => (await import('./commands/discover-segments.js')).runDiscover,
+  persona: async () => (await import('./commands/persona-draft.js')).runPersona,
 };
 
 /**

@@ -276,6 +276,23 @@ Examples:
   segspec discover --target 'plan == "free"' --max 5 --depth 2
   segspec discover --target 'ltv_usd >= p90(ltv_usd)' --format json
   segspec discover --target churned --write specs/discovered.segspec`,
+  persona: `Usage: segspec persona SEGMENT [paths…] [options]
+
+Drafts a persona for a segment (SPEC §13): its profile is the real member
+closest to the segment's typical values (medians, modes, common list items;
+Gower distance over mixed types), checked to be a member; the attributes
+that most set the segment apart from the whole dataset (lift) are listed as
+starting points for its goals and pains.
+
+Options:
+  -n, --name NAME   the persona's name (default SEGMENT_persona)
+  -w, --write FILE  append the declaration to FILE (a .segspec file)
+
+Exit codes: 0 done, 2 unknown segment, a draft or an empty segment.
+
+Examples:
+  segspec persona promoters samples/b2b-saas
+  segspec persona promoters --write personas.segspec`,
 };
 
 const GENERAL = `segspec — customer segments as checked specs
@@ -295,6 +312,7 @@ Commands:
   rollout SEGMENT --system S --percent N  who gets a percentage rollout
   fmt [paths…] [--check]     format .segspec files
   discover --target EXPR     propose segments from the data
+  persona SEGMENT            draft a persona from a segment's members
   lsp --stdio                run the language server
 
 Run 'segspec <command> --help' for a command's options and examples.
