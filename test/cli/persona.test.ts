@@ -39,10 +39,11 @@ describe('segspec persona', () => {
       expect(r.stdout).toMatch(/goals \[/);
       // The profile's values are one real row's.
       const profile = /profile \{([^}]*)\}/.exec(r.stdout.replace(/\n\s*/g, ' '))![1];
-      const mrr = /mrr_usd: ([\d.]+)/.exec(profile)?.[1];
       const employees = /employees: (\d+)/.exec(profile)?.[1];
-      expect(mrr).toBeDefined();
-      expect(csvRows().some((row) => Number(row.mrr_usd) === Number(mrr) && row.employees === employees)).toBe(true);
+      const seats = /seats: (\d+)/.exec(profile)?.[1];
+      const country = /country: "(\w+)"/.exec(profile)?.[1];
+      expect([employees, seats, country]).not.toContain(undefined);
+      expect(csvRows().some((row) => row.employees === employees && row.seats === seats && row.country === country)).toBe(true);
       // The written persona checks clean: its profile is a member of the segment.
       const check = await segspec(['check', dir, '--format', 'json']);
       const findings = (JSON.parse(check.stdout) as { findings: Array<{ file: string; code: string; message: string }> }).findings.filter((f) => f.file === out);

@@ -8,9 +8,10 @@ function percent(x: number): string {
 }
 
 export function personaDeclaration(name: string, segment: string, draft: PersonaDraft, size: number): string {
-  const starts = draft.distinguishing.map(
-    (d) => `Starting point: ${percent(d.inSegment)} of ${segment} have ${d.text.replace(/"/g, "'")}, vs ${percent(d.overall)} of all rows (lift ${d.lift.toFixed(1)})`,
-  );
+  const facts = draft.distinguishing.map((d) => ({
+    clause: d.text.replace(/"/g, "'"),
+    numbers: `${percent(d.inSegment)} of members vs ${percent(d.overall)} of all rows, lift ${d.lift.toFixed(1)}`,
+  }));
   const lines = [
     `// Persona draft for ${segment} (${size.toLocaleString('en-US')} members): the profile is the member closest to the`,
     `// segment's typical values (Gower distance ${draft.distance.toFixed(3)}). Goals and pains start from what sets the`,
@@ -19,9 +20,9 @@ export function personaDeclaration(name: string, segment: string, draft: Persona
     `  segment ${segment}`,
     `  profile ${draft.profile}`,
   ];
-  if (starts.length > 0) {
-    lines.push(`  goals [${starts.map(stringLiteral).join(', ')}]`);
-    lines.push(`  pains [${starts.map((s) => stringLiteral(s.replace('Starting point:', 'What gets in the way when'))).join(', ')}]`);
+  if (facts.length > 0) {
+    lines.push(`  goals [${facts.map((f) => stringLiteral(`Starting point: what do members where ${f.clause} want? (${f.numbers})`)).join(', ')}]`);
+    lines.push(`  pains [${facts.map((f) => stringLiteral(`Starting point: what gets in the way of members where ${f.clause}? (${f.numbers})`)).join(', ')}]`);
   }
   lines.push('}');
   const text = `${lines.join('\n')}\n`;

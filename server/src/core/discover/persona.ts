@@ -39,7 +39,7 @@ export interface PersonaOptions {
   ruleFields: ReadonlySet<string>;
   /** Fields never shown (the key). */
   exclude: ReadonlySet<string>;
-  /** Most fields in the profile (default 12; the rule's fields always count). */
+  /** Most fields in the profile (default 16; the rule's fields always count). */
   maxFields?: number;
 }
 
@@ -69,7 +69,7 @@ export function draftPersona(table: Table, members: Bitset, options: PersonaOpti
   const distinguishing = distinguishingClauses(table, members, size, options);
   const wanted = new Set<string>(options.ruleFields);
   for (const d of distinguishing) wanted.add(d.text.split(' ')[0]);
-  for (const c of columns) if (wanted.size < (options.maxFields ?? 12)) wanted.add(c.name);
+  for (const c of columns) if (wanted.size < (options.maxFields ?? 16)) wanted.add(c.name);
   const entries = columns.filter((c) => wanted.has(c.name)).map((c) => [c.name, literal(c, best)] as const).filter(([, v]) => v !== undefined);
   return {
     row: best,
