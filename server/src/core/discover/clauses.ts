@@ -7,6 +7,7 @@
 import type { Column, Table } from '../data/table.js';
 import { MS_PER_DAY } from '../engine/dates.js';
 import { unreachable } from '../util/unreachable.js';
+import { emptyBits, popcount, type Bitset } from '../engine/bitset.js';
 import { clean, roundCuts } from './nice.js';
 
 /** `any`: the one condition on its field; a numeric field may take one `lower` and one `upper` bound. */
@@ -23,6 +24,8 @@ export interface Clause {
   integer?: boolean;
   /** Whether the row satisfies the clause (row index in the table). */
   holds(row: number): boolean;
+  /** Over the rows the candidates were judged on (bit i: the i-th of those rows), once judged. */
+  bits?: Bitset;
 }
 
 export interface ClauseOptions {
@@ -58,6 +61,7 @@ export function candidateClauses(table: Table, options: ClauseOptions): Clause[]
     if (options.exclude.has(column.name) || options.reserved?.has(column.name) || !usableFieldName(column.name)) continue;
     const rows = options.rows ?? allRows(table.rowCount);
     const clauses = [...valueClauses(column, rows, options), ...missingClauses(column, rows, options)];
+    for (const c of clauses) countOf(c, rows);
     out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
   }
   return out;
@@ -177,10 +181,15 @@ function clause(field: string, slot: Slot, text: string, holds: (row: number) =>
   return { field, slot, text, holds };
 }
 
+/** Judges the clause on the rows once: its bits (kept on the clause) and how many rows it holds for. */
 function countOf(c: Clause, rows: Int32Array): number {
-  let n = 0;
-  for (const r of rows) if (c.holds(r)) n++;
-  return n;
+  if (!c.bits) {
+    const bits = emptyBits(rows.length);
+    const holds = c.holds;
+    for (let i = 0; i < rows.length; i++) if (holds(rows[i])) bits[i >>> 5] |= 1 << (i & 31);
+    c.bits = bits;
+  }
+  return popcount(c.bits);
 }
 
 /** Clauses that hold for at least `minCount` rows and not for every row. */

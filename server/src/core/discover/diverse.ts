@@ -25,6 +25,8 @@ export interface DiverseOptions {
 const COVER_WEIGHTS = [1, 0.1, 0.02];
 /** A clause must improve the score by this factor to stay. */
 const MIN_GAIN = 1.02;
+/** A later rule must score at least this share of the first rule's score. */
+const MIN_SHARE_OF_BEST = 0.05;
 /** Admitted subgroups per round among which the simplified best is chosen. */
 const POOL = 5;
 
@@ -43,9 +45,11 @@ export function selectDiverse(rows: number, candidates: readonly SearchCandidate
     return true;
   };
   const plain: WeightedTarget = { levels: [{ bits: target, weight: 1 }] };
+  // Rules worth proposing after the first: at least a small share of its score.
+  let floor = 0;
   for (let round = 0; round < options.k; round++) {
     const weighted = weightedTarget(target, covered, rows);
-    const pool = searchSubgroups(rows, candidates, weighted, { depth: options.depth, minSize: options.minSize, k: POOL, a: options.a, admit: admissible });
+    const pool = searchSubgroups(rows, candidates, weighted, { depth: options.depth, minSize: options.minSize, k: POOL, a: options.a, admit: admissible, floor });
     let pick: { clauses: number[]; bits: Bitset; size: number; quality: number } | undefined;
     for (const s of pool) {
       if (!(s.quality > 0)) continue;
@@ -56,6 +60,7 @@ export function selectDiverse(rows: number, candidates: readonly SearchCandidate
       if (!pick || best.quality > pick.quality) pick = best;
     }
     if (!pick) break;
+    if (round === 0) floor = MIN_SHARE_OF_BEST * pick.quality;
     result.push(pick.clauses);
     chosen.push({ bits: pick.bits, size: pick.size });
     for (let w = 0; w < pick.bits.length; w++) {

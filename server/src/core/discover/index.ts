@@ -103,7 +103,7 @@ export function discoverSubgroups(input: DiscoverInput): DiscoverResult {
   const groups = new Map<string, number>();
   const candidates: SearchCandidate[] = clauses.map((c) => {
     if (!groups.has(c.field)) groups.set(c.field, groups.size);
-    return { bits: sampleBits(c.holds, rows), group: groups.get(c.field)!, slot: c.slot };
+    return { bits: c.bits ?? sampleBits(c.holds, rows), group: groups.get(c.field)!, slot: c.slot };
   });
   const whole = rows.length === rowCount;
   const sampleTarget = whole ? target : sampleBits((r) => hasBit(target, r), rows);
@@ -118,7 +118,7 @@ export function discoverSubgroups(input: DiscoverInput): DiscoverResult {
         containmentCap: options.containmentCap ?? 0.8,
         existing: input.existing.map((e) => (whole ? e.members : sampleBits((r) => hasBit(e.members, r), rows))),
       })
-    : distinctMembers(searchSubgroups(rows.length, candidates, { levels: [{ bits: sampleTarget, weight: 1 }] }, { depth: options.depth, minSize, k: options.max * 4, a }), candidates, rows.length).slice(0, options.max);
+    : distinctMembers(searchSubgroups(rows.length, candidates, { levels: [{ bits: sampleTarget, weight: 1 }] }, { depth: options.depth, minSize, k: options.max * 4, a, floor: 0 }), candidates, rows.length).slice(0, options.max);
   const targetCount = popcount(target);
   const rules = picked.map((indices) => recount(indices.map((i) => clauses[i]), input, targetCount, a));
   if (!options.diverse) rules.sort((x, y) => y.quality - x.quality);

@@ -33,6 +33,8 @@ export interface SearchOptions {
   k: number;
   /** The exponent a of (n/N)^a × (p − p0). */
   a: number;
+  /** Only subgroups of a higher quality are reported or refined (default: no floor). */
+  floor?: number;
   /** Only subgroups this accepts are reported (they are refined either way). */
   admit?: (bits: Bitset, size: number) => boolean;
 }
@@ -61,14 +63,23 @@ export function searchSubgroups(rows: number, candidates: readonly SearchCandida
 class Search {
   private readonly order: number[];
   private readonly words: number;
-  private readonly levels: Bitset[];
   private readonly weights: Float64Array;
   private readonly totalTarget: number;
   private readonly totalWeighted: number;
   private readonly best: Subgroup[] = [];
-  /** Per depth: the bitsets of the extensions being evaluated (reused). */
+  /**
+   * Target rows of all weight levels, renumbered 0, 1, 2, … level after level
+   * (each level starting on a word boundary): the optimistic estimate needs
+   * only these, so each extension is first counted on this much shorter
+   * bitset, and on all rows only when it may beat the bar.
+   */
+  private readonly levelWords: Int32Array;
+  private readonly targetWords: number;
+  private readonly compact: Uint32Array[];
+  /** Per depth: the bitsets (all rows, target rows) of the extensions being evaluated (reused). */
   private readonly kidBuffers: Uint32Array[][] = [];
-  private readonly kidLists: Array<Array<{ j: number; bits: Bitset; optimistic: number; fields: number; open: number }>> = [];
+  private readonly kidTargetBuffers: Uint32Array[][] = [];
+  private readonly kidLists: Array<Array<{ j: number; bits: Bitset; targetBits: Uint32Array; optimistic: number; fields: number; open: number }>> = [];
   private readonly slotsUsed: Uint8Array;
   private readonly chosen: number[] = [];
   private readonly tpLevels: Float64Array;
@@ -80,34 +91,44 @@ class Search {
     target: WeightedTarget,
     private readonly options: SearchOptions,
   ) {
-    const slotRank = (s: Slot): number => (s === 'upper' ? 1 : 0);
-    this.order = candidates.map((_, i) => i).sort((x, y) => candidates[x].group - candidates[y].group || slotRank(candidates[x].slot) - slotRank(candidates[y].slot) || x - y);
+    this.order = candidates.map((_, i) => i).sort((x, y) => candidates[x].group - candidates[y].group || x - y);
     this.words = (rows + 31) >>> 5;
-    this.levels = target.levels.map((l) => l.bits);
     this.weights = Float64Array.from(target.levels.map((l) => l.weight));
+    const levelRows = target.levels.map((l) => rowsOf(l.bits, rows));
+    this.levelWords = Int32Array.from(levelRows.map((r) => (r.length + 31) >>> 5));
+    this.targetWords = this.levelWords.reduce((a, b) => a + b, 0);
     let total = 0;
     let weighted = 0;
-    for (const l of target.levels) {
-      const n = popcount(l.bits);
-      total += n;
-      weighted += n * l.weight;
-    }
+    levelRows.forEach((r, l) => {
+      total += r.length;
+      weighted += r.length * this.weights[l];
+    });
     this.totalTarget = total;
     this.totalWeighted = weighted;
+    this.compact = candidates.map((c) => {
+      const bits = new Uint32Array(this.targetWords);
+      let offset = 0;
+      levelRows.forEach((r, l) => {
+        for (let k = 0; k < r.length; k++) if ((c.bits[r[k] >>> 5] >>> (r[k] & 31)) & 1) bits[offset + (k >>> 5)] |= 1 << (k & 31);
+        offset += this.levelWords[l];
+      });
+      return bits;
+    });
     const groups = candidates.reduce((m, c) => Math.max(m, c.group + 1), 0);
     this.slotsUsed = new Uint8Array(groups);
-    this.tpLevels = new Float64Array(this.levels.length);
-    this.baseCounts = candidates.map((c) => ({ size: popcount(c.bits), tp: Float64Array.from(this.levels.map((l) => andCountOf(c.bits, l))) }));
+    this.tpLevels = new Float64Array(levelRows.length);
+    this.baseCounts = candidates.map((c, i) => ({ size: popcount(c.bits), tp: levelCounts(this.compact[i], undefined, undefined, this.levelWords) }));
   }
 
   run(): Subgroup[] {
     if (this.options.k <= 0 || this.options.depth <= 0) return [];
-    this.visit(0, undefined, 0, 0, 0);
+    this.visit(0, undefined, undefined, 0, 0, 0);
     return this.best;
   }
 
   private threshold(): number {
-    return this.best.length < this.options.k ? -Infinity : this.best[this.best.length - 1].quality;
+    const floor = this.options.floor ?? -Infinity;
+    return this.best.length < this.options.k ? floor : Math.max(floor, this.best[this.best.length - 1].quality);
   }
 
   /**
@@ -115,9 +136,9 @@ class Search {
    * (reporting those good enough), then refines the promising ones, the
    * most promising first so that the bar rises early and prunes more.
    */
-  private visit(start: number, node: Bitset | undefined, conditions: number, fields: number, openBounds: number): void {
+  private visit(start: number, node: Bitset | undefined, nodeTarget: Uint32Array | undefined, conditions: number, fields: number, openBounds: number): void {
     const { depth, minSize, a } = this.options;
-    const L = this.levels.length;
+    const L = this.weights.length;
     const total = this.totalWeighted + (this.rows - this.totalTarget);
     const kids = this.kidLists[conditions] ?? (this.kidLists[conditions] = []);
     let kidCount = 0;
@@ -129,23 +150,33 @@ class Search {
       if (used !== 0 && !((used === SLOT_LOWER && cand.slot === 'upper') || (used === SLOT_UPPER && cand.slot === 'lower'))) continue;
       const nextFields = used === 0 ? fields + 1 : fields;
       if (nextFields > depth) continue;
-      let bits: Bitset;
-      let size: number;
-      if (node === undefined) {
-        bits = cand.bits;
-        size = this.baseCounts[index].size;
+      let targetBits: Uint32Array;
+      if (nodeTarget === undefined) {
+        targetBits = this.compact[index];
         this.tpLevels.set(this.baseCounts[index].tp);
       } else {
-        bits = this.kidBuffer(conditions, kidCount);
-        size = intersect(node, cand.bits, bits, this.words, this.levels, this.tpLevels);
+        targetBits = this.kidBuffer(this.kidTargetBuffers, conditions, kidCount, this.targetWords);
+        levelCounts(nodeTarget, this.compact[index], targetBits, this.levelWords, this.tpLevels);
       }
-      if (size < minSize || size === 0) continue;
       let tp = 0;
       let wtp = 0;
       for (let l = 0; l < L; l++) {
         tp += this.tpLevels[l];
         wtp += this.tpLevels[l] * this.weights[l];
       }
+      // Neither this extension nor any refinement of it can beat the bar.
+      const optimistic = total > 0 ? (wtp / total) ** a * (1 - this.totalWeighted / total) : 0;
+      if (!(optimistic > this.threshold())) continue;
+      let bits: Bitset;
+      let size: number;
+      if (node === undefined) {
+        bits = cand.bits;
+        size = this.baseCounts[index].size;
+      } else {
+        bits = this.kidBuffer(this.kidBuffers, conditions, kidCount, this.words);
+        size = intersect(node, cand.bits, bits, this.words);
+      }
+      if (size < minSize || size === 0) continue;
       const quality = standardQuality(size, tp, wtp, this.rows, this.totalTarget, this.totalWeighted, a);
       if (quality > this.threshold() && (!this.options.admit || this.options.admit(bits, size))) {
         this.chosen.push(index);
@@ -155,12 +186,11 @@ class Search {
       const bound = cand.slot !== 'any';
       const nextOpen = openBounds + (bound ? (used === 0 ? 1 : -1) : 0);
       if (nextFields === depth && nextOpen === 0) continue;
-      const optimistic = total > 0 ? (wtp / total) ** a * (1 - this.totalWeighted / total) : 0;
-      if (!(optimistic > this.threshold())) continue;
       let kid = kids[kidCount];
-      if (!kid) kids.push((kid = { j: 0, bits, optimistic: 0, fields: 0, open: 0 }));
+      if (!kid) kids.push((kid = { j: 0, bits, targetBits, optimistic: 0, fields: 0, open: 0 }));
       kid.j = j;
       kid.bits = bits;
+      kid.targetBits = targetBits;
       kid.optimistic = optimistic;
       kid.fields = nextFields;
       kid.open = nextOpen;
@@ -175,15 +205,15 @@ class Search {
       const used = this.slotsUsed[cand.group];
       this.slotsUsed[cand.group] = used | (cand.slot === 'any' ? SLOT_ANY : cand.slot === 'lower' ? SLOT_LOWER : SLOT_UPPER);
       this.chosen.push(index);
-      this.visit(kid.j + 1, kid.bits, conditions + 1, kid.fields, kid.open);
+      this.visit(kid.j + 1, kid.bits, kid.targetBits, conditions + 1, kid.fields, kid.open);
       this.chosen.pop();
       this.slotsUsed[cand.group] = used;
     }
   }
 
-  private kidBuffer(level: number, i: number): Uint32Array {
-    const pool = this.kidBuffers[level] ?? (this.kidBuffers[level] = []);
-    while (pool.length <= i) pool.push(new Uint32Array(this.words));
+  private kidBuffer(pools: Uint32Array[][], level: number, i: number, words: number): Uint32Array {
+    const pool = pools[level] ?? (pools[level] = []);
+    while (pool.length <= i) pool.push(new Uint32Array(words));
     return pool[i];
   }
 
@@ -194,6 +224,39 @@ class Search {
     best.splice(i, 0, s);
     if (best.length > this.options.k) best.pop();
   }
+}
+
+/** Indices of the set bits, in order. */
+function rowsOf(bits: Bitset, rows: number): Int32Array {
+  const out: number[] = [];
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w];
+    while (word !== 0) {
+      const low = word & -word;
+      const r = (w << 5) + (31 - Math.clz32(low));
+      if (r < rows) out.push(r);
+      word ^= low;
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/** Per level, popcount(a AND b) (b absent: popcount(a)); the intersection is written to `out` when given. */
+function levelCounts(a: Uint32Array, b: Uint32Array | undefined, out: Uint32Array | undefined, levelWords: Int32Array, counts: Float64Array = new Float64Array(levelWords.length)): Float64Array {
+  let i = 0;
+  for (let l = 0; l < levelWords.length; l++) {
+    let n = 0;
+    for (const end = i + levelWords[l]; i < end; i++) {
+      const w0 = b ? a[i] & b[i] : a[i];
+      if (out) out[i] = w0;
+      if (w0 === 0) continue;
+      let w = w0 - ((w0 >>> 1) & 0x55555555);
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    counts[l] = n;
+  }
+  return counts;
 }
 
 const SLOT_ANY = 1;
@@ -207,41 +270,9 @@ function better(x: Subgroup, y: Subgroup): boolean {
   return x.size > y.size;
 }
 
-function andCountOf(a: Bitset, b: Bitset): number {
+/** out = a AND b; returns popcount(out). */
+function intersect(a: Bitset, b: Bitset, out: Uint32Array, words: number): number {
   let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    let w = a[i] & b[i];
-    if (w === 0) continue;
-    w = w - ((w >>> 1) & 0x55555555);
-    w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-    n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-  }
-  return n;
-}
-
-/** out = a AND b; returns popcount(out) and sets tp[l] = popcount(out AND levels[l]). */
-function intersect(a: Bitset, b: Bitset, out: Uint32Array, words: number, levels: Bitset[], tp: Float64Array): number {
-  let n = 0;
-  if (levels.length === 1) {
-    const t = levels[0];
-    let c = 0;
-    for (let i = 0; i < words; i++) {
-      const w0 = a[i] & b[i];
-      out[i] = w0;
-      if (w0 === 0) continue;
-      let w = w0 - ((w0 >>> 1) & 0x55555555);
-      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-      n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-      let v = w0 & t[i];
-      if (v === 0) continue;
-      v = v - ((v >>> 1) & 0x55555555);
-      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-      c += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
-    tp[0] = c;
-    return n;
-  }
-  tp.fill(0);
   for (let i = 0; i < words; i++) {
     const w0 = a[i] & b[i];
     out[i] = w0;
@@ -249,13 +280,6 @@ function intersect(a: Bitset, b: Bitset, out: Uint32Array, words: number, levels
     let w = w0 - ((w0 >>> 1) & 0x55555555);
     w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
     n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    for (let l = 0; l < levels.length; l++) {
-      let v = w0 & levels[l][i];
-      if (v === 0) continue;
-      v = v - ((v >>> 1) & 0x55555555);
-      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-      tp[l] += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
   }
   return n;
 }
