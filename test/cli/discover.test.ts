@@ -167,3 +167,29 @@ describe('segspec discover', () => {
     expect(none.stderr).toMatch(/--target/);
   }, 60_000);
 });
+
+describe('discover on values with line breaks and tabs', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'segspec-discover-controls-'));
+    const rows = ['id,note,churned'];
+    for (let i = 0; i < 400; i++) {
+      const note = i % 2 === 0 ? '"two\nlines"' : '"tab\there"';
+      rows.push(`u${i},${note},${i % 2 === 0 && i % 10 !== 0 ? 'yes' : 'no'}`);
+    }
+    writeFileSync(join(work, 'people.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(join(work, 'data.segspec'), 'dataset people {\n  source "people.csv"\n  key id\n  fields {\n    id: string\n    note: enum\n    churned: enum\n  }\n}\n');
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('prints declarations that parse and check clean when written to a file', async () => {
+    const r = await segspec(['discover', work, '--target', 'churned == "yes"', '--max', '3', '--depth', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note == "two\\nlines"');
+    for (const line of r.stdout.split('\n')) expect(line.startsWith('//') || !line.includes('\t')).toBe(true);
+    writeFileSync(join(work, 'found.segspec'), r.stdout);
+    const check = await segspec(['check', work, '--format', 'json']);
+    const findings = (JSON.parse(check.stdout) as { findings: Array<{ code: string; file: string }> }).findings.filter((f) => f.file.endsWith('found.segspec'));
+    expect(findings.filter((f) => f.code < 'SEG200')).toEqual([]);
+  });
+});

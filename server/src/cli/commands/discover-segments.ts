@@ -125,8 +125,14 @@ function summaryLine(result: DiscoverResult, i: number, quality: string): string
   return `// ${i + 1}. size ${r.size.toLocaleString('en-US')} (${percentText(r.share)}) · target rate ${percentText(r.targetRate)} (lift ${r.lift.toFixed(2)}) · ${quality === 'wracc' ? 'WRAcc' : 'quality'} ${r.quality.toFixed(4)} · ${overlap}`;
 }
 
+/** A comment line with the data's control characters, line breaks and tabs escaped, so it stays one comment line. */
+function commentLine(text: string): string {
+  return escapeControls(text).replace(/[\n\t]/g, (ch) => (ch === '\n' ? '\\n' : '\\t'));
+}
+
+/** The declarations as the formatter wrote them (their strings already escaped); only the comment lines need escaping. */
 function declarationsText(result: DiscoverResult, rendered: RenderedRule[], quality: string): string {
-  return rendered.map((r, i) => `\n${summaryLine(result, i, quality)}\n${r.text}`).join('');
+  return rendered.map((r, i) => `\n${commentLine(summaryLine(result, i, quality))}\n${r.text}`).join('');
 }
 
 function textReport(result: DiscoverResult, rendered: RenderedRule[], dataset: string, target: string, quality: string): string {
@@ -136,7 +142,7 @@ function textReport(result: DiscoverResult, rendered: RenderedRule[], dataset: s
       (result.sampledRows !== undefined ? `; searched on a sample of ${result.sampledRows.toLocaleString('en-US')} rows, counted on all` : ''),
   ];
   if (rendered.length === 0) head.push('// no rule found that beats the overall rate with enough members (try a smaller --min-size)');
-  return escapeControls(`${head.join('\n')}\n${declarationsText(result, rendered, quality)}`).replace(/\\n/g, '\n');
+  return `${head.map(commentLine).join('\n')}\n${declarationsText(result, rendered, quality)}`;
 }
 
 function jsonReport(result: DiscoverResult, rendered: RenderedRule[], dataset: string, target: string, quality: string): string {
