@@ -6,7 +6,7 @@
  * and once with them.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, installedProject, packTarball, removeDir, repoRoot, run } from './helpers.js';
@@ -68,7 +68,9 @@ describe('installed without the optional drivers', () => {
     const check = await npx(dir, ['check', 'specs']);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/no problems \(3 files in 1 workspace\)/);
+    const specFiles = readdirSync(join(dir, 'specs')).filter((f) => f.endsWith('.segspec')).length;
+    expect(specFiles).toBeGreaterThan(0);
+    expect(check.stdout).toContain(`no problems (${specFiles} files in 1 workspace)`);
   });
 
   it('runs stats, report, explain and sql', async () => {
