@@ -60,8 +60,9 @@ export function prepareWorkspaces(repoRoot: string, root: string): FuzzWorkspace
   const streaming = join(root, 'streaming');
   copySample(repoRoot, 'streaming', streaming);
   headLines(join(streaming, 'data/listeners.jsonl'), ROWS);
-  const survey = JSON.parse(readFileSync(join(streaming, 'data/survey.json'), 'utf8')) as unknown[];
-  writeFileSync(join(streaming, 'data/survey.json'), `[\n${survey.slice(0, ROWS).map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+  // The play log is long: its head names only the first listeners, which is enough for links and aggregates.
+  headLines(join(streaming, 'data/plays.jsonl'), ROWS * 4);
+  headLines(join(streaming, 'data/survey.csv'), ROWS);
 
   const tsv = join(root, 'b2b-tsv');
   copySample(repoRoot, 'b2b-saas', tsv);
@@ -75,7 +76,8 @@ export function prepareWorkspaces(repoRoot: string, root: string): FuzzWorkspace
     describe('productivity', productivity, [{ file: 'data/users.csv', format: 'csv' }]),
     describe('streaming', streaming, [
       { file: 'data/listeners.jsonl', format: 'jsonl' },
-      { file: 'data/survey.json', format: 'json' },
+      { file: 'data/plays.jsonl', format: 'jsonl' },
+      { file: 'data/survey.csv', format: 'csv' },
     ]),
     describe('b2b-tsv', tsv, [{ file: 'data/accounts.tsv', format: 'tsv' }]),
   ];
