@@ -8,7 +8,7 @@ import { hasBit, type Bitset } from '../engine/index.js';
 import type { DataAnalysis } from '../engine/index.js';
 import type { WorkspaceModel } from '../semantics/model.js';
 import { prop } from '../syntax/ast.js';
-import { cellAttribute } from './export/context.js';
+import { cellAttribute } from './context.js';
 import { SYSTEM_TITLES } from './export/index.js';
 import { hasNonAscii } from './hash.js';
 import { inRollout, rolloutProblem, type RolloutBucketing } from './rollout.js';
