@@ -13,10 +13,10 @@ import { walkExpr } from '../core/syntax/walk.js';
 import type { NameResolution, SegmentSymbol, WorkspaceModel } from '../core/semantics/model.js';
 import { compileWhere } from '../core/sql/compile.js';
 import type { SqlContext, StoredKind } from '../core/sql/context.js';
-import { dialectRules } from '../core/sql/dialect.js';
+import { dialectRules, quoteTableName } from '../core/sql/dialect.js';
 import { sqlContextFor } from '../core/sql/from-model.js';
 import { PARENT_ALIAS, RelatedJoins, fromClause, parentColumns } from '../core/sql/related.js';
-import { referenceDate, resultWithoutMembers, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
+import { ambiguousLookup, referenceDate, resultWithoutMembers, unavailableDependency, type DataAnalysis, type DatasetResult, type PartitionResult, type SegmentResult } from '../core/engine/index.js';
 import { checkExpectation, type MemberFacts, type OtherSegmentFacts, type Relation } from '../core/engine/expectations.js';
 import { clauseFindings, clauseText, comparisonProblem, emptySegmentFinding, engineFinding, judgePartition, partitionProblem, topLevelClauses } from '../core/engine/judge.js';
 import { RecordChecker, type RecordScope } from '../core/engine/record-checks.js';
@@ -184,6 +184,7 @@ class DatasetRun {
   private readonly ctx: SqlContext;
   private readonly resolve: (name: NameExpr) => NameResolution;
   private readonly keyColumn: string | undefined;
+  private repeatedLinks = new Map<string, number>();
   private counts = new CountBatch();
   /** Relations whose failure message lists example keys: segment and predicate, by count key. */
   private relationExamples = new Map<string, { segment: string; where: string }>();
@@ -299,6 +300,7 @@ class DatasetRun {
       await this.relatedColumnKinds();
     }
     const records = new RecordChecker(this.model, () => recordScope(this.model, this.dataset, this.options, this.datasetAggregates), this.options.brokenRules);
+    this.repeatedLinks = await this.countRepeatedLinks();
     for (const name of names) this.compileSegment(this.model.segments.get(name)!);
     let partitions = this.planCounts();
     try {
@@ -388,9 +390,52 @@ class DatasetRun {
     this.out.findings.push(engineFinding('SEG215', sym.file, sym.nameRange, `${this.runner.dialect} cannot run ${sym.name}: ${message}`));
   }
 
+  /** One-to-one datasets that this dataset's rules look into and whose link names some parent row more than once (SEG132), with how many such parents. */
+  private async countRepeatedLinks(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!this.keyColumn) return out;
+    const rules = dialectRules(this.runner.dialect);
+    const looked = new Set<string>();
+    for (const sym of this.model.segments.values()) {
+      if (sym.dataset !== this.dataset || !sym.where) continue;
+      walkExpr(sym.where, (node) => {
+        if (node.type === 'RelatedField') looked.add(node.dataset.name);
+      });
+    }
+    for (const related of this.model.relatedOf(this.dataset)) {
+      const table = this.options.tables.get(related.name);
+      if (!related.link?.oneToOne || !table || !looked.has(related.name)) continue;
+      const by = rules.ident(related.link.by);
+      const [row] = await this.query(
+        `SELECT COUNT(*) AS n FROM (SELECT ${by} FROM ${quoteTableName(rules, table)} WHERE ${by} IN (SELECT ${rules.ident(this.keyColumn)} FROM ${quoteTableName(rules, this.table)}) GROUP BY ${by} HAVING COUNT(*) > 1) repeated`,
+      );
+      const parents = Number(row?.n ?? 0);
+      if (parents > 0) out.set(related.name, parents);
+    }
+    return out;
+  }
+
+  /** Why a rule has no value to stand behind because of a lookup through such a link, in the embedded engine's words. */
+  private ambiguousLookupIn(name: string, seen = new Set<string>()): string | undefined {
+    const sym = this.model.segments.get(name);
+    if (!sym?.where || seen.has(name)) return undefined;
+    seen.add(name);
+    for (const use of sym.uses) {
+      const problem = this.ambiguousLookupIn(use, seen);
+      if (problem) return unavailableDependency(use, problem);
+    }
+    let found: string | undefined;
+    walkExpr(sym.where, (node) => {
+      if (found || node.type !== 'RelatedField') return;
+      const parents = this.repeatedLinks.get(node.dataset.name);
+      if (parents !== undefined) found = ambiguousLookup(node.dataset.name, node.field.name, this.dataset, parents);
+    });
+    return found;
+  }
+
   private compileSegment(sym: SegmentSymbol): void {
     if (!sym.where || this.model.cyclic.has(sym.name)) return;
-    const broken = this.options.brokenRules?.get(sym.name);
+    const broken = this.options.brokenRules?.get(sym.name) ?? (this.repeatedLinks.size > 0 ? this.ambiguousLookupIn(sym.name) : undefined);
     if (broken) {
       this.out.segments.set(sym.name, unmeasured(sym, 'unavailable', broken));
       return;

@@ -118,7 +118,8 @@ describe('the checks on DuckDB measure segments over related datasets', () => {
     });
     const tables = new Map([...analysis.model.datasets.keys()].map((d) => [d, d]));
     await analyzeOnSql(spy, analysis.model, { tables, rowOrder: () => 'rowid', sampleSize: 10, overlaps: true });
-    const grouping = statements.filter((sql) => sql.includes('GROUP BY "listener_id"'));
+    // (The check that no listener has two answers, before any lookup is read, is a query of its own.)
+    const grouping = statements.filter((sql) => sql.includes('GROUP BY "listener_id"') && !sql.includes('HAVING COUNT(*) > 1'));
     expect(grouping).toHaveLength(1);
     expect(grouping[0]).toMatch(/^CREATE TEMPORARY TABLE "segspec_related_[0-9a-f]{16}" AS SELECT/);
     // Counts, sample keys and overlaps: many statements, each reading the held results.

@@ -28,7 +28,7 @@ import { cellValue, rowRecord } from './records.js';
 import { checkPartition, coverage, overlapMatrix, pairCountRows, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
 import { formatValue, type Value } from './values.js';
 import { relatedColumnName } from './related-key.js';
-import { addRelatedColumns, linkChecks, RelatedCache, tableView, type RelatedContext, type RelatedDatasetStat } from './related.js';
+import { addRelatedColumns, linkChecks, RelatedCache, tableView, unavailableDependency, type RelatedContext, type RelatedDatasetStat } from './related.js';
 
 export { engineCodes } from './codes.js';
 export { nodeLabel, readingText, renderExplanation, truthMark, type ClauseReading, type ExplanationNode, type SeenValue } from './explain.js';
@@ -36,6 +36,7 @@ export type { ExpectationResult } from './expectations.js';
 export type { ExampleResult, PersonaResult } from './record-checks.js';
 export type { OverlapStat, CoverageStat } from './stats.js';
 export type { RelatedDatasetStat } from './related.js';
+export { ambiguousLookup, unavailableDependency } from './related.js';
 export type { Bitset, TriBits } from './bitset.js';
 export { hasBit, popcount, firstRows, spreadRows } from './bitset.js';
 export type { Truth, Value } from './values.js';
@@ -427,6 +428,13 @@ class Run {
     }
     const broken = this.options.brokenRules?.get(sym.name);
     if (broken) return this.emptyResult(sym, 'unavailable', broken);
+    // A segment it uses has no members to stand behind: neither has this one.
+    const blocked = sym.uses.find((u) => this.results.get(u)?.status === 'unavailable');
+    if (blocked) {
+      const result = this.emptyResult(sym, 'unavailable', unavailableDependency(blocked, this.results.get(blocked)?.reason));
+      if (state) result.examples = this.checkExamples(sym);
+      return result;
+    }
     if (!state || !state.ctx || !state.table) {
       const result = this.emptyResult(sym, 'unavailable', sym.dataset ? `no data loaded for ${sym.dataset}` : 'no dataset');
       if (state) result.examples = this.checkExamples(sym);

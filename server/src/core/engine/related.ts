@@ -172,6 +172,9 @@ function addColumns(
     const relatedName = expr.dataset.name;
     const index = linkIndexOf(rc, relatedName, parentName);
     if (typeof index === 'string') return index;
+    if (expr.type === 'RelatedField' && index.repeatedParents.count > 0) {
+      return ambiguousLookup(relatedName, expr.field.name, parentName, index.repeatedParents.count);
+    }
     const relatedTable = rc.tableOf(relatedName)!;
     let matching: Bitset | undefined;
     const segments: string[] = [];
@@ -236,6 +239,20 @@ function linkIndexOf(rc: RelatedContext, related: string, parent: string): LinkI
 }
 
 const severities = new Map<string, Severity>(linkDataCodes.map((c) => [c.code, c.severity]));
+
+/**
+ * Why `related.field` has no value to stand behind: some parents have more than
+ * one related row (SEG132), and which one a lookup reads would be arbitrary.
+ * The same words on every engine.
+ */
+export function ambiguousLookup(related: string, field: string, parent: string, parents: number): string {
+  return `\`${related}.${field}\` cannot be read: ${plural(parents, `${parent} row`)} ${parents === 1 ? 'has' : 'have'} more than one \`${related}\` row`;
+}
+
+/** Why a segment that uses `dependency` (unavailable for `reason`) is unavailable too. */
+export function unavailableDependency(dependency: string, reason: string | undefined): string {
+  return `depends on \`${dependency}\`, which is unavailable${reason ? `: ${reason}` : ''}`;
+}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
