@@ -6,37 +6,16 @@
  * arrays; the identity attribute from its field or else the dataset's key.
  */
 import type { Column, Table } from '../data/table.js';
-import { isoFromDays } from '../engine/dates.js';
+import { cellValue } from '../data/accessors.js';
 import type { Expr, RecordLiteral, RelatedRowsLiteral } from '../syntax/ast.js';
 import type { FlagAttributeValue, FlagContext } from './system.js';
 import { unreachable } from '../util/unreachable.js';
 
 export function cellAttribute(col: Column, row: number): FlagAttributeValue | undefined {
   if (col.missing[row] === 1) return undefined;
-  switch (col.kind) {
-    case 'numeric': {
-      const v = col.values[row];
-      if (col.type === 'date') return isoFromDays(v);
-      if (col.type === 'datetime') return new Date(v).toISOString();
-      return v;
-    }
-    case 'dictionary': {
-      const code = col.codes[row];
-      return code < 0 ? undefined : col.dictionary[code];
-    }
-    case 'boolean':
-      return col.values[row] === 1;
-    case 'stringList': {
-      const items: string[] = [];
-      for (let k = col.offsets[row]; k < col.offsets[row + 1]; k++) items.push(col.dictionary[col.itemCodes[k]]);
-      return items;
-    }
-    case 'integerList': {
-      const items: number[] = [];
-      for (let k = col.offsets[row]; k < col.offsets[row + 1]; k++) items.push(col.itemValues[k]);
-      return items;
-    }
-  }
+  // Date-times keep their milliseconds, so that every one has the same width and text order is time order.
+  if (col.kind === 'numeric' && col.type === 'datetime') return new Date(col.values[row]).toISOString();
+  return cellValue(col, row) ?? undefined;
 }
 
 /** Which field each attribute is read from, and where the identity comes from. */
