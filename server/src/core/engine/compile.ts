@@ -571,8 +571,10 @@ function inUnit(v: Value, unit: Unit): number | undefined {
       return unit === 'date' ? v.days : v.ms;
     case 'instant':
       return unit === 'date' ? v.ms / MS_PER_DAY : v.ms;
-    default:
+    case 'semver':
       return undefined;
+    default:
+      return unreachable(v);
   }
 }
 
