@@ -39,12 +39,16 @@ export interface ClauseOptions {
   exclude: ReadonlySet<string>;
   /** Names that cannot be used as a field in a rule (segment names: a name that is both is an error). */
   reserved?: ReadonlySet<string>;
+  /** Target rows over the judged rows (bit i: the i-th of `rows`); orders the values of `in [...]` sets. */
+  target?: Bitset;
 }
 
 /** Where numeric cut points are taken (then rounded): the quintiles, which equal-frequency binning uses, and the outer deciles. */
 const CUT_QUANTILES = [0.1, 0.2, 0.4, 0.6, 0.8, 0.9];
 const RECENT_DAYS = [7, 14, 30, 60, 90, 180, 365, 730];
 const MAX_VALUES_PER_FIELD = 20;
+/** Most values listed in one `in [...]` clause (a longer list is no longer read at a glance). */
+const MAX_IN_VALUES = 5;
 /** Share of zeros from which a number is "mostly zero" and gets `== 0` / `> 0`. */
 const MOSTLY_ZERO = 0.3;
 /** Words of the expression grammar: a field named so cannot be written bare in a rule. */
@@ -80,7 +84,7 @@ function valueClauses(column: Column, rows: Int32Array, options: ClauseOptions):
         ? recentClauses(column.name, column.values, column.missing, column.type, rows, options)
         : numberClauses(column.name, column.values, column.missing, column.type === 'integer', rows, options);
     case 'dictionary':
-      return column.type === 'semver' ? [] : dictionaryClauses(column.name, column.codes, column.dictionary, rows, options);
+      return column.type === 'semver' ? [] : [...dictionaryClauses(column.name, column.codes, column.dictionary, rows, options), ...valueSetClauses(column.name, column.codes, column.dictionary, rows, options)];
     case 'boolean':
       return booleanClauses(column.name, column.values, column.missing, rows, options);
     case 'stringList':
@@ -137,6 +141,45 @@ function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[
   const top = [...counts].filter(([, n]) => n >= options.minCount).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_VALUES_PER_FIELD);
   if (top.length === 1 && top[0][1] === rows.length) return [];
   return top.map(([code]) => clause(field, 'any', `${field} == ${stringLiteral(dictionary[code])}`, (r) => codes[r] === code));
+}
+
+/**
+ * `field in ["a", "b", …]`: one condition on the field that admits several
+ * values. Of all 2^k value sets only a few are proposed, the prefixes of the
+ * values ordered by target rate (highest first): for one field alone, the set
+ * with the best WRAcc is always such a prefix (it holds exactly the values
+ * whose rate beats the overall rate, and WRAcc is a sum over the values), so
+ * the search finds the best set among k − 1 candidates instead of 2^k.
+ * Without a target the values are taken by frequency (the most common
+ * values together). Values too rare for a clause of their own may still
+ * join a set. A missing value is in no set (SPEC §5.3).
+ */
+function valueSetClauses(field: string, codes: Int32Array, dictionary: string[], rows: Int32Array, options: ClauseOptions): Clause[] {
+  const counts = new Map<number, number>();
+  const hits = new Map<number, number>();
+  const target = options.target;
+  for (let i = 0; i < rows.length; i++) {
+    const code = codes[rows[i]];
+    if (code < 0) continue;
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+    if (target && (target[i >>> 5] >>> (i & 31)) & 1) hits.set(code, (hits.get(code) ?? 0) + 1);
+  }
+  if (counts.size < 3 || counts.size > 0.5 * rows.length) return [];
+  const floor = Math.max(1, Math.ceil(options.minCount / MAX_IN_VALUES));
+  const rate = (code: number) => (hits.get(code) ?? 0) / counts.get(code)!;
+  const ordered = [...counts.keys()]
+    .filter((code) => counts.get(code)! >= floor)
+    .sort((a, b) => (target ? rate(b) - rate(a) : 0) || counts.get(b)! - counts.get(a)! || a - b);
+  const out: Clause[] = [];
+  // A prefix of every value present is `is not missing`: at most all but one.
+  for (let size = 2; size <= Math.min(MAX_IN_VALUES, ordered.length, counts.size - 1); size++) {
+    const set = ordered.slice(0, size);
+    const member = new Uint8Array(dictionary.length);
+    for (const code of set) member[code] = 1;
+    const text = `${field} in [${set.map((code) => stringLiteral(dictionary[code])).join(', ')}]`;
+    out.push(clause(field, 'any', text, (r) => codes[r] >= 0 && member[codes[r]] === 1));
+  }
+  return keepFrequent(out, rows, options);
 }
 
 function booleanClauses(field: string, values: Uint8Array, missing: Uint8Array, rows: Int32Array, options: ClauseOptions): Clause[] {

@@ -99,14 +99,14 @@ export function discoverSubgroups(input: DiscoverInput): DiscoverResult {
   const rows = rowCount > limit ? sampleRows(rowCount, limit) : allRows(rowCount);
   const scale = rows.length / Math.max(1, rowCount);
   const minSize = Math.max(1, Math.ceil(options.minSize * scale));
-  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved });
+  const whole = rows.length === rowCount;
+  const sampleTarget = whole ? target : sampleBits((r) => hasBit(target, r), rows);
+  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved, target: sampleTarget });
   const groups = new Map<string, number>();
   const candidates: SearchCandidate[] = clauses.map((c) => {
     if (!groups.has(c.field)) groups.set(c.field, groups.size);
     return { bits: c.bits ?? sampleBits(c.holds, rows), group: groups.get(c.field)!, slot: c.slot };
   });
-  const whole = rows.length === rowCount;
-  const sampleTarget = whole ? target : sampleBits((r) => hasBit(target, r), rows);
   const a = QUALITY_EXPONENT[options.quality];
   const picked = options.diverse
     ? selectDiverse(rows.length, candidates, sampleTarget, {

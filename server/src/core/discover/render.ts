@@ -81,6 +81,8 @@ function clauseSlug(c: Clause): string {
   if (rest === '> 0') return `${c.field}_positive`;
   const within = /^within last (\d+) days$/.exec(rest);
   if (within) return `${c.field}_last_${within[1]}d`;
+  const set = /^in \[(.*)\]$/.exec(rest);
+  if (set) return `${c.field}_${[...set[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('_or_')}`;
   const value = /^(?:==|contains) "(.*)"$/.exec(rest);
   if (value) return `${c.field}_${value[1]}`;
   return c.field;
