@@ -32,7 +32,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
   init: { from: { type: 'string', multiple: true } },
   sql: { dialect: { type: 'string', short: 'd' }, count: { type: 'boolean' }, select: { type: 'boolean' } },
   export: { to: { type: 'string', short: 't' }, flag: { type: 'string' }, rollout: { type: 'string' }, seed: { type: 'string' }, salt: { type: 'string' }, context: { type: 'string' }, out: { type: 'string', short: 'o' } },
-  import: { from: { type: 'string' }, flag: { type: 'string' }, out: { type: 'string', short: 'o' } },
+  import: { from: { type: 'string' }, flag: { type: 'string' }, context: { type: 'string' }, dataset: { type: 'string', short: 'd' }, out: { type: 'string', short: 'o' } },
   rollout: {
     system: { type: 'string', short: 's' },
     flag: { type: 'string' },

@@ -189,23 +189,28 @@ Examples:
   segspec export students --to growthbook --out flags/growthbook.json
   segspec export power_users --to launchdarkly --flag smart-reschedule --rollout 12.5%
   segspec export europe --to unleash --context countryCode=country`,
-  import: `Usage: segspec import FILE --from SYSTEM [--flag KEY] [--out F]
+  import: `Usage: segspec import FILE --from SYSTEM [--flag KEY] [--context a=f,…] [--dataset D] [--out F]
 
 Writes a flag's targeting in a flag system's own file as Segspec: a segment
 with the same membership under the system's rules (GrowthBook's
 {age: {$lt: 10}} is 'age < 10 or age is missing'), its saved groups as
 segments, and a flag declaration that points at the file. What Segspec
 cannot express is refused, with its place in the file (a JSON pointer).
-Today: GrowthBook.
+Systems: GrowthBook, LaunchDarkly, PostHog.
 
 Options:
-  --from SYSTEM       growthbook
+  --from SYSTEM       growthbook, launchdarkly or posthog
   --flag KEY          the flag to import (needed when the file has several)
+  --context a=f,…     attribute a is field f (LaunchDarkly's context key needs
+                      one: --context key=user_id); written into the flag's context
+  -d, --dataset D     read the field types of dataset D in this workspace (a
+                      list field is then tested item by item, as the system does)
   -o, --out F         write to F (source paths are then relative to it)
 
 Examples:
   segspec import flags/growthbook.json --from growthbook --flag smart-reschedule
-  segspec import payload.json --from growthbook --out specs/flags.segspec`,
+  segspec import payload.json --from growthbook --out specs/flags.segspec
+  segspec import ld.json --from launchdarkly --flag beta --context key=user_id --dataset users`,
   rollout: `Usage: segspec rollout SEGMENT --system S --percent N% [--flag KEY] [--seed S | --salt S] [--format table|json] [paths…]
 
 Who gets a flag that targets the segment at a percentage, bucketed exactly as
@@ -308,7 +313,7 @@ Commands:
   init [dir] [--from FILE]…  scaffold a workspace
   sql SEGMENT --dialect D    the segment as SQL
   export SEGMENT --to SYSTEM the segment as a feature flag (GrowthBook, Unleash, …)
-  import FILE --from SYSTEM  a flag's targeting as segments (GrowthBook)
+  import FILE --from SYSTEM  a flag's targeting as segments (GrowthBook, LaunchDarkly, PostHog)
   rollout SEGMENT --system S --percent N  who gets a percentage rollout
   fmt [paths…] [--check]     format .segspec files
   discover --target EXPR     propose segments from the data

@@ -7,8 +7,12 @@ import { displayPath } from '../reporters/findings.js';
 import { escapeControls } from '../reporters/safe-text.js';
 import { ImportRefusal, importFlag } from '../../core/flags/import/index.js';
 import { flagSystemNames, isFlagSystemName } from '../../core/flags/system.js';
+import type { ColumnType } from '../../core/data/table.js';
+import { analyzePaths } from '../analysis.js';
+import { parseContextMapping } from '../flag-options.js';
+import type { SharedOptions } from '../args.js';
 
-/** `segspec import FILE --from SYSTEM [--flag KEY] [--out F]` */
+/** `segspec import FILE --from SYSTEM [--flag KEY] [--context a=f,…] [--dataset D] [--out F]` */
 export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const [file, ...rest] = cmd.positionals;
   if (!file) throw new UsageError('missing FILE (the flag system’s own file)', 'import');
@@ -16,6 +20,9 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const system = stringOption(cmd, 'from');
   if (system === undefined) throw new UsageError(`--from is required (one of ${flagSystemNames.join(', ')})`, 'import');
   if (!isFlagSystemName(system)) throw new UsageError(`--from must be one of ${flagSystemNames.join(', ')}; got '${system}'`, 'import');
+  const context = parseContextMapping(stringOption(cmd, 'context'), 'import');
+  const dataset = stringOption(cmd, 'dataset');
+  const attributeTypes = dataset === undefined ? undefined : await fieldTypes(dataset, cmd.shared, io);
   const path = resolve(io.cwd, file);
   let text: string;
   try {
@@ -29,7 +36,7 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const source = relative(outPath ? dirname(outPath) : io.cwd, path).split(sep).join('/');
   let result;
   try {
-    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source });
+    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source, attributeTypes, context: context && new Map(Object.entries(context)) });
   } catch (e) {
     if (e instanceof ImportRefusal) {
       const where = e.pointer ? ` (at ${escapeControls(e.pointer)})` : '';
@@ -48,4 +55,15 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   }
   if (!cmd.shared.quiet) io.stderr.write(`wrote ${displayPath(outPath, io.cwd)}: segment ${result.segment} and flag ${result.flag}\n`);
   return EXIT_OK;
+}
+
+/** The field types of a dataset declared in the workspace around the current directory. */
+async function fieldTypes(dataset: string, shared: SharedOptions, io: CliIO): Promise<Map<string, ColumnType>> {
+  const analysis = await analyzePaths([], shared, io);
+  for (const w of analysis.workspaces) {
+    const declared = w.analysis.model.datasets.get(dataset);
+    const table = w.analysis.data.get(dataset)?.table;
+    if (declared && table) return new Map(table.columns.map((c) => [c.name, c.type]));
+  }
+  throw new CliError(`no dataset '${dataset}' with loaded data in the workspace here: run 'segspec check' to see why`);
 }

@@ -7,7 +7,9 @@ import { format } from '../../format/formatter.js';
 import type { FlagSystemName } from '../system.js';
 import { unreachable } from '../../util/unreachable.js';
 import { importGrowthbook } from './growthbook.js';
-import { conditionText, segmentName, stringLiteral } from './print.js';
+import { importLaunchdarkly } from './launchdarkly.js';
+import type { AttributeFields, AttributeTypes } from './atoms.js';
+import { attributeName, conditionText, segmentName, stringLiteral } from './print.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
 
 export { ImportRefusal } from './problems.js';
@@ -23,8 +25,18 @@ export interface ImportResult {
   flag: string;
 }
 
-export function importFlag(fileText: string, system: FlagSystemName, options: { flagKey?: string; source: string }): ImportResult {
-  const imported = readFlag(fileText, system, options.flagKey);
+export interface ImportOptions {
+  flagKey?: string;
+  /** The `source` the `flag` declaration names. */
+  source: string;
+  /** The dataset's field types (by field name), when known: list attributes are read element-wise. */
+  attributeTypes?: AttributeTypes;
+  /** Attribute → field, for attributes not named as their field (the flag declaration's `context`). */
+  context?: AttributeFields;
+}
+
+export function importFlag(fileText: string, system: FlagSystemName, options: ImportOptions): ImportResult {
+  const imported = readFlag(fileText, system, options);
   const flag = segmentName(imported.key);
   const segment = `${flag}_targeting`;
   const title = `${systemTitle(system)} feature ${imported.key}`;
@@ -35,23 +47,30 @@ export function importFlag(fileText: string, system: FlagSystemName, options: { 
     lines.push(`segment ${nameOf(group.id)} ${stringLiteral(`${systemTitle(system)} group ${group.id}`)} { where ${conditionText(group.condition, nameOf)} }`);
   }
   lines.push(`segment ${segment} ${stringLiteral(title)} { where ${conditionText(imported.condition, nameOf)} }`);
-  lines.push(`flag ${flag} ${stringLiteral(title)} { system ${system} source ${stringLiteral(options.source)} key ${stringLiteral(imported.key)} for ${segment} }`);
+  lines.push(`flag ${flag} ${stringLiteral(title)} { system ${system} source ${stringLiteral(options.source)} key ${stringLiteral(imported.key)} for ${segment}${contextText(options.context)} }`);
   const raw = `${lines.join('\n\n')}\n`;
   return { text: format(raw) ?? raw, key: imported.key, segment, flag };
 }
 
-function readFlag(text: string, system: FlagSystemName, flagKey: string | undefined): ImportedFlag {
+function readFlag(text: string, system: FlagSystemName, { flagKey, attributeTypes, context }: ImportOptions): ImportedFlag {
   switch (system) {
     case 'growthbook':
       return importGrowthbook(text, flagKey);
+    case 'launchdarkly':
+      return importLaunchdarkly(text, flagKey, { types: attributeTypes, context });
     case 'unleash':
     case 'flagd':
-    case 'launchdarkly':
     case 'posthog':
       throw new ImportRefusal(`import from ${systemTitle(system)} is not available yet`, '');
     default:
       return unreachable(system);
   }
+}
+
+function contextText(context: AttributeFields | undefined): string {
+  const entries = [...(context ?? new Map<string, string>())].filter(([attribute, field]) => attribute !== field);
+  if (entries.length === 0) return '';
+  return ` context { ${entries.map(([attribute, field]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(attribute) ? attribute : stringLiteral(attribute)}: ${attributeName(field)}`).join(', ')} }`;
 }
 
 function systemTitle(system: FlagSystemName): string {

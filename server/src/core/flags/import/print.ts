@@ -26,7 +26,7 @@ export function conditionText(cond: Condition, nameOf: (id: string) => string): 
 
 function atomText(cond: AtomCondition, nameOf: (id: string) => string): string {
   if (cond.kind === 'segment') return `${cond.negated ? 'not ' : ''}${nameOf(cond.name)}`;
-  const x = attributeName(cond.subject.attribute);
+  const x = attributeName(cond.subject.field);
   switch (cond.kind) {
     case 'present':
       return `${x} is ${cond.negated ? '' : 'not '}missing`;
@@ -76,9 +76,11 @@ export function literal(value: ExportValue): string {
     }
     case 'boolean':
       return value.value ? 'true' : 'false';
-    case 'string':
     case 'date':
     case 'datetime':
+      // Segspec's own date and date-time literals (ISO 8601, unquoted).
+      return value.value;
+    case 'string':
     case 'semver':
       return stringLiteral(value.value);
     default:

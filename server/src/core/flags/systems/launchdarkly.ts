@@ -80,7 +80,8 @@ const USER = 'user';
 const DATE_REGEX = /^\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d\d*)?(Z|[-+]\d\d(:\d\d)?)/;
 const VERSION_COMPONENTS = /^\d+(\.\d+)?(\.\d+)?/;
 
-function semverOf(input: unknown): SemVer | null {
+/** A version as the SDK reads it (no leading `v`; missing minor and patch filled in), or null. */
+export function semverOf(input: unknown): SemVer | null {
   if (typeof input !== 'string' || input.startsWith('v')) return null;
   const parsed = parseSemver(input);
   if (parsed) return parsed;
