@@ -30,6 +30,10 @@ const leaf: fc.Arbitrary<{ [key: string]: Json }> = fc.oneof(
   fc.boolean().map((b) => ({ f: { $eq: b } })),
   fc.constantFrom('x', 'y').map((x) => ({ l: { $elemMatch: { $eq: x } } })),
   fc.subarray(['x', 'y']).map((xs) => ({ l: { $all: xs } })),
+  // A list attribute: `$in` holds when some item is in the list, `$nin` when none is (or the list is missing).
+  fc.tuple(fc.constantFrom('$in', '$nin'), fc.array(fc.constantFrom<Json>('x', 'y', 'w', 3), { maxLength: 3 })).map(([op, xs]) => ({ l: { [op]: xs } })),
+  fc.oneof(fc.integer({ min: 0, max: 3 }).map((n): Json => n), fc.tuple(cmp, fc.integer({ min: 0, max: 3 })).map(([op, n]): Json => ({ [op]: n }))).map((size) => ({ l: { $size: size } })),
+  fc.constantFrom('x', 'y').map((x) => ({ l: { $not: { $in: [x] } } })),
   fc.tuple(cmp, ints).map(([op, n]) => ({ a: { $not: { [op]: n } } })),
   fc.constant({ $savedGroup: { id: 'g1' } }),
 );
@@ -44,6 +48,8 @@ const condition: fc.Arbitrary<{ [key: string]: Json }> = fc.letrec((tie) => ({
     { weight: 1, arbitrary: tie('cond').map((x) => ({ $not: x })) },
   ),
 })).cond as fc.Arbitrary<{ [key: string]: Json }>;
+
+const listTypes = new Map([['l', 'list<string>' as const]]);
 
 const groupCondition = leaf.filter((c) => !('$savedGroup' in c));
 
@@ -76,6 +82,14 @@ describe('import from GrowthBook', () => {
     expect(out.text).toMatch(/flag smart_reschedule "GrowthBook feature smart-reschedule" \{\n {2}system growthbook\n {2}source "flags\/growthbook\.json"\n {2}key "smart-reschedule"\n {2}for smart_reschedule_targeting\n\}/);
   });
 
+  it('reads $in / $nin / $size on a list attribute item by item, as the SDK does, when the dataset says it is a list', () => {
+    const text = JSON.stringify({ features: { f: { defaultValue: false, rules: [{ condition: { tags: { $in: ['vip', 'beta'] }, n: { $size: { $gt: 1 } } }, force: true }] } } });
+    const out = importFlag(text, 'growthbook', { source: 'gb.json', attributeTypes: new Map([['tags', 'list<string>'], ['n', 'list<integer>']]) });
+    expect(out.text).toMatch(/where \(tags contains "vip" or tags contains "beta"\) and len\(n\) > 1/);
+    const nin = JSON.stringify({ features: { f: { defaultValue: false, rules: [{ condition: { tags: { $nin: ['vip'] } }, force: true }] } } });
+    expect(importFlag(nin, 'growthbook', { source: 'gb.json', attributeTypes: new Map([['tags', 'list<string>']]) }).text).toMatch(/where tags is missing or not \(tags contains "vip"\)/);
+  });
+
   it('refuses what a segment cannot express, at its place in the file', () => {
     const text = JSON.stringify({ features: { f: { rules: [{ condition: { v: { $vgt: '1.0.0' } }, force: true }, { force: true, coverage: 0.5 }] } } });
     expect(() => importFlag(text, 'growthbook', { source: 'x.json' })).toThrow(ImportRefusal);
@@ -98,7 +112,7 @@ describe('import from GrowthBook', () => {
         };
         let imported;
         try {
-          imported = importFlag(JSON.stringify(payload), 'growthbook', { source: 'gb.json' });
+          imported = importFlag(JSON.stringify(payload), 'growthbook', { source: 'gb.json', attributeTypes: listTypes });
         } catch (e) {
           expect(e).toBeInstanceOf(ImportRefusal);
           return;

@@ -169,6 +169,7 @@ describe('import from LaunchDarkly', () => {
   });
 
   it('then evaluated by the engine equals LaunchDarkly’s SDK on random rows', { timeout: 240_000 }, async () => {
+    const runs = Number(process.env.SEGSPEC_FLAG_RUNS ?? 80);
     let compared = 0;
     let on = 0;
     let off = 0;
@@ -202,10 +203,10 @@ describe('import from LaunchDarkly', () => {
         }
         compared++;
       }),
-      { numRuns: Number(process.env.SEGSPEC_FLAG_RUNS ?? 80) },
+      { numRuns: runs },
     );
-    expect(compared).toBeGreaterThan(40);
-    expect(on).toBeGreaterThan(50);
-    expect(off).toBeGreaterThan(50);
+    expect(compared).toBeGreaterThan(runs / 2);
+    expect(on).toBeGreaterThan(runs / 2);
+    expect(off).toBeGreaterThan(runs / 2);
   });
 });

@@ -11,12 +11,13 @@ import { all, any } from '../export/condition.js';
 import { negateAtom } from '../export/normalize.js';
 import { checkPortablePattern } from '../export/regex.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
+import type { AttributeTypes } from './atoms.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const SYSTEM = 'GrowthBook';
 
-export function importGrowthbook(text: string, flagKey: string | undefined): ImportedFlag {
+export function importGrowthbook(text: string, flagKey: string | undefined, types: AttributeTypes = new Map()): ImportedFlag {
   let payload: { [key: string]: Json };
   try {
     payload = JSON.parse(text) as { [key: string]: Json };
@@ -30,7 +31,7 @@ export function importGrowthbook(text: string, flagKey: string | undefined): Imp
   if (!(key in features)) throw new ImportRefusal(`the file has no feature '${key}'`, '/features');
   const feature = asObject(features[key], `/features/${pointer(key)}`);
   const savedGroups = payload.savedGroups !== undefined ? objectAt(payload, 'savedGroups', '/savedGroups') : {};
-  const reader = new ConditionReader(savedGroups);
+  const reader = new ConditionReader(savedGroups, types);
 
   const rules = feature.rules === undefined ? [] : feature.rules;
   if (!Array.isArray(rules)) throw new ImportRefusal('`rules` is not a list', `/features/${pointer(key)}/rules`);
@@ -57,7 +58,10 @@ class ConditionReader {
   private readonly used = new Map<string, Condition>();
   private readonly reading = new Set<string>();
 
-  constructor(private readonly savedGroups: { [key: string]: Json }) {}
+  constructor(
+    private readonly savedGroups: { [key: string]: Json },
+    private readonly types: AttributeTypes,
+  ) {}
 
   groups(): Array<{ id: string; condition: Condition }> {
     return [...this.used.entries()].map(([id, condition]) => ({ id, condition }));
@@ -150,6 +154,8 @@ class ConditionReader {
   private attribute(key: string, test: Json, at: string): Condition {
     if (key.includes('.')) throw new ImportRefusal(`${SYSTEM}: the nested attribute path '${key}' is not something Segspec can read`, at);
     if (test === null) return presence(key, true);
+    const type = this.types.get(key);
+    if (type === 'list<string>' || type === 'list<integer>') return this.listAttribute(key, type, test, at);
     if (typeof test === 'string' || typeof test === 'number' || typeof test === 'boolean') {
       // `value + "" === s`, `value * 1 === n`, `value !== null && !!value === b`: for null, "null" === s and 0 === n.
       const missing = typeof test === 'string' ? test === 'null' : typeof test === 'number' ? test === 0 : false;
@@ -159,6 +165,66 @@ class ConditionReader {
     const parts: Condition[] = [];
     for (const [op, expected] of Object.entries(test)) parts.push(this.operator(key, op, expected, `${at}/${pointer(op)}`));
     return all(parts);
+  }
+
+  /**
+   * A test of a list attribute, as the SDK reads an array: `$in` holds when
+   * some item is in the list (strict equality), `$nin` when none is (or the
+   * list is missing), `$size` tests the number of items.
+   */
+  private listAttribute(key: string, type: 'list<string>' | 'list<integer>', test: Json, at: string): Condition {
+    if (typeof test !== 'object' || test === null || Array.isArray(test) || !isOperatorObject(test)) {
+      throw new ImportRefusal(`${SYSTEM}: comparing the list attribute '${key}' with a single value or a whole list is not something Segspec can read`, at);
+    }
+    const subject: Subject = { ...subjectOf(key), fieldType: type };
+    const item = type === 'list<string>' ? 'string' : 'number';
+    const parts: Condition[] = [];
+    for (const [op, expected] of Object.entries(test)) {
+      const here = `${at}/${pointer(op)}`;
+      switch (op) {
+        case '$in':
+        case '$nin': {
+          if (!Array.isArray(expected)) throw new ImportRefusal(`\`${op}\` takes a list`, here);
+          const values = expected.filter((v): v is string | number => typeof v === item);
+          const some = any(values.map((v) => ({ kind: 'contains', subject, value: valueOf(v), negated: false }) as Condition));
+          if (op === '$in') parts.push(some);
+          else parts.push(some.kind === 'constant' ? { kind: 'constant', value: true } : withMissing(key, true, negateAtom(some, subject)));
+          break;
+        }
+        case '$size':
+          parts.push(this.listSize(subject, expected, here));
+          break;
+        case '$not':
+          parts.push(this.negate(this.listAttribute(key, type, expected, here)));
+          break;
+        case '$exists':
+        case '$elemMatch':
+        case '$all':
+          parts.push(this.operator(key, op, expected, here));
+          break;
+        default:
+          throw new ImportRefusal(`${SYSTEM}: \`${op}\` on the list attribute '${key}' is not something Segspec can read`, here);
+      }
+    }
+    return all(parts);
+  }
+
+  /** `$size`: the number of items equals a number, or passes number comparisons; false for a missing list. */
+  private listSize(list: Subject, expected: Json, at: string): Condition {
+    const subject: Subject = { ...list, transform: 'len' };
+    if (typeof expected === 'number') return { kind: 'equals', subject, value: valueOf(expected), negated: false };
+    if (typeof expected !== 'object' || expected === null || Array.isArray(expected) || !isOperatorObject(expected)) {
+      throw new ImportRefusal(`${SYSTEM}: \`$size\` other than a number or number comparisons is not something Segspec can read`, at);
+    }
+    const relation = { $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' } as const;
+    return all(
+      Object.entries(expected).map(([op, n]): Condition => {
+        if (typeof n !== 'number') throw new ImportRefusal(`${SYSTEM}: \`$size\` compares with numbers`, `${at}/${pointer(op)}`);
+        if (op === '$eq' || op === '$ne') return { kind: 'equals', subject, value: valueOf(n), negated: op === '$ne' };
+        if (op in relation) return { kind: 'order', subject, op: relation[op as keyof typeof relation], value: valueOf(n) };
+        throw new ImportRefusal(`${SYSTEM}: \`${op}\` inside \`$size\` is not something Segspec can read`, `${at}/${pointer(op)}`);
+      }),
+    );
   }
 
   private operator(key: string, op: string, expected: Json, at: string): Condition {

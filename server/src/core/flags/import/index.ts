@@ -8,6 +8,7 @@ import type { FlagSystemName } from '../system.js';
 import { unreachable } from '../../util/unreachable.js';
 import { importGrowthbook } from './growthbook.js';
 import { importLaunchdarkly } from './launchdarkly.js';
+import { importPosthog } from './posthog.js';
 import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { attributeName, conditionText, segmentName, stringLiteral } from './print.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
@@ -55,12 +56,13 @@ export function importFlag(fileText: string, system: FlagSystemName, options: Im
 function readFlag(text: string, system: FlagSystemName, { flagKey, attributeTypes, context }: ImportOptions): ImportedFlag {
   switch (system) {
     case 'growthbook':
-      return importGrowthbook(text, flagKey);
+      return importGrowthbook(text, flagKey, attributeTypes);
     case 'launchdarkly':
       return importLaunchdarkly(text, flagKey, { types: attributeTypes, context });
+    case 'posthog':
+      return importPosthog(text, flagKey, { types: attributeTypes, context });
     case 'unleash':
     case 'flagd':
-    case 'posthog':
       throw new ImportRefusal(`import from ${systemTitle(system)} is not available yet`, '');
     default:
       return unreachable(system);

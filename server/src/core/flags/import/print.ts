@@ -26,10 +26,11 @@ export function conditionText(cond: Condition, nameOf: (id: string) => string): 
 
 function atomText(cond: AtomCondition, nameOf: (id: string) => string): string {
   if (cond.kind === 'segment') return `${cond.negated ? 'not ' : ''}${nameOf(cond.name)}`;
-  const x = attributeName(cond.subject.field);
+  const field = attributeName(cond.subject.field);
+  const x = cond.subject.transform ? `${cond.subject.transform}(${field})` : field;
   switch (cond.kind) {
     case 'present':
-      return `${x} is ${cond.negated ? '' : 'not '}missing`;
+      return `${field} is ${cond.negated ? '' : 'not '}missing`;
     case 'equals':
       return `${x} ${cond.negated ? '!=' : '=='} ${literal(cond.value)}`;
     case 'order':

@@ -164,7 +164,7 @@ function exactMatchString(value: unknown): string {
 const LITERAL_ESCAPED_PUNCTUATION = /[\x20-\x2f:;=?@\x5b-\x60\x7b-\x7e]/;
 
 /** The character classes of a pattern both regex engines read alike, or null when the pattern needs the server. */
-function portableRegexClasses(pattern: string): string[] | null {
+export function portableRegexClasses(pattern: string): string[] | null {
   const classes: string[] = [];
   let classStart = -1;
   let previous = '';
@@ -263,18 +263,18 @@ function compareSemver(a: Semver, b: Semver): number {
   return 0;
 }
 
-function tildeBounds(value: string): { lower: Semver; upper: Semver } {
+export function tildeBounds(value: string): { lower: Semver; upper: Semver } {
   const p = parseSemver(value);
   return { lower: [p[0], p[1], p[2]], upper: [p[0], p[1] + 1, 0] };
 }
 
-function caretBounds(value: string): { lower: Semver; upper: Semver } {
+export function caretBounds(value: string): { lower: Semver; upper: Semver } {
   const [major, minor, patch] = parseSemver(value);
   const upper: Semver = major > 0 ? [major + 1, 0, 0] : minor > 0 ? [0, minor + 1, 0] : [0, 0, patch + 1];
   return { lower: [major, minor, patch], upper };
 }
 
-function wildcardBounds(value: string): { lower: Semver; upper: Semver } {
+export function wildcardBounds(value: string): { lower: Semver; upper: Semver } {
   const text = String(value).trim().replace(/^[vV]/, '');
   const cleaned = text.replace(/\.\*$/, '').replace(/\*$/, '');
   if (!cleaned) throw new Inconclusive(`Invalid wildcard semver: ${value}`);
