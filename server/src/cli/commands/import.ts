@@ -36,7 +36,7 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const source = relative(outPath ? dirname(outPath) : io.cwd, path).split(sep).join('/');
   let result;
   try {
-    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source, attributeTypes, context: context && new Map(Object.entries(context)) });
+    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source, attributeTypes, dataset, context: context && new Map(Object.entries(context)) });
   } catch (e) {
     if (e instanceof ImportRefusal) {
       const where = e.pointer ? ` (at ${escapeControls(e.pointer)})` : '';

@@ -159,12 +159,53 @@ class ConditionReader {
     if (typeof test === 'string' || typeof test === 'number' || typeof test === 'boolean') {
       // `value + "" === s`, `value * 1 === n`, `value !== null && !!value === b`: for null, "null" === s and 0 === n.
       const missing = typeof test === 'string' ? test === 'null' : typeof test === 'number' ? test === 0 : false;
-      return withMissing(key, missing, equals(key, test, false));
+      return this.typed(key, withMissing(key, missing, equals(key, test, false)), at);
     }
     if (Array.isArray(test) || !isOperatorObject(test)) throw new ImportRefusal(`${SYSTEM}: comparing '${key}' with a whole list or object is not something Segspec can read`, at);
     const parts: Condition[] = [];
     for (const [op, expected] of Object.entries(test)) parts.push(this.operator(key, op, expected, `${at}/${pointer(op)}`));
-    return all(parts);
+    return this.typed(key, all(parts), at);
+  }
+
+  /**
+   * A date or date-time attribute reaches GrowthBook as its text (`YYYY-MM-DD`,
+   * or ISO 8601 with milliseconds and `Z`), which it compares as text: the same
+   * order as the dates when the condition's value is written the same way, so
+   * such values become Segspec dates; any other text is refused.
+   */
+  private typed(key: string, cond: Condition, at: string): Condition {
+    const type = this.types.get(key);
+    if (type !== 'date' && type !== 'datetime' && type !== 'semver') return cond;
+    const convert = (v: ExportValue): ExportValue => {
+      if (v.type === type || type === 'semver') return v;
+      if (v.type === 'string') {
+        if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v.value) && new Date(`${v.value}T00:00:00Z`).toISOString().startsWith(v.value)) return { type: 'date', value: v.value };
+        const ms = Date.parse(v.value);
+        if (type === 'datetime' && Number.isFinite(ms) && new Date(ms).toISOString() === v.value) return { type: 'datetime', value: v.value, ms };
+      }
+      throw new ImportRefusal(`${SYSTEM}: '${key}' is a ${type === 'date' ? 'date' : 'date-time'}, which GrowthBook compares as text; ${JSON.stringify(v.value)} is not written as one (${type === 'date' ? 'YYYY-MM-DD' : 'YYYY-MM-DDTHH:MM:SS.mmmZ'})`, at);
+    };
+    const walk = (c: Condition): Condition => {
+      switch (c.kind) {
+        case 'all':
+          return all(c.items.map(walk));
+        case 'any':
+          return any(c.items.map(walk));
+        case 'equals':
+        case 'contains':
+          return { ...c, value: convert(c.value) };
+        case 'order':
+          return { ...c, value: convert(c.value) };
+        case 'oneOf':
+          return { ...c, values: c.values.map(convert) };
+        case 'affix':
+        case 'matches':
+          throw new ImportRefusal(`${SYSTEM}: a pattern over the text of the ${{ date: 'date', datetime: 'date-time', semver: 'version' }[type]} attribute '${key}' is not something Segspec can write`, at);
+        default:
+          return c;
+      }
+    };
+    return walk(cond);
   }
 
   /**

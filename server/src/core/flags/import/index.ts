@@ -34,6 +34,8 @@ export interface ImportOptions {
   attributeTypes?: AttributeTypes;
   /** Attribute → field, for attributes not named as their field (the flag declaration's `context`). */
   context?: AttributeFields;
+  /** The dataset the segments draw from (`from D`), needed where the workspace has several. */
+  dataset?: string;
 }
 
 export function importFlag(fileText: string, system: FlagSystemName, options: ImportOptions): ImportResult {
@@ -44,10 +46,11 @@ export function importFlag(fileText: string, system: FlagSystemName, options: Im
   const lines: string[] = [`// Imported from ${options.source.replace(/[\r\n]/g, ' ')}: who gets ${title}, as ${systemTitle(system)} decides it.`];
   const names = new Map(imported.groups.map((g) => [g.id, segmentName(g.id)]));
   const nameOf = (id: string): string => names.get(id) ?? segmentName(id);
+  const from = options.dataset === undefined ? '' : ` from ${attributeName(options.dataset)}`;
   for (const group of imported.groups) {
-    lines.push(`segment ${nameOf(group.id)} ${stringLiteral(`${systemTitle(system)} group ${group.id}`)} { where ${conditionText(group.condition, nameOf)} }`);
+    lines.push(`segment ${nameOf(group.id)} ${stringLiteral(`${systemTitle(system)} group ${group.id}`)} {${from} where ${conditionText(group.condition, nameOf)} }`);
   }
-  lines.push(`segment ${segment} ${stringLiteral(title)} { where ${conditionText(imported.condition, nameOf)} }`);
+  lines.push(`segment ${segment} ${stringLiteral(title)} {${from} where ${conditionText(imported.condition, nameOf)} }`);
   lines.push(`flag ${flag} ${stringLiteral(title)} { system ${system} source ${stringLiteral(options.source)} key ${stringLiteral(imported.key)} for ${segment}${contextText(options.context)} }`);
   const raw = `${lines.join('\n\n')}\n`;
   return { text: format(raw) ?? raw, key: imported.key, segment, flag };

@@ -167,6 +167,7 @@ class PosthogReader {
     const opAt = `${at}/operator`;
     const valueAt = `${at}/value`;
     const type = subject.fieldType;
+    // A version reaches PostHog as its text, but Segspec's engine does not match patterns over a version's text.
     const textual = type === 'string' || type === 'enum';
     // For a present value: [decisively holds, decisively fails].
     const both = (holds: Condition): Verdict => ({ holds, fails: negateAtom(holds, subject) });
