@@ -8,6 +8,7 @@ import type { NameResolution } from '../semantics/model.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { isAggregateName } from './aggregates.js';
 import { compilePattern } from '../util/regex.js';
+import { unreachable } from '../util/unreachable.js';
 import {
   compareScalars,
   dateValue,
@@ -117,8 +118,20 @@ export function evalValue(expr: Expr, env: EvalEnv): Value {
       return instantValue((env.today + 1) * MS_PER_DAY);
     case 'Error':
       return null;
-    default:
+    case 'Not':
+    case 'Logical':
+    case 'Compare':
+    case 'In':
+    case 'Between':
+    case 'Contains':
+    case 'Affix':
+    case 'Matches':
+    case 'Missing':
+    case 'WithinLast':
+    case 'Temporal':
       return evalPredicate(expr, env);
+    default:
+      return unreachable(expr);
   }
 }
 
@@ -280,9 +293,27 @@ export function evalPredicate(expr: Expr, env: EvalEnv): Truth {
       return withinLast(env.today, expr.amount.value, expr.unit, evalValue(expr.subject, env));
     case 'Temporal':
       return compareOp(expr.op === 'before' ? '<' : '>', evalValue(expr.subject, env), evalValue(expr.value, env));
-    default: {
+    case 'String':
+    case 'Number':
+    case 'Percent':
+    case 'Boolean':
+    case 'Date':
+    case 'DateTime':
+    case 'Name':
+    case 'List':
+    case 'Negate':
+    case 'Arith':
+    case 'Call':
+    case 'RelatedField':
+    case 'Aggregate':
+    case 'Ago':
+    case 'Today':
+    case 'Now':
+    case 'Error': {
       const v = evalValue(expr, env);
       return typeof v === 'boolean' ? v : null;
     }
+    default:
+      return unreachable(expr);
   }
 }

@@ -347,8 +347,34 @@ class Normalizer {
         return this.mentionsField(expr.left) || this.mentionsField(expr.right);
       case 'Negate':
         return this.mentionsField(expr.operand);
-      default:
+      case 'String':
+      case 'Number':
+      case 'Percent':
+      case 'Boolean':
+      case 'Date':
+      case 'DateTime':
+      case 'List':
+      case 'Not':
+      case 'Logical':
+      case 'Compare':
+      case 'In':
+      case 'Between':
+      case 'Contains':
+      case 'Affix':
+      case 'Matches':
+      case 'Missing':
+      case 'WithinLast':
+      case 'Temporal':
+      case 'Call':
+      case 'Ago':
+      case 'Today':
+      case 'Now':
+      case 'RelatedField':
+      case 'Aggregate':
+      case 'Error':
         return false;
+      default:
+        return unreachable(expr);
     }
   }
 
@@ -479,8 +505,31 @@ class Normalizer {
         }
         throw this.refuse(`${inner.callee.name}(…) is not a date here`, inner.range);
       }
-      default:
+      case 'Number':
+      case 'Percent':
+      case 'Boolean':
+      case 'Name':
+      case 'List':
+      case 'Not':
+      case 'Logical':
+      case 'Negate':
+      case 'Arith':
+      case 'Compare':
+      case 'In':
+      case 'Between':
+      case 'Contains':
+      case 'Affix':
+      case 'Matches':
+      case 'Missing':
+      case 'WithinLast':
+      case 'Temporal':
+      case 'RelatedField':
+      case 'Aggregate':
+      case 'Error':
+      case 'Paren':
         return undefined;
+      default:
+        return unreachable(inner);
     }
   }
 
@@ -503,8 +552,33 @@ class Normalizer {
       }
       case 'Arith':
         throw this.refuse(`${this.scope.system} cannot compute arithmetic (${describeArith(inner)})`, inner.range);
-      default:
+      case 'String':
+      case 'Boolean':
+      case 'Date':
+      case 'DateTime':
+      case 'Name':
+      case 'List':
+      case 'Not':
+      case 'Logical':
+      case 'Compare':
+      case 'In':
+      case 'Between':
+      case 'Contains':
+      case 'Affix':
+      case 'Matches':
+      case 'Missing':
+      case 'WithinLast':
+      case 'Temporal':
+      case 'Ago':
+      case 'Today':
+      case 'Now':
+      case 'RelatedField':
+      case 'Aggregate':
+      case 'Error':
+      case 'Paren':
         return undefined;
+      default:
+        return unreachable(inner);
     }
   }
 
