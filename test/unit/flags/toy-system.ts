@@ -51,7 +51,7 @@ export const toySystem: FlagSystem = {
           : [],
       );
       const attributes = [...new Set((flag.rules ?? []).flatMap((r) => (r.attribute ? [r.attribute] : [])))];
-      return { key, location: { pointer: `/flags/${key}`, line: lineOf(text, `"${key}"`) }, attributes, problems };
+      return { key, location: { pointer: `/flags/${key}`, line: lineOf(text, `"${key}"`) }, attributes, prerequisites: [], problems };
     });
     return {
       system: 'growthbook',

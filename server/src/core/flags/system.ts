@@ -56,6 +56,8 @@ export interface FlagDefinition {
   location: FlagFileLocation;
   /** Attributes the flag's targeting reads (including through referenced segments / saved groups / cohorts). */
   attributes: string[];
+  /** Flags this flag's decision consults (prerequisites, dependencies): what they read counts as read too. */
+  prerequisites: string[];
   /** Constructs in this flag Segspec cannot evaluate; when non-empty, `evaluate` may return undefined. */
   problems: FlagFileProblem[];
 }

@@ -200,7 +200,7 @@ function read(text: string): LoadedFlagFile {
     } else compiled.set(key, 'none');
     const attributes = new Set<string>();
     collect(targeting, attributes);
-    definitions.push({ key, location: file.locate(pointer), attributes: [...attributes], problems });
+    definitions.push({ key, location: file.locate(pointer), attributes: [...attributes], prerequisites: [], problems });
   }
   const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -240,7 +240,7 @@ function read(text: string): LoadedFlagFile {
     const attributes = new Set<string>();
     for (const rule of feature.rules ?? []) ruleAttributes(rule, groups, attributes);
     const pointer = `/features/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    return { key, location: file.locate(pointer), attributes: [...attributes], problems: flagProblems(file, key, feature, featureKeys) };
+    return { key, location: file.locate(pointer), attributes: [...attributes], prerequisites: (feature.rules ?? []).flatMap((rule) => (rule.parentConditions ?? []).map((p) => p.id)), problems: flagProblems(file, key, feature, featureKeys) };
   });
   const byKey = new Map(flags.map((flag) => [flag.key, flag]));
   const undecidable = (key: string, seen: Set<string> = new Set()): boolean => {

@@ -362,7 +362,7 @@ function read(text: string): LoadedFlagFile {
   const segments = parsed.data.segments ?? {};
   const definitions: FlagDefinition[] = Object.entries(flags).map(([key, flag]) => {
     const { problems, attributes } = flagFindings(file, flag, segments);
-    return { key, location: file.locate(`/flags/${escape(key)}`), attributes, problems };
+    return { key, location: file.locate(`/flags/${escape(key)}`), attributes, prerequisites: (flag.prerequisites ?? []).map((p) => p.key), problems };
   });
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const undecidable = (key: string, seen: Set<string> = new Set()): boolean => {

@@ -313,8 +313,10 @@ function definitionProblems(flag: Flag, index: number, defs: Definitions, locate
   return problems;
 }
 
-function attributesOf(flag: Flag, defs: Definitions): string[] {
+/** The properties a flag reads (through cohorts too) and the flags it depends on. */
+function readsOf(flag: Flag, defs: Definitions): { attributes: string[]; prerequisites: string[] } {
   const into = new Set<string>();
+  const flags = new Set<string>();
   const seen = new Set<string>();
   const visit = (prop: PropertyFilter): void => {
     if (prop.type === 'cohort') {
@@ -329,7 +331,11 @@ function attributesOf(flag: Flag, defs: Definitions): string[] {
         }
       };
       walk(defs.cohorts[id]);
-    } else if (prop.type !== 'flag') into.add(prop.key);
+    } else if (prop.type === 'flag') {
+      flags.add(prop.key);
+      const chain = (prop as { dependency_chain?: unknown }).dependency_chain;
+      if (Array.isArray(chain)) for (const key of chain) if (typeof key === 'string') flags.add(key);
+    } else into.add(prop.key);
   };
   for (const condition of flag.filters?.groups ?? []) {
     for (const prop of condition.properties ?? []) visit(prop as PropertyFilter);
@@ -337,7 +343,7 @@ function attributesOf(flag: Flag, defs: Definitions): string[] {
   }
   if ((flag.filters?.multivariate?.variants.length ?? 0) > 0 || flag.filters?.holdout) into.add('distinct_id');
   if (flag.bucketing_identifier === 'device_id') into.add('$device_id');
-  return [...into];
+  return { attributes: [...into], prerequisites: [...flags] };
 }
 
 function read(text: string, now: () => Date = () => new Date()): LoadedFlagFile {
@@ -357,7 +363,7 @@ function read(text: string, now: () => Date = () => new Date()): LoadedFlagFile 
   const flags: FlagDefinition[] = response.flags.map((flag, index) => {
     const locate = (pointer: string): FlagFileProblem =>
       unsupported(file, pointer, `PostHog: flag \`${flag.key}\` has experience continuity on, which local evaluation cannot decide`);
-    return { key: flag.key, location: file.locate(`/flags/${index}`), attributes: attributesOf(flag, defs), problems: definitionProblems(flag, index, defs, locate) };
+    return { key: flag.key, location: file.locate(`/flags/${index}`), ...readsOf(flag, defs), problems: definitionProblems(flag, index, defs, locate) };
   });
   const byKey = new Map(flags.map((f) => [f.key, f]));
 

@@ -365,6 +365,7 @@ function read(text: string, now: () => Date = () => new Date()): LoadedFlagFile 
     key: feature.name,
     location: file.locate(`/features/${index}`),
     attributes: featureAttributes(feature, segments),
+    prerequisites: (feature.dependencies ?? []).map((d) => d.feature),
     problems: featureProblems(file, feature, index, segmentIds),
   }));
   const byKey = new Map(flags.map((f) => [f.key, f]));
