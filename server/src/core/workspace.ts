@@ -12,7 +12,7 @@ import type { Finding } from './diagnostics/types.js';
 import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
 import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type LoadedDataset, type ParseData } from './data/index.js';
-import { runInSlices } from './util/slices.js';
+import { runAtOnce, runInSlices, type StepRunner } from './util/slices.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
 import { prop, props, type DatasetDecl } from './syntax/ast.js';
@@ -186,15 +186,15 @@ export class Workspace {
     const { broken: brokenRules, findings: dependencyFindings } = ruleProblems(model, [...nameFindings, ...staticFindings]);
     const analyzeOptions = { asOf: this.options.asOf, brokenRules };
     const pause = this.options.pause;
-    const results = pause
-      ? await runInSlices(this.engine.analyzeInSteps(model, data, analyzeOptions), pause, () => {
-          if (isCancelled()) throw new CancelledError();
-        })
-      : this.engine.analyze(model, data, analyzeOptions);
+    const checkpoint = () => {
+      if (isCancelled()) throw new CancelledError();
+    };
+    const run: StepRunner = pause ? (steps) => runInSlices(steps, pause, checkpoint) : runAtOnce;
+    const results = pause ? await runInSlices(this.engine.analyzeInSteps(model, data, analyzeOptions), pause, checkpoint) : this.engine.analyze(model, data, analyzeOptions);
     const dataFindings = [...data.values()].flatMap((d) => d.findings);
     const markdown = await this.parseMarkdownFiles();
     const markdownFindings = markdownChecks(model, markdown, results);
-    const flags = await this.flags().analyze(this.host, this.root, model, data, results);
+    const flags = await this.flags().analyze(this.host, this.root, model, data, results, run);
     if (isCancelled()) throw new CancelledError();
     return {
       model,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Workspace, withDataResults } from '../../../server/src/core/workspace.js';
+import { CancelledError, Workspace, withDataResults } from '../../../server/src/core/workspace.js';
+import type { FlagSystem } from '../../../server/src/core/flags/system.js';
 import type { Finding } from '../../../server/src/core/diagnostics/types.js';
 import { catalog } from '../../../server/src/core/diagnostics/catalog.js';
 import { MemoryHost } from '../workspace/memory-host.js';
@@ -247,5 +248,43 @@ describe('static checks of a flag', () => {
   it('every flag code is in the catalog', () => {
     for (let n = 60; n <= 72; n++) expect(catalog.has(`SEG0${n}`)).toBe(true);
     for (let n = 301; n <= 305; n++) expect(catalog.has(`SEG${n}`)).toBe(true);
+  });
+});
+
+describe('deciding a flag on many rows in the language server', () => {
+  // 40,000 users; the flag targets individual ids, so every row is decided on its own.
+  const many = ['user_id,plan,is_student', ...Array.from({ length: 40_000 }, (_, i) => `u${i},${i % 3 === 0 ? 'edu' : 'pro'},${i % 2 === 0}`)].join('\n');
+  const byId = JSON.stringify({ flags: { 'smart-reschedule': { rules: [{ attribute: 'id', in: Array.from({ length: 500 }, (_, i) => `u${i * 7}`) }] } } });
+  const counted = (evaluations: { count: number }): FlagSystem => ({
+    ...toySystem,
+    read(text) {
+      const file = toySystem.read(text);
+      return { ...file, evaluate: (key, ctx) => (evaluations.count++, file.evaluate(key, ctx)) };
+    },
+  });
+  const files = { '/ws/users.csv': many, '/ws/flags/toy.json': byId, '/ws/spec.segspec': dataset.replace('  fields { age: integer? }\n', '').replace('segment adults { where age >= 18 }\n', ''), '/ws/flag.segspec': flagSpec(complete) };
+
+  it('hands the thread back while it decides rows, with the same result as at once', async () => {
+    const evaluations = { count: 0 };
+    const progressAtPauses: number[] = [];
+    const sliced = new Workspace(new MemoryHost(files), '/ws', {
+      flagSystems: () => counted(evaluations),
+      pause: async () => void progressAtPauses.push(evaluations.count),
+    });
+    const analysis = await sliced.analyze();
+    expect(progressAtPauses.some((n) => n > 0 && n < 40_000), `pauses at ${progressAtPauses.join(', ')}`).toBe(true);
+    const atOnce = await new Workspace(new MemoryHost(files), '/ws', { flagSystems: () => toySystem }).analyze();
+    expect(analysis.flags.get('smart_reschedule')?.measures).toEqual(atOnce.flags.get('smart_reschedule')?.measures);
+    expect(analysis.flags.get('smart_reschedule')?.on).toBe(500);
+  });
+
+  it('stops deciding when a newer edit cancels the analysis, and decides again afterwards', async () => {
+    const evaluations = { count: 0 };
+    const ws = new Workspace(new MemoryHost(files), '/ws', { flagSystems: () => counted(evaluations), pause: async () => undefined });
+    await expect(ws.analyze(() => evaluations.count > 0)).rejects.toBeInstanceOf(CancelledError);
+    expect(evaluations.count).toBeGreaterThan(0);
+    expect(evaluations.count).toBeLessThan(40_000);
+    const analysis = await ws.analyze();
+    expect(analysis.flags.get('smart_reschedule')?.on).toBe(500);
   });
 });

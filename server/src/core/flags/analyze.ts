@@ -23,8 +23,9 @@ import { prop, props, type FlagExpectation, type Range } from '../syntax/ast.js'
 import { LineIndex } from '../syntax/positions.js';
 import { didYouMean, suggest } from '../util/suggest.js';
 import { flagFinding } from './codes.js';
+import { runAtOnce, type StepRunner } from '../util/slices.js';
 import { recordContext, type ContextMapping } from './context.js';
-import { decideRows, measure, type FlagDecisions, type FlagMeasures } from './decisions.js';
+import { decideRowsInSteps, measure, type FlagDecisions, type FlagMeasures } from './decisions.js';
 import { flagSystemNames, isFlagSystemName, type FlagFileLocation, type FlagSystem, type FlagSystemName, type LoadedFlagFile } from './system.js';
 
 export interface FlagExpectationResult {
@@ -86,11 +87,19 @@ export class FlagAnalyzer {
   /** Without `systemOf`, declarations are checked but no file is read. */
   constructor(private readonly systemOf: ((name: FlagSystemName) => FlagSystem) | undefined) {}
 
-  async analyze(host: Host, root: string, model: WorkspaceModel, data: ReadonlyMap<string, LoadedDataset>, results: DataAnalysis): Promise<FlagAnalysis> {
+  /** `run` runs the row-by-row decisions: in slices in the language server, at once elsewhere. */
+  async analyze(
+    host: Host,
+    root: string,
+    model: WorkspaceModel,
+    data: ReadonlyMap<string, LoadedDataset>,
+    results: DataAnalysis,
+    run: StepRunner = runAtOnce,
+  ): Promise<FlagAnalysis> {
     const flags = new Map<string, FlagResult>();
     const findings: Finding[] = [];
     for (const symbol of model.flags.values()) {
-      flags.set(symbol.name, await this.analyzeFlag(host, root, model, data, results, symbol, findings));
+      flags.set(symbol.name, await this.analyzeFlag(host, root, model, data, results, symbol, findings, run));
     }
     return { flags, findings };
   }
@@ -103,6 +112,7 @@ export class FlagAnalyzer {
     results: DataAnalysis,
     symbol: FlagSymbol,
     findings: Finding[],
+    run: StepRunner,
   ): Promise<FlagResult> {
     const { decl, file: specFile, name } = symbol;
     const push = (code: string, range: Range, message: string, extra?: Parameters<typeof flagFinding>[4]) =>
@@ -247,7 +257,7 @@ export class FlagAnalyzer {
     if (!table) return unavailable(`the data of \`${dataset}\` could not be read`);
     result.rows = table.rowCount;
     const mapping: ContextMapping = { attributes, identity: { attribute: system.identityAttribute, field: identityField } };
-    const decisions = this.decide(system, flagFile, keyLiteral.value, table, mapping);
+    const decisions = await this.decide(system, flagFile, keyLiteral.value, table, mapping, run);
     result.personas = personaDecisions(model, dataset, flagFile.loaded, keyLiteral.value, mapping);
     if (decisions.undecided > 0) {
       const why = definition.problems[0]?.message ?? flagFile.loaded.problems[0]?.message ?? 'the evaluation could not decide';
@@ -292,14 +302,14 @@ export class FlagAnalyzer {
     return result;
   }
 
-  private decide(system: FlagSystem, file: ReadFile, key: string, table: Table, mapping: ContextMapping): FlagDecisions {
+  private async decide(system: FlagSystem, file: ReadFile, key: string, table: Table, mapping: ContextMapping, run: StepRunner): Promise<FlagDecisions> {
     let cache = this.decisions.get(table);
     if (!cache) this.decisions.set(table, (cache = new Map()));
     const cacheKey = JSON.stringify([system.name, file.path, key, [...mapping.attributes], mapping.identity]) + file.text;
     const cached = cache.get(cacheKey);
     if (cached) return cached;
     this.evaluations++;
-    const decisions = decideRows(file.loaded, key, table, mapping);
+    const decisions = await run(decideRowsInSteps(file.loaded, key, table, mapping));
     if (cache.size >= DECISION_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(cacheKey, decisions);
     return decisions;

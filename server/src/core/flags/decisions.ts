@@ -45,7 +45,11 @@ export function attributesRead(file: LoadedFlagFile, flagKey: string): Set<strin
   return read;
 }
 
-export function decideRows(file: LoadedFlagFile, flagKey: string, table: Table, mapping: ContextMapping): FlagDecisions {
+/** Rows decided between two steps of `decideRowsInSteps`. */
+const ROWS_PER_STEP = 4096;
+
+/** The flag's decision on every row, in steps of a few thousand rows (see `runInSlices`). */
+export function* decideRowsInSteps(file: LoadedFlagFile, flagKey: string, table: Table, mapping: ContextMapping): Generator<void, FlagDecisions> {
   const rows = table.rowCount;
   const on = emptyBits(rows);
   const ruleOf = new Int32Array(rows).fill(-1);
@@ -56,6 +60,7 @@ export function decideRows(file: LoadedFlagFile, flagKey: string, table: Table, 
   let nonAsciiIdentities = 0;
   const decide = decider(file, flagKey, mapping);
   for (let row = 0; row < rows; row++) {
+    if (row % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const ctx = rowContext(table, row, mapping);
     const identity = ctx[mapping.identity.attribute];
     if (typeof identity === 'string' && /[^\x00-\x7f]/.test(identity)) nonAsciiIdentities++;

@@ -29,3 +29,16 @@ export async function runInSlices<T>(
     }
   }
 }
+
+/** Runs `steps` to its end at once (a host without a request thread to keep free). */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How long work is run: in slices (the language server) or at once. */
+export type StepRunner = <T>(steps: Generator<void, T>) => Promise<T>;
+
+export const runAtOnce: StepRunner = (steps) => Promise.resolve(runToEnd(steps));
