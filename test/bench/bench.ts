@@ -18,6 +18,7 @@ import { crossCheck, engineStages } from './engine-stages.js';
 import { extraStages } from './extra-stages.js';
 import { printScaleOutFigures, runScaleChild } from './scale-stages.js';
 import { printDiscoverFigures } from './discover-stages.js';
+import { printFlagFigures } from './flag-stages.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   for (const p of problems) console.log(`mismatch: ${p}`);
   if (problems.length > 0) process.exitCode = 1;
   if (!only || new RegExp(only).test('discover depth 3, 32k rows')) printDiscoverFigures(ctx);
+  if ((!only || new RegExp(only).test('flag decisions')) && !(await printFlagFigures(ctx))) process.exitCode = 1;
   if (!only && !(await printScaleOutFigures())) process.exitCode = 1;
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { attributesRead } from '../../../server/src/core/flags/decisions.js';
+import { attributesRead } from '../../../server/src/core/flags/row-decider.js';
 import type { FlagContext, FlagSystemName } from '../../../server/src/core/flags/system.js';
 import { flagSystem } from '../../../server/src/core/flags/systems/index.js';
 import { randomContexts, type AttributeName } from './contexts.js';

@@ -8,8 +8,9 @@
  */
 import type { Table } from '../data/table.js';
 import { emptyBits, hasBit, setBit, type Bitset } from '../engine/bitset.js';
-import { rowContext, rowKey, type ContextMapping } from './context.js';
-import type { FlagContext, FlagDecision, FlagFileLocation, LoadedFlagFile } from './system.js';
+import { rowKey, type ContextMapping } from './context.js';
+import { nonAsciiIdentity, rowDecider } from './row-decider.js';
+import type { FlagFileLocation, LoadedFlagFile } from './system.js';
 
 export interface FlagDecisions {
   rows: number;
@@ -25,26 +26,6 @@ export interface FlagDecisions {
   nonAsciiIdentities: number;
 }
 
-/**
- * The attributes a flag's decision reads, with those of the flags it
- * depends on; undefined for a flag the file does not hold.
- */
-export function attributesRead(file: LoadedFlagFile, flagKey: string): Set<string> | undefined {
-  const byKey = new Map(file.flags.map((f) => [f.key, f]));
-  if (!byKey.has(flagKey)) return undefined;
-  const read = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (key: string): void => {
-    const flag = byKey.get(key);
-    if (!flag || seen.has(key)) return;
-    seen.add(key);
-    for (const a of flag.attributes) read.add(a);
-    for (const p of flag.prerequisites) visit(p);
-  };
-  visit(flagKey);
-  return read;
-}
-
 /** Rows decided between two steps of `decideRowsInSteps`. */
 const ROWS_PER_STEP = 4096;
 
@@ -58,13 +39,12 @@ export function* decideRowsInSteps(file: LoadedFlagFile, flagKey: string, table:
   let onCount = 0;
   let undecided = 0;
   let nonAsciiIdentities = 0;
-  const decide = decider(file, flagKey, mapping);
+  const decide = rowDecider(file, flagKey, table, mapping);
+  const nonAscii = nonAsciiIdentity(table, mapping);
   for (let row = 0; row < rows; row++) {
     if (row % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
-    const ctx = rowContext(table, row, mapping);
-    const identity = ctx[mapping.identity.attribute];
-    if (typeof identity === 'string' && /[^\x00-\x7f]/.test(identity)) nonAsciiIdentities++;
-    const decision = decide(ctx);
+    if (nonAscii(row)) nonAsciiIdentities++;
+    const decision = decide(row);
     if (!decision) {
       undecided++;
       continue;
@@ -81,27 +61,6 @@ export function* decideRowsInSteps(file: LoadedFlagFile, flagKey: string, table:
     ruleOf[row] = index;
   }
   return { rows, on, onCount, undecided, ruleOf, rules, nonAsciiIdentities };
-}
-
-/**
- * The flag's decision for a row's context. When the flag does not read the
- * identity (no bucketing, no individual targets), rows alike in the
- * attributes it reads get one decision: the system is asked once per
- * distinct combination instead of once per row.
- */
-function decider(file: LoadedFlagFile, flagKey: string, mapping: ContextMapping): (ctx: FlagContext) => FlagDecision | undefined {
-  const read = attributesRead(file, flagKey);
-  const identity = mapping.identity.attribute;
-  if (!read || read.has(identity)) return (ctx) => file.evaluate(flagKey, ctx);
-  const attributes = [...read];
-  const known = new Map<string, FlagDecision | undefined>();
-  return (ctx) => {
-    const key = JSON.stringify([ctx[identity] !== undefined, ...attributes.map((a) => ctx[a] ?? null)]);
-    if (known.has(key)) return known.get(key);
-    const decision = file.evaluate(flagKey, ctx);
-    known.set(key, decision);
-    return decision;
-  };
 }
 
 export interface LeakByRule {
