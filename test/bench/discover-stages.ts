@@ -20,6 +20,7 @@ import { andCount, emptyBits, popcount, setBit, type Bitset } from '../../server
 import { daysFromIso } from '../../server/src/core/engine/dates.js';
 import { allRows, candidateClauses } from '../../server/src/core/discover/clauses.js';
 import { discoverSubgroups, type DiscoverResult } from '../../server/src/core/discover/index.js';
+import { discoverClusters, type UntargetedResult } from '../../server/src/core/discover/untargeted.js';
 import { fieldDecls } from './engine-stages.js';
 import { generateUsersCsvBytes } from './gen-users.js';
 import { formatFigure, median, progress, type BenchContext } from './harness.js';
@@ -149,6 +150,20 @@ export function printDiscoverFigures(ctx: BenchContext): void {
   console.log(`discover diverse set sum WRAcc: ${q.sum.toFixed(4)}`);
   console.log(`discover diverse set pairwise Jaccard: mean ${q.meanJaccard.toFixed(3)}, max ${q.maxJaccard.toFixed(3)}`);
   console.log(`discover diverse set target coverage: ${(q.coverage * 100).toFixed(1)} %`);
+
+  let untargeted: UntargetedResult | undefined;
+  const untargetedMs = timed(3, () => {
+    const outcome = discoverClusters({ table: small, today: TODAY, exclude: new Set(['user_id']), existing: [], options: { max: 8, depth: 3, minSize: Math.ceil(0.02 * small.rowCount) } });
+    if (!outcome.ok) throw new Error(outcome.message);
+    untargeted = outcome.result;
+  });
+  const u = untargeted!;
+  const meanF1 = u.rules.length ? u.rules.reduce((s, r) => s + r.f1, 0) / u.rules.length : 0;
+  console.log(formatFigure({ name: 'discover no target, 32k rows', value: untargetedMs, unit: 'ms' }));
+  console.log(
+    `discover no target set: ${u.rules.length} rules for ${u.k} clusters (${u.choice.method === 'silhouette' ? `silhouette ${u.choice.silhouette.toFixed(2)}` : 'fixed'}), ` +
+      `coverage ${(u.coverage * 100).toFixed(1)} %, pairwise Jaccard mean ${u.meanJaccard.toFixed(3)} max ${u.maxJaccard.toFixed(3)}, mean fidelity F1 ${meanF1.toFixed(2)}`,
+  );
 
   const big = (ctx.state.get('table') as Table | undefined) ?? usersTableFrom(ctx);
   progress(`discover: ${big.rowCount.toLocaleString('en-US')} rows`);

@@ -51,6 +51,7 @@ const PER_COMMAND: Record<CommandName, Options> = {
     'min-size': { type: 'string' },
     quality: { type: 'string' },
     plain: { type: 'boolean' },
+    clusters: { type: 'string' },
     format: { type: 'string', short: 'f' },
     write: { type: 'string', short: 'w' },
   },

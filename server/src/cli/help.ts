@@ -247,23 +247,36 @@ editors other than VS Code.
 Examples:
   segspec lsp --stdio
   # Neovim: vim.lsp.start_client({ name = 'segspec', cmd = { 'segspec', 'lsp', '--stdio' } })`,
-  discover: `Usage: segspec discover [paths…] --target EXPR [options]
+  discover: `Usage: segspec discover [paths…] [--target EXPR] [options]
 
-Proposes segments from the data (SPEC §13): the rules whose members differ
-most from the whole dataset on the target, by weighted relative accuracy
-(WRAcc = share of rows in the rule × (target rate in the rule − target rate
-overall)), each a conjunction of at most --depth clauses a person would
-write. By default the set is diverse: rows already covered count less in
-the next round, and a rule may overlap another proposed rule or an existing
-segment by at most half (Jaccard). Each rule is printed as a ready segment
-declaration with its size, target rate, lift and expect lines; the numbers
-are the engine's own counts of the printed rule on every row.
+Proposes segments from the data (SPEC §13), each printed as a ready segment
+declaration whose numbers are the engine's own counts of the printed rule on
+every row.
+
+With --target: the rules whose members differ most from the whole dataset on
+the target, by weighted relative accuracy (WRAcc = share of rows in the rule
+× (target rate in the rule − target rate overall)), each a conjunction of at
+most --depth clauses a person would write. By default the set is diverse:
+rows already covered count less in the next round, and a rule may overlap
+another proposed rule or an existing segment by at most half (Jaccard).
+Each comes with its size, target rate, lift and expect lines.
+
+Without --target: readable segments that together cover most rows. The rows
+are clustered (k-prototypes under the Gower distance for mixed types, on a
+sample of at most 6,000 rows; K from 3 to --max by the simplified
+silhouette, or --clusters K), then each cluster is described by the rule
+that reproduces it best, reported with its fidelity: F1 of precision (share
+of the rule's rows in the cluster) and recall (share of the cluster the rule
+holds for). A rule may overlap another or an existing segment by at most
+half; the set's coverage and pairwise Jaccard are printed.
 
 Options:
   -t, --target EXPR   a segment name or an expression over the dataset
                       (churned, 'Churn == "Yes"', 'ltv_usd >= p90(ltv_usd)')
   -d, --dataset D     the dataset (default: the target segment's, or the only one)
-  -k, --max K         how many rules (default 10)
+  -k, --max K         how many rules (default 10; without a target at most
+                      K clusters, default 8)
+  --clusters K        without a target: exactly K clusters
   --depth N           at most N fields per rule (default 3)
   --min-size P        fewest members: a share (5%, the default 2%) or a row count
   --quality Q         wracc (default) | purer: (n/N)^0.5 × (p − p0), smaller and purer rules
@@ -274,13 +287,15 @@ Options:
 Large data: the search runs on a sample of at most 200,000 rows; the rules
 found are then counted on every row.
 
-Exit codes: 0 done, 2 usage error or a target that does not check.
+Exit codes: 0 done, 2 usage error, a target that does not check, or a
+dataset with no field to describe rows by.
 
 Examples:
   segspec discover samples/b2b-saas --target churned
   segspec discover --target 'plan == "free"' --max 5 --depth 2
   segspec discover --target 'ltv_usd >= p90(ltv_usd)' --format json
-  segspec discover --target churned --write specs/discovered.segspec`,
+  segspec discover --target churned --write specs/discovered.segspec
+  segspec discover samples/b2b-saas --max 6`,
   persona: `Usage: segspec persona SEGMENT [paths…] [options]
 
 Drafts a persona for a segment (SPEC §13): its profile is the real member
@@ -316,7 +331,7 @@ Commands:
   import FILE --from SYSTEM  a flag's targeting as segments (GrowthBook, LaunchDarkly, PostHog)
   rollout SEGMENT --system S --percent N  who gets a percentage rollout
   fmt [paths…] [--check]     format .segspec files
-  discover --target EXPR     propose segments from the data
+  discover [--target EXPR]   propose segments from the data
   persona SEGMENT            draft a persona from a segment's members
   lsp --stdio                run the language server
 

@@ -17,12 +17,14 @@ import { choice, stringOption, flag, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { escapeControls } from '../reporters/safe-text.js';
+import { runUntargeted } from './discover-untargeted.js';
 
 const DEFAULT_MIN_SHARE = 0.02;
 
 export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const target = stringOption(cmd, 'target');
-  if (target === undefined || target.trim() === '') throw new UsageError('give --target EXPR: a segment name or an expression over the dataset', 'discover');
+  if (target === undefined) return runUntargeted(cmd, io);
+  if (target.trim() === '') throw new UsageError('--target expects a segment name or an expression over the dataset (leave it out to discover segments without a target)', 'discover');
   const format = choice(cmd, 'format', ['text', 'json'] as const, 'text');
   const quality = choice(cmd, 'quality', ['wracc', 'purer'] as const, 'wracc');
   const max = positiveInteger(cmd, 'max', 10, 100);
@@ -68,7 +70,7 @@ export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number
   return EXIT_OK;
 }
 
-function positiveInteger(cmd: ParsedCommand, name: string, fallback: number, most: number): number {
+export function positiveInteger(cmd: ParsedCommand, name: string, fallback: number, most: number): number {
   const raw = stringOption(cmd, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
@@ -77,7 +79,7 @@ function positiveInteger(cmd: ParsedCommand, name: string, fallback: number, mos
 }
 
 /** `--min-size 5%` (a share of the rows) or `--min-size 50` (rows). */
-function minSizeRows(cmd: ParsedCommand, rows: number): number {
+export function minSizeRows(cmd: ParsedCommand, rows: number): number {
   const raw = stringOption(cmd, 'min-size');
   if (raw === undefined) return Math.max(1, Math.ceil(DEFAULT_MIN_SHARE * rows));
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(raw);
@@ -86,7 +88,7 @@ function minSizeRows(cmd: ParsedCommand, rows: number): number {
   throw new UsageError(`--min-size expects a share like 5% or a row count like 50, got '${raw}'`, 'discover');
 }
 
-function pickWorkspace(workspaces: AnalyzedWorkspace[], target: string): AnalyzedWorkspace {
+export function pickWorkspace(workspaces: AnalyzedWorkspace[], target: string): AnalyzedWorkspace {
   if (workspaces.length === 1) return workspaces[0];
   const defining = workspaces.filter((w) => w.analysis.model.segments.has(target));
   if (defining.length === 1) return defining[0];
@@ -98,7 +100,7 @@ function pickWorkspace(workspaces: AnalyzedWorkspace[], target: string): Analyze
  * Evaluates the printed declarations with the engine, as a user's file would
  * be: their sizes must be the numbers shown, and they must check clean.
  */
-async function verifyWithEngine(workspace: Workspace, rendered: RenderedRule[], result: DiscoverResult): Promise<void> {
+export async function verifyWithEngine(workspace: Workspace, rendered: RenderedRule[], result: { rules: ReadonlyArray<{ size: number }> }): Promise<void> {
   if (rendered.length === 0) return;
   const path = `${workspace.root.replace(/[\\/]+$/, '')}/__segspec_discover_check__.segspec`;
   workspace.setOverlay(path, rendered.map((r) => r.text).join('\n'), 1);
@@ -126,7 +128,7 @@ function summaryLine(result: DiscoverResult, i: number, quality: string): string
 }
 
 /** A comment line with the data's control characters, line breaks and tabs escaped, so it stays one comment line. */
-function commentLine(text: string): string {
+export function commentLine(text: string): string {
   return escapeControls(text).replace(/[\n\t]/g, (ch) => (ch === '\n' ? '\\n' : '\\t'));
 }
 

@@ -59,7 +59,7 @@ function describe(rule: DiscoveredRule, result: DiscoverResult, options: RenderO
 }
 
 /** Between 80% and 120% of today's size, at 0.1% resolution (or in rows below 0.1%). */
-function sizeExpectation(size: number, rows: number): string {
+export function sizeExpectation(size: number, rows: number): string {
   const share = rows === 0 ? 0 : size / rows;
   if (share * 100 < 1) return `between ${Math.floor(size * 0.8)} and ${Math.ceil(size * 1.2)}`;
   const low = Math.floor(share * 100 * 0.8 * 10) / 10;
@@ -88,7 +88,7 @@ function clauseSlug(c: Clause): string {
   return c.field;
 }
 
-function ruleName(clauses: readonly Clause[]): string {
+export function ruleName(clauses: readonly Clause[]): string {
   const parts: string[] = [];
   let length = 0;
   for (const c of clauses) {
@@ -106,7 +106,7 @@ function ruleName(clauses: readonly Clause[]): string {
   return /^[a-z_]/.test(name) ? name : `s_${name}`;
 }
 
-function uniqueName(base: string, taken: ReadonlySet<string>): string {
+export function uniqueName(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base) && !RESERVED.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
