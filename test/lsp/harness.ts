@@ -161,7 +161,8 @@ export class TestClient {
     connection.listen();
   }
 
-  static async start(root: string, transport: 'ipc' | 'stdio' = 'ipc'): Promise<TestClient> {
+  /** `textDocument`: client capabilities added to the defaults (e.g. `codeAction.resolveSupport`). */
+  static async start(root: string, transport: 'ipc' | 'stdio' = 'ipc', textDocument: Record<string, unknown> = {}): Promise<TestClient> {
     await ensureServerBundle();
     let child: ChildProcess;
     let connection: ProtocolConnection;
@@ -180,7 +181,7 @@ export class TestClient {
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } },
+        textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true }, ...textDocument },
       },
       initializationOptions: { codeDescriptionCommand: 'segspec.explainCode' },
     });

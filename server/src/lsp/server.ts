@@ -94,7 +94,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         semanticTokensProvider: { legend: semanticTokensLegend, full: true },
-        codeActionProvider: { codeActionKinds },
+        codeActionProvider: { codeActionKinds, resolveProvider: true },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
         documentLinkProvider: { resolveProvider: false },

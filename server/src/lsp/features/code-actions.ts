@@ -15,6 +15,7 @@ import type { Range } from '../../core/syntax/ast.js';
 import { findingsOf } from './diagnostics.js';
 import { referenceAt } from '../../core/markdown/index.js';
 import { copySqlAction, copySqlTarget, registerCopySql, sqlDialectSetting } from './copy-sql.js';
+import { personaDraftAction, personaDraftTarget, registerPersonaDraftResolve } from './persona-draft-action.js';
 
 export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorRewrite];
 
@@ -55,9 +56,13 @@ export function registerCodeActions(ctx: FeatureContext): void {
       const segment = copySqlTarget(snapshot, path, params.range.start);
       if (segment) actions.push(copySqlAction(segment, await sqlDialectSetting(ctx)));
     }
+    const personaSegment = personaDraftTarget(snapshot, path, params.range.start);
+    const personaAction = personaSegment ? personaDraftAction(ctx, snapshot, personaSegment, params.textDocument.uri) : undefined;
+    if (personaAction) actions.push(personaAction);
     return actions;
   });
   registerCopySql(ctx);
+  registerPersonaDraftResolve(ctx);
 }
 
 function fixesFor(
