@@ -7,19 +7,16 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { discoverSubgroups, type DiscoverResult } from '../../core/discover/index.js';
-import { renderRules, percentText, type RenderedRule } from '../../core/discover/render.js';
-import { chooseDataset, evaluateTarget, TARGET_SEGMENT } from '../../core/discover/target.js';
-import { prop } from '../../core/syntax/ast.js';
-import type { Analysis, Workspace } from '../../core/workspace.js';
+import type { DiscoverResult } from '../../core/discover/index.js';
+import { percentText, type RenderedRule } from '../../core/discover/render.js';
+import { discoverInWorkspace, discoveryReport, minSizeRows as minSizeOf, parseMinSize, verifyRendered, type Discovery, type MinSize } from '../../core/discover/run.js';
+import type { Workspace } from '../../core/workspace.js';
 import { analyzePaths, type AnalyzedWorkspace } from '../analysis.js';
 import { choice, stringOption, flag, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { escapeControls } from '../reporters/safe-text.js';
 import { runUntargeted } from './discover-untargeted.js';
-
-const DEFAULT_MIN_SHARE = 0.02;
 
 export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const target = stringOption(cmd, 'target');
@@ -29,37 +26,21 @@ export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number
   const quality = choice(cmd, 'quality', ['wracc', 'purer'] as const, 'wracc');
   const max = positiveInteger(cmd, 'max', 10, 100);
   const depth = positiveInteger(cmd, 'depth', 3, 6);
+  const minSize = minSizeOption(cmd);
   const analysis = await analyzePaths(cmd.positionals, cmd.shared, io);
   const w = pickWorkspace(analysis.workspaces, target.trim());
-  const chosen = chooseDataset(w.analysis.model, stringOption(cmd, 'dataset'), target);
-  if ('error' in chosen) throw new CliError(chosen.error);
-  const { dataset } = chosen;
-  const table = w.analysis.data.get(dataset)?.table;
-  if (!table) throw new CliError(`no data is loaded for dataset ${dataset}: run 'segspec check' to see why`);
-  const evaluated = await evaluateTarget(w.workspace, dataset, target);
-  if (!evaluated.ok) throw new CliError(evaluated.message);
-  const model = evaluated.analysis.model;
-  const minSize = minSizeRows(cmd, table.rowCount);
-  const keyField = prop(model.datasets.get(dataset)!.decl, 'key')?.value?.name;
-  const exclude = new Set(evaluated.fields);
-  if (keyField) exclude.add(keyField);
-  const targetSegment = model.segments.has(target.trim()) ? target.trim() : undefined;
-  const existing = [...evaluated.analysis.results.segments.values()]
-    .filter((s) => s.dataset === dataset && s.members && s.name !== TARGET_SEGMENT && s.name !== targetSegment && s.status !== 'unavailable')
-    .map((s) => ({ name: s.name, members: s.members! }));
-  const result = discoverSubgroups({
-    table,
-    target: evaluated.members,
-    today: evaluated.today,
-    exclude,
-    reserved: new Set([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys()]),
-    existing,
-    options: { max, depth, minSize, quality, diverse: !flag(cmd, 'plain') },
+  const outcome = await discoverInWorkspace(w.workspace, w.analysis, {
+    target,
+    dataset: stringOption(cmd, 'dataset'),
+    max,
+    depth,
+    minSize,
+    quality,
+    diverse: !flag(cmd, 'plain'),
   });
-  const taken = new Set<string>([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys(), ...model.partitions.keys(), ...table.byName.keys()]);
-  const rendered = renderRules(result, { dataset, target: target.trim(), taken });
-  await verifyWithEngine(w.workspace, rendered, result);
-  const out = format === 'json' ? jsonReport(result, rendered, dataset, target.trim(), quality) : textReport(result, rendered, dataset, target.trim(), quality);
+  if (!outcome.ok) throw new CliError(outcome.message);
+  const { result, rendered } = outcome;
+  const out = format === 'json' ? `${JSON.stringify(discoveryReport(outcome), null, 2)}\n` : textReport(outcome);
   const file = stringOption(cmd, 'write');
   if (file !== undefined) {
     const path = resolve(io.cwd, file);
@@ -78,13 +59,23 @@ export function positiveInteger(cmd: ParsedCommand, name: string, fallback: numb
   return n;
 }
 
-/** `--min-size 5%` (a share of the rows) or `--min-size 50` (rows). */
+/** `--min-size` in rows of a table of `rows` rows (default: 2% of them). */
 export function minSizeRows(cmd: ParsedCommand, rows: number): number {
+  return minSizeOf(minSizeOption(cmd), rows);
+}
+
+/** Throws unless the printed declarations check clean and count what is shown (core/discover/run.ts). */
+export async function verifyWithEngine(workspace: Workspace, rendered: RenderedRule[], result: { rules: ReadonlyArray<{ size: number }> }): Promise<void> {
+  const problem = await verifyRendered(workspace, rendered, result);
+  if (problem) throw new CliError(problem);
+}
+
+/** `--min-size 5%` (a share of the rows) or `--min-size 50` (rows). */
+function minSizeOption(cmd: ParsedCommand): MinSize | undefined {
   const raw = stringOption(cmd, 'min-size');
-  if (raw === undefined) return Math.max(1, Math.ceil(DEFAULT_MIN_SHARE * rows));
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(raw);
-  if (percent && Number(percent[1]) <= 100) return Math.max(1, Math.ceil((Number(percent[1]) / 100) * rows));
-  if (/^\d+$/.test(raw)) return Math.max(1, Number(raw));
+  if (raw === undefined) return undefined;
+  const parsed = parseMinSize(raw);
+  if (parsed) return parsed;
   throw new UsageError(`--min-size expects a share like 5% or a row count like 50, got '${raw}'`, 'discover');
 }
 
@@ -94,30 +85,6 @@ export function pickWorkspace(workspaces: AnalyzedWorkspace[], target: string): 
   if (defining.length === 1) return defining[0];
   if (workspaces.length === 0) throw new CliError('no workspace found (a folder with .segspec files)');
   throw new CliError(`${workspaces.length} workspaces found: name one folder as a path`);
-}
-
-/**
- * Evaluates the printed declarations with the engine, as a user's file would
- * be: their sizes must be the numbers shown, and they must check clean.
- */
-export async function verifyWithEngine(workspace: Workspace, rendered: RenderedRule[], result: { rules: ReadonlyArray<{ size: number }> }): Promise<void> {
-  if (rendered.length === 0) return;
-  const path = `${workspace.root.replace(/[\\/]+$/, '')}/__segspec_discover_check__.segspec`;
-  workspace.setOverlay(path, rendered.map((r) => r.text).join('\n'), 1);
-  let analysis: Analysis;
-  try {
-    analysis = await workspace.analyze();
-  } finally {
-    workspace.removeOverlay(path);
-  }
-  const problems = analysis.findings.filter((f) => f.file === path && f.severity !== 'info');
-  if (problems.length > 0) throw new CliError(`internal error: a proposed rule does not check clean: ${problems[0].code} ${problems[0].message}`);
-  rendered.forEach((r, i) => {
-    const counted = analysis.results.segments.get(r.name);
-    if (counted?.size !== result.rules[i].size) {
-      throw new CliError(`internal error: ${r.name} counts ${counted?.size ?? 'nothing'} on the engine, not ${result.rules[i].size}`);
-    }
-  });
 }
 
 function summaryLine(result: DiscoverResult, i: number, quality: string): string {
@@ -137,7 +104,7 @@ function declarationsText(result: DiscoverResult, rendered: RenderedRule[], qual
   return rendered.map((r, i) => `\n${commentLine(summaryLine(result, i, quality))}\n${r.text}`).join('');
 }
 
-function textReport(result: DiscoverResult, rendered: RenderedRule[], dataset: string, target: string, quality: string): string {
+function textReport({ result, rendered, dataset, target, quality }: Discovery): string {
   const head = [
     `// segspec discover: target ${target} on ${dataset}`,
     `// ${result.rows.toLocaleString('en-US')} rows, ${result.targetCount.toLocaleString('en-US')} in the target (${percentText(result.baseRate)}); ${result.candidates} candidate clauses` +
@@ -145,33 +112,4 @@ function textReport(result: DiscoverResult, rendered: RenderedRule[], dataset: s
   ];
   if (rendered.length === 0) head.push('// no rule found that beats the overall rate with enough members (try a smaller --min-size)');
   return `${head.map(commentLine).join('\n')}\n${declarationsText(result, rendered, quality)}`;
-}
-
-function jsonReport(result: DiscoverResult, rendered: RenderedRule[], dataset: string, target: string, quality: string): string {
-  return `${JSON.stringify(
-    {
-      dataset,
-      target,
-      quality,
-      rows: result.rows,
-      targetCount: result.targetCount,
-      targetRate: result.baseRate,
-      sampledRows: result.sampledRows ?? null,
-      candidateClauses: result.candidates,
-      candidates: result.rules.map((r, i) => ({
-        name: rendered[i].name,
-        where: r.where,
-        declaration: rendered[i].text,
-        size: r.size,
-        share: r.share,
-        targetCount: r.targetCount,
-        targetRate: r.targetRate,
-        lift: r.lift,
-        quality: r.quality,
-        overlaps: r.overlaps,
-      })),
-    },
-    null,
-    2,
-  )}\n`;
 }
