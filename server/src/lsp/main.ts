@@ -1,9 +1,10 @@
 /**
  * Entry of dist/server.cjs. The transport comes from the command line, as
  * language clients pass it: `--node-ipc` (VS Code), `--stdio`, `--socket=N`.
- * The same file runs the server's data-parsing worker thread.
+ * The same file runs the server's worker threads (data parsing, discovery).
  */
 import { startServerOnProcess } from './server.js';
 import { runDataWorkerIfAsked } from './data-worker.js';
+import { runDiscoverWorkerIfAsked } from './discover-worker.js';
 
-if (!runDataWorkerIfAsked()) startServerOnProcess();
+if (!runDataWorkerIfAsked() && !runDiscoverWorkerIfAsked()) startServerOnProcess();

@@ -2,6 +2,10 @@
  * The custom `segspec/*` messages shared by the client and the server. Only
  * plain data crosses the wire; both sides import these types.
  */
+import type { DiscoveryReport } from '../core/discover/run.js';
+
+export type { DiscoveryReport };
+
 export const PreviewRequestMethod = 'segspec/preview';
 export const ReferencesInfoRequestMethod = 'segspec/referencesInfo';
 export const ExplainRowRequestMethod = 'segspec/explainRow';
@@ -163,4 +167,43 @@ export interface MemoryResult {
   rss: number;
   /** False when the server runs without --expose-gc: the figures include garbage. */
   collected: boolean;
+}
+
+/** "Discover segments" (SPEC §13): candidates from the data, as `segspec discover --format json` reports them. */
+export const DiscoverRequestMethod = 'segspec/discover';
+
+export interface DiscoverParams {
+  /** The document the command runs from: its workspace folder is searched (else the first with a dataset). */
+  uri?: string;
+  /** A segment name or an expression over the dataset; empty: no target. */
+  target?: string;
+  dataset?: string;
+  /** As the CLI's options: `--max`, `--depth`, `--min-size` (`5%` or `50`), `--quality`, `--plain`. */
+  max?: number;
+  depth?: number;
+  minSize?: string;
+  quality?: 'wracc' | 'purer';
+  plain?: boolean;
+}
+
+export type DiscoverResponse =
+  | {
+      ok: true;
+      report: DiscoveryReport;
+      /** The .segspec file that declares the dataset: "Add to file" appends there. */
+      file: string;
+    }
+  | {
+      ok: false;
+      message: string;
+      /** Set when the workspace has several datasets and none was given: the ones to choose from. */
+      datasets?: string[];
+    };
+
+/** The edit appending a declaration at the end of a file (one undo step in the editor). */
+export const AppendDeclarationRequestMethod = 'segspec/appendDeclaration';
+
+export interface AppendDeclarationParams {
+  uri: string;
+  text: string;
 }

@@ -37,13 +37,15 @@ import { registerCodeLens } from './features/code-lens.js';
 import { registerInlayHints } from './features/inlay-hints.js';
 import { registerCustomRequests } from './features/custom-requests.js';
 import { registerDocumentLinks } from './features/document-links.js';
+import { registerDiscover } from './features/discover.js';
+import { DiscoverRunner } from './discover-worker.js';
 
 export interface ServerOptions {
   host?: Host;
   /**
-   * A script that runs `runDataWorkerIfAsked()` first (dist/server.cjs): data
-   * files are then parsed on a worker thread started from it. Without one they
-   * are parsed on the server's thread.
+   * A script that runs `runDataWorkerIfAsked()` and `runDiscoverWorkerIfAsked()`
+   * first (dist/server.cjs): data files are then parsed, and discovery runs, on
+   * worker threads started from it. Without one both run on the server's thread.
    */
   dataWorkerScript?: string;
 }
@@ -67,7 +69,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const host = rowLimitedHost(options.host ?? new NodeHost(), () => session?.settings.maxRows);
   const parser = options.dataWorkerScript ? new WorkerParser(options.dataWorkerScript) : undefined;
   session = new Session(connection, documents, host, () => progressSupported, { parseData: parser?.parse, pause: pauseForRequests });
-  connection.onExit(() => parser?.close());
+  const discoverRunner = new DiscoverRunner(options.dataWorkerScript, host);
+  connection.onExit(() => {
+    parser?.close();
+    discoverRunner.close();
+  });
   const ctx: FeatureContext = { connection, documents, session, codeDescriptionCommand: undefined, capabilities: {} };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -152,6 +158,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerInlayHints(ctx);
   registerCustomRequests(ctx);
   registerDocumentLinks(ctx);
+  registerDiscover(ctx, discoverRunner);
 
   documents.listen(connection);
   connection.listen();
