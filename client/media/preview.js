@@ -9,6 +9,11 @@
   const app = document.getElementById('app');
   const charts = [];
   let current;
+  // The candidates of the last "Discover segments" (DiscoveryView in preview-panel.ts), drawn above the preview.
+  let discovery = null;
+  const discoveryBox = document.createElement('div');
+  discoveryBox.id = 'discovery';
+  app.parentNode.insertBefore(discoveryBox, app);
 
   function escapeHtml(value) {
     return String(value).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
@@ -316,7 +321,10 @@
     charts.splice(0).forEach((c) => c.dispose());
     app.textContent = '';
     const datasets = data.datasets.map((d) => d.name + ': ' + (d.loaded ? count(d.rows) + ' rows' : d.error || 'not loaded')).join(' · ');
-    app.appendChild(el('header', {}, [el('span', { class: 'muted', text: datasets || 'No dataset' })]));
+    app.appendChild(el('header', {}, [
+      el('span', { class: 'muted', text: datasets || 'No dataset' }),
+      el('button', { class: 'discover', text: 'Discover segments…', title: 'Propose segments from the data', onclick: () => vscode.postMessage({ type: 'discover' }) }),
+    ]));
     if (data.selected) app.appendChild(renderSelected(data.selected));
     const sizes = el('div', { class: 'chart', id: 'sizes-chart' });
     app.appendChild(section('Segment sizes', sizes));
@@ -334,6 +342,53 @@
       const top = app.querySelector('section.selected');
       if (top) top.scrollIntoView({ block: 'start' });
     }
+  }
+
+  function overlapText(overlaps) {
+    const top = overlaps[0];
+    return top ? top.segment + ': ' + count(top.count) + ' (Jaccard ' + top.jaccard.toFixed(2) + ')' : '—';
+  }
+
+  function renderDiscovery() {
+    discoveryBox.textContent = '';
+    if (!discovery) return;
+    const r = discovery.report;
+    const added = new Set(discovery.added);
+    const head = el('div', { class: 'discovery-head' }, [
+      el('h2', { text: 'Discovered segments' }),
+      el('button', { class: 'close', text: '×', title: 'Close the candidates', 'aria-label': 'Close the candidates', onclick: () => vscode.postMessage({ type: 'closeDiscovery' }) }),
+    ]);
+    const summary = el('p', {
+      class: 'muted',
+      text: 'Target ' + r.target + ' on ' + r.dataset + ': ' + count(r.rows) + ' rows, ' + count(r.targetCount) + ' in the target (' + pct(r.targetRate) + ')' +
+        (r.sampledRows !== null ? '; searched on a sample of ' + count(r.sampledRows) + ' rows, counted on all' : '') + '.',
+    });
+    const parts = [head, summary];
+    if (!r.candidates.length) {
+      parts.push(el('p', { class: 'muted', text: 'No rule found that beats the overall rate with enough members.' }));
+    } else {
+      const header = el('tr', {}, ['Rule', 'Size', 'Share', 'Target rate', 'Lift', 'Largest overlap', ''].map((h, i) => el('th', { text: h, class: i >= 1 && i <= 4 ? 'num' : '' })));
+      const rows = r.candidates.map((c) => {
+        const done = added.has(c.name);
+        const button = el('button', {
+          class: 'add', 'data-name': c.name, text: done ? 'Added' : 'Add to file',
+          title: done ? 'Added to the file' : 'Append this segment to the file that declares ' + r.dataset,
+          onclick: () => vscode.postMessage({ type: 'addCandidate', name: c.name }),
+        });
+        if (done) button.setAttribute('disabled', '');
+        return el('tr', { class: 'candidate', 'data-name': c.name }, [
+          el('td', {}, [el('code', { class: 'rule', text: c.where }), el('div', { class: 'muted name', text: c.name })]),
+          el('td', { class: 'num size', text: count(c.size) }),
+          el('td', { class: 'num', text: pct(c.share) }),
+          el('td', { class: 'num', text: pct(c.targetRate) }),
+          el('td', { class: 'num', text: c.lift.toFixed(2) }),
+          el('td', { class: 'overlap', text: overlapText(c.overlaps) }),
+          el('td', {}, [button]),
+        ]);
+      });
+      parts.push(el('div', { class: 'table-wrap' }, [el('table', { class: 'discovery' }, [el('thead', {}, [header]), el('tbody', {}, rows)])]));
+    }
+    discoveryBox.appendChild(el('section', { class: 'discovery' }, parts));
   }
 
   // The server's explanation HTML (core/engine/explain-render.ts) escapes every
@@ -362,6 +417,12 @@
   window.addEventListener('message', (event) => {
     const msg = event.data;
     if (msg.type === 'data') render(msg.data, msg.focus === true);
+    else if (msg.type === 'discovery') {
+      const fresh = msg.discovery && (!discovery || discovery.report !== msg.discovery.report);
+      discovery = msg.discovery;
+      renderDiscovery();
+      if (fresh) discoveryBox.scrollIntoView({ block: 'start' });
+    }
     else if (msg.type === 'error') {
       app.textContent = '';
       app.appendChild(el('p', { class: 'failed', text: msg.message }));

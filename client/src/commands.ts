@@ -11,6 +11,7 @@ import type { ExplanationDocument } from './explanation-document.js';
 import type { ChipStore } from './markdown-chips.js';
 import type { PreviewPanel } from './preview-panel.js';
 import { pickSegment } from './segment-pick.js';
+import { discoverSegments } from './discover.js';
 
 interface CommandContext {
   getClient(): LanguageClient | undefined;
@@ -31,6 +32,12 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: CommandC
     }),
     vscode.commands.registerCommand('segspec.explainRow', (segment?: string, key?: string) => explainRow(ctx, segment, key)),
     vscode.commands.registerCommand('segspec.explainCode', (code?: string) => explainCode(ctx, code)),
+    vscode.commands.registerCommand('segspec.discover', (target?: unknown, dataset?: unknown) =>
+      discoverSegments(ctx.getClient(), ctx.preview, {
+        target: typeof target === 'string' ? target : undefined,
+        dataset: typeof dataset === 'string' ? dataset : undefined,
+      }),
+    ),
     vscode.commands.registerCommand(CopySqlCommand, (segment?: string, dialect?: string, form?: SqlParams['form']) =>
       copySql(ctx, segment, dialect, form),
     ),

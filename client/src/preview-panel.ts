@@ -9,8 +9,12 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import {
+  AppendDeclarationRequestMethod,
   ExplainRowRequestMethod,
+  type DiscoverResponse,
+  type DiscoveryReport,
   PreviewRequestMethod,
   type ExplainRowResult,
   type PreviewData,
@@ -21,7 +25,19 @@ import { previewHtml } from './preview-html.js';
 type WebviewMessage =
   | { type: 'select'; segment: string }
   | { type: 'explain'; segment: string; key: string }
-  | { type: 'ready' };
+  | { type: 'ready' }
+  | { type: 'discover' }
+  | { type: 'addCandidate'; name: string }
+  | { type: 'closeDiscovery' };
+
+/** The candidates of the last "Discover segments", shown above the preview until closed. */
+interface DiscoveryView {
+  report: DiscoveryReport;
+  /** URI of the .segspec file that declares the dataset. */
+  file: string;
+  /** Candidates already added to the file. */
+  added: string[];
+}
 
 const FOLLOW_DELAY_MS = 200;
 
@@ -33,6 +49,7 @@ export class PreviewPanel implements vscode.Disposable {
   private requestSeq = 0;
   /** The next data shown should scroll to the selected segment's top (a code-lens click, a click in a chart). */
   private focusNext = false;
+  private discovery: DiscoveryView | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -69,6 +86,41 @@ export class PreviewPanel implements vscode.Disposable {
     this.panel.webview.html = this.html(this.panel.webview, echarts);
     this.panel.onDidDispose(() => (this.panel = undefined));
     this.panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m));
+  }
+
+  /** Shows the candidates of a discovery in the panel (opening it if needed). */
+  showDiscovery(response: Extract<DiscoverResponse, { ok: true }>): void {
+    this.discovery = { report: response.report, file: response.file, added: [] };
+    this.show();
+    void this.postDiscovery();
+  }
+
+  private async postDiscovery(): Promise<void> {
+    await this.panel?.webview.postMessage({ type: 'discovery', discovery: this.discovery ?? null });
+  }
+
+  /**
+   * "Add to file": appends the candidate's declaration to the file that
+   * declares the dataset (one edit, one undo step) and shows it there, where
+   * its code lens appears once the server has counted it.
+   */
+  private async addCandidate(name: string): Promise<void> {
+    const client = this.getClient();
+    const discovery = this.discovery;
+    const candidate = discovery?.report.candidates.find((c) => c.name === name);
+    if (!client || !discovery || !candidate) return;
+    const edit = await client.sendRequest<WorkspaceEdit>(AppendDeclarationRequestMethod, { uri: discovery.file, text: candidate.declaration });
+    const applied = await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit));
+    if (!applied) {
+      void vscode.window.showWarningMessage(`Segspec: could not add ${name} to ${vscode.Uri.parse(discovery.file).fsPath}`);
+      return;
+    }
+    discovery.added.push(name);
+    void this.postDiscovery();
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(discovery.file));
+    const line = Math.max(0, document.getText().split('\n').findIndex((l) => l.startsWith(`segment ${name} `)));
+    const at = new vscode.Range(line, 0, line, 0);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: at, preserveFocus: false });
   }
 
   /** Called on every cursor move; updates the selection after a short pause. */
@@ -110,6 +162,14 @@ export class PreviewPanel implements vscode.Disposable {
   private async onMessage(message: WebviewMessage): Promise<void> {
     if (message.type === 'ready') {
       this.refresh();
+      void this.postDiscovery();
+    } else if (message.type === 'discover') {
+      void vscode.commands.executeCommand('segspec.discover');
+    } else if (message.type === 'addCandidate') {
+      await this.addCandidate(message.name);
+    } else if (message.type === 'closeDiscovery') {
+      this.discovery = undefined;
+      void this.postDiscovery();
     } else if (message.type === 'select') {
       this.selected = message.segment;
       this.lastCursor = undefined;

@@ -243,4 +243,53 @@ describe('preview webview page', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await box.screenshot({ path: join(repoRoot, 'test-results', 'preview-why.png') });
   });
+
+  it('lists discovered candidates above the preview, values as text, with "Add to file" and a way to run it again', async () => {
+    const report = {
+      dataset: 'users',
+      target: 'churned <b>x</b>',
+      quality: 'wracc',
+      rows: 1000,
+      targetCount: 200,
+      targetRate: 0.2,
+      sampledRows: null,
+      candidateClauses: 12,
+      candidates: [
+        { name: 'plan_free', where: 'plan == "<img src=x onerror=\\"window.__xss=6\\">"', declaration: 'segment plan_free {}', size: 1234, share: 0.25, targetCount: 100, targetRate: 0.4, lift: 2, quality: 0.05, overlaps: [{ segment: 'beta', count: 70, jaccard: 0.125 }] },
+        { name: 'young', where: 'age < 25', declaration: 'segment young {}', size: 90, share: 0.09, targetCount: 30, targetRate: 0.333, lift: 1.67, quality: 0.01, overlaps: [] },
+      ],
+    };
+    await page.evaluate((discovery) => window.postMessage({ type: 'discovery', discovery }, '*'), { report, file: 'file:///w/data.segspec', added: [] });
+    const box = page.locator('#discovery');
+    await expect.poll(() => box.locator('tr.candidate').count()).toBe(2);
+    const first = await box.locator('tr.candidate').first().innerText();
+    expect(first).toContain('plan == "<img src=x onerror=\\"window.__xss=6\\">"');
+    expect(first).toContain('1,234');
+    expect(first).toContain('25.0%');
+    expect(first).toContain('40.0%');
+    expect(first).toContain('2.00');
+    expect(first).toContain('beta: 70 (Jaccard 0.13)');
+    expect(await box.locator('tr.candidate').nth(1).innerText()).toContain('—');
+    expect(await box.innerText()).toContain('Target churned <b>x</b> on users: 1,000 rows, 200 in the target (20.0%)');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    // Above the preview, and it stays when the preview data is drawn again.
+    await page.evaluate((data) => window.postMessage({ type: 'data', data }, '*'), hostileData());
+    expect(await page.evaluate(() => document.getElementById('discovery')!.nextElementSibling?.id)).toBe('app');
+    expect(await box.locator('tr.candidate').count()).toBe(2);
+
+    await box.locator('button.add[data-name="young"]').click();
+    await expect.poll(() => posted).toContainEqual({ type: 'addCandidate', name: 'young' });
+    await page.evaluate((discovery) => window.postMessage({ type: 'discovery', discovery }, '*'), { report, file: 'file:///w/data.segspec', added: ['young'] });
+    await expect.poll(() => box.locator('button.add[data-name="young"]').textContent()).toBe('Added');
+    expect(await box.locator('button.add[data-name="young"]').isDisabled()).toBe(true);
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'preview-discovery.png') });
+
+    await page.locator('button.discover').click();
+    await expect.poll(() => posted).toContainEqual({ type: 'discover' });
+    await box.locator('button.close').click();
+    await expect.poll(() => posted).toContainEqual({ type: 'closeDiscovery' });
+    await page.evaluate(() => window.postMessage({ type: 'discovery', discovery: null }, '*'));
+    await expect.poll(() => box.locator('tr.candidate').count()).toBe(0);
+  });
 });
