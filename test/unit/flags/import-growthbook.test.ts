@@ -90,6 +90,13 @@ describe('import from GrowthBook', () => {
     expect(importFlag(nin, 'growthbook', { source: 'gb.json', attributeTypes: new Map([['tags', 'list<string>']]) }).text).toMatch(/where tags is missing or not \(tags contains "vip"\)/);
   });
 
+  it('writes an attribute as the field --context names, with that field’s type', () => {
+    const text = JSON.stringify({ features: { f: { defaultValue: false, rules: [{ condition: { planTier: 'pro', labels: { $in: ['vip'] } }, force: true }] } } });
+    const out = importFlag(text, 'growthbook', { source: 'gb.json', context: new Map([['planTier', 'plan'], ['labels', 'tags']]), attributeTypes: new Map([['tags', 'list<string>']]) });
+    expect(out.text).toMatch(/where plan == "pro" and tags contains "vip"/);
+    expect(out.text).toMatch(/context \{ planTier: plan, labels: tags \}/);
+  });
+
   it('refuses what a segment cannot express, at its place in the file', () => {
     const text = JSON.stringify({ features: { f: { rules: [{ condition: { v: { $vgt: '1.0.0' } }, force: true }, { force: true, coverage: 0.5 }] } } });
     expect(() => importFlag(text, 'growthbook', { source: 'x.json' })).toThrow(ImportRefusal);

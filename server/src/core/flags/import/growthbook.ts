@@ -11,13 +11,14 @@ import { all, any } from '../export/condition.js';
 import { negateAtom } from '../export/normalize.js';
 import { checkPortablePattern } from '../export/regex.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
-import type { AttributeTypes } from './atoms.js';
+import type { AttributeFields, AttributeTypes } from './atoms.js';
+import type { ColumnType } from '../../data/table.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const SYSTEM = 'GrowthBook';
 
-export function importGrowthbook(text: string, flagKey: string | undefined, types: AttributeTypes = new Map()): ImportedFlag {
+export function importGrowthbook(text: string, flagKey: string | undefined, types: AttributeTypes = new Map(), fields: AttributeFields = new Map()): ImportedFlag {
   let payload: { [key: string]: Json };
   try {
     payload = JSON.parse(text) as { [key: string]: Json };
@@ -31,7 +32,7 @@ export function importGrowthbook(text: string, flagKey: string | undefined, type
   if (!(key in features)) throw new ImportRefusal(`the file has no feature '${key}'`, '/features');
   const feature = asObject(features[key], `/features/${pointer(key)}`);
   const savedGroups = payload.savedGroups !== undefined ? objectAt(payload, 'savedGroups', '/savedGroups') : {};
-  const reader = new ConditionReader(savedGroups, types);
+  const reader = new ConditionReader(savedGroups, new Map([...fields].flatMap(([attribute, field]) => (types.has(field) ? [[attribute, types.get(field)!]] : []))), types);
 
   const rules = feature.rules === undefined ? [] : feature.rules;
   if (!Array.isArray(rules)) throw new ImportRefusal('`rules` is not a list', `/features/${pointer(key)}/rules`);
@@ -60,8 +61,14 @@ class ConditionReader {
 
   constructor(
     private readonly savedGroups: { [key: string]: Json },
-    private readonly types: AttributeTypes,
+    private readonly renamed: AttributeTypes,
+    private readonly fieldTypes: AttributeTypes,
   ) {}
+
+  /** The type of the field that holds an attribute (attributes are written as their fields by importFlag). */
+  private typeOf(attribute: string): ColumnType | undefined {
+    return this.renamed.get(attribute) ?? this.fieldTypes.get(attribute);
+  }
 
   groups(): Array<{ id: string; condition: Condition }> {
     return [...this.used.entries()].map(([id, condition]) => ({ id, condition }));
@@ -154,7 +161,7 @@ class ConditionReader {
   private attribute(key: string, test: Json, at: string): Condition {
     if (key.includes('.')) throw new ImportRefusal(`${SYSTEM}: the nested attribute path '${key}' is not something Segspec can read`, at);
     if (test === null) return presence(key, true);
-    const type = this.types.get(key);
+    const type = this.typeOf(key);
     if (type === 'list<string>' || type === 'list<integer>') return this.listAttribute(key, type, test, at);
     if (typeof test === 'string' || typeof test === 'number' || typeof test === 'boolean') {
       // `value + "" === s`, `value * 1 === n`, `value !== null && !!value === b`: for null, "null" === s and 0 === n.
@@ -174,7 +181,7 @@ class ConditionReader {
    * such values become Segspec dates; any other text is refused.
    */
   private typed(key: string, cond: Condition, at: string): Condition {
-    const type = this.types.get(key);
+    const type = this.typeOf(key);
     if (type !== 'date' && type !== 'datetime' && type !== 'semver') return cond;
     const convert = (v: ExportValue): ExportValue => {
       if (v.type === type || type === 'semver') return v;

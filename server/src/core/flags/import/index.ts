@@ -12,6 +12,7 @@ import { importPosthog } from './posthog.js';
 import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { attributeName, conditionText, segmentName, stringLiteral } from './print.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
+import type { Condition } from '../export/condition.js';
 
 export { ImportRefusal } from './problems.js';
 
@@ -39,7 +40,7 @@ export interface ImportOptions {
 }
 
 export function importFlag(fileText: string, system: FlagSystemName, options: ImportOptions): ImportResult {
-  const imported = readFlag(fileText, system, options);
+  const imported = withFields(readFlag(fileText, system, options), options.context);
   const flag = segmentName(imported.key);
   const segment = `${flag}_targeting`;
   const title = `${systemTitle(system)} feature ${imported.key}`;
@@ -59,7 +60,7 @@ export function importFlag(fileText: string, system: FlagSystemName, options: Im
 function readFlag(text: string, system: FlagSystemName, { flagKey, attributeTypes, context }: ImportOptions): ImportedFlag {
   switch (system) {
     case 'growthbook':
-      return importGrowthbook(text, flagKey, attributeTypes);
+      return importGrowthbook(text, flagKey, attributeTypes, context);
     case 'launchdarkly':
       return importLaunchdarkly(text, flagKey, { types: attributeTypes, context });
     case 'posthog':
@@ -70,6 +71,24 @@ function readFlag(text: string, system: FlagSystemName, { flagKey, attributeType
     default:
       return unreachable(system);
   }
+}
+
+/** Every test written on the field that holds its attribute (the `flag` declaration's context says which). */
+function withFields(imported: ImportedFlag, context: AttributeFields | undefined): ImportedFlag {
+  if (!context || context.size === 0) return imported;
+  const walk = (cond: Condition): Condition => {
+    switch (cond.kind) {
+      case 'all':
+      case 'any':
+        return { ...cond, items: cond.items.map(walk) };
+      case 'constant':
+      case 'segment':
+        return cond;
+      default:
+        return { ...cond, subject: { ...cond.subject, field: context.get(cond.subject.attribute) ?? cond.subject.field } };
+    }
+  };
+  return { ...imported, condition: walk(imported.condition), groups: imported.groups.map((g) => ({ ...g, condition: walk(g.condition) })) };
 }
 
 function contextText(context: AttributeFields | undefined): string {
