@@ -31,8 +31,9 @@ import { previewDesign } from './scenarios/i-preview-design.js';
 import { harnessSelfTest } from './scenarios/selftest.js';
 import { explainScenario } from './scenarios/k-explain.js';
 import { wordsScenario } from './scenarios/l-words.js';
+import { discoverScenario } from './scenarios/m-discover.js';
 
-const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb, previewDesign, explainScenario, wordsScenario];
+const SCENARIOS: Scenario[] = [validFile, misspelledField, completion, hover, markdown, previewPanel, rename, parquetOnDuckDb, previewDesign, explainScenario, wordsScenario, discoverScenario];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -22,6 +22,7 @@ export const PALETTE_TITLES = [
   EXPLAIN_ROW,
   EXPLAIN_CODE,
   'Segspec: Copy Segment as SQL (Condition or SELECT)…',
+  'Segspec: Discover Segments…',
   'Segspec: Restart Language Server',
 ];
 /** The unit word the scenario gives the sample's dataset. */
