@@ -50,7 +50,7 @@ async function run(client: LanguageClient, params: DiscoverParams): Promise<Disc
         return await client.sendRequest<DiscoverResponse>(DiscoverRequestMethod, params, token);
       } catch (error) {
         if (token.isCancellationRequested) return undefined;
-        throw error;
+        return { ok: false, message: `the search failed: ${error instanceof Error ? error.message : String(error)}` };
       }
     },
   );
