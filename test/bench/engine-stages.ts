@@ -2,9 +2,10 @@
  * Engine figures: CSV load, evaluating the 50 segments, the 50×50 overlap
  * matrix — each against DuckDB on the same data in the same process.
  */
-import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Table } from '../../server/src/core/data/table.js';
-import { loadTableFromBytes } from '../../server/src/core/data/index.js';
+import { loadDataset } from '../../server/src/core/data/index.js';
+import { NodeHost } from '../../server/src/node/fs-host.js';
 import { parse } from '../../server/src/core/syntax/index.js';
 import { prop, type DatasetDecl, type FieldDecl } from '../../server/src/core/syntax/ast.js';
 import { buildModel, type FieldTypeInfo, type WorkspaceModel } from '../../server/src/core/semantics/index.js';
@@ -24,8 +25,19 @@ export function fieldDecls(): FieldDecl[] {
   return decl ? (prop(decl, 'fields')?.fields ?? []) : [];
 }
 
-function loadOurs(ctx: BenchContext): Table {
-  const loaded = loadTableFromBytes(readFileSync(ctx.csvPath), 'csv', fieldDecls(), { keyField: 'user_id' });
+const NO_RANGE = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
+
+/** The CSV loaded the way the CLI loads it: through the file-system host, which reads it in pieces. */
+async function loadOurs(ctx: BenchContext): Promise<Table> {
+  const loaded = await loadDataset({
+    host: new NodeHost(),
+    specFile: join(dirname(ctx.csvPath), 'bench.segspec'),
+    workspaceRoot: dirname(ctx.csvPath),
+    source: basename(ctx.csvPath),
+    sourceRange: NO_RANGE,
+    declaredFields: fieldDecls(),
+    keyField: 'user_id',
+  });
   if (!loaded.table) throw new Error(`load failed: ${loaded.findings.map((f) => f.message).join('; ')}`);
   return loaded.table;
 }
@@ -73,8 +85,8 @@ export const engineStages: Stage[] = [
     beforeEach: (ctx) => {
       ctx.state.delete('table');
     },
-    ours: (ctx) => {
-      ctx.state.set('table', loadOurs(ctx));
+    ours: async (ctx) => {
+      ctx.state.set('table', await loadOurs(ctx));
     },
     peer: {
       setup: async (_ctx, duck) => {

@@ -17,6 +17,12 @@ export interface Host {
   readBytes(path: string): Promise<Uint8Array>;
   /** Reads at most the first `maxBytes` bytes (hosts that can read part of a file). */
   readHead?(path: string, maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Reads at most `maxBytes` bytes from byte `position` (fewer only at the end
+   * of the file). Hosts that can read part of a file let large data files be
+   * read in pieces instead of held whole.
+   */
+  readRange?(path: string, position: number, maxBytes: number): Promise<Uint8Array>;
   /** Undefined when the path does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /**

@@ -2,25 +2,27 @@
  * A parsed data file sent from the parsing worker to the server's thread.
  * Column buffers are transferred (no copy). Structured cloning a million
  * strings blocks the receiving thread for most of a second, so large
- * dictionaries (a key column) travel as one UTF-8 pool plus offsets and are
- * decoded on arrival in slices, with a pause between slices.
+ * dictionaries (a key column) travel as one UTF-8 pool plus offsets: a
+ * dictionary column's stays packed on arrival (decoded when first read), a
+ * list column's is decoded in slices, with a pause between slices.
  */
 import type { ParsedData } from '../core/data/index.js';
 import type { Column, Table } from '../core/data/table.js';
 import { unreachable } from '../core/util/unreachable.js';
+import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
 
 /** Dictionaries up to this size are cloned as they are. */
 const CLONE_LIMIT = 4096;
 /** Entries decoded per slice on arrival. */
 const DECODE_SLICE = 32_768;
 
-interface PackedStrings {
+interface StringPool {
   pool: Uint8Array;
   /** Entry k is pool[offsets[k], offsets[k + 1]). */
   offsets: Int32Array;
 }
 
-type PackedColumn = Column & { packed?: PackedStrings };
+type PackedColumn = Column & { packed?: StringPool };
 
 export interface PackedParsed {
   table?: { rowCount: number; columns: PackedColumn[]; rowLines: Int32Array };
@@ -31,7 +33,7 @@ export interface PackedParsed {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
-export function packStrings(strings: readonly string[]): PackedStrings {
+export function packStrings(strings: readonly string[]): StringPool {
   const joined = strings.join('');
   const whole = encoder.encode(joined);
   const offsets = new Int32Array(strings.length + 1);
@@ -50,7 +52,7 @@ export function packStrings(strings: readonly string[]): PackedStrings {
 }
 
 /** Entries [from, to) of a pool as strings, appended to `out`. */
-function decodeRange(packed: PackedStrings, from: number, to: number, out: string[]): void {
+function decodeRange(packed: StringPool, from: number, to: number, out: string[]): void {
   const { pool, offsets } = packed;
   const start = offsets[from];
   const text = decoder.decode(pool.subarray(start, offsets[to]));
@@ -70,7 +72,7 @@ function decodeRange(packed: PackedStrings, from: number, to: number, out: strin
   }
 }
 
-export async function unpackStrings(packed: PackedStrings, pause: () => Promise<void>): Promise<string[]> {
+export async function unpackStrings(packed: StringPool, pause: () => Promise<void>): Promise<string[]> {
   const count = packed.offsets.length - 1;
   const out: string[] = [];
   for (let from = 0; from < count; from += DECODE_SLICE) {
@@ -105,6 +107,15 @@ export function packParsed(parsed: ParsedData): { message: PackedParsed; transfe
   if (table) {
     const columns = table.columns.map((column): PackedColumn => {
       for (const buffer of buffersOf(column)) buffers.add(buffer);
+      const ready = column.kind === 'dictionary' ? packedDictionary(column) : undefined;
+      if (column.kind === 'dictionary' && ready) {
+        // Still packed from the load: sent as it is, not decoded here.
+        const packed = { pool: ready.pool, offsets: ready.offsets };
+        buffers.add(packed.pool.buffer);
+        buffers.add(packed.offsets.buffer);
+        const { kind, type, name, missing, codes } = column;
+        return { kind, type, name, missing, codes, dictionary: [], packed };
+      }
       if ((column.kind === 'dictionary' || column.kind === 'stringList') && column.dictionary.length > CLONE_LIMIT) {
         const packed = packStrings(column.dictionary);
         buffers.add(packed.pool.buffer);
@@ -125,7 +136,11 @@ export async function unpackParsed(message: PackedParsed, pause: () => Promise<v
   if (!message.table) return { table: undefined, fieldTypes: message.fieldTypes, issues: message.issues };
   const columns: Column[] = [];
   for (const { packed, ...column } of message.table.columns) {
-    if (packed && (column.kind === 'dictionary' || column.kind === 'stringList')) {
+    if (packed && column.kind === 'dictionary') {
+      // Kept packed: decoded only if something reads the whole dictionary.
+      const { kind, type, name, missing, codes } = column;
+      columns.push(withDictionary({ kind, type, name, missing, codes }, new PackedStrings(packed.pool, packed.offsets, packed.offsets.length - 1)));
+    } else if (packed && column.kind === 'stringList') {
       columns.push({ ...column, dictionary: await unpackStrings(packed, pause) });
     } else {
       columns.push(column);

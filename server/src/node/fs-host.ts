@@ -23,6 +23,23 @@ export class NodeHost implements Host {
     }
   }
 
+  async readRange(path: string, position: number, maxBytes: number): Promise<Uint8Array> {
+    await refuseSpecial(path);
+    const file = await open(path, 'r');
+    try {
+      const buffer = new Uint8Array(maxBytes);
+      let filled = 0;
+      while (filled < maxBytes) {
+        const { bytesRead } = await file.read(buffer, filled, maxBytes - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === maxBytes ? buffer : buffer.slice(0, filled);
+    } finally {
+      await file.close();
+    }
+  }
+
   async stat(path: string): Promise<FileStat | undefined> {
     try {
       const s = await stat(path);

@@ -23,6 +23,7 @@ import {
 } from './bytes.js';
 import { fitFloat64, fitInt32, fitUint8, growFloat64, growInt32, growUint8 } from './grow.js';
 import { ByteInterner } from './interner.js';
+import { withDictionary } from './packed-strings.js';
 import type { Column, ColumnType } from './table.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -354,14 +355,8 @@ export class DictionaryBuilder extends ColumnBuilder {
   }
 
   protected build(rowCount: number, missing: Uint8Array): Column {
-    return {
-      kind: 'dictionary',
-      type: this.type as DictionaryType,
-      name: this.name,
-      missing,
-      codes: fitInt32(this.codes, rowCount, -1),
-      dictionary: this.interner.strings(),
-    };
+    const column = { kind: 'dictionary' as const, type: this.type as DictionaryType, name: this.name, missing, codes: fitInt32(this.codes, rowCount, -1) };
+    return withDictionary(column, this.interner.packed());
   }
 }
 

@@ -10,6 +10,7 @@ import { dataCode } from './codes.js';
 import type { FieldSpec } from './field-spec.js';
 import { type DataIssue, issue } from './issues.js';
 import type { Table } from './table.js';
+import { dictionaryEntry, dictionarySize } from './packed-strings.js';
 
 const LISTED = 5;
 
@@ -176,10 +177,14 @@ function checkKey(table: Table, keyField: string, fileColumns: ReadonlySet<strin
   const issues: DataIssue[] = [];
   // Each key value gets a small integer id (the dictionary code when there is one).
   const ids = new Int32Array(table.rowCount).fill(-1);
-  let names: string[] = [];
+  const names: string[] = [];
+  let nameCount = 0;
+  let nameOf = (id: number): string => names[id];
   if (column.kind === 'dictionary') {
     ids.set(column.codes.subarray(0, table.rowCount));
-    names = column.dictionary;
+    // A million keys are read as codes: only the duplicated ones are decoded.
+    nameCount = dictionarySize(column);
+    nameOf = (id) => dictionaryEntry(column, id);
   } else {
     const idOf = new Map<string, number>();
     for (let row = 0; row < table.rowCount; row++) {
@@ -193,8 +198,9 @@ function checkKey(table: Table, keyField: string, fileColumns: ReadonlySet<strin
       }
       ids[row] = id;
     }
+    nameCount = names.length;
   }
-  const counts = new Int32Array(names.length);
+  const counts = new Int32Array(nameCount);
   let missing = 0;
   let firstMissingRow = -1;
   const duplicated: number[] = [];
@@ -213,7 +219,7 @@ function checkKey(table: Table, keyField: string, fileColumns: ReadonlySet<strin
       const rows = lines.get(ids[row]);
       if (rows && rows.length < LISTED) rows.push(table.rowLines[row]);
     }
-    const first = listedIds.map((id) => ({ key: names[id], count: counts[id], lines: lines.get(id) ?? [] }));
+    const first = listedIds.map((id) => ({ key: nameOf(id), count: counts[id], lines: lines.get(id) ?? [] }));
     const listed = first.map((d) => `${quoted(d.key)} (lines ${d.lines.join(', ')}${d.count > d.lines.length ? ', …' : ''})`).join(', ');
     issues.push(
       issue(

@@ -29,20 +29,23 @@ const BLOCK_ROWS = 4096;
 
 /**
  * Number of rows to allocate for, from the line length of the first 64 KiB
- * with a small margin. A count of every line break would be exact but costs
- * a pass over the file; a wrong guess only costs a copy (columns grow or are
+ * of `sample` (which starts at `from`) and the size of the whole file, with a
+ * small margin. A count of every line break would be exact but costs a pass
+ * over the file; a wrong guess only costs a copy (columns grow or are
  * trimmed at the end).
  */
-function estimateRows(bytes: Uint8Array, from: number): number {
-  const sampleEnd = Math.min(bytes.length, from + 65536);
+function estimateRows(sample: Uint8Array, from: number, totalBytes: number): number {
+  const sampleEnd = Math.min(sample.length, from + 65536);
   let breaks = 0;
   for (let i = from; i < sampleEnd; i++) {
-    const b = bytes[i];
-    if (b === LF || (b === CR && bytes[i + 1] !== LF)) breaks++;
+    const b = sample[i];
+    if (b === LF || (b === CR && sample[i + 1] !== LF)) breaks++;
   }
-  if (sampleEnd === bytes.length) return breaks + 1;
-  const bytesPerRow = (sampleEnd - from) / Math.max(1, breaks);
-  return Math.ceil(((bytes.length - from) / bytesPerRow) * 1.04) + 16;
+  if (sampleEnd === sample.length && sample.length >= totalBytes) return breaks + 1;
+  const remaining = Math.max(0, totalBytes - from);
+  // Too little after the header to judge: a guess (a row takes at least 2 bytes).
+  const bytesPerRow = sampleEnd - from < 256 ? 64 : (sampleEnd - from) / Math.max(1, breaks);
+  return Math.min(Math.ceil((remaining / bytesPerRow) * 1.04), Math.ceil(remaining / 2)) + 16;
 }
 
 interface ColumnPlan {
@@ -55,201 +58,275 @@ interface Header {
   /** Offset just after the header row. */
   end: number;
   line: number;
-  lineStart: number;
+  /** Whether the header row ended with a line break that no later byte can change (not a CR at the very end). */
+  complete: boolean;
 }
 
+/** A whole CSV/TSV file in memory. */
 export function readDelimited(
   bytes: Uint8Array,
   delimiter: Delimiter,
   specs: readonly FieldSpec[],
   missing: MissingTokens = NO_MISSING_TOKENS,
 ): ReadResult {
-  const log = new ProblemLog();
-  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const header = readHeader(bytes, start, delimiter, log);
-  if (!header) {
-    log.add(dataCode.noHeader, 1, 1, 'the file is empty: a header row with the column names is expected');
-    return { columns: undefined, rowCount: 0, rowLines: new Int32Array(0), problems: log.problems() };
-  }
-  const capacity = estimateRows(bytes, header.end);
-  const specByName = new Map(specs.map((s) => [s.name, s]));
-  const plans: ColumnPlan[] = header.names.map((name) => {
-    if (name === '') return { typed: undefined, deferred: undefined };
-    const type = specByName.get(name)?.type;
-    return type
-      ? { typed: createBuilder(name, type, capacity), deferred: undefined }
-      : { typed: undefined, deferred: new DeferredTextColumn(name, capacity) };
-  });
-  const { rowCount, rowLines } = readRows(bytes, delimiter, header, plans, capacity, log, missing);
-  const columns: ReadColumn[] = [];
-  for (const plan of plans) {
-    if (plan.typed) columns.push({ built: plan.typed.finish(rowCount) });
-    else if (plan.deferred) columns.push(plan.deferred.finish(rowCount, bytes));
-    // Let the cell slices and builder state go before the next column is built.
-    plan.typed = undefined;
-    plan.deferred = undefined;
-  }
-  return { columns, rowCount, rowLines, problems: log.problems() };
+  const reader = new DelimitedReader(delimiter, specs, missing, bytes.length);
+  reader.push(bytes, true);
+  return reader.finish();
 }
 
-function readRows(
-  bytes: Uint8Array,
-  delimiter: Delimiter,
-  header: Header,
-  plans: ColumnPlan[],
-  capacity: number,
-  log: ProblemLog,
-  missing: MissingTokens,
-): { rowCount: number; rowLines: Int32Array } {
-  const hasMissingTokens = !missing.isEmpty;
-  const n = bytes.length;
-  const width = plans.length;
-  const stride = width + 1; // one spare slot takes the cells of a row that is too long
-  const spans: CellSpans = {
-    starts: new Int32Array(BLOCK_ROWS * stride),
-    ends: new Int32Array(BLOCK_ROWS * stride),
-    stride,
-    count: 0,
-  };
-  const { starts, ends } = spans;
-  let rowLines = new Int32Array(capacity);
-  let rowCount = 0;
-  let i = header.end;
-  let line = header.line;
-  let lineStart = header.lineStart;
+/**
+ * Reads a CSV/TSV file given in consecutive pieces, so the file's bytes need
+ * not all be held at once: `push` reads the complete rows of a piece and says
+ * how many bytes it used; the rest (the start of a row that continues in the
+ * next piece) is given again in front of the next piece. Line numbers,
+ * quoted line breaks and CRLF across the edges of pieces come out as if the
+ * file had been read whole.
+ */
+export class DelimitedReader {
+  private readonly log = new ProblemLog();
+  private header: Header | undefined;
+  private plans: ColumnPlan[] = [];
+  private rowLines = new Int32Array(0);
+  private rowCount = 0;
+  /** Line number of the next byte to read. */
+  private line = 1;
+  private spans: CellSpans | undefined;
 
-  const flush = (): void => {
-    if (spans.count === 0) return;
-    const rowBase = rowCount - spans.count;
-    for (let c = 0; c < width; c++) {
-      const plan = plans[c];
-      if (plan.typed) plan.typed.addSpans(bytes, spans, c, rowBase);
-      else if (plan.deferred) plan.deferred.addSpans(spans, c, rowBase);
-    }
-    spans.count = 0;
-  };
+  constructor(
+    private readonly delimiter: Delimiter,
+    private readonly specs: readonly FieldSpec[],
+    private readonly missing: MissingTokens,
+    /** Size of the whole file (for the first allocation; a wrong size only costs a copy). */
+    private readonly totalBytes: number,
+  ) {}
 
-  while (i < n) {
-    const first = bytes[i];
-    if (first === LF || first === CR) {
-      i += first === CR && i + 1 < n && bytes[i + 1] === LF ? 2 : 1;
-      line++;
-      lineStart = i;
-      continue;
+  /**
+   * Reads the complete rows of `bytes`; returns the number of bytes used. When
+   * `last`, the piece ends the file and everything is used.
+   */
+  push(bytes: Uint8Array, last: boolean): number {
+    let from = 0;
+    if (!this.header) {
+      const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+      if (!last && bytes.length < 3) return 0;
+      const problems: HeaderProblem[] = [];
+      const header = readHeader(bytes, start, this.delimiter, problems);
+      if (!last && (!header || !header.complete)) return 0;
+      for (const p of problems) this.log.add(p.code, p.line, p.column, p.message);
+      if (!header) return bytes.length;
+      this.start(header, bytes);
+      from = header.end;
+      this.line = header.line;
     }
-    const rowLine = line;
-    const rowLineStart = lineStart;
-    const base = spans.count * stride;
-    let cells = 0;
-    let extraStart = -1;
-    let lastEnd = i;
-    let broken = false;
-    for (;;) {
-      let cellStart: number;
-      let cellEnd: number;
-      if (i < n && bytes[i] === QUOTE) {
-        const quoteLine = line;
-        const quoteLineStart = lineStart;
-        const quotePos = i;
-        let j = i + 1;
-        let escaped = false;
-        let terminated = false;
-        for (;;) {
-          while (j < n && bytes[j] !== QUOTE) {
-            if (bytes[j] === LF) {
-              line++;
-              lineStart = j + 1;
-            }
-            j++;
-          }
-          if (j >= n) break;
-          if (j + 1 < n && bytes[j + 1] === QUOTE) {
-            escaped = true;
-            j += 2;
-            continue;
-          }
-          terminated = true;
-          break;
-        }
-        if (!terminated) {
-          log.add(
-            dataCode.unterminatedQuote,
-            quoteLine,
-            columnOf(bytes, quoteLineStart, quotePos),
-            'a quoted cell is never closed; the row is skipped and reading resumes on the next line',
-          );
-          let k = quotePos;
-          while (k < n && bytes[k] !== LF && bytes[k] !== CR) k++;
-          if (k < n) k += bytes[k] === CR && k + 1 < n && bytes[k + 1] === LF ? 2 : 1;
-          i = k;
-          line = quoteLine + 1;
-          lineStart = k;
-          broken = true;
-          break;
-        }
-        cellEnd = j;
-        j++;
-        if (j < n && bytes[j] !== delimiter && bytes[j] !== LF && bytes[j] !== CR) {
-          while (j < n && bytes[j] !== delimiter && bytes[j] !== LF && bytes[j] !== CR) j++;
-          cellEnd = j;
-          escaped = true;
-        }
-        cellStart = quotePos + 1;
-        if (escaped) cellEnd = -(cellEnd + 1);
-        i = j;
-      } else {
-        let j = i;
-        while (j < n) {
-          const b = bytes[j];
-          if (b === delimiter || b === LF || b === CR) break;
-          j++;
-        }
-        cellStart = i;
-        cellEnd = j;
-        i = j;
+    return this.readRows(bytes, from, last);
+  }
+
+  finish(): ReadResult {
+    if (!this.header) {
+      this.log.add(dataCode.noHeader, 1, 1, 'the file is empty: a header row with the column names is expected');
+      return { columns: undefined, rowCount: 0, rowLines: new Int32Array(0), problems: this.log.problems() };
+    }
+    const rowCount = this.rowCount;
+    const columns: ReadColumn[] = [];
+    for (const plan of this.plans) {
+      if (plan.typed) columns.push({ built: plan.typed.finish(rowCount) });
+      else if (plan.deferred) columns.push(plan.deferred.finish(rowCount));
+      // Let the builder state go before the next column is built.
+      plan.typed = undefined;
+      plan.deferred = undefined;
+    }
+    this.spans = undefined;
+    return { columns, rowCount, rowLines: fitInt32(this.rowLines, rowCount), problems: this.log.problems() };
+  }
+
+  private start(header: Header, bytes: Uint8Array): void {
+    this.header = header;
+    const capacity = estimateRows(bytes, header.end, Math.max(this.totalBytes, bytes.length));
+    const specByName = new Map(this.specs.map((s) => [s.name, s]));
+    this.plans = header.names.map((name) => {
+      if (name === '') return { typed: undefined, deferred: undefined };
+      const type = specByName.get(name)?.type;
+      return type
+        ? { typed: createBuilder(name, type, capacity), deferred: undefined }
+        : { typed: undefined, deferred: new DeferredTextColumn(name, capacity) };
+    });
+    this.rowLines = new Int32Array(capacity);
+    const stride = header.names.length + 1; // one spare slot takes the cells of a row that is too long
+    this.spans = { starts: new Int32Array(BLOCK_ROWS * stride), ends: new Int32Array(BLOCK_ROWS * stride), stride, count: 0 };
+  }
+
+  /** Reads rows from `from`; returns where the first incomplete row starts (the end when `last`). */
+  private readRows(bytes: Uint8Array, from: number, last: boolean): number {
+    const { delimiter, missing, log, plans } = this;
+    const spans = this.spans as CellSpans;
+    const hasMissingTokens = !missing.isEmpty;
+    const n = bytes.length;
+    const width = plans.length;
+    const { starts, ends, stride } = spans;
+    let rowLines = this.rowLines;
+    let rowCount = this.rowCount;
+    let i = from;
+    let line = this.line;
+    let lineStart = from;
+
+    const flush = (): void => {
+      if (spans.count === 0) return;
+      const rowBase = rowCount - spans.count;
+      for (let c = 0; c < width; c++) {
+        const plan = plans[c];
+        if (plan.typed) plan.typed.addSpans(bytes, spans, c, rowBase);
+        else if (plan.deferred) plan.deferred.addSpans(bytes, spans, c, rowBase);
       }
-      // A cell holding a `missing` token is read as an empty cell.
-      if (hasMissingTokens && cellEnd >= 0 && missing.matches(bytes, cellStart, cellEnd)) cellEnd = cellStart;
-      if (cells < width) {
-        starts[base + cells] = cellStart;
-        ends[base + cells] = cellEnd;
-        lastEnd = cellEnd < 0 ? -cellEnd - 1 : cellEnd;
-      } else if (cells === width) {
-        extraStart = cellStart;
-      }
-      cells++;
-      if (i < n && bytes[i] === delimiter) {
-        i++;
-        continue;
-      }
-      if (i < n) {
-        i += bytes[i] === CR && i + 1 < n && bytes[i + 1] === LF ? 2 : 1;
+      spans.count = 0;
+    };
+
+    while (i < n) {
+      const first = bytes[i];
+      if (first === LF || first === CR) {
+        // A CR at the end of a piece may be the first half of a CRLF.
+        if (first === CR && i + 1 === n && !last) break;
+        i += first === CR && i + 1 < n && bytes[i + 1] === LF ? 2 : 1;
         line++;
         lineStart = i;
+        continue;
       }
-      break;
+      const rowStart = i;
+      const rowLine = line;
+      const rowLineStart = lineStart;
+      const base = spans.count * stride;
+      let cells = 0;
+      let extraStart = -1;
+      let lastEnd = i;
+      let broken = false;
+      let ended = false;
+      for (;;) {
+        let cellStart: number;
+        let cellEnd: number;
+        if (i < n && bytes[i] === QUOTE) {
+          const quoteLine = line;
+          const quoteLineStart = lineStart;
+          const quotePos = i;
+          let j = i + 1;
+          let escaped = false;
+          let terminated = false;
+          for (;;) {
+            while (j < n && bytes[j] !== QUOTE) {
+              if (bytes[j] === LF) {
+                line++;
+                lineStart = j + 1;
+              }
+              j++;
+            }
+            if (j >= n) break;
+            if (j + 1 < n && bytes[j + 1] === QUOTE) {
+              escaped = true;
+              j += 2;
+              continue;
+            }
+            terminated = true;
+            break;
+          }
+          if (!terminated) {
+            if (!last) break; // the cell may close in the next piece
+            log.add(
+              dataCode.unterminatedQuote,
+              quoteLine,
+              columnOf(bytes, quoteLineStart, quotePos),
+              'a quoted cell is never closed; the row is skipped and reading resumes on the next line',
+            );
+            let k = quotePos;
+            while (k < n && bytes[k] !== LF && bytes[k] !== CR) k++;
+            if (k < n) k += bytes[k] === CR && k + 1 < n && bytes[k + 1] === LF ? 2 : 1;
+            i = k;
+            line = quoteLine + 1;
+            lineStart = k;
+            broken = true;
+            ended = true;
+            break;
+          }
+          cellEnd = j;
+          j++;
+          if (j < n && bytes[j] !== delimiter && bytes[j] !== LF && bytes[j] !== CR) {
+            while (j < n && bytes[j] !== delimiter && bytes[j] !== LF && bytes[j] !== CR) j++;
+            cellEnd = j;
+            escaped = true;
+          }
+          cellStart = quotePos + 1;
+          if (escaped) cellEnd = -(cellEnd + 1);
+          i = j;
+        } else {
+          let j = i;
+          while (j < n) {
+            const b = bytes[j];
+            if (b === delimiter || b === LF || b === CR) break;
+            j++;
+          }
+          cellStart = i;
+          cellEnd = j;
+          i = j;
+        }
+        // A cell holding a `missing` token is read as an empty cell.
+        if (hasMissingTokens && cellEnd >= 0 && missing.matches(bytes, cellStart, cellEnd)) cellEnd = cellStart;
+        if (cells < width) {
+          starts[base + cells] = cellStart;
+          ends[base + cells] = cellEnd;
+          lastEnd = cellEnd < 0 ? -cellEnd - 1 : cellEnd;
+        } else if (cells === width) {
+          extraStart = cellStart;
+        }
+        cells++;
+        if (i < n && bytes[i] === delimiter) {
+          i++;
+          continue;
+        }
+        // A CR at the end of a piece may be the first half of a CRLF.
+        if (i < n && !(bytes[i] === CR && i + 1 === n && !last)) {
+          i += bytes[i] === CR && i + 1 < n && bytes[i + 1] === LF ? 2 : 1;
+          line++;
+          lineStart = i;
+          ended = true;
+        }
+        break;
+      }
+      if (!ended && !last) {
+        // The row continues in the next piece: read it again from its start then.
+        i = rowStart;
+        line = rowLine;
+        break;
+      }
+      if (broken) continue;
+      if (cells !== width) {
+        const where = locate(bytes, rowLine, rowLineStart, cells > width ? extraStart : lastEnd);
+        log.add(
+          dataCode.wrongCellCount,
+          where.line,
+          where.column,
+          `row has ${cells} cell${cells === 1 ? '' : 's'}, the header has ${width}; the row is skipped`,
+        );
+        continue;
+      }
+      if (rowCount === rowLines.length) rowLines = growInt32(rowLines, rowCount + 1);
+      rowLines[rowCount++] = rowLine;
+      if (++spans.count === BLOCK_ROWS) flush();
     }
-    if (broken) continue;
-    if (cells !== width) {
-      const where = locate(bytes, rowLine, rowLineStart, cells > width ? extraStart : lastEnd);
-      log.add(
-        dataCode.wrongCellCount,
-        where.line,
-        where.column,
-        `row has ${cells} cell${cells === 1 ? '' : 's'}, the header has ${width}; the row is skipped`,
-      );
-      continue;
-    }
-    if (rowCount === rowLines.length) rowLines = growInt32(rowLines, rowCount + 1);
-    rowLines[rowCount++] = rowLine;
-    if (++spans.count === BLOCK_ROWS) flush();
+    // The cells refer to this piece's bytes: hand them to the builders before it goes.
+    flush();
+    this.rowLines = rowLines;
+    this.rowCount = rowCount;
+    this.line = line;
+    return last ? n : i;
   }
-  flush();
-  return { rowCount, rowLines: fitInt32(rowLines, rowCount) };
+}
+
+interface HeaderProblem {
+  code: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
 /** The first non-blank row, as column names. */
-function readHeader(bytes: Uint8Array, from: number, delimiter: Delimiter, log: ProblemLog): Header | undefined {
+function readHeader(bytes: Uint8Array, from: number, delimiter: Delimiter, problems: HeaderProblem[]): Header | undefined {
   const n = bytes.length;
   let i = from;
   let line = 1;
@@ -285,10 +362,10 @@ function readHeader(bytes: Uint8Array, from: number, delimiter: Delimiter, log: 
     let name = raw.trim();
     if (name === '') {
       name = `column_${position}`;
-      log.add(dataCode.emptyColumnName, where.line, where.column, `header cell ${position} is empty; the column is called \`${name}\``);
+      problems.push({ code: dataCode.emptyColumnName, ...where, message: `header cell ${position} is empty; the column is called \`${name}\`` });
     }
     if (seen.has(name)) {
-      log.add(dataCode.duplicateColumn, where.line, where.column, `column \`${name}\` appears twice in the header; only the first one is used`);
+      problems.push({ code: dataCode.duplicateColumn, ...where, message: `column \`${name}\` appears twice in the header; only the first one is used` });
       names.push('');
     } else {
       seen.add(name);
@@ -303,9 +380,11 @@ function readHeader(bytes: Uint8Array, from: number, delimiter: Delimiter, log: 
   let newlines = 0;
   for (let k = headerLineStart; k < i; k++) if (bytes[k] === LF) newlines++;
   line = headerLine + newlines;
+  let complete = false;
   if (i < n) {
+    complete = !(bytes[i] === CR && i + 1 === n);
     i += bytes[i] === CR && i + 1 < n && bytes[i + 1] === LF ? 2 : 1;
     line++;
   }
-  return { names, end: i, line, lineStart: i };
+  return { names, end: i, line, complete };
 }

@@ -19,6 +19,8 @@ export {
   placeDataIssues,
   loadTableFromBytes,
   parseDataBytes,
+  parseDelimitedPieces,
+  type ReadPiece,
 } from './load.js';
 export {
   type CellValue,

@@ -190,47 +190,54 @@ function inferredType(type: ColumnType | undefined, column: BuiltColumn): Inferr
   return { type: type ?? 'string', optional: column.stats.missingCount > 0 };
 }
 
-/** An undeclared CSV/TSV column: cell slices of the file, kept until the column is complete. */
+/**
+ * An undeclared CSV/TSV column: its cells' bytes, kept until the column is
+ * complete (the file itself may be read in pieces and not be kept).
+ */
 export class DeferredTextColumn {
-  private starts: Int32Array<ArrayBuffer>;
-  /** Cell end; negative (-(end + 1)) when a quoted cell has doubled quotes to undo. */
-  private ends: Int32Array<ArrayBuffer>;
+  private pool: Uint8Array<ArrayBuffer>;
+  /** Cell `row` is `pool[offsets[row], offsets[row + 1])`; an empty cell is a missing value. */
+  private offsets: Int32Array<ArrayBuffer>;
   private rows = 0;
 
   constructor(
     readonly name: string,
     capacity: number,
   ) {
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
+    this.pool = new Uint8Array(Math.max(1024, capacity * 4));
+    this.offsets = new Int32Array(capacity + 1);
   }
 
-  addSpans(spans: CellSpans, column: number, rowBase: number): void {
+  /** Column `column` of a block of cells of `bytes` (rows `rowBase`… follow the rows added so far). */
+  addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
     const { starts, ends, stride, count } = spans;
-    this.starts = growInt32(this.starts, rowBase + count);
-    this.ends = growInt32(this.ends, rowBase + count);
+    this.offsets = growInt32(this.offsets, rowBase + count + 1);
+    const offsets = this.offsets;
+    let used = offsets[this.rows];
+    for (let row = this.rows; row < rowBase; row++) offsets[row + 1] = used;
     for (let k = 0, at = column; k < count; k++, at += stride) {
-      this.starts[rowBase + k] = starts[at];
-      this.ends[rowBase + k] = ends[at];
+      const start = starts[at];
+      const end = ends[at];
+      const source = end >= 0 ? bytes : unescapeQuotes(bytes, start, -end - 1);
+      const from = end >= 0 ? start : 0;
+      const to = end >= 0 ? end : source.length;
+      if (used + (to - from) > this.pool.length) this.pool = growUint8(this.pool, used + (to - from));
+      const pool = this.pool;
+      for (let b = from; b < to; b++) pool[used++] = source[b];
+      offsets[rowBase + k + 1] = used;
     }
     this.rows = rowBase + count;
   }
 
-  finish(rowCount: number, bytes: Uint8Array): { built: BuiltColumn; inferred: InferredType } {
+  finish(rowCount: number): { built: BuiltColumn; inferred: InferredType } {
+    const { pool, offsets } = this;
     const profile = new TextProfile();
-    for (let row = 0; row < this.rows; row++) {
-      const start = this.starts[row];
-      const end = this.ends[row];
-      if (end >= 0) {
-        profile.add(bytes, start, end);
-      } else {
-        const clean = unescapeQuotes(bytes, start, -end - 1);
-        profile.add(clean, 0, clean.length);
-      }
-    }
+    for (let row = 0; row < this.rows; row++) profile.add(pool, offsets[row], offsets[row + 1]);
     const type = profile.type();
     const builder = createBuilder(this.name, type ?? 'string', rowCount);
-    builder.addSpans(bytes, { starts: this.starts, ends: this.ends, stride: 1, count: this.rows }, 0, 0);
+    for (let row = 0; row < this.rows; row++) {
+      if (offsets[row] !== offsets[row + 1]) builder.addText(row, pool, offsets[row], offsets[row + 1]);
+    }
     const built = builder.finish(rowCount);
     return { built, inferred: inferredType(type, built) };
   }

@@ -9,6 +9,7 @@
  */
 import { decodeSlice, encodeText } from './bytes.js';
 import { growInt32, growUint8 } from './grow.js';
+import { PackedStrings } from './packed-strings.js';
 
 /** FNV-1a with a murmur3 finalizer: sequential ids must not cluster in the low bits. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
@@ -23,7 +24,6 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 
 const CACHE_MASK = 1023;
 const CACHE_MAX_ENTRIES = 4096;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class ByteInterner {
   private count = 0;
@@ -118,32 +118,18 @@ export class ByteInterner {
     return decodeSlice(this.pool, this.offsets[code], this.offsets[code + 1]);
   }
 
-  /**
-   * All entries as strings, in code order. Decoded in one pass over the pool
-   * (one string per entry and no intermediate garbage), which matters for a
-   * column with a million distinct values.
-   */
+  /** All entries as strings, in code order. */
   strings(): string[] {
-    const { pool, offsets, count } = this;
-    const result = new Array<string>(count);
-    let all: string;
-    try {
-      all = strictUtf8.decode(pool.subarray(0, offsets[count]));
-    } catch {
-      // Invalid UTF-8: entry by entry, with replacement characters.
-      for (let code = 0; code < count; code++) result[code] = this.text(code);
-      return result;
-    }
-    let position = 0;
-    for (let code = 0; code < count; code++) {
-      const from = position;
-      for (let i = offsets[code]; i < offsets[code + 1]; i++) {
-        const b = pool[i];
-        // UTF-16 units: one per character, two for a 4-byte (astral) character.
-        if ((b & 0xc0) !== 0x80) position += b >= 0xf0 ? 2 : 1;
-      }
-      result[code] = all.substring(from, position);
-    }
-    return result;
+    return this.packed().all();
+  }
+
+  /** The entries as one byte pool and offsets (the hash table is not kept). */
+  packed(): PackedStrings {
+    const { count } = this;
+    const used = this.offsets[count];
+    // Trim the spare capacity unless it is small (a view then, no copy).
+    const pool = this.pool.length - used > 4096 ? this.pool.slice(0, used) : this.pool.subarray(0, used);
+    const offsets = this.offsets.length - (count + 1) > 1024 ? this.offsets.slice(0, count + 1) : this.offsets.subarray(0, count + 1);
+    return new PackedStrings(pool, offsets, count);
   }
 }

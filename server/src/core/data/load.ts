@@ -15,7 +15,7 @@ import type { ColumnStats } from './builders.js';
 import { createBuilder } from './builders.js';
 import { checkAgainstFields } from './checks.js';
 import { dataCode } from './codes.js';
-import { readDelimited } from './csv.js';
+import { DelimitedReader, readDelimited } from './csv.js';
 import { type FieldSpec, fieldSpecsFromDecls, isFieldDecl } from './field-spec.js';
 import { type DataIssue, EMPTY_RANGE, fieldsByName, issue, issuesToFindings } from './issues.js';
 import { readJsonArray, readJsonLines } from './json.js';
@@ -92,9 +92,67 @@ export function parseDataBytes(
   /** The dataset's `missing [...]` texts: cells holding exactly one of them are missing values. */
   missing: readonly string[] = [],
 ): ParsedData {
-  // A Node Buffer is a Uint8Array subclass; one element type keeps the byte loops monomorphic.
-  const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const result = read(plain, format, specs, new MissingTokens(missing));
+  return parsedFromRead(read(plainBytes(bytes), format, specs, new MissingTokens(missing)), specs, keyField);
+}
+
+/** A Node Buffer is a Uint8Array subclass; one element type keeps the byte loops monomorphic. */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Reads `length` bytes (fewer at the end of the file) from `position`. */
+export type ReadPiece = (position: number, length: number) => Promise<Uint8Array>;
+
+/** Size of the pieces a CSV/TSV file is read in when the host can read parts of a file. */
+export const PIECE_BYTES = 4 << 20;
+
+/**
+ * What `parseDataBytes` gives for a CSV/TSV file, reading it in pieces of
+ * `pieceBytes` instead of holding all its bytes: a piece's rows go to the
+ * column builders and the piece is let go.
+ */
+export async function parseDelimitedPieces(
+  readPiece: ReadPiece,
+  size: number,
+  format: 'csv' | 'tsv',
+  specs: readonly FieldSpec[],
+  keyField?: string,
+  missing: readonly string[] = [],
+  pieceBytes = PIECE_BYTES,
+): Promise<ParsedData> {
+  const reader = new DelimitedReader(format === 'csv' ? COMMA : TAB, specs, new MissingTokens(missing), size);
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  // A row longer than a piece (or an unclosed quote) is retried with twice as many bytes, not with every piece.
+  let wanted = pieceBytes;
+  for (let position = 0; ; ) {
+    const piece = plainBytes(await readPiece(position, pieceBytes));
+    position += piece.length;
+    const last = piece.length < pieceBytes;
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (!last && pendingBytes < wanted) continue;
+    const bytes = pending.length === 1 ? pending[0] : concatBytes(pending, pendingBytes);
+    const used = reader.push(bytes, last);
+    if (last) break;
+    pending = used < bytes.length ? [bytes.subarray(used)] : [];
+    pendingBytes = bytes.length - used;
+    wanted = Math.max(pieceBytes, pendingBytes * 2);
+  }
+  return parsedFromRead(reader.finish(), specs, keyField);
+}
+
+function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
+function parsedFromRead(result: ReadResult, specs: readonly FieldSpec[], keyField: string | undefined): ParsedData {
   const issues: DataIssue[] = result.problems.map((p) =>
     issue(
       p.code,
@@ -260,6 +318,17 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
       path,
       format,
     );
+  }
+  const { readRange } = req.host;
+  if (readRange && !req.parse && (format === 'csv' || format === 'tsv')) {
+    let parsed: ParsedData;
+    try {
+      parsed = await parseDelimitedPieces((position, length) => readRange.call(req.host, path, position, length), stat.size, format, specs, req.keyField, req.missing);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
+    }
+    return { ...parsed, findings: placeDataIssues(parsed.issues, req), path, format, bytes: stat.size };
   }
   let bytes: Uint8Array;
   try {

@@ -1,0 +1,83 @@
+/**
+ * A CSV/TSV file read in pieces (what a host that reads parts of files gets)
+ * gives exactly what reading it whole gives: the same columns, types, line
+ * numbers and located problems, wherever the pieces happen to split the
+ * file — inside a quoted line break, between the CR and LF of a line end,
+ * inside the BOM or the header.
+ */
+import { describe, expect, it } from 'vitest';
+import { columnValueAsString, fieldSpecsFromDecls, parseDataBytes, parseDelimitedPieces, type ParsedData } from '../../../server/src/core/data/index.js';
+import { bytesOf, fields } from './fixtures.js';
+
+function piecesOf(bytes: Uint8Array) {
+  return async (position: number, length: number) => bytes.slice(position, position + length);
+}
+
+/** Everything a user can see of a parse: types, cell texts, row lines, problems. */
+function visible(parsed: ParsedData): unknown {
+  const table = parsed.table;
+  return {
+    types: [...parsed.fieldTypes],
+    rowCount: table?.rowCount,
+    rowLines: table ? Array.from(table.rowLines) : undefined,
+    cells: table?.columns.map((c) => [c.name, c.type, Array.from({ length: table.rowCount }, (_, row) => columnValueAsString(c, row))]),
+    issues: parsed.issues.map((i) => [i.code, i.message]),
+  };
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+const FILES: Array<{ name: string; bytes: Uint8Array; declared: string; missing?: string[] }> = [
+  {
+    name: 'quoted line breaks, doubled quotes, CRLF and a BOM',
+    bytes: new Uint8Array([...BOM, ...bytesOf('id,note,score\r\n1,"two\r\nlines",1.5\r\n2,"say ""hi""",2\r\n\r\n3,plain,3\r\n4,"a,b",\r\n')]),
+    declared: 'id: integer\nnote: string\nscore: number?',
+  },
+  {
+    name: 'bad rows, values that do not fit and an unclosed quote',
+    bytes: bytesOf('id,age,plan\nu1,31,pro\nu2,x,free\nu3,40\nu4,41,team,extra\nu5,"50,free\nu6,60,pro\n'),
+    declared: 'id: string\nage: integer\nplan: enum("free", "pro", "team")',
+  },
+  {
+    name: 'undeclared columns inferred, CR-only line ends, missing tokens',
+    bytes: bytesOf('id,joined,tags,flag\r1,2024-01-02,a;b,yes\r2,N/A,c,no\r3,2024-03-04,"d;e",yes\r4,2024-05-06,,no\r'),
+    declared: 'id: string',
+    missing: ['N/A'],
+  },
+  {
+    name: 'a header with a quoted line break and no final line end',
+    bytes: bytesOf('"user\nid",age\nu1,3\nu2,4'),
+    declared: 'age: integer',
+  },
+  {
+    name: 'blank lines only',
+    bytes: bytesOf('\n\r\n\n'),
+    declared: '',
+  },
+];
+
+describe('reading a CSV file in pieces', () => {
+  for (const file of FILES) {
+    it(`gives what a whole read gives, for every piece size: ${file.name}`, async () => {
+      const specs = file.declared ? fieldSpecsFromDecls(fields(file.declared)) : [];
+      const whole = visible(parseDataBytes(file.bytes, 'csv', specs, undefined, file.missing));
+      for (let size = 1; size <= file.bytes.length + 1; size++) {
+        const pieces = await parseDelimitedPieces(piecesOf(file.bytes), file.bytes.length, 'csv', specs, undefined, file.missing, size);
+        expect(visible(pieces), `pieces of ${size} bytes`).toEqual(whole);
+      }
+    });
+  }
+
+  it('reads a larger file in pieces with the same rows and line numbers', async () => {
+    const lines = ['id,n,text'];
+    for (let i = 0; i < 3000; i++) lines.push(i % 7 === 0 ? `r${i},${i},"multi\nline ${i}"` : `r${i},${i},t${i % 13}`);
+    const bytes = bytesOf(`${lines.join('\r\n')}\r\n`);
+    const specs = fieldSpecsFromDecls(fields('id: string\nn: integer'));
+    const whole = parseDataBytes(bytes, 'csv', specs, 'id');
+    expect(whole.table?.rowCount).toBe(3000);
+    for (const size of [97, 1024, 4099]) {
+      const pieces = await parseDelimitedPieces(piecesOf(bytes), bytes.length, 'csv', specs, 'id', [], size);
+      expect(visible(pieces)).toEqual(visible(whole));
+    }
+  });
+});
