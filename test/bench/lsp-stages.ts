@@ -38,7 +38,9 @@ async function startSession(ctx: BenchContext): Promise<Session> {
   const text = largeSpec('users.csv');
   const specPath = join(dir, 'spec.segspec');
   writeFileSync(specPath, text);
-  const child = fork(resolve('dist/server.cjs'), ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  // BENCH_SERVER_ARGS='--cpu-prof --cpu-prof-dir=DIR' profiles the server while it answers the edits.
+  const execArgv = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = fork(resolve('dist/server.cjs'), ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'], execArgv });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const session: Session = { child, connection, uri: pathToFileURL(specPath).toString(), text, version: 1, waiting: new Map() };
   connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
@@ -94,7 +96,13 @@ export const lspStages: Stage[] = [
     async after(ctx) {
       const session = ctx.state.get('lsp') as Session;
       await session.connection.sendRequest(ShutdownRequest.type);
+      const exited = new Promise((done) => {
+        session.child.once('exit', done);
+        setTimeout(done, 5000).unref();
+      });
       await session.connection.sendNotification(ExitNotification.type);
+      // A server that exits on its own writes its profile (BENCH_SERVER_ARGS).
+      await exited;
       session.connection.dispose();
       session.child.kill();
     },

@@ -17,7 +17,11 @@ import { DuckDbDatasets, duckDbReason, type EngineSetting } from '../sqlengines/
 import { isMarkdown, isSegspec, uriToPath } from './uris.js';
 import { flagSystem } from '../core/flags/systems/index.js';
 
-/** Edits arriving within this time are analysed together (a newer edit also cancels a running analysis). */
+/**
+ * Edits arriving within this time of each other are analysed together (a
+ * newer edit also cancels a running analysis). An edit after a pause is
+ * analysed at once: waiting only pays off while edits keep coming.
+ */
 export const ANALYSIS_DELAY_MS = 25;
 /** Files whose change means a data load (anything but sources and documents). */
 const DATA_FILE = /\.(csv|tsv|json|jsonl|ndjson|parquet)$/i;
@@ -64,6 +68,8 @@ class Project {
   loading = true;
   /** Counts edits and file changes: a model-only snapshot is reused while it is unchanged. */
   edits = 0;
+  /** When the latest edit or close arrived (ms, `performance.now()`). */
+  lastEditAt = -Infinity;
   modelOnly: { edits: number; snapshot: Promise<Snapshot> } | undefined;
   constructor(
     readonly root: string,
@@ -160,7 +166,19 @@ export class Session {
     const project = this.projectFor(path);
     project.workspace.setOverlay(path, document.getText(), document.version);
     project.edits++;
-    this.schedule(project, ANALYSIS_DELAY_MS);
+    this.schedule(project, this.editDelay(project));
+  }
+
+  /**
+   * No wait for the first edit after a pause. Edits in quick succession wait
+   * for each other, and so does an edit during an analysis: the delay gives
+   * the running one time to notice it is stale and stop.
+   */
+  private editDelay(project: Project): number {
+    const now = performance.now();
+    const delay = analysisDelay(now - project.lastEditAt, project.running !== undefined);
+    project.lastEditAt = now;
+    return delay;
   }
 
   documentClosed(document: TextDocument): void {
@@ -345,6 +363,11 @@ export class Session {
       return { done: () => undefined };
     }
   }
+}
+
+/** How long an edit waits before its analysis starts, from the time since the edit before it. */
+export function analysisDelay(sinceLastEditMs: number, analysisRunning: boolean): number {
+  return sinceLastEditMs < ANALYSIS_DELAY_MS || analysisRunning ? ANALYSIS_DELAY_MS : 0;
 }
 
 /** Data results before any analysis has finished: nothing measured yet. */
