@@ -19,6 +19,7 @@ import { extraStages } from './extra-stages.js';
 import { printScaleOutFigures, runScaleChild } from './scale-stages.js';
 import { printDiscoverFigures } from './discover-stages.js';
 import { printFlagFigures } from './flag-stages.js';
+import { runBlockWorkerIfAsked } from '../../server/src/node/block-workers.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
   if (!only && !(await printScaleOutFigures())) process.exitCode = 1;
 }
 
-if (process.env.BENCH_GENERATE) {
+if (runBlockWorkerIfAsked()) {
+  // A worker thread parsing blocks of the CSV for the load stage.
+} else if (process.env.BENCH_GENERATE) {
   writeFileSync(process.env.BENCH_GENERATE, generateUsersCsvBytes(Number(process.env.BENCH_ROWS ?? 1_000_000)));
 } else if (!runScaleChild()) {
   main().catch((error: unknown) => {

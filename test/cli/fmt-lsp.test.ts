@@ -86,6 +86,43 @@ describe('segspec lsp --stdio', { timeout: 120_000 }, () => {
     }
   });
 
+  it('reads a large data file on its worker thread, as the extension\'s server does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segspec-lsp-large-'));
+    // Over 256 kB: parsed on the worker thread that `segspec lsp` starts from its own bundle.
+    const lines = ['id,age'];
+    for (let i = 0; i < 40_000; i++) lines.push(`user${i},${20 + (i % 50)}`);
+    lines.push('user7,33');
+    writeFileSync(join(dir, 'users.csv'), `${lines.join('\n')}\n`);
+    const text = 'dataset users {\n  source "users.csv"\n  key id\n  fields {\n    id: string\n    age: integer\n  }\n}\n';
+    const file = join(dir, 'spec.segspec');
+    writeFileSync(file, text);
+    const child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const uri = pathToFileURL(file).href;
+    const duplicate = new Promise<string>((resolve) => {
+      connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ message: string }> }) => {
+        const found = p.uri === uri ? p.diagnostics.find((d) => /not unique/.test(d.message)) : undefined;
+        if (found) resolve(found.message);
+      });
+    });
+    connection.onRequest(() => null);
+    connection.listen();
+    try {
+      await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+      await connection.sendNotification('initialized', {});
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'segspec', version: 1, text } });
+      expect(await duplicate).toMatch(/"user7" \(lines 9, 40002\)/);
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      expect(await exited).toBe(0);
+    } finally {
+      connection.dispose();
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start without a transport', async () => {
     const r = await segspec(['lsp']);
     expect(r.code).toBe(2);

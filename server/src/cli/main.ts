@@ -4,20 +4,26 @@
  */
 import { run } from './cli.js';
 import { processIO } from './io.js';
+// `segspec lsp` parses data files on the server's worker thread, which runs this same bundle.
+import { runDataWorkerIfAsked } from '../lsp/data-worker.js';
 
-// `segspec stats | head` closes the pipe early: that is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+if (!runDataWorkerIfAsked()) main();
 
-run(process.argv.slice(2), processIO()).then(
-  (code) => {
-    // `lsp` keeps running on its own (KEEP_RUNNING); every other command ends here.
-    if (code >= 0) process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`segspec: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+function main(): void {
+  // `segspec stats | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+
+  run(process.argv.slice(2), processIO()).then(
+    (code) => {
+      // `lsp` keeps running on its own (KEEP_RUNNING); every other command ends here.
+      if (code >= 0) process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`segspec: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

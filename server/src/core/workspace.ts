@@ -11,7 +11,7 @@ import { readText } from './host.js';
 import type { Finding } from './diagnostics/types.js';
 import { IncrementalParser } from './syntax/incremental.js';
 import { buildModel, checkStatic, type ParsedFile, type WorkspaceModel, type FieldTypeInfo } from './semantics/index.js';
-import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type LoadedDataset, type ParseData } from './data/index.js';
+import { loadDataset, missingTokensOf, placeDataIssues, resolveDataPath, type BlockOptions, type LoadedDataset, type ParseData } from './data/index.js';
 import { runAtOnce, runInSlices, type StepRunner } from './util/slices.js';
 import { parseMarkdown, type MarkdownDocument } from './markdown/index.js';
 import { checkMarkdown, markdownCodes } from './semantics/markdown-checks.js';
@@ -27,6 +27,8 @@ export interface WorkspaceOptions {
   asOf?: string;
   /** How data files are decoded (default: on this thread; the language server uses a worker). */
   parseData?: ParseData;
+  /** How blocks of CSV/TSV files are parsed at the same time (the CLI uses worker threads; see data/blocks.ts). */
+  blocks?: BlockOptions;
   /**
    * Hands the thread back for a moment (a macrotask). When given, the
    * evaluation runs in slices with a pause between them, so a host with one
@@ -260,6 +262,7 @@ export class Workspace {
       const request = {
         host: this.host,
         parse: this.options.parseData,
+        blocks: this.options.blocks,
         specFile: dataset.file,
         workspaceRoot: this.root,
         source: source.value,

@@ -6,11 +6,28 @@
  * inside the BOM or the header.
  */
 import { describe, expect, it } from 'vitest';
-import { columnValueAsString, fieldSpecsFromDecls, parseDataBytes, parseDelimitedPieces, type ParsedData } from '../../../server/src/core/data/index.js';
+import { columnValueAsString, fieldSpecsFromDecls, parseBlock, parseDataBytes, parseDelimitedPieces, readDelimitedBlocks, type FieldSpec, type ParseBlock, type ParsedData } from '../../../server/src/core/data/index.js';
+import { parsedFromRead } from '../../../server/src/core/data/load.js';
+import type { ReadResult } from '../../../server/src/core/data/read-result.js';
 import { bytesOf, fields } from './fixtures.js';
 
 function piecesOf(bytes: Uint8Array) {
   return async (position: number, length: number) => bytes.slice(position, position + length);
+}
+
+/** Parses blocks on this thread, finishing them in a scrambled order (as workers would). */
+function outOfOrder(): ParseBlock {
+  let n = 0;
+  return (task) => {
+    const result = parseBlock(task);
+    const delay = (n++ * 7) % 3;
+    return new Promise((resolve) => setTimeout(() => resolve(result), delay));
+  };
+}
+
+/** What the loader makes of a read (the same as for a whole file). */
+function parsedFromBlocks(read: ReadResult, specs: readonly FieldSpec[], keyField?: string): ParsedData {
+  return parsedFromRead(read, specs, keyField);
 }
 
 /** Everything a user can see of a parse: types, cell texts, row lines, problems. */
@@ -50,6 +67,11 @@ const FILES: Array<{ name: string; bytes: Uint8Array; declared: string; missing?
     declared: 'age: integer',
   },
   {
+    name: 'a stray quote inside a cell, then a quoted line break',
+    bytes: bytesOf('id,a,b\n1,x"y,"two\nlines"\n2,p,q\n3,"r\n\ns",t\n4,u,v\n'),
+    declared: 'id: integer',
+  },
+  {
     name: 'blank lines only',
     bytes: bytesOf('\n\r\n\n'),
     declared: '',
@@ -68,6 +90,21 @@ describe('reading a CSV file in pieces', () => {
     });
   }
 
+  for (const file of FILES) {
+    it(`gives what a whole read gives when blocks are parsed at the same time: ${file.name}`, async () => {
+      const specs = file.declared ? fieldSpecsFromDecls(fields(file.declared)) : [];
+      const whole = visible(parseDataBytes(file.bytes, 'csv', specs, undefined, file.missing));
+      for (let size = 1; size <= file.bytes.length + 1; size++) {
+        const read = await readDelimitedBlocks(piecesOf(file.bytes), file.bytes.length, 'csv', specs, file.missing ?? [], {
+          parse: outOfOrder(),
+          pieceBytes: size,
+          inFlight: 3,
+        });
+        expect(visible(parsedFromBlocks(read, specs)), `pieces of ${size} bytes`).toEqual(whole);
+      }
+    });
+  }
+
   it('reads a larger file in pieces with the same rows and line numbers', async () => {
     const lines = ['id,n,text'];
     for (let i = 0; i < 3000; i++) lines.push(i % 7 === 0 ? `r${i},${i},"multi\nline ${i}"` : `r${i},${i},t${i % 13}`);
@@ -78,6 +115,8 @@ describe('reading a CSV file in pieces', () => {
     for (const size of [97, 1024, 4099]) {
       const pieces = await parseDelimitedPieces(piecesOf(bytes), bytes.length, 'csv', specs, 'id', [], size);
       expect(visible(pieces)).toEqual(visible(whole));
+      const blocks = await readDelimitedBlocks(piecesOf(bytes), bytes.length, 'csv', specs, [], { parse: outOfOrder(), pieceBytes: size });
+      expect(visible(parsedFromBlocks(blocks, specs, 'id'))).toEqual(visible(whole));
     }
   });
 });

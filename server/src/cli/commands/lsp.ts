@@ -1,6 +1,7 @@
 import { flag, type ParsedCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { currentBundle } from '../../node/block-workers.js';
 
 /** Returned by commands that keep running after `run` resolves (the language server). */
 export const KEEP_RUNNING = -1;
@@ -21,6 +22,7 @@ export async function runLsp(cmd: ParsedCommand, _io: CliIO): Promise<number> {
   const connection = stdio
     ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
     : createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
-  startServer(connection);
+  // Data files are parsed on a worker thread started from this same bundle (dist/cli.cjs), as in the extension's server.
+  startServer(connection, { dataWorkerScript: currentBundle() });
   return KEEP_RUNNING;
 }

@@ -15,12 +15,12 @@
  * builder's loop monomorphic, which is where the speed comes from.
  */
 import { COMMA, CR, type CellSpans, LF, QUOTE, TAB, decodeSlice, unescapeQuotes } from './bytes.js';
-import { type ColumnBuilder, createBuilder } from './builders.js';
+import { type BuiltColumn, type ColumnBuilder, createBuilder } from './builders.js';
 import { dataCode } from './codes.js';
 import type { FieldSpec } from './field-spec.js';
 import { fitInt32, growInt32 } from './grow.js';
-import { DeferredTextColumn } from './infer.js';
-import { ProblemLog, type ReadColumn, type ReadResult, columnOf, locate } from './read-result.js';
+import { DeferredTextColumn, type RawCells } from './infer.js';
+import { type LoggedProblems, ProblemLog, type ReadColumn, type ReadProblem, type ReadResult, columnOf, locate } from './read-result.js';
 import { type MissingTokens, NO_MISSING_TOKENS } from './missing-tokens.js';
 
 export type Delimiter = typeof COMMA | typeof TAB;
@@ -34,7 +34,7 @@ const BLOCK_ROWS = 4096;
  * over the file; a wrong guess only costs a copy (columns grow or are
  * trimmed at the end).
  */
-function estimateRows(sample: Uint8Array, from: number, totalBytes: number): number {
+export function estimateRows(sample: Uint8Array, from: number, totalBytes: number): number {
   const sampleEnd = Math.min(sample.length, from + 65536);
   let breaks = 0;
   for (let i = from; i < sampleEnd; i++) {
@@ -119,6 +119,28 @@ export class DelimitedReader {
       this.line = header.line;
     }
     return this.readRows(bytes, from, last);
+  }
+
+  /** For a block of a file whose header was read elsewhere: rows start at its first byte, on line 1. */
+  static forBlock(names: string[], delimiter: Delimiter, specs: readonly FieldSpec[], missing: MissingTokens, bytes: Uint8Array): DelimitedReader {
+    const reader = new DelimitedReader(delimiter, specs, missing, bytes.length);
+    reader.start({ names, end: 0, line: 1, complete: true }, bytes);
+    return reader;
+  }
+
+  /**
+   * The rows read so far as a block of the file: typed columns finished,
+   * undeclared ones as their cells (their type needs every block), lines
+   * counted from the block's first line.
+   */
+  finishBlock(): BlockRead {
+    const rowCount = this.rowCount;
+    const columns = this.plans.map((plan): BlockColumn | undefined => {
+      if (plan.typed) return { built: plan.typed.finish(rowCount) };
+      if (plan.deferred) return { raw: plan.deferred.cells() };
+      return undefined;
+    });
+    return { lines: this.line - 1, rowCount, rowLines: fitInt32(this.rowLines, rowCount), columns, problems: this.log.export() };
   }
 
   finish(): ReadResult {
@@ -316,6 +338,35 @@ export class DelimitedReader {
     this.line = line;
     return last ? n : i;
   }
+}
+
+/** A block's column: finished when its type is known, else its cells. */
+export type BlockColumn = { built: BuiltColumn } | { raw: RawCells };
+
+export interface BlockRead {
+  /** Line breaks read: the next block starts this many lines further on. */
+  lines: number;
+  rowCount: number;
+  /** Line of each row, counting the block's first line as 1. */
+  rowLines: Int32Array;
+  /** One per header cell (undefined for a repeated column name). */
+  columns: Array<BlockColumn | undefined>;
+  problems: LoggedProblems;
+}
+
+/** The header row of a file, from its first bytes; undefined while more bytes are needed. */
+export function readHeaderRow(
+  bytes: Uint8Array,
+  last: boolean,
+  delimiter: Delimiter,
+): { names: string[]; end: number; line: number; problems: ReadProblem[] } | 'empty' | undefined {
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (!last && bytes.length < 3) return undefined;
+  const problems: HeaderProblem[] = [];
+  const header = readHeader(bytes, start, delimiter, problems);
+  if (!last && (!header || !header.complete)) return undefined;
+  if (!header) return 'empty';
+  return { names: header.names, end: header.end, line: header.line, problems };
 }
 
 interface HeaderProblem {

@@ -190,6 +190,13 @@ function inferredType(type: ColumnType | undefined, column: BuiltColumn): Inferr
   return { type: type ?? 'string', optional: column.stats.missingCount > 0 };
 }
 
+/** Cells of a text column: cell `k` is `pool[offsets[k], offsets[k + 1])`, empty when missing. */
+export interface RawCells {
+  pool: Uint8Array;
+  offsets: Int32Array;
+  rows: number;
+}
+
 /**
  * An undeclared CSV/TSV column: its cells' bytes, kept until the column is
  * complete (the file itself may be read in pieces and not be kept).
@@ -227,6 +234,25 @@ export class DeferredTextColumn {
       offsets[rowBase + k + 1] = used;
     }
     this.rows = rowBase + count;
+  }
+
+  /** The cells so far (to be appended to the same column of an earlier block). */
+  cells(): RawCells {
+    return { pool: this.pool.subarray(0, this.offsets[this.rows]), offsets: this.offsets.subarray(0, this.rows + 1), rows: this.rows };
+  }
+
+  /** The cells of a later block, its first row being row `rowBase`. */
+  appendCells(cells: RawCells, rowBase: number): void {
+    this.offsets = growInt32(this.offsets, rowBase + cells.rows + 1);
+    const offsets = this.offsets;
+    const used = offsets[this.rows];
+    for (let row = this.rows; row < rowBase; row++) offsets[row + 1] = used;
+    const size = cells.offsets[cells.rows] - cells.offsets[0];
+    this.pool = growUint8(this.pool, used + size);
+    this.pool.set(cells.pool.subarray(cells.offsets[0], cells.offsets[cells.rows]), used);
+    const shift = used - cells.offsets[0];
+    for (let k = 1; k <= cells.rows; k++) offsets[rowBase + k] = cells.offsets[k] + shift;
+    this.rows = rowBase + cells.rows;
   }
 
   finish(rowCount: number): { built: BuiltColumn; inferred: InferredType } {

@@ -25,6 +25,7 @@ import { COMMA, TAB } from './bytes.js';
 import type { ReadResult } from './read-result.js';
 import type { Column, ColumnType, Table } from './table.js';
 import { MissingTokens } from './missing-tokens.js';
+import { type BlockOptions, readDelimitedBlocks } from './blocks.js';
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
@@ -152,7 +153,8 @@ function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
   return bytes;
 }
 
-function parsedFromRead(result: ReadResult, specs: readonly FieldSpec[], keyField: string | undefined): ParsedData {
+/** The table, types and issues of what a reader read. */
+export function parsedFromRead(result: ReadResult, specs: readonly FieldSpec[], keyField: string | undefined): ParsedData {
   const issues: DataIssue[] = result.problems.map((p) =>
     issue(
       p.code,
@@ -252,6 +254,11 @@ export interface LoadRequest {
   host: Host;
   /** How the bytes are decoded (default: `parseDataBytes` on this thread). */
   parse?: ParseData;
+  /**
+   * How blocks of a CSV/TSV file are parsed, when the host can read parts of
+   * files: blocks are then parsed at the same time (see blocks.ts).
+   */
+  blocks?: BlockOptions;
   /** Absolute path of the `.segspec` file that declares the dataset. */
   specFile: string;
   workspaceRoot: string;
@@ -320,10 +327,13 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
     );
   }
   const { readRange } = req.host;
-  if (readRange && !req.parse && (format === 'csv' || format === 'tsv')) {
+  if (readRange && (req.blocks || !req.parse) && (format === 'csv' || format === 'tsv')) {
     let parsed: ParsedData;
+    const readPiece: ReadPiece = (position, length) => readRange.call(req.host, path, position, length);
     try {
-      parsed = await parseDelimitedPieces((position, length) => readRange.call(req.host, path, position, length), stat.size, format, specs, req.keyField, req.missing);
+      parsed = req.blocks
+        ? parsedFromRead(await readDelimitedBlocks(readPiece, stat.size, format, specs, req.missing ?? [], req.blocks), specs, req.keyField)
+        : await parseDelimitedPieces(readPiece, stat.size, format, specs, req.keyField, req.missing);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);

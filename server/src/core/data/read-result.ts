@@ -28,23 +28,47 @@ export interface ReadResult {
 
 const LISTED_PER_CODE = 5;
 
+/** A log's content, to be merged into another log (a block of a file read elsewhere). */
+export interface LoggedProblems {
+  listed: ReadProblem[];
+  counts: Array<[string, number]>;
+}
+
 /** Keeps the first few problems of each kind and counts the rest. */
 export class ProblemLog {
   private readonly listed: ReadProblem[] = [];
   private readonly counts = new Map<string, number>();
+  private readonly listedCounts = new Map<string, number>();
 
   add(code: string, line: number, column: number, message: string): void {
-    const count = (this.counts.get(code) ?? 0) + 1;
-    this.counts.set(code, count);
-    if (count <= LISTED_PER_CODE) this.listed.push({ code, line, column, message });
+    this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
+    this.list({ code, line, column, message });
+  }
+
+  private list(problem: ReadProblem): void {
+    const listed = this.listedCounts.get(problem.code) ?? 0;
+    if (listed >= LISTED_PER_CODE) return;
+    this.listedCounts.set(problem.code, listed + 1);
+    this.listed.push(problem);
+  }
+
+  export(): LoggedProblems {
+    return { listed: this.listed.map((p) => ({ ...p })), counts: [...this.counts] };
+  }
+
+  /** The problems of a later part of the file, whose line 1 is line `lineOffset + 1` here. */
+  absorb(logged: LoggedProblems, lineOffset: number): void {
+    for (const [code, count] of logged.counts) this.counts.set(code, (this.counts.get(code) ?? 0) + count);
+    for (const p of logged.listed) this.list({ ...p, line: p.line + lineOffset });
   }
 
   problems(): ReadProblem[] {
     const result = this.listed.map((p) => ({ ...p }));
     for (const [code, count] of this.counts) {
-      if (count <= LISTED_PER_CODE) continue;
+      const listed = this.listedCounts.get(code) ?? 0;
+      if (count <= listed) continue;
       const last = [...result].reverse().find((p) => p.code === code);
-      if (last) last.moreCount = count - LISTED_PER_CODE;
+      if (last) last.moreCount = count - listed;
     }
     return result;
   }

@@ -1,0 +1,246 @@
+/**
+ * A CSV/TSV file read as blocks of rows that can be parsed at the same time
+ * (the host decides where: the CLI and the language server use worker
+ * threads) and merged in order into one table.
+ *
+ * A block ends after a line break that is outside quotes if the quotes seen
+ * since the block's start are paired up. That is a guess — a stray quote in
+ * the middle of a cell is text, not a quote — so every block is checked: it
+ * must end exactly where its last row does. When one does not, the file is
+ * read again from that block's start to its end as one block, which is
+ * what reading it whole gives.
+ */
+import { LF, QUOTE, COMMA, TAB } from './bytes.js';
+import { ColumnConcat } from './column-concat.js';
+import { type BlockRead, DelimitedReader, estimateRows, readHeaderRow } from './csv.js';
+import type { FieldSpec } from './field-spec.js';
+import { DeferredTextColumn } from './infer.js';
+import { MissingTokens } from './missing-tokens.js';
+import { ProblemLog, type ReadColumn, type ReadResult } from './read-result.js';
+import { fitInt32, growInt32 } from './grow.js';
+import type { ReadPiece } from './load.js';
+import { dataCode } from './codes.js';
+
+export interface BlockTask {
+  /** Starts where a row starts; ends after a line break, or with the file when `last`. */
+  bytes: Uint8Array;
+  last: boolean;
+  format: 'csv' | 'tsv';
+  /** The header's column names ('' for a repeated name, whose cells are ignored). */
+  names: string[];
+  specs: readonly FieldSpec[];
+  missing: readonly string[];
+}
+
+/** The rows of a block, and how many of its bytes they took. */
+export interface BlockResult extends BlockRead {
+  used: number;
+}
+
+/** Parses a block (on this thread, or elsewhere: the bytes are the callee's, it may transfer them). */
+export type ParseBlock = (task: BlockTask) => Promise<BlockResult>;
+
+export function parseBlock(task: BlockTask): BlockResult {
+  const delimiter = task.format === 'csv' ? COMMA : TAB;
+  const reader = DelimitedReader.forBlock(task.names, delimiter, task.specs, new MissingTokens(task.missing), task.bytes);
+  const used = reader.push(task.bytes, task.last);
+  return { ...reader.finishBlock(), used };
+}
+
+/**
+ * Where a block of `bytes[from…]` can end: just after the last line break
+ * with an even number of quotes before it; -1 when there is none.
+ */
+export function blockEnd(bytes: Uint8Array, from: number): number {
+  let end = -1;
+  let inQuotes = false;
+  for (let i = from; ; ) {
+    const quote = bytes.indexOf(QUOTE, i);
+    const stretch = quote < 0 ? bytes.length : quote;
+    if (!inQuotes && stretch > i) {
+      const lf = bytes.lastIndexOf(LF, stretch - 1);
+      if (lf >= i) end = lf + 1;
+    }
+    if (quote < 0) return end;
+    inQuotes = !inQuotes;
+    i = quote + 1;
+  }
+}
+
+export interface BlockOptions {
+  parse: ParseBlock;
+  /** Blocks being parsed at once (default 4). */
+  inFlight?: number;
+  /** Bytes read at a time (default 2 MiB). */
+  pieceBytes?: number;
+}
+
+interface Dispatched {
+  /** Offset of the block in the file. */
+  offset: number;
+  length: number;
+  last: boolean;
+  result: Promise<BlockResult>;
+}
+
+/**
+ * The rows of a CSV/TSV file read in pieces, parsed as blocks by
+ * `options.parse` and merged in order: what `readDelimited` gives for the
+ * whole file.
+ */
+export async function readDelimitedBlocks(
+  readPiece: ReadPiece,
+  size: number,
+  format: 'csv' | 'tsv',
+  specs: readonly FieldSpec[],
+  missing: readonly string[],
+  options: BlockOptions,
+): Promise<ReadResult> {
+  const pieceBytes = options.pieceBytes ?? 2 << 20;
+  const inFlight = Math.max(1, options.inFlight ?? 4);
+  const delimiter = format === 'csv' ? COMMA : TAB;
+  const log = new ProblemLog();
+
+  let position = 0;
+  let atEnd = false;
+  const readMore = async (): Promise<Uint8Array> => {
+    const piece = await readPiece(position, pieceBytes);
+    position += piece.length;
+    if (piece.length < pieceBytes) atEnd = true;
+    return piece;
+  };
+
+  // The header, from as many pieces as it takes.
+  let buffer: Uint8Array = new Uint8Array(0);
+  let header: ReturnType<typeof readHeaderRow>;
+  for (;;) {
+    buffer = concat(buffer, await readMore());
+    header = readHeaderRow(buffer, atEnd, delimiter);
+    if (header !== undefined || atEnd) break;
+  }
+  if (header === undefined || header === 'empty') {
+    log.add(dataCode.noHeader, 1, 1, 'the file is empty: a header row with the column names is expected');
+    return { columns: undefined, rowCount: 0, rowLines: new Int32Array(0), problems: log.problems() };
+  }
+  for (const p of header.problems) log.add(p.code, p.line, p.column, p.message);
+  const names = header.names;
+  const merged = new MergedBlocks(names, specs, estimateRows(buffer, header.end, Math.max(size, buffer.length)), header.line, log);
+
+  const task = (bytes: Uint8Array, last: boolean): BlockTask => ({ bytes, last, format, names, specs, missing });
+  const queue: Dispatched[] = [];
+  let offset = header.end;
+  let rest = buffer.subarray(header.end);
+
+  const dispatch = (bytes: Uint8Array, last: boolean): void => {
+    // A copy: the task's bytes are the parser's, and `rest` may be a view of the same buffer.
+    const own = bytes.slice();
+    queue.push({ offset, length: own.length, last, result: options.parse(task(own, last)) });
+    offset += own.length;
+  };
+
+  /** Merges the oldest block; false when it did not end where its rows did (the rest is then read as one block). */
+  const mergeOldest = async (): Promise<boolean> => {
+    const block = queue.shift()!;
+    const result = await block.result;
+    if (!block.last && result.used !== block.length) {
+      await Promise.allSettled(queue.map((q) => q.result));
+      queue.length = 0;
+      const remainder = await readRemainder(readPiece, block.offset, pieceBytes);
+      merged.add(await options.parse(task(remainder, true)));
+      return false;
+    }
+    merged.add(result);
+    return true;
+  };
+
+  for (;;) {
+    if (atEnd) {
+      if (rest.length > 0) dispatch(rest, true);
+      while (queue.length > 0) if (!(await mergeOldest())) break;
+      return merged.finish();
+    }
+    const end = blockEnd(rest, 0);
+    if (end > 0) {
+      dispatch(rest.subarray(0, end), false);
+      rest = rest.subarray(end);
+    }
+    while (queue.length >= inFlight) if (!(await mergeOldest())) return merged.finish();
+    rest = concat(rest, await readMore());
+  }
+}
+
+async function readRemainder(readPiece: ReadPiece, from: number, pieceBytes: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let position = from; ; ) {
+    const piece = await readPiece(position, pieceBytes);
+    parts.push(piece);
+    position += piece.length;
+    if (piece.length < pieceBytes) break;
+  }
+  return parts.reduce((all, part) => concat(all, part), new Uint8Array(0));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a, 0);
+  both.set(b, a.length);
+  return both;
+}
+
+/** The table so far: blocks appended in file order. */
+class MergedBlocks {
+  private readonly typed: Array<ColumnConcat | undefined>;
+  private readonly deferred: Array<DeferredTextColumn | undefined>;
+  private rowLines: Int32Array<ArrayBuffer>;
+  private rowCount = 0;
+  /** Line number of the next block's first line. */
+  private line: number;
+
+  constructor(
+    names: string[],
+    specs: readonly FieldSpec[],
+    capacity: number,
+    firstLine: number,
+    private readonly log: ProblemLog,
+  ) {
+    const specByName = new Map(specs.map((s) => [s.name, s]));
+    this.typed = names.map((name) => {
+      const type = name === '' ? undefined : specByName.get(name)?.type;
+      return type ? new ColumnConcat(name, type, capacity) : undefined;
+    });
+    this.deferred = names.map((name) => (name !== '' && !specByName.get(name)?.type ? new DeferredTextColumn(name, capacity) : undefined));
+    this.rowLines = new Int32Array(capacity);
+    this.line = firstLine;
+  }
+
+  add(block: BlockResult): void {
+    const rowBase = this.rowCount;
+    const lineOffset = this.line - 1;
+    block.columns.forEach((column, c) => {
+      if (!column) return;
+      if ('built' in column) this.typed[c]?.append(column.built, rowBase);
+      else this.deferred[c]?.appendCells(column.raw, rowBase);
+    });
+    this.rowLines = growInt32(this.rowLines, rowBase + block.rowCount);
+    for (let k = 0; k < block.rowCount; k++) this.rowLines[rowBase + k] = block.rowLines[k] + lineOffset;
+    this.log.absorb(block.problems, lineOffset);
+    this.rowCount += block.rowCount;
+    this.line += block.lines;
+  }
+
+  finish(): ReadResult {
+    const rowCount = this.rowCount;
+    const columns: ReadColumn[] = [];
+    for (let c = 0; c < this.typed.length; c++) {
+      const typed = this.typed[c];
+      const deferred = this.deferred[c];
+      if (typed) columns.push({ built: typed.finish(rowCount) });
+      else if (deferred) columns.push(deferred.finish(rowCount));
+      this.typed[c] = undefined;
+      this.deferred[c] = undefined;
+    }
+    return { columns, rowCount, rowLines: fitInt32(this.rowLines, rowCount), problems: this.log.problems() };
+  }
+}

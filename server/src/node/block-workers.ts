@@ -1,0 +1,194 @@
+/**
+ * Worker threads that parse blocks of CSV/TSV files (core/data/blocks.ts),
+ * so a large file is parsed on every core. Each worker runs the same bundle
+ * as the process (dist/cli.cjs, dist/server.cjs, dist/bench.cjs) with a
+ * marker in its `workerData`; the bundle's entry calls
+ * `runBlockWorkerIfAsked()` first. Column buffers travel both ways by
+ * transfer, and a large dictionary as one byte pool (never a million strings).
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
+import type { BuiltColumn } from '../core/data/builders.js';
+import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
+import type { Column } from '../core/data/table.js';
+import { unreachable } from '../core/util/unreachable.js';
+
+const MARKER = 'segspecBlockWorker';
+
+interface Pool {
+  pool: Uint8Array;
+  offsets: Int32Array;
+  count: number;
+}
+
+/** A built column as it travels: a packed dictionary apart, so the clone never decodes it. */
+interface PackedBuilt {
+  built: BuiltColumn;
+  strings?: Pool;
+}
+
+type PackedBlockColumn = PackedBuilt | { raw: { pool: Uint8Array; offsets: Int32Array; rows: number } } | undefined;
+
+interface PackedBlock extends Omit<BlockResult, 'columns'> {
+  columns: PackedBlockColumn[];
+}
+
+type Reply = { id: number; block: PackedBlock } | { id: number; error: string };
+
+function columnBuffers(column: Column): ArrayBufferLike[] {
+  switch (column.kind) {
+    case 'numeric':
+    case 'boolean':
+      return [column.missing.buffer, column.values.buffer];
+    case 'dictionary':
+      return [column.missing.buffer, column.codes.buffer];
+    case 'stringList':
+      return [column.missing.buffer, column.offsets.buffer, column.itemCodes.buffer];
+    case 'integerList':
+      return [column.missing.buffer, column.offsets.buffer, column.itemValues.buffer];
+    default:
+      return unreachable(column);
+  }
+}
+
+function packBlock(block: BlockResult): { block: PackedBlock; transfer: ArrayBuffer[] } {
+  const buffers = new Set<ArrayBufferLike>([block.rowLines.buffer]);
+  const columns = block.columns.map((entry): PackedBlockColumn => {
+    if (!entry) return undefined;
+    if ('raw' in entry) {
+      buffers.add(entry.raw.pool.buffer);
+      buffers.add(entry.raw.offsets.buffer);
+      return entry;
+    }
+    const { column, stats } = entry.built;
+    for (const buffer of columnBuffers(column)) buffers.add(buffer);
+    const packed = column.kind === 'dictionary' ? packedDictionary(column) : undefined;
+    if (column.kind === 'dictionary' && packed) {
+      buffers.add(packed.pool.buffer);
+      buffers.add(packed.offsets.buffer);
+      const { kind, type, name, missing, codes } = column;
+      return { built: { column: { kind, type, name, missing, codes, dictionary: [] }, stats }, strings: { pool: packed.pool, offsets: packed.offsets, count: packed.count } };
+    }
+    return { built: { column, stats } };
+  });
+  const transfer = [...buffers].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  return { block: { ...block, columns }, transfer };
+}
+
+function unpackBlock(block: PackedBlock): BlockResult {
+  const columns = block.columns.map((entry) => {
+    if (!entry || 'raw' in entry || !entry.strings) return entry;
+    const { strings, built } = entry;
+    const column = built.column;
+    if (column.kind !== 'dictionary') return { built };
+    const { kind, type, name, missing, codes } = column;
+    const dictionary = withDictionary({ kind, type, name, missing, codes }, new PackedStrings(strings.pool, strings.offsets, strings.count));
+    return { built: { column: dictionary, stats: built.stats } };
+  });
+  return { ...block, columns };
+}
+
+/** In a block worker: serves parse requests and returns true; elsewhere: false. */
+export function runBlockWorkerIfAsked(): boolean {
+  if (isMainThread || !parentPort || (workerData as Record<string, unknown> | null)?.[MARKER] !== true) return false;
+  const port = parentPort;
+  port.on('message', ({ id, task }: { id: number; task: BlockTask }) => {
+    try {
+      const { block, transfer } = packBlock(parseBlock(task));
+      port.postMessage({ id, block } satisfies Reply, transfer);
+    } catch (error) {
+      port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies Reply);
+    }
+  });
+  return true;
+}
+
+interface Pending {
+  resolve(block: BlockResult): void;
+  reject(error: Error): void;
+}
+
+class BlockWorker {
+  private worker: Worker | undefined;
+  readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly script: string) {}
+
+  post(id: number, task: BlockTask, pending: Pending): void {
+    const worker = this.started();
+    this.pending.set(id, pending);
+    // Busy workers keep the process alive (a CLI awaiting a block); idle ones do not.
+    worker.ref();
+    const transfer = task.bytes.buffer instanceof ArrayBuffer ? [task.bytes.buffer] : [];
+    worker.postMessage({ id, task }, transfer);
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { [MARKER]: true } });
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if ('error' in reply) pending.reject(new Error(reply.error));
+      else pending.resolve(unpackBlock(reply.block));
+    });
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`a data worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
+
+/** Workers started from `script` (a bundle whose entry calls `runBlockWorkerIfAsked()`), one per core. */
+export class BlockWorkers {
+  private readonly workers: BlockWorker[];
+  private nextId = 1;
+
+  constructor(script: string, count = Math.max(1, Math.min(4, availableParallelism()))) {
+    this.workers = Array.from({ length: count }, () => new BlockWorker(script));
+  }
+
+  /** Blocks to keep in flight: one per worker and one more, so none waits while the next block is read. */
+  get inFlight(): number {
+    return this.workers.length + 1;
+  }
+
+  readonly parse: ParseBlock = (task) =>
+    new Promise<BlockResult>((resolve, reject) => {
+      const worker = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      worker.post(this.nextId++, task, { resolve, reject });
+    });
+
+  close(): void {
+    for (const worker of this.workers) worker.close();
+  }
+}
+
+/** The running bundle's path when it is one (dist/*.cjs); undefined when running from sources (tests). */
+export function currentBundle(): string | undefined {
+  return typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+}
+
+let shared: BlockWorkers | undefined;
+
+/** Block workers for this process, started from its bundle; undefined when it runs from sources. */
+export function sharedBlockWorkers(): BlockWorkers | undefined {
+  const bundle = currentBundle();
+  if (!bundle) return undefined;
+  shared ??= new BlockWorkers(bundle);
+  return shared;
+}
