@@ -4,10 +4,11 @@
  */
 import { run } from './cli.js';
 import { processIO } from './io.js';
-// `segspec lsp` parses data files on the server's worker thread, which runs this same bundle.
+// `segspec lsp` parses data files and runs discovery on the server's worker threads, which run this same bundle.
 import { runDataWorkerIfAsked } from '../lsp/data-worker.js';
+import { runDiscoverWorkerIfAsked } from '../lsp/discover-worker.js';
 
-if (!runDataWorkerIfAsked()) main();
+if (!runDataWorkerIfAsked() && !runDiscoverWorkerIfAsked()) main();
 
 function main(): void {
   // `segspec stats | head` closes the pipe early: that is not an error.

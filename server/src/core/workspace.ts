@@ -27,7 +27,7 @@ export interface WorkspaceOptions {
   asOf?: string;
   /** How data files are decoded (default: on this thread; the language server uses a worker). */
   parseData?: ParseData;
-  /** How blocks of CSV/TSV files are parsed at the same time (the CLI uses worker threads; see data/blocks.ts). */
+  /** How blocks of CSV/TSV files are parsed at the same time (on worker threads: see data/blocks.ts); without it, in pieces on this thread. */
   blocks?: BlockOptions;
   /**
    * Hands the thread back for a moment (a macrotask). When given, the
