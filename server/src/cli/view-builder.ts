@@ -2,6 +2,7 @@ import { rowToRecord, type CellValue } from '../core/data/index.js';
 import type { Finding } from '../core/diagnostics/types.js';
 import { prop, props, type Expr, type Node, type RecordLiteral } from '../core/syntax/ast.js';
 import { displayRecord } from '../core/engine/display-record.js';
+import { spreadRows, type Bitset } from '../core/engine/bitset.js';
 import type { AnalyzedWorkspace } from './analysis.js';
 import { flagViews } from './flag-view.js';
 import { linkViewOf } from './related-view.js';
@@ -57,15 +58,15 @@ function cellText(v: CellValue | undefined): string {
   return Array.isArray(v) ? v.join(';') : String(v);
 }
 
-/** Member rows from the loaded table; measured on a SQL engine, the members' keys alone. */
+/** Member rows from the loaded table, spread over the file; measured on a SQL engine, the members' keys alone (spread the same way). */
 function sampleMembers(
   model: AnalyzedWorkspace['analysis']['model'],
   dataset: string | undefined,
   table: Parameters<typeof rowToRecord>[0] | undefined,
-  result: { sampleRows: number[]; sampleKeys: string[] } | undefined,
+  result: { members?: Bitset; sampleKeys: string[] } | undefined,
   limit: number,
 ): Array<Record<string, string>> {
-  const rows = result?.sampleRows.slice(0, limit) ?? [];
+  const rows = result?.members ? spreadRows(result.members, limit) : [];
   if (table && rows.length > 0) {
     return rows.map((row) => Object.fromEntries(Object.entries(rowToRecord(table, row)).map(([k, v]) => [k, cellText(v)])));
   }

@@ -566,11 +566,24 @@ class DatasetRun {
     return rows.map((r) => keyText(r.k));
   }
 
+  /**
+   * Up to `sampleSize` members spread evenly over the table, as the embedded
+   * engine's `spreadRows` picks them: the members ranked ⌊j·n/limit⌋ in row
+   * order (all of them when there are no more than the limit).
+   */
   private async sampleKeys(where: string): Promise<string[]> {
     const limit = this.options.sampleSize ?? 0;
     if (!this.keyColumn || limit === 0) return [];
     const key = this.ownColumn(this.keyColumn);
-    const rows = await this.query(`SELECT ${key} AS k FROM ${this.from()} WHERE ${where} ORDER BY ${this.rowOrder() ?? key} LIMIT ${limit}`);
+    const order = this.rowOrder() ?? key;
+    if (limit >= Number.MAX_SAFE_INTEGER) {
+      const rows = await this.query(`SELECT ${key} AS k FROM ${this.from()} WHERE ${where} ORDER BY ${order}`);
+      return rows.map((r) => keyText(r.k));
+    }
+    // The rank r is picked when j = ⌈r·limit/n⌉ is below the limit and ⌊j·n/limit⌋ = r (exact: the quotients are at least 1/limit from an integer).
+    const j = `CEIL(r * ${limit}.0 / n)`;
+    const ranked = `SELECT ${key} AS k, ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS r, COUNT(*) OVER () AS n FROM ${this.from()} WHERE ${where}`;
+    const rows = await this.query(`SELECT k FROM (${ranked}) ranked WHERE n <= ${limit} OR (${j} < ${limit} AND FLOOR(${j} * n / ${limit}.0) = r) ORDER BY r LIMIT ${limit}`);
     return rows.map((r) => keyText(r.k));
   }
 
