@@ -169,6 +169,11 @@ function evalCall(expr: CallExpr, env: EvalEnv): Value {
   }
 }
 
+/** A text or a version as its text (a version is written as text, and text tests read it so); else the value unchanged. */
+function textOf(v: Value): Value {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'semver' ? v.text : v;
+}
+
 /** `a op b` for two values, three-valued. */
 export function compareOp(op: '==' | '!=' | '<' | '<=' | '>' | '>=', l: Value, r: Value): Truth {
   if (!isScalar(l) || !isScalar(r)) return null;
@@ -274,13 +279,13 @@ export function evalPredicate(expr: Expr, env: EvalEnv): Truth {
       return containsMode(expr.mode, subject, listItems(expr.value, env));
     }
     case 'Affix': {
-      const s = evalValue(expr.subject, env);
-      const v = evalValue(expr.value, env);
+      const s = textOf(evalValue(expr.subject, env));
+      const v = textOf(evalValue(expr.value, env));
       if (typeof s !== 'string' || typeof v !== 'string') return null;
       return expr.op === 'starts' ? s.startsWith(v) : s.endsWith(v);
     }
     case 'Matches': {
-      const s = evalValue(expr.subject, env);
+      const s = textOf(evalValue(expr.subject, env));
       const pattern = compilePattern(expr.pattern.value);
       if (typeof s !== 'string' || !pattern.ok) return null;
       return pattern.test(s);
