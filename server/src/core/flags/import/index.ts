@@ -11,6 +11,7 @@ import { importLaunchdarkly } from './launchdarkly.js';
 import { importPosthog } from './posthog.js';
 import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { attributeName, conditionText, segmentName, stringLiteral } from './print.js';
+import { importUnleash } from './unleash.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
 import type { Condition } from '../export/condition.js';
 
@@ -45,6 +46,7 @@ export function importFlag(fileText: string, system: FlagSystemName, options: Im
   const segment = `${flag}_targeting`;
   const title = `${systemTitle(system)} feature ${imported.key}`;
   const lines: string[] = [`// Imported from ${options.source.replace(/[\r\n]/g, ' ')}: who gets ${title}, as ${systemTitle(system)} decides it.`];
+  for (const note of imported.notes ?? []) lines.push(`// Note: ${note.replace(/[\r\n]/g, ' ')}`);
   const names = new Map(imported.groups.map((g) => [g.id, segmentName(g.id)]));
   const nameOf = (id: string): string => names.get(id) ?? segmentName(id);
   const from = options.dataset === undefined ? '' : ` from ${attributeName(options.dataset)}`;
@@ -66,6 +68,7 @@ function readFlag(text: string, system: FlagSystemName, { flagKey, attributeType
     case 'posthog':
       return importPosthog(text, flagKey, { types: attributeTypes, context });
     case 'unleash':
+      return importUnleash(text, flagKey);
     case 'flagd':
       throw new ImportRefusal(`import from ${systemTitle(system)} is not available yet`, '');
     default:

@@ -19,4 +19,6 @@ export interface ImportedFlag {
   condition: Condition;
   /** Referenced groups (saved groups, segments, cohorts) by id, those used first. */
   groups: Array<{ id: string; condition: Condition }>;
+  /** What the text cannot say exactly (a value frozen at import), written as comments above it. */
+  notes?: string[];
 }
