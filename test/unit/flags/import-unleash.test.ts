@@ -17,6 +17,7 @@ import { importUnleash } from '../../../server/src/core/flags/import/unleash.js'
 import type { Condition } from '../../../server/src/core/flags/export/condition.js';
 import type { FlagContext } from '../../../server/src/core/flags/system.js';
 import { Workspace } from '../../../server/src/core/workspace.js';
+import { cellAttribute } from '../../../server/src/core/flags/context.js';
 import { memoryHost } from './workspaces.js';
 import { unleashContext, unleashOracle } from './unleash-oracle.js';
 import { roundTrip } from './round-trip.js';
@@ -48,7 +49,7 @@ function fieldTypes(conditions: Condition[]): Map<string, string> {
   return types;
 }
 
-async function members(text: string, segment: string, fields: Map<string, string>, rows: Array<Record<string, unknown>>): Promise<boolean[]> {
+async function members(text: string, segment: string, fields: Map<string, string>, rows: Array<Record<string, unknown>>): Promise<{ on: boolean[]; sent: Array<Record<string, unknown>> }> {
   const declared = [...fields].filter(([name]) => name !== 'uid').map(([name, type]) => `${name}: ${type}?`);
   const files = {
     '/ws/data.segspec': `dataset users { source "users.json" key uid fields { uid: string${declared.map((d) => `, ${d}`).join('')} } }\n`,
@@ -61,7 +62,18 @@ async function members(text: string, segment: string, fields: Map<string, string
   expect(errors.map((f) => `${f.code} ${f.message}`), text).toEqual([]);
   const result = analysis.results.segments.get(segment);
   expect(result?.members, `${text}\n${result?.reason ?? ''}`).toBeDefined();
-  return rows.map((_, i) => hasBit(result!.members!, i));
+  // What a flag check sends for each row: the values the data holds (a value the field's type rejects is missing).
+  const table = analysis.data.get('users')!.table!;
+  const sent = rows.map((_, i) => {
+    const ctx: Record<string, unknown> = {};
+    for (const col of table.columns) {
+      if (col.name === 'uid') continue;
+      const value = cellAttribute(col, i);
+      if (value !== undefined) ctx[col.name] = value;
+    }
+    return ctx;
+  });
+  return { on: rows.map((_, i) => hasBit(result!.members!, i)), sent };
 }
 
 // ---------------------------------------------------------------- generators
@@ -204,8 +216,9 @@ describe('import from Unleash', () => {
         const client = await unleashOracle(doc.features, doc.segments);
         clients.push(client);
         contexts.forEach((ctx, i) => {
-          const expected = client.isEnabled('new-nav', unleashContext(ctx as FlagContext));
-          if (ours[i] !== expected) expect({ row: ctx, ours: ours[i], text: imported.text }).toEqual({ row: ctx, ours: expected, text: imported.text });
+          // The SDK gets what a flag check sends for the row (an empty text, or a value its field rejects, is missing).
+          const expected = client.isEnabled('new-nav', unleashContext(ours.sent[i] as FlagContext));
+          if (ours.on[i] !== expected) expect({ row: ctx, sent: ours.sent[i], ours: ours.on[i], text: imported.text }).toEqual({ row: ctx, sent: ours.sent[i], ours: expected, text: imported.text });
         });
         client.destroy();
         clients.pop();
@@ -276,7 +289,7 @@ describe('import from Unleash', () => {
         if (usable.length === 0) continue;
         const got = await members(imported.text, imported.segment, types, usable.map((u) => u.row));
         usable.forEach((u, i) => {
-          expect({ name, toggle, context: u.test.context, on: got[i] }, imported.text).toEqual({ name, toggle, context: u.test.context, on: u.test.expectedResult });
+          expect({ name, toggle, context: u.test.context, on: got.on[i] }, imported.text).toEqual({ name, toggle, context: u.test.context, on: u.test.expectedResult });
         });
         ran += usable.length;
       }

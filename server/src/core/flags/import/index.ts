@@ -12,7 +12,8 @@ import { importPosthog } from './posthog.js';
 import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { attributeName, conditionText, segmentName, stringLiteral } from './print.js';
 import { importUnleash } from './unleash.js';
-import { ImportRefusal, type ImportedFlag } from './problems.js';
+import { importFlagd } from './flagd.js';
+import type { ImportedFlag } from './problems.js';
 import type { Condition } from '../export/condition.js';
 
 export { ImportRefusal } from './problems.js';
@@ -70,7 +71,7 @@ function readFlag(text: string, system: FlagSystemName, { flagKey, attributeType
     case 'unleash':
       return importUnleash(text, flagKey);
     case 'flagd':
-      throw new ImportRefusal(`import from ${systemTitle(system)} is not available yet`, '');
+      return importFlagd(text, flagKey);
     default:
       return unreachable(system);
   }

@@ -122,7 +122,8 @@ function fractional(data: unknown, context: Record<string, unknown>): unknown {
   return null;
 }
 
-function engine(): LogicEngine {
+/** The JSON Logic engine with flagd's custom operations, as `@openfeature/flagd-core` builds it. */
+export function flagdLogicEngine(): LogicEngine {
   const logic = new LogicEngine();
   logic.addMethod('starts_with', startsOrEnds('starts_with'));
   logic.addMethod('ends_with', startsOrEnds('ends_with'));
@@ -179,7 +180,7 @@ function read(text: string): LoadedFlagFile {
   } catch {
     return empty([{ kind: 'invalid', ...file.locate('/$evaluators'), message: 'flagd: replacing the `$ref`s by their `$evaluators` does not give a valid flag file' }]);
   }
-  const logicEngine = engine();
+  const logicEngine = flagdLogicEngine();
   const compiled = new Map<string, Logic | 'none'>();
   const definitions: FlagDefinition[] = [];
   for (const [key, flag] of Object.entries(parsed.data.flags)) {
