@@ -109,6 +109,6 @@ describe('segspec import', { timeout: 120_000 }, () => {
     expect(several.stderr).toMatch(/name one with --flag \(smart-reschedule, other\)/);
     const unleash = await segspec(['import', 'flags/growthbook.json', '--from', 'unleash'], { cwd: dir });
     expect(unleash.code).toBe(2);
-    expect(unleash.stderr).toMatch(/import from Unleash is not available yet/);
+    expect(unleash.stderr).toMatch(/\(at \/features\): Unleash: the file has no `features` list \(a client API response\)/);
   });
 });
