@@ -162,7 +162,7 @@ describe('import from flagd', () => {
       { numRuns: Number(process.env.SEGSPEC_FLAG_RUNS ?? 250) },
     );
     console.log(`import from flagd vs flagd-core: ${compared} random definitions compared, ${refused} refused`);
-    expect(compared).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(Number(process.env.SEGSPEC_FLAG_RUNS ?? 250) / 2);
   });
 
   it('keeps every exported sample segment’s members when imported back', { timeout: 300_000 }, async () => {

@@ -226,7 +226,7 @@ describe('import from Unleash', () => {
       }),
       { numRuns: Number(process.env.SEGSPEC_FLAG_RUNS ?? 250) },
     );
-    expect(compared).toBeGreaterThan(40);
+    expect(compared).toBeGreaterThan(Number(process.env.SEGSPEC_FLAG_RUNS ?? 250) / 4);
     console.log(`import from Unleash vs unleash-client: ${compared} random documents compared, ${refused} refused (text test on a number)`);
   });
 
