@@ -367,8 +367,8 @@ export function kPrototypes(e: Encoded, k: number, random: () => number): Cluste
         changed++;
       }
     }
-    // Converged, or near enough: a few rows moving change the prototypes by next to nothing.
-    if (changed <= Math.floor(n / 1000)) break;
+    // Converged, or near enough: when fewer than 0.5% of the rows move, the prototypes barely change.
+    if (changed <= Math.floor(n / 200)) break;
     prototypes = fit(e, labels, k, prototypes);
   }
   return { k, labels, prototypes, cost };

@@ -104,7 +104,8 @@ const DEFAULT_CLUSTER_SAMPLE = 6_000;
 const CHOICE_ROWS = 2_000;
 /** Rows encoded at once when every row is assigned to its cluster. */
 const ASSIGN_CHUNK = 32_768;
-/** Restarts per K, from different seeds; the clustering of least cost is kept. */
+/** Restarts from different seeds (while choosing K, and for the final clustering); the clustering of least cost is kept. */
+const CHOICE_RESTARTS = 2;
 const RESTARTS = 3;
 const SEED = 0x5e65c1;
 /** Rules per quality exponent among which the most faithful is chosen. */
@@ -215,17 +216,17 @@ function chooseClustering(e: Encoded, most: number, fixed: boolean): { clusterin
   let best: { k: number; silhouette: number } | undefined;
   const tried: Array<{ k: number; silhouette: number }> = [];
   for (let k = Math.min(3, most); k <= most; k++) {
-    const silhouette = simplifiedSilhouette(small, bestOf(small, k).prototypes);
+    const silhouette = simplifiedSilhouette(small, bestOf(small, k, CHOICE_RESTARTS).prototypes);
     tried.push({ k, silhouette });
     if (!best || silhouette > best.silhouette + 1e-12) best = { k, silhouette };
   }
   return { clustering: bestOf(e, best!.k), choice: { method: 'silhouette', silhouette: best!.silhouette, rows: small.n, tried } };
 }
 
-/** Of RESTARTS runs from different seeds, the clustering of least cost. */
-function bestOf(e: Encoded, k: number): Clustering {
+/** Of `restarts` runs from different seeds, the clustering of least cost. */
+function bestOf(e: Encoded, k: number, restarts = RESTARTS): Clustering {
   let best: Clustering | undefined;
-  for (let restart = 0; restart < RESTARTS; restart++) {
+  for (let restart = 0; restart < restarts; restart++) {
     const c = kPrototypes(e, k, seededRandom(SEED + 7919 * restart + 104729 * k));
     if (!best || c.cost < best.cost - 1e-9) best = c;
   }
