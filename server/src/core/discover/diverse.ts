@@ -5,7 +5,10 @@
  * every chosen rule and every existing segment by at most `overlapCap`
  * (Jaccard) and lies inside no chosen rule for more than `containmentCap` of
  * its rows. A clause that improves the round's score by less than 2% is
- * dropped.
+ * dropped. Rounds go on until K rules or no admissible rule is left: later
+ * rules score lower on the re-weighted rows, but each is still a rule a user
+ * can keep, since a rule whose own target rate is not above the overall
+ * rate (lift ≤ 1, quality ≤ 0) is never admitted.
  */
 import { andCount, popcount, type Bitset } from '../engine/bitset.js';
 import { searchSubgroups, standardQuality, type SearchCandidate, type WeightedTarget } from './search.js';
@@ -25,8 +28,6 @@ export interface DiverseOptions {
 const COVER_WEIGHTS = [1, 0.1, 0.02];
 /** A clause must improve the score by this factor to stay. */
 const MIN_GAIN = 1.02;
-/** A later rule must score at least this share of the first rule's score. */
-const MIN_SHARE_OF_BEST = 0.05;
 /** Admitted subgroups per round among which the simplified best is chosen. */
 const POOL = 5;
 
@@ -35,7 +36,10 @@ export function selectDiverse(rows: number, candidates: readonly SearchCandidate
   const chosen: Array<{ bits: Bitset; size: number }> = [];
   const existing = options.existing.map((bits) => ({ bits, size: popcount(bits) }));
   const result: number[][] = [];
+  const targetSize = popcount(target);
   const admissible = (bits: Bitset, size: number): boolean => {
+    // Not junk: the rule's own target rate beats the overall rate (lift > 1), not only on the rows left uncovered.
+    if (!(andCount(bits, target) * rows > targetSize * size)) return false;
     for (const e of existing) if (jaccard(bits, size, e.bits, e.size) > options.overlapCap) return false;
     for (const c of chosen) {
       const both = andCount(bits, c.bits);
@@ -44,23 +48,17 @@ export function selectDiverse(rows: number, candidates: readonly SearchCandidate
     }
     return true;
   };
-  const plain: WeightedTarget = { levels: [{ bits: target, weight: 1 }] };
-  // Rules worth proposing after the first: at least a small share of its score.
-  let floor = 0;
   for (let round = 0; round < options.k; round++) {
     const weighted = weightedTarget(target, covered, rows);
-    const pool = searchSubgroups(rows, candidates, weighted, { depth: options.depth, minSize: options.minSize, k: POOL, a: options.a, admit: admissible, floor });
+    const pool = searchSubgroups(rows, candidates, weighted, { depth: options.depth, minSize: options.minSize, k: POOL, a: options.a, admit: admissible, floor: 0 });
     let pick: { clauses: number[]; bits: Bitset; size: number; quality: number } | undefined;
     for (const s of pool) {
       if (!(s.quality > 0)) continue;
       const simpler = simplify(s.clauses, candidates, weighted, rows, options);
       const best = simpler.size >= options.minSize && admissible(simpler.bits, simpler.size) ? simpler : { ...membersOf(s.clauses, candidates, rows), clauses: s.clauses, quality: s.quality };
-      // A rule must also stand out on the target by itself, not only on the rows left uncovered.
-      if (!(weightedQuality(best.bits, best.size, plain, rows, options.a) > 0)) continue;
       if (!pick || best.quality > pick.quality) pick = best;
     }
     if (!pick) break;
-    if (round === 0) floor = MIN_SHARE_OF_BEST * pick.quality;
     result.push(pick.clauses);
     chosen.push({ bits: pick.bits, size: pick.size });
     for (let w = 0; w < pick.bits.length; w++) {
