@@ -358,16 +358,24 @@
       el('h2', { text: 'Discovered segments' }),
       el('button', { class: 'close', text: '×', title: 'Close the candidates', 'aria-label': 'Close the candidates', onclick: () => vscode.postMessage({ type: 'closeDiscovery' }) }),
     ]);
+    // With a target: how each candidate differs on it; without one (target null): how faithfully its rule reproduces its cluster.
+    const targeted = r.target !== null;
+    const sampled = r.sampledRows !== null ? '; searched on a sample of ' + count(r.sampledRows) + ' rows, counted on all' : '';
     const summary = el('p', {
       class: 'muted',
-      text: 'Target ' + r.target + ' on ' + r.dataset + ': ' + count(r.rows) + ' rows, ' + count(r.targetCount) + ' in the target (' + pct(r.targetRate) + ')' +
-        (r.sampledRows !== null ? '; searched on a sample of ' + count(r.sampledRows) + ' rows, counted on all' : '') + '.',
+      text: targeted
+        ? 'Target ' + r.target + ' on ' + r.dataset + ': ' + count(r.rows) + ' rows, ' + count(r.targetCount) + ' in the target (' + pct(r.targetRate) + ')' + sampled + '.'
+        : 'No target, ' + r.dataset + ': ' + count(r.rows) + ' rows in ' + r.k + ' clusters; the rules cover ' + pct(r.coverage) + ' of rows, pairwise Jaccard mean ' +
+          r.meanJaccard.toFixed(2) + ', max ' + r.maxJaccard.toFixed(2) + sampled + '.',
     });
     const parts = [head, summary];
     if (!r.candidates.length) {
-      parts.push(el('p', { class: 'muted', text: 'No rule found that beats the overall rate with enough members.' }));
+      parts.push(el('p', { class: 'muted', text: targeted ? 'No rule found that beats the overall rate with enough members.' : 'No cluster could be described by a rule.' }));
     } else {
-      const header = el('tr', {}, ['Rule', 'Size', 'Share', 'Target rate', 'Lift', 'Largest overlap', ''].map((h, i) => el('th', { text: h, class: i >= 1 && i <= 4 ? 'num' : '' })));
+      const titles = targeted
+        ? ['Rule', 'Size', 'Share', 'Target rate', 'Lift', 'Largest overlap', '']
+        : ['Rule', 'Size', 'Share', 'Cluster', 'Fidelity (F1)', 'Largest overlap', ''];
+      const header = el('tr', {}, titles.map((h, i) => el('th', { text: h, class: i >= 1 && i <= 4 ? 'num' : '', title: h === 'Fidelity (F1)' ? r.fidelity : '' })));
       const rows = r.candidates.map((c) => {
         const done = added.has(c.name);
         const button = el('button', {
@@ -376,12 +384,17 @@
           onclick: () => vscode.postMessage({ type: 'addCandidate', name: c.name }),
         });
         if (done) button.setAttribute('disabled', '');
+        const measures = targeted
+          ? [el('td', { class: 'num', text: pct(c.targetRate) }), el('td', { class: 'num', text: c.lift.toFixed(2) })]
+          : [
+              el('td', { class: 'num', text: count(c.clusterSize) + ' rows' }),
+              el('td', { class: 'num', title: 'precision ' + c.precision.toFixed(2) + ', recall ' + c.recall.toFixed(2), text: c.f1.toFixed(2) }),
+            ];
         return el('tr', { class: 'candidate', 'data-name': c.name }, [
           el('td', {}, [el('code', { class: 'rule', text: c.where }), el('div', { class: 'muted name', text: c.name })]),
           el('td', { class: 'num size', text: count(c.size) }),
           el('td', { class: 'num', text: pct(c.share) }),
-          el('td', { class: 'num', text: pct(c.targetRate) }),
-          el('td', { class: 'num', text: c.lift.toFixed(2) }),
+          ...measures,
           el('td', { class: 'overlap', text: overlapText(c.overlaps) }),
           el('td', {}, [button]),
         ]);

@@ -15,6 +15,7 @@ import {
   ExplainRowRequestMethod,
   type DiscoverResponse,
   type DiscoveryReport,
+  type UntargetedReport,
   PreviewRequestMethod,
   type ExplainRowResult,
   type PreviewData,
@@ -32,7 +33,7 @@ type WebviewMessage =
 
 /** The candidates of the last "Discover segments", shown above the preview until closed. */
 interface DiscoveryView {
-  report: DiscoveryReport;
+  report: DiscoveryReport | UntargetedReport;
   /** URI of the .segspec file that declares the dataset. */
   file: string;
   /** Candidates already added to the file. */

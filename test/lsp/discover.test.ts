@@ -1,6 +1,6 @@
 /**
  * `segspec/discover`, behind the editor's "Discover segments": the same
- * report as `segspec discover --format json`; the search runs off the
+ * report as `segspec discover --format json`, with a target and without; the search runs off the
  * server's thread (hover and completion answer meanwhile); cancelling it
  * stops it; "Add to file" appends a declaration that checks clean.
  */
@@ -60,10 +60,20 @@ describe('segspec/discover on the productivity sample', () => {
     await client.change('segments.segspec', text);
   });
 
-  it('says a target is needed, and why a target does not check', async () => {
-    expect(await discover({ target: '  ' })).toMatchObject({ ok: false, message: expect.stringMatching(/needs a target/) });
+  it('without a target answers what `segspec discover --format json` prints without --target: segments from clusters', async () => {
+    const [response, cli] = await Promise.all([discover({ target: '  ', max: 4 }), segspec(['discover', '--max', '4', '--format', 'json', root])]);
+    expect(cli.code).toBe(0);
+    expect(response.ok).toBe(true);
+    if (!response.ok) return;
+    expect(response.report).toEqual(JSON.parse(cli.stdout));
+    expect(response.report.target).toBeNull();
+    expect(response.report.candidates.length).toBeGreaterThan(0);
+  });
+
+  it('says why a target does not check, and what an option expects', async () => {
     const bad = await discover({ target: 'plna == "pro"' });
     expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/^the target does not check: .*plna/) });
+    expect(await discover({ target: 'students', depth: 9 })).toMatchObject({ ok: false, message: 'depth must be a whole number from 1 to 6' });
   });
 
   it('"Add to file" appends the declaration at the end of the dataset\'s file; it checks clean and gets its lens', async () => {

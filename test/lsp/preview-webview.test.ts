@@ -292,4 +292,22 @@ describe('preview webview page', () => {
     await page.evaluate(() => window.postMessage({ type: 'discovery', discovery: null }, '*'));
     await expect.poll(() => box.locator('tr.candidate').count()).toBe(0);
   });
+
+  it('lists candidates without a target with their cluster and fidelity', async () => {
+    const report = {
+      dataset: 'users', target: null, rows: 1000, sampledRows: null, clusteredRows: 1000, candidateClauses: 9, fields: ['age'], k: 2,
+      kChoice: { method: 'fixed' }, fidelity: 'F1 of the rule against its cluster', coverage: 0.9, meanJaccard: 0.1, maxJaccard: 0.2,
+      clusters: [],
+      candidates: [{ name: 'older', where: 'age >= 40', declaration: 'segment older {}', description: '', size: 480, share: 0.48, cluster: 1, clusterSize: 500, inCluster: 450, precision: 0.94, recall: 0.9, f1: 0.92, overlaps: [] }],
+    };
+    await page.evaluate((discovery) => window.postMessage({ type: 'discovery', discovery }, '*'), { report, file: 'file:///w/data.segspec', added: [] });
+    const box = page.locator('#discovery');
+    await expect.poll(() => box.locator('tr.candidate').count()).toBe(1);
+    expect(await box.locator('thead').innerText()).toContain('Fidelity (F1)');
+    const row = await box.locator('tr.candidate').innerText();
+    expect(row).toContain('age >= 40');
+    expect(row).toContain('500 rows');
+    expect(row).toContain('0.92');
+    expect(await box.innerText()).toContain('No target, users: 1,000 rows in 2 clusters; the rules cover 90.0% of rows, pairwise Jaccard mean 0.10, max 0.20.');
+  });
 });

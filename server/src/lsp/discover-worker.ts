@@ -12,6 +12,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { rowLimitedHost } from '../core/data/row-limit.js';
 import { discoverInWorkspace, discoveryReport, type DiscoveryReport, type DiscoveryRequest } from '../core/discover/run.js';
+import { discoverUntargetedInWorkspace, untargetedReport, type UntargetedReport, type UntargetedRequest } from '../core/discover/run-untargeted.js';
 import type { Host } from '../core/host.js';
 import { Workspace } from '../core/workspace.js';
 import { NodeHost } from '../node/fs-host.js';
@@ -25,10 +26,11 @@ export interface DiscoverJob {
   texts: Array<[string, string]>;
   asOf?: string;
   maxRows?: number;
-  request: DiscoveryRequest;
+  /** With a target (subgroups that differ most on it), or without one (segments from clusters). */
+  request: ({ kind: 'target' } & DiscoveryRequest) | ({ kind: 'clusters' } & UntargetedRequest);
 }
 
-export type DiscoverJobResult = { ok: true; report: DiscoveryReport } | { ok: false; message: string };
+export type DiscoverJobResult = { ok: true; report: DiscoveryReport | UntargetedReport } | { ok: false; message: string };
 
 /** Workspaces of the discovery, one per folder, kept so that data is loaded once. */
 export class DiscoveryWorkspaces {
@@ -57,6 +59,10 @@ export class DiscoveryWorkspaces {
     for (const [path, text] of job.texts) workspace.setOverlay(path, text, 1);
     entry.overlays = open;
     const analysis = await workspace.analyze();
+    if (job.request.kind === 'clusters') {
+      const outcome = await discoverUntargetedInWorkspace(workspace, analysis, job.request);
+      return outcome.ok ? { ok: true, report: untargetedReport(outcome) } : { ok: false, message: outcome.message };
+    }
     const outcome = await discoverInWorkspace(workspace, analysis, job.request);
     return outcome.ok ? { ok: true, report: discoveryReport(outcome) } : { ok: false, message: outcome.message };
   }

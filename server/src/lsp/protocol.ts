@@ -3,8 +3,9 @@
  * plain data crosses the wire; both sides import these types.
  */
 import type { DiscoveryReport } from '../core/discover/run.js';
+import type { UntargetedReport } from '../core/discover/run-untargeted.js';
 
-export type { DiscoveryReport };
+export type { DiscoveryReport, UntargetedReport };
 
 export const PreviewRequestMethod = 'segspec/preview';
 export const ReferencesInfoRequestMethod = 'segspec/referencesInfo';
@@ -178,18 +179,20 @@ export interface DiscoverParams {
   /** A segment name or an expression over the dataset; empty: no target. */
   target?: string;
   dataset?: string;
-  /** As the CLI's options: `--max`, `--depth`, `--min-size` (`5%` or `50`), `--quality`, `--plain`. */
+  /** As the CLI's options: `--max`, `--depth`, `--min-size` (`5%` or `50`), `--quality`, `--plain` (with a target), `--clusters` (without). */
   max?: number;
   depth?: number;
   minSize?: string;
   quality?: 'wracc' | 'purer';
   plain?: boolean;
+  clusters?: number;
 }
 
 export type DiscoverResponse =
   | {
       ok: true;
-      report: DiscoveryReport;
+      /** With a target, or without one (`target: null`: segments from clusters, each with its fidelity). */
+      report: DiscoveryReport | UntargetedReport;
       /** The .segspec file that declares the dataset: "Add to file" appends there. */
       file: string;
     }

@@ -9,8 +9,7 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DiscoverResult } from '../../core/discover/index.js';
 import { percentText, type RenderedRule } from '../../core/discover/render.js';
-import { discoverInWorkspace, discoveryReport, minSizeRows as minSizeOf, parseMinSize, verifyRendered, type Discovery, type MinSize } from '../../core/discover/run.js';
-import type { Workspace } from '../../core/workspace.js';
+import { discoverInWorkspace, discoveryReport, parseMinSize, type Discovery, type MinSize } from '../../core/discover/run.js';
 import { analyzePaths, type AnalyzedWorkspace } from '../analysis.js';
 import { choice, stringOption, flag, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
@@ -59,19 +58,8 @@ export function positiveInteger(cmd: ParsedCommand, name: string, fallback: numb
   return n;
 }
 
-/** `--min-size` in rows of a table of `rows` rows (default: 2% of them). */
-export function minSizeRows(cmd: ParsedCommand, rows: number): number {
-  return minSizeOf(minSizeOption(cmd), rows);
-}
-
-/** Throws unless the printed declarations check clean and count what is shown (core/discover/run.ts). */
-export async function verifyWithEngine(workspace: Workspace, rendered: RenderedRule[], result: { rules: ReadonlyArray<{ size: number }> }): Promise<void> {
-  const problem = await verifyRendered(workspace, rendered, result);
-  if (problem) throw new CliError(problem);
-}
-
 /** `--min-size 5%` (a share of the rows) or `--min-size 50` (rows). */
-function minSizeOption(cmd: ParsedCommand): MinSize | undefined {
+export function minSizeOption(cmd: ParsedCommand): MinSize | undefined {
   const raw = stringOption(cmd, 'min-size');
   if (raw === undefined) return undefined;
   const parsed = parseMinSize(raw);

@@ -6,19 +6,16 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeClusterRule, renderClusterRules } from '../../core/discover/untargeted-render.js';
-import { discoverClusters, type UntargetedResult } from '../../core/discover/untargeted.js';
+import { discoverUntargetedInWorkspace, untargetedReport, type UntargetedDiscovery } from '../../core/discover/run-untargeted.js';
+import type { UntargetedResult } from '../../core/discover/untargeted.js';
 import type { RenderedRule } from '../../core/discover/render.js';
 import { percentText } from '../../core/discover/render.js';
-import { chooseDataset } from '../../core/discover/target.js';
-import { referenceDate } from '../../core/engine/index.js';
-import { prop } from '../../core/syntax/ast.js';
 import { analyzePaths } from '../analysis.js';
 import { choice, stringOption, type ParsedCommand } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { escapeControls } from '../reporters/safe-text.js';
-import { commentLine, minSizeRows, pickWorkspace, positiveInteger, verifyWithEngine } from './discover-segments.js';
+import { commentLine, minSizeOption, pickWorkspace, positiveInteger } from './discover-segments.js';
 
 export async function runUntargeted(cmd: ParsedCommand, io: CliIO): Promise<number> {
   if (stringOption(cmd, 'quality') !== undefined) throw new UsageError('--quality scores rules against a target: give --target too, or leave --quality out', 'discover');
@@ -29,30 +26,10 @@ export async function runUntargeted(cmd: ParsedCommand, io: CliIO): Promise<numb
   const depth = positiveInteger(cmd, 'depth', 3, 6);
   const analysis = await analyzePaths(cmd.positionals, cmd.shared, io);
   const w = pickWorkspace(analysis.workspaces, '');
-  const model = w.analysis.model;
-  const chosen = chooseDataset(model, stringOption(cmd, 'dataset'), undefined);
-  if ('error' in chosen) throw new CliError(chosen.error);
-  const { dataset } = chosen;
-  const table = w.analysis.data.get(dataset)?.table;
-  if (!table) throw new CliError(`no data is loaded for dataset ${dataset}: run 'segspec check' to see why`);
-  const keyField = prop(model.datasets.get(dataset)!.decl, 'key')?.value?.name;
-  const existing = [...w.analysis.results.segments.values()]
-    .filter((s) => s.dataset === dataset && s.members && s.status !== 'unavailable')
-    .map((s) => ({ name: s.name, members: s.members! }));
-  const outcome = discoverClusters({
-    table,
-    today: referenceDate(model, dataset, w.workspace.options),
-    exclude: new Set(keyField ? [keyField] : []),
-    reserved: new Set([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys()]),
-    existing,
-    options: { max, clusters, depth, minSize: minSizeRows(cmd, table.rowCount) },
-  });
-  if (!outcome.ok) throw new CliError(`cannot discover segments in ${dataset}: ${outcome.message}`);
-  const result = outcome.result;
-  const taken = new Set<string>([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys(), ...model.partitions.keys(), ...table.byName.keys()]);
-  const rendered = renderClusterRules(result, { dataset, taken });
-  await verifyWithEngine(w.workspace, rendered, result);
-  const out = format === 'json' ? jsonReport(result, rendered, dataset) : textReport(result, rendered, dataset);
+  const outcome = await discoverUntargetedInWorkspace(w.workspace, w.analysis, { dataset: stringOption(cmd, 'dataset'), max, clusters, depth, minSize: minSizeOption(cmd) });
+  if (!outcome.ok) throw new CliError(outcome.message);
+  const { result, rendered, dataset } = outcome;
+  const out = format === 'json' ? jsonReport(outcome) : textReport(result, rendered, dataset);
   const file = stringOption(cmd, 'write');
   if (file !== undefined) {
     await appendFile(resolve(io.cwd, file), declarationsText(result, rendered));
@@ -93,40 +70,6 @@ function textReport(result: UntargetedResult, rendered: RenderedRule[], dataset:
   return `${head.map(commentLine).join('\n')}\n${declarationsText(result, rendered)}`;
 }
 
-function jsonReport(result: UntargetedResult, rendered: RenderedRule[], dataset: string): string {
-  return `${JSON.stringify(
-    {
-      dataset,
-      target: null,
-      rows: result.rows,
-      sampledRows: result.sampledRows ?? null,
-      clusteredRows: result.clusteredRows,
-      candidateClauses: result.candidates,
-      fields: result.fields,
-      k: result.k,
-      kChoice: result.choice,
-      fidelity: 'F1 of the rule against its cluster (precision = share of the rule in the cluster, recall = share of the cluster in the rule)',
-      coverage: result.coverage,
-      meanJaccard: result.meanJaccard,
-      maxJaccard: result.maxJaccard,
-      clusters: result.clusters.map((c) => ({ cluster: c.cluster, size: c.size, share: c.share, rule: c.rule !== undefined ? rendered[c.rule].name : null, note: c.note ?? null })),
-      candidates: result.rules.map((r, i) => ({
-        name: rendered[i].name,
-        where: r.where,
-        declaration: rendered[i].text,
-        description: describeClusterRule(r, result),
-        size: r.size,
-        share: r.share,
-        cluster: r.cluster,
-        clusterSize: r.clusterSize,
-        inCluster: r.inCluster,
-        precision: r.precision,
-        recall: r.recall,
-        f1: r.f1,
-        overlaps: r.overlaps,
-      })),
-    },
-    null,
-    2,
-  )}\n`;
+function jsonReport(discovery: UntargetedDiscovery): string {
+  return `${JSON.stringify(untargetedReport(discovery), null, 2)}\n`;
 }

@@ -22,10 +22,6 @@ import {
 import type { Snapshot } from '../session.js';
 import { pathToUri } from '../uris.js';
 
-/** Until discovery without a target exists (SPEC §13), the editor says so instead of guessing one. */
-export const TARGET_NEEDED =
-  'Discover segments needs a target for now: a segment name (e.g. churned) or an expression over the dataset (e.g. plan == "pro"). Discovery without a target is not available yet.';
-
 function wholeNumber(value: unknown, fallback: number, most: number, name: string): number | string {
   if (value === undefined || value === null) return fallback;
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= most ? value : `${name} must be a whole number from 1 to ${most}`;
@@ -43,8 +39,11 @@ export function registerDiscover(ctx: FeatureContext, runner: DiscoverRunner): v
 
   connection.onRequest(DiscoverRequestMethod, async (params: DiscoverParams, token): Promise<DiscoverResponse> => {
     const target = params.target?.trim() ?? '';
-    if (target === '') return { ok: false, message: TARGET_NEEDED };
-    const max = wholeNumber(params.max, 10, 100, 'max');
+    const untargeted = target === '';
+    // The CLI's limits: with a target `--max` up to 100 (default 10); without one up to 30 (default 8).
+    const max = untargeted ? wholeNumber(params.max, 8, 30, 'max') : wholeNumber(params.max, 10, 100, 'max');
+    const clusters = params.clusters === undefined ? undefined : wholeNumber(params.clusters, 1, 30, 'clusters');
+    if (typeof clusters === 'string') return { ok: false, message: clusters };
     const depth = wholeNumber(params.depth, 3, 6, 'depth');
     if (typeof max === 'string') return { ok: false, message: max };
     if (typeof depth === 'string') return { ok: false, message: depth };
@@ -56,7 +55,7 @@ export function registerDiscover(ctx: FeatureContext, runner: DiscoverRunner): v
     const snapshot = await snapshotOf(params.uri, token);
     if (!snapshot) return { ok: false, message: 'no workspace folder with .segspec files is open' };
     const model = snapshot.analysis.model;
-    const chosen = chooseDataset(model, params.dataset, target);
+    const chosen = chooseDataset(model, params.dataset, untargeted ? undefined : target);
     if ('error' in chosen) {
       const datasets = params.dataset === undefined && model.datasets.size > 1 ? [...model.datasets.keys()] : undefined;
       return { ok: false, message: chosen.error.replace('choose one with --dataset', 'choose one'), ...(datasets ? { datasets } : {}) };
@@ -67,7 +66,9 @@ export function registerDiscover(ctx: FeatureContext, runner: DiscoverRunner): v
         texts: [...snapshot.texts.entries()],
         asOf: session.settings.asOf,
         maxRows: session.settings.maxRows,
-        request: { target, dataset: chosen.dataset, max, depth, minSize, quality, diverse: params.plain !== true },
+        request: untargeted
+          ? { kind: 'clusters', dataset: chosen.dataset, max: clusters ?? max, clusters, depth, minSize }
+          : { kind: 'target', target, dataset: chosen.dataset, max, depth, minSize, quality, diverse: params.plain !== true },
       },
       token,
     );
