@@ -9,6 +9,7 @@ import { MS_PER_DAY } from '../engine/dates.js';
 import { unreachable } from '../util/unreachable.js';
 import { emptyBits, popcount, type Bitset } from '../engine/bitset.js';
 import { clean, roundCuts } from './nice.js';
+import type { DerivedColumn } from './related-clauses.js';
 
 /** `any`: the one condition on its field; a numeric field may take one `lower` and one `upper` bound. */
 export type Slot = 'any' | 'lower' | 'upper';
@@ -20,6 +21,8 @@ export interface Clause {
   text: string;
   /** The cut point of a `lower` (`>=`) or `upper` (`<`) bound. */
   bound?: number;
+  /** For rule names, when `field` is an expression (`count(plays)`): an identifier-like name of it. */
+  label?: string;
   /** Bounds of an integer field render as `between a and b - 1`. */
   integer?: boolean;
   /** Whether the row satisfies the clause (row index in the table). */
@@ -39,6 +42,8 @@ export interface ClauseOptions {
   exclude: ReadonlySet<string>;
   /** Names that cannot be used as a field in a rule (segment names: a name that is both is an error). */
   reserved?: ReadonlySet<string>;
+  /** Columns that are expressions over related datasets (SPEC §11): clauses over them as over fields. */
+  derived?: readonly DerivedColumn[];
   /** Target rows over the judged rows (bit i: the i-th of `rows`); orders the values of `in [...]` sets. */
   target?: Bitset;
 }
@@ -66,6 +71,17 @@ export function candidateClauses(table: Table, options: ClauseOptions): Clause[]
     const rows = options.rows ?? allRows(table.rowCount);
     const clauses = [...valueClauses(column, rows, options), ...missingClauses(column, rows, options)];
     for (const c of clauses) countOf(c, rows);
+    out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
+  }
+  for (const d of options.derived ?? []) {
+    const rows = options.rows ?? allRows(table.rowCount);
+    // The expression stands where a field name would: `count(plays) >= 20`, `survey.attitude in [...]`.
+    const column = { ...d.column, name: d.text };
+    const clauses = [...valueClauses(column, rows, options), ...missingClauses(column, rows, options)];
+    for (const c of clauses) {
+      c.label = d.label;
+      countOf(c, rows);
+    }
     out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
   }
   return out;

@@ -7,6 +7,7 @@
 import type { Table } from '../data/table.js';
 import { andCount, bitsEqual, hasBit, popcount, type Bitset } from '../engine/bitset.js';
 import { allRows, candidateClauses, type Clause } from './clauses.js';
+import type { DerivedColumn } from './related-clauses.js';
 import { selectDiverse } from './diverse.js';
 import { ruleMembers, ruleText, sampleBits } from './rule.js';
 import { searchSubgroups, standardQuality, type SearchCandidate, type Subgroup } from './search.js';
@@ -51,6 +52,8 @@ export interface DiscoverInput {
   /** Names that are also segments (a field of that name cannot be written bare). */
   reserved?: ReadonlySet<string>;
   existing: readonly ExistingSegment[];
+  /** Aggregates and lookups of related datasets as columns of the table (see related-clauses.ts). */
+  derived?: readonly DerivedColumn[];
   options: DiscoverOptions;
 }
 
@@ -101,7 +104,7 @@ export function discoverSubgroups(input: DiscoverInput): DiscoverResult {
   const minSize = Math.max(1, Math.ceil(options.minSize * scale));
   const whole = rows.length === rowCount;
   const sampleTarget = whole ? target : sampleBits((r) => hasBit(target, r), rows);
-  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved, target: sampleTarget });
+  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved, target: sampleTarget, derived: input.derived });
   const groups = new Map<string, number>();
   const candidates: SearchCandidate[] = clauses.map((c) => {
     if (!groups.has(c.field)) groups.set(c.field, groups.size);

@@ -39,7 +39,7 @@ export function percentText(share: number): string {
 }
 
 function declaration(name: string, rule: DiscoveredRule, result: DiscoverResult, options: RenderOptions): string {
-  const kind = guessKind(rule.clauses.map((c) => c.field));
+  const kind = guessKind(rule.clauses.map((c) => c.label ?? c.field));
   const lines = [`segment ${name} {`, `  kind ${kind}`, `  description ${stringLiteral(describe(rule, result, options))}`, `  from ${options.dataset}`, `  where ${rule.where}`];
   lines.push(`  expect size ${sizeExpectation(rule.size, result.rows)}`);
   if (options.target !== undefined && rule.size > 0) {
@@ -69,23 +69,23 @@ export function sizeExpectation(size: number, rows: number): string {
 
 function clauseSlug(c: Clause): string {
   const bound = c.bound !== undefined ? numberText(c.bound).replace('-', 'minus_').replace('.', '_') : '';
-  const m = /^\S+ (.*)$/.exec(c.text);
-  const rest = m ? m[1] : '';
-  if (c.slot === 'lower') return `${c.field}_${bound}_plus`;
-  if (c.slot === 'upper') return `${c.field}_under_${bound}`;
-  if (c.text === c.field) return c.field;
-  if (c.text === `not ${c.field}`) return `not_${c.field}`;
-  if (rest === 'is missing') return `${c.field}_missing`;
-  if (rest === 'is not missing') return `with_${c.field}`;
-  if (rest === '== 0') return `${c.field}_zero`;
-  if (rest === '> 0') return `${c.field}_positive`;
+  const rest = c.text.startsWith(`${c.field} `) ? c.text.slice(c.field.length + 1) : '';
+  const field = c.label ?? c.field;
+  if (c.slot === 'lower') return `${field}_${bound}_plus`;
+  if (c.slot === 'upper') return `${field}_under_${bound}`;
+  if (c.text === c.field) return field;
+  if (c.text === `not ${c.field}`) return `not_${field}`;
+  if (rest === 'is missing') return `${field}_missing`;
+  if (rest === 'is not missing') return `with_${field}`;
+  if (rest === '== 0') return `${field}_zero`;
+  if (rest === '> 0') return `${field}_positive`;
   const within = /^within last (\d+) days$/.exec(rest);
-  if (within) return `${c.field}_last_${within[1]}d`;
+  if (within) return `${field}_last_${within[1]}d`;
   const set = /^in \[(.*)\]$/.exec(rest);
-  if (set) return `${c.field}_${[...set[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('_or_')}`;
+  if (set) return `${field}_${[...set[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('_or_')}`;
   const value = /^(?:==|contains) "(.*)"$/.exec(rest);
-  if (value) return `${c.field}_${value[1]}`;
-  return c.field;
+  if (value) return `${field}_${value[1]}`;
+  return field;
 }
 
 export function ruleName(clauses: readonly Clause[]): string {

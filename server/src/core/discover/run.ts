@@ -8,6 +8,7 @@
 import { prop } from '../syntax/ast.js';
 import type { Analysis, Workspace } from '../workspace.js';
 import { discoverSubgroups, type DiscoverResult, type Overlap, type QualityName } from './index.js';
+import { relatedDerivedColumns, relatedUses } from './related-clauses.js';
 import { renderRules, type RenderedRule } from './render.js';
 import { chooseDataset, evaluateTarget, TARGET_SEGMENT } from './target.js';
 
@@ -98,8 +99,19 @@ export async function discoverInWorkspace(workspace: Workspace, analysis: Analys
   const existing = [...evaluated.analysis.results.segments.values()]
     .filter((s) => s.dataset === dataset && s.members && s.name !== TARGET_SEGMENT && s.name !== targetSegment && s.status !== 'unavailable')
     .map((s) => ({ name: s.name, members: s.members! }));
+  // Aggregates and lookups of related datasets (SPEC §11), from the engine's cache; not over those the target itself reads.
+  const targetWhere = model.segments.get(TARGET_SEGMENT)?.where;
+  const derived = relatedDerivedColumns({
+    cache: workspace.engine.related,
+    model,
+    tableOf: (d) => evaluated.analysis.data.get(d)?.table,
+    dataset,
+    today: evaluated.today,
+    exclude: targetWhere ? relatedUses(targetWhere, model) : new Set(),
+  });
   const result = discoverSubgroups({
     table,
+    derived,
     target: evaluated.members,
     today: evaluated.today,
     exclude,
