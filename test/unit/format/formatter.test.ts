@@ -175,6 +175,11 @@ segment s {
 `);
   });
 
+  it('formats a block comment that comes after a line comment, or on the line after one, the same way twice', () => {
+    formatChecked('dataset users {\n  fields { user_id // note\n: /* two\n   lines */ string }\n}\n');
+    formatChecked('dataset users {\n  fields { tags\n// own line\n : /* two\n   lines */ list<string> }\n}\n');
+  });
+
   it('keeps an empty line before a comment or property when the source had one', () => {
     const text = 'segment s {\n  kind value\n\n\n  // group\n  where a\n\n  tags ["x"]\n}\n';
     expect(formatChecked(text)).toBe('segment s {\n  kind value\n\n  // group\n  where a\n\n  tags ["x"]\n}\n');
@@ -230,7 +235,7 @@ describe('properties of the formatter', () => {
         }
         formatChecked(text);
       }),
-      { numRuns: 100 },
+      { numRuns: 300 },
     );
   });
 

@@ -115,14 +115,16 @@ export class Printer {
 
   private printComment(comment: Comment): void {
     const start = comment.range.start.offset;
-    if (this.onOwnLine(start)) {
+    // A comment that will start its line in the output (a line comment or a
+    // comment on its own line came just before) is printed as one on its own
+    // line, as it will read the next time: formatting twice changes nothing.
+    if (this.onOwnLine(start) || this.mustBreak || this.line.trim().length === 0) {
       if (this.blankLineBefore(start)) this.pendingBlank = true;
       this.emitPendingBlank();
       this.newLine(this.continuation);
       this.line = ' '.repeat(this.continuation) + comment.text;
       this.newLine(this.continuation);
     } else {
-      if (this.mustBreak) this.newLine(this.continuation);
       if (this.line.trim().length > 0) {
         this.line = this.line.trimEnd();
         // Trailing comments the author aligned (more than one space before
