@@ -54,6 +54,8 @@ const PER_COMMAND: Record<CommandName, Options> = {
     clusters: { type: 'string' },
     format: { type: 'string', short: 'f' },
     write: { type: 'string', short: 'w' },
+    engine: { type: 'string' },
+    db: { type: 'string' },
   },
   persona: { name: { type: 'string', short: 'n' }, write: { type: 'string', short: 'w' } },
 };

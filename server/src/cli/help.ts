@@ -283,9 +283,12 @@ Options:
   --plain             the plain top-K by quality, without the diversity rounds
   -f, --format F      text (default) | json
   -w, --write FILE    append the declarations to FILE (a .segspec file)
+  --engine E          embedded (default) | duckdb | postgres | spark (with --db URL):
+                      the engine that counts the printed rules on every row
 
 Large data: the search runs on a sample of at most 200,000 rows; the rules
-found are then counted on every row.
+found are then counted on every row. On a Parquet source DuckDB draws the
+sample and counts the rules with SQL.
 
 Exit codes: 0 done, 2 usage error, a target that does not check, or a
 dataset with no field to describe rows by.

@@ -9,9 +9,12 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DiscoverResult } from '../../core/discover/index.js';
 import { percentText, type RenderedRule } from '../../core/discover/render.js';
-import { discoverInWorkspace, discoveryReport, parseMinSize, type Discovery, type MinSize } from '../../core/discover/run.js';
+import { discoverInWorkspace, discoveryReport, parseMinSize, type Discovery, type DiscoveryEngines, type MinSize } from '../../core/discover/run.js';
 import { analyzePaths, type AnalyzedWorkspace } from '../analysis.js';
 import { choice, stringOption, flag, type ParsedCommand } from '../args.js';
+import { recountOnEngine } from '../discover-recount.js';
+import { isParquetSource, sampleWithDuckDb } from '../discover-sample.js';
+import { engineOption, type EngineChoice } from '../engines.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { escapeControls } from '../reporters/safe-text.js';
@@ -19,13 +22,18 @@ import { runUntargeted } from './discover-untargeted.js';
 
 export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number> {
   const target = stringOption(cmd, 'target');
-  if (target === undefined) return runUntargeted(cmd, io);
+  if (target === undefined) {
+    const engine = stringOption(cmd, 'engine');
+    if (engine !== undefined && engine !== 'embedded') throw new UsageError('--engine counts the rules of a discovery with --target; without a target the embedded engine counts them', 'discover');
+    return runUntargeted(cmd, io);
+  }
   if (target.trim() === '') throw new UsageError('--target expects a segment name or an expression over the dataset (leave it out to discover segments without a target)', 'discover');
   const format = choice(cmd, 'format', ['text', 'json'] as const, 'text');
   const quality = choice(cmd, 'quality', ['wracc', 'purer'] as const, 'wracc');
   const max = positiveInteger(cmd, 'max', 10, 100);
   const depth = positiveInteger(cmd, 'depth', 3, 6);
   const minSize = minSizeOption(cmd);
+  const engine = engineOption(cmd);
   const analysis = await analyzePaths(cmd.positionals, cmd.shared, io);
   const w = pickWorkspace(analysis.workspaces, target.trim());
   const outcome = await discoverInWorkspace(w.workspace, w.analysis, {
@@ -36,7 +44,7 @@ export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number
     minSize,
     quality,
     diverse: !flag(cmd, 'plain'),
-  });
+  }, sqlEngines(w, engine, cmd.shared.asOf));
   if (!outcome.ok) throw new CliError(outcome.message);
   const { result, rendered } = outcome;
   const out = format === 'json' ? `${JSON.stringify(discoveryReport(outcome), null, 2)}\n` : textReport(outcome);
@@ -48,6 +56,22 @@ export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number
   }
   io.stdout.write(out);
   return EXIT_OK;
+}
+
+/**
+ * A Parquet source (which the embedded reader does not read): DuckDB draws
+ * the rows the search runs on. A Parquet source or `--engine`: the printed
+ * rules are counted on every row by SQL, and every number shown is that count.
+ */
+function sqlEngines(w: AnalyzedWorkspace, engine: EngineChoice, asOf: string | undefined): DiscoveryEngines {
+  const { model } = w.analysis;
+  return {
+    drawSample: async (dataset, limit) => (isParquetSource(model, dataset) ? sampleWithDuckDb(model, dataset, limit) : undefined),
+    recounter: (dataset) => {
+      const choice = engine.engine !== 'embedded' ? engine : isParquetSource(model, dataset) ? ({ engine: 'duckdb' } as const) : undefined;
+      return choice && { engine: choice.engine, count: (request) => recountOnEngine(w, request, choice, asOf) };
+    },
+  };
 }
 
 export function positiveInteger(cmd: ParsedCommand, name: string, fallback: number, most: number): number {
@@ -96,7 +120,8 @@ function textReport({ result, rendered, dataset, target, quality }: Discovery): 
   const head = [
     `// segspec discover: target ${target} on ${dataset}`,
     `// ${result.rows.toLocaleString('en-US')} rows, ${result.targetCount.toLocaleString('en-US')} in the target (${percentText(result.baseRate)}); ${result.candidates} candidate clauses` +
-      (result.sampledRows !== undefined ? `; searched on a sample of ${result.sampledRows.toLocaleString('en-US')} rows, counted on all` : ''),
+      (result.sampledRows !== undefined ? `; searched on a sample of ${result.sampledRows.toLocaleString('en-US')} rows, counted on all` : '') +
+      (result.countedBy !== undefined ? `; every number counted by ${result.countedBy} (SQL) on all rows` : ''),
   ];
   if (rendered.length === 0) head.push('// no rule found that beats the overall rate with enough members (try a smaller --min-size)');
   return `${head.map(commentLine).join('\n')}\n${declarationsText(result, rendered, quality)}`;

@@ -88,6 +88,8 @@ export interface DiscoverResult {
   baseRate: number;
   /** Rows the search ran on when it ran on a sample. */
   sampledRows?: number;
+  /** The SQL engine that counted every number on all rows (see recount.ts); absent: the embedded engine. */
+  countedBy?: string;
   /** Candidate clauses considered. */
   candidates: number;
   rules: DiscoveredRule[];

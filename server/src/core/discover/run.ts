@@ -7,7 +7,9 @@
  */
 import { prop } from '../syntax/ast.js';
 import type { Analysis, Workspace } from '../workspace.js';
-import { discoverSubgroups, type DiscoverResult, type Overlap, type QualityName } from './index.js';
+import type { Table } from '../data/table.js';
+import { DEFAULT_SAMPLE_LIMIT, discoverSubgroups, QUALITY_EXPONENT, type DiscoverResult, type Overlap, type QualityName } from './index.js';
+import { withMeasuredCounts, type Recounter } from './recount.js';
 import { relatedDerivedColumns, relatedUses } from './related-clauses.js';
 import { renderRules, type RenderedRule } from './render.js';
 import { chooseDataset, evaluateTarget, TARGET_SEGMENT } from './target.js';
@@ -41,6 +43,18 @@ export interface Discovery {
 
 export type DiscoveryOutcome = ({ ok: true } & Discovery) | { ok: false; message: string };
 
+/**
+ * What a host adds for data the embedded engine does not hold or should not
+ * count (core knows no SQL engine): the CLI draws the rows of a Parquet
+ * source with DuckDB and counts the printed rules with SQL (SPEC §13).
+ */
+export interface DiscoveryEngines {
+  /** Rows to search on when none are loaded for the dataset, with the dataset's row count. */
+  drawSample?(dataset: string, limit: number): Promise<{ table: Table; rows: number } | undefined>;
+  /** The engine that counts the printed rules of this dataset on every row; none: the embedded engine. */
+  recounter?(dataset: string): Recounter | undefined;
+}
+
 /** One candidate of `--format json` (and of the editor's request). */
 export interface DiscoveryCandidate {
   name: string;
@@ -64,6 +78,8 @@ export interface DiscoveryReport {
   targetCount: number;
   targetRate: number;
   sampledRows: number | null;
+  /** The engine every number was counted by on all rows: `embedded`, or a SQL engine. */
+  countedBy: string;
   candidateClauses: number;
   candidates: DiscoveryCandidate[];
 }
@@ -76,20 +92,23 @@ export function parseMinSize(raw: string): MinSize | undefined {
   return undefined;
 }
 
-export function minSizeRows(minSize: MinSize | undefined, rows: number): number {
-  if (minSize === undefined) return Math.max(1, Math.ceil(DEFAULT_MIN_SHARE * rows));
-  return 'rows' in minSize ? Math.max(1, minSize.rows) : Math.max(1, Math.ceil(minSize.share * rows));
+/** In rows of the table searched: `searched` of the dataset's `rows` (a sample drawn by a SQL engine is smaller). */
+export function minSizeRows(minSize: MinSize | undefined, rows: number, searched = rows): number {
+  if (minSize === undefined) return Math.max(1, Math.ceil(DEFAULT_MIN_SHARE * searched));
+  return 'rows' in minSize ? Math.max(1, Math.ceil((minSize.rows * searched) / Math.max(1, rows))) : Math.max(1, Math.ceil(minSize.share * searched));
 }
 
-export async function discoverInWorkspace(workspace: Workspace, analysis: Analysis, request: DiscoveryRequest): Promise<DiscoveryOutcome> {
+export async function discoverInWorkspace(workspace: Workspace, analysis: Analysis, request: DiscoveryRequest, engines: DiscoveryEngines = {}): Promise<DiscoveryOutcome> {
   const target = request.target.trim();
   if (target === '') return { ok: false, message: 'give a target: a segment name or an expression over the dataset' };
   const chosen = chooseDataset(analysis.model, request.dataset, target);
   if ('error' in chosen) return { ok: false, message: chosen.error };
   const { dataset } = chosen;
-  const table = analysis.data.get(dataset)?.table;
+  const loaded = analysis.data.get(dataset)?.table;
+  const drawn = loaded ? undefined : await engines.drawSample?.(dataset, DEFAULT_SAMPLE_LIMIT);
+  const table = loaded ?? drawn?.table;
   if (!table) return { ok: false, message: `no data is loaded for dataset ${dataset}: run 'segspec check' to see why` };
-  const evaluated = await evaluateTarget(workspace, dataset, target);
+  const evaluated = await evaluateTarget(workspace, dataset, target, drawn ? new Map([[dataset, { table }]]) : undefined);
   if (!evaluated.ok) return { ok: false, message: evaluated.message };
   const model = evaluated.analysis.model;
   const keyField = prop(model.datasets.get(dataset)!.decl, 'key')?.value?.name;
@@ -109,7 +128,7 @@ export async function discoverInWorkspace(workspace: Workspace, analysis: Analys
     today: evaluated.today,
     exclude: targetWhere ? relatedUses(targetWhere, model) : new Set(),
   });
-  const result = discoverSubgroups({
+  let result = discoverSubgroups({
     table,
     derived,
     target: evaluated.members,
@@ -117,12 +136,21 @@ export async function discoverInWorkspace(workspace: Workspace, analysis: Analys
     exclude,
     reserved: new Set([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys()]),
     existing,
-    options: { max: request.max, depth: request.depth, minSize: minSizeRows(request.minSize, table.rowCount), quality: request.quality, diverse: request.diverse },
+    options: { max: request.max, depth: request.depth, minSize: minSizeRows(request.minSize, drawn?.rows ?? table.rowCount, table.rowCount), quality: request.quality, diverse: request.diverse },
   });
   const taken = new Set<string>([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys(), ...model.partitions.keys(), ...table.byName.keys()]);
-  const rendered = renderRules(result, { dataset, target, taken });
-  const problem = await verifyRendered(workspace, rendered, result);
+  let rendered = renderRules(result, { dataset, target, taken });
+  // Rules found on drawn rows are checked by the engine that counts them, below.
+  const problem = drawn ? undefined : await verifyRendered(workspace, rendered, result);
   if (problem) return { ok: false, message: problem };
+  const recounter = engines.recounter?.(dataset);
+  if (recounter) {
+    const counts = await recounter.count({ dataset, target, rendered, existing: existing.map((e) => e.name) });
+    result = { ...withMeasuredCounts(result, counts, QUALITY_EXPONENT[request.quality]), countedBy: recounter.engine };
+    if (drawn && drawn.rows > table.rowCount) result.sampledRows = table.rowCount;
+    // The declarations' descriptions and expect lines state the engine's numbers.
+    rendered = renderRules(result, { dataset, target, taken });
+  }
   return { ok: true, dataset, target, quality: request.quality, result, rendered };
 }
 
@@ -160,6 +188,7 @@ export function discoveryReport(d: Discovery): DiscoveryReport {
     targetCount: result.targetCount,
     targetRate: result.baseRate,
     sampledRows: result.sampledRows ?? null,
+    countedBy: result.countedBy ?? 'embedded',
     candidateClauses: result.candidates,
     candidates: result.rules.map((r, i) => ({
       name: rendered[i].name,

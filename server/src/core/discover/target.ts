@@ -6,7 +6,7 @@
  * an error in it is reported with the workspace's own message.
  */
 import type { Bitset } from '../engine/bitset.js';
-import { referenceDate } from '../engine/index.js';
+import { analyzeData, referenceDate, type DatasetInput } from '../engine/index.js';
 import type { Expr } from '../syntax/ast.js';
 import type { WorkspaceModel } from '../semantics/model.js';
 import type { Analysis, Workspace } from '../workspace.js';
@@ -35,7 +35,12 @@ function namesHint(names: string[]): string {
   return names.length > 0 ? ` (datasets: ${names.join(', ')})` : '';
 }
 
-export async function evaluateTarget(workspace: Workspace, dataset: string, expression: string): Promise<TargetResult> {
+/**
+ * `data`: rows to count on instead of the workspace's own (a sample of a
+ * dataset the embedded reader cannot read, drawn by a SQL engine); the
+ * analysis returned then has the results of every segment on those rows.
+ */
+export async function evaluateTarget(workspace: Workspace, dataset: string, expression: string, data?: ReadonlyMap<string, DatasetInput>): Promise<TargetResult> {
   const prefix = `segment ${TARGET_SEGMENT} {\n  from ${dataset}\n  where `;
   const path = `${workspace.root.replace(/[\\/]+$/, '')}/${SCRATCH_FILE}`;
   workspace.setOverlay(path, `${prefix}${expression}\n}\n`, 1);
@@ -54,6 +59,7 @@ export async function evaluateTarget(workspace: Workspace, dataset: string, expr
     return { ok: false, message: `the target does not check: ${p.message}${column !== undefined && column > 0 ? ` (at character ${column} of the target)` : ''}` };
   }
   if (declarations.length !== 1) return { ok: false, message: 'the target must be one expression' };
+  if (data) analysis = { ...analysis, results: analyzeData(analysis.model, data, { asOf: workspace.options.asOf, brokenRules: analysis.brokenRules }) };
   const result = analysis.results.segments.get(TARGET_SEGMENT);
   if (!result?.members || result.status === 'unavailable') {
     return { ok: false, message: `the target cannot be evaluated: ${result?.reason ?? 'no data is loaded for ' + dataset}` };
