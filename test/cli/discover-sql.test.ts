@@ -14,27 +14,10 @@ import { Workspace } from '../../server/src/core/workspace.js';
 import { NodeHost } from '../../server/src/node/fs-host.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
 import { sampleWithDuckDb } from '../../server/src/cli/discover-sample.js';
+import type { DiscoveryReport } from '../../server/src/core/discover/run.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 
-interface Candidate {
-  name: string;
-  where: string;
-  declaration: string;
-  size: number;
-  share: number;
-  targetCount: number;
-  targetRate: number;
-  lift: number;
-  quality: number;
-  overlaps: Array<{ segment: string; count: number; jaccard: number }>;
-}
-interface Report {
-  rows: number;
-  targetCount: number;
-  targetRate: number;
-  countedBy: string;
-  candidates: Candidate[];
-}
+type Report = DiscoveryReport;
 
 let work: string;
 let csvDir: string;

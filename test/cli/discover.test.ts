@@ -9,28 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { NodeHost } from '../../server/src/node/fs-host.js';
+import type { DiscoveryReport } from '../../server/src/core/discover/run.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 
-interface Candidate {
-  name: string;
-  where: string;
-  declaration: string;
-  size: number;
-  share: number;
-  targetCount: number;
-  targetRate: number;
-  lift: number;
-  quality: number;
-  overlaps: Array<{ segment: string; count: number; jaccard: number }>;
-}
-interface Report {
-  dataset: string;
-  target: string;
-  rows: number;
-  targetCount: number;
-  targetRate: number;
-  candidates: Candidate[];
-}
+type Report = DiscoveryReport;
 
 let dir: string;
 beforeAll(() => {
