@@ -48,6 +48,25 @@ import { checkDate, decodeDateTime, decodeNumber, decodeString } from './literal
 import { LineIndex } from './positions.js';
 import { suggest as closestWords } from '../util/suggest.js';
 import * as t from './tokens.js';
+import { unreachable } from '../util/unreachable.js';
+
+/** The parser's rules for a known property (`unknownProp` is handled before `property`). */
+type PropertyRule =
+  | 'stringProp'
+  | 'nameProp'
+  | 'segmentRefProp'
+  | 'asOfProp'
+  | 'fieldsProp'
+  | 'whereProp'
+  | 'expectProp'
+  | 'exampleProp'
+  | 'profileProp'
+  | 'listProp'
+  | 'flagProp'
+  | 'flagKeyProp'
+  | 'flagExpectProp'
+  | 'flagWordProp'
+  | 'belongsProp';
 
 type DeclarationKind = 'dataset' | 'segment' | 'persona' | 'partition' | 'flag';
 
@@ -258,7 +277,7 @@ export class AstBuilder {
         this.unknownProperty(child, kind);
         continue;
       }
-      const property = this.property(child, kind);
+      const property = this.property(child);
       if (!property) continue;
       if (!allowedKeys[kind].has(property.key)) {
         const word = property.key === 'asOf' ? 'as of' : property.key;
@@ -329,7 +348,7 @@ export class AstBuilder {
 
   // ------------------------------------------------------------ properties
 
-  private property(node: CstNode, kind: DeclarationKind): AnyProperty | undefined {
+  private property(node: CstNode): AnyProperty | undefined {
     const keyword = tok(node, 'keyword');
     if (!keyword) return undefined;
     // `as of` is one keyword in two words.
@@ -338,7 +357,8 @@ export class AstBuilder {
     const range = this.extend(keywordRange, nodeEnd(node));
     const base = { range, keywordRange };
     const word = keyword.image;
-    switch (node.name) {
+    const rule = node.name as PropertyRule;
+    switch (rule) {
       case 'stringProp': {
         const value = tok(node, 'value');
         if (!value) this.report(`expected a text in quotes after \`${word}\``, keywordRange);
@@ -400,8 +420,7 @@ export class AstBuilder {
       case 'belongsProp':
         return { ...base, key: 'belongsTo', ...this.belongsTo(node, keyword) };
       default:
-        void kind;
-        return undefined;
+        return unreachable(rule);
     }
   }
 
