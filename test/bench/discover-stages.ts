@@ -36,7 +36,7 @@ function usersTable(rows: number): Table {
 }
 
 /** The engine stages' CSV (already generated), else a fresh table of `ctx.rows` users. */
-function usersTableFrom(ctx: BenchContext): Table {
+export function usersTableFrom(ctx: BenchContext): Table {
   if (!ctx.csvPath || !existsSync(ctx.csvPath)) return usersTable(ctx.rows);
   const loaded = loadTableFromBytes(readFileSync(ctx.csvPath), 'csv', fieldDecls(), { keyField: 'user_id' });
   if (!loaded.table) throw new Error('load failed');

@@ -6,15 +6,13 @@
  * attributes only (decided once per distinct combination of what it reads)
  * and a 50% rollout (hashed per row). The counts must be equal.
  */
-import { readFileSync } from 'node:fs';
 import { GrowthBookClient, type FeatureApiResponse } from '@growthbook/growthbook';
 import type { Table } from '../../server/src/core/data/table.js';
-import { loadTableFromBytes } from '../../server/src/core/data/index.js';
 import { rowContext, type ContextMapping } from '../../server/src/core/flags/context.js';
 import { decideRowsInSteps } from '../../server/src/core/flags/decisions.js';
 import { flagSystem } from '../../server/src/core/flags/systems/index.js';
 import { runToEnd } from '../../server/src/core/util/slices.js';
-import { fieldDecls } from './engine-stages.js';
+import { usersTableFrom } from './discover-stages.js';
 import { formatFigure, median, progress, type BenchContext } from './harness.js';
 
 const payload = {
@@ -35,14 +33,6 @@ const mapping: ContextMapping = {
   identity: { attribute: 'id', field: 'user_id' },
 };
 
-function usersTable(ctx: BenchContext): Table {
-  const cached = ctx.state.get('table') as Table | undefined;
-  if (cached) return cached;
-  const loaded = loadTableFromBytes(readFileSync(ctx.csvPath), 'csv', fieldDecls(), { keyField: 'user_id' });
-  if (!loaded.table) throw new Error('load failed');
-  return loaded.table;
-}
-
 function timed<T>(runs: number, work: () => T): { ms: number; result: T } {
   const times: number[] = [];
   let result: T | undefined;
@@ -56,7 +46,7 @@ function timed<T>(runs: number, work: () => T): { ms: number; result: T } {
 
 /** Prints the figures; false when a count differs from the SDK's. */
 export async function printFlagFigures(ctx: BenchContext): Promise<boolean> {
-  const table = usersTable(ctx);
+  const table = (ctx.state.get('table') as Table | undefined) ?? usersTableFrom(ctx);
   const rows = table.rowCount;
   const file = flagSystem('growthbook').read(JSON.stringify(payload));
   const client = new GrowthBookClient({});
