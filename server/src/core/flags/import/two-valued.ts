@@ -9,11 +9,11 @@ import type { ColumnType } from '../../data/table.js';
 import type { Condition, Subject } from '../export/condition.js';
 import { all, any } from '../export/condition.js';
 import { negateAtom } from '../export/normalize.js';
-
-const NO_RANGE = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
+import { NO_RANGE, subjectOf as attributeSubject } from './atoms.js';
 
 export function subjectOf(attribute: string, fieldType: ColumnType = 'string', transform?: Subject['transform']): Subject {
-  return { field: attribute, attribute, fieldType, file: '', range: NO_RANGE, ...(transform ? { transform } : {}) };
+  const subject = attributeSubject(attribute, fieldType);
+  return transform ? { ...subject, transform } : subject;
 }
 
 /** The attribute is missing (`missing` true) or present. */
