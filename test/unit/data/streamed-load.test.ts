@@ -15,6 +15,8 @@ import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { packParsed, unpackParsed } from '../../../server/src/lsp/table-transfer.js';
 import { bytesOf, fields, rangeOn } from './fixtures.js';
 import { MemoryHost } from './memory-host.js';
+import { analyzeData } from '../../../server/src/core/engine/index.js';
+import { dataOf, modelOf } from '../engine/helpers.js';
 
 const ROWS = 10_000;
 
@@ -89,6 +91,17 @@ describe('a dictionary with many values', () => {
     expect(name.dictionary[name.codes[42]]).toBe('Zoë 42');
     expect(packedDictionary(name)).toBeUndefined();
     expect(name.dictionary.length).toBe(ROWS + 1);
+  });
+
+  it('stays packed while the engine lists sample members by key', () => {
+    const { table } = loadTableFromBytes(bytesOf(usersCsv()), 'csv', fields('id: string\nname: string\nage: integer'));
+    const spec = 'dataset users {\n  source "users.csv"\n  key id\n}\nsegment older {\n  where age >= 40\n}\n';
+    const result = analyzeData(modelOf(spec, { users: table! }), dataOf({ users: table! })).segments.get('older')!;
+    const id = table!.byName.get('id') as DictionaryColumn;
+    expect(result.sampleKeys.length).toBeGreaterThan(0);
+    expect(result.sampleKeys).toEqual(result.sampleRows.map((row) => columnValueAsString(id, row)));
+    // Decoding a million keys for ten sample keys blocked the language server for a tenth of a second.
+    expect(packedDictionary(id)).toBeDefined();
   });
 
   it('travels packed from the data worker and reads the same on arrival', async () => {

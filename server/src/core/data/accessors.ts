@@ -1,5 +1,6 @@
 /** Reading single values out of the columnar table (for hovers, samples, explanations). */
 import type { Column, Table } from './table.js';
+import { dictionaryEntry } from './packed-strings.js';
 
 export type CellValue = string | number | boolean | string[] | number[] | null;
 
@@ -26,7 +27,7 @@ export function cellValue(column: Column, row: number): CellValue {
     case 'boolean':
       return column.values[row] === 1;
     case 'dictionary':
-      return column.dictionary[column.codes[row]];
+      return column.codes[row] < 0 ? null : dictionaryEntry(column, column.codes[row]);
     case 'stringList': {
       const items: string[] = [];
       for (let k = column.offsets[row]; k < column.offsets[row + 1]; k++) items.push(column.dictionary[column.itemCodes[k]]);

@@ -3,6 +3,7 @@
  * literal (persona profile, example) coerced to the dataset's field types.
  */
 import type { Column, ColumnType, Table } from '../data/table.js';
+import { dictionaryEntry } from '../data/packed-strings.js';
 import type { NameExpr, RecordLiteral } from '../syntax/ast.js';
 import type { NameResolution } from '../semantics/model.js';
 import { MS_PER_DAY, daysFromIso } from './dates.js';
@@ -24,7 +25,8 @@ export function cellValue(col: Column, row: number): Value {
     case 'dictionary': {
       const code = col.codes[row];
       if (code < 0) return null;
-      const s = col.dictionary[code];
+      // One entry: a large packed dictionary (a key column) is not decoded whole for a sample key.
+      const s = dictionaryEntry(col, code);
       return col.type === 'semver' ? semverValue(s) : s;
     }
     case 'boolean':
