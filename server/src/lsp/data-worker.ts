@@ -29,8 +29,13 @@ interface ParseRequest {
 
 type ParseReply = { id: number; parsed: PackedParsed } | { id: number; error: string };
 
-/** A macrotask: requests queued meanwhile are handled before the work goes on. */
-export const pauseForRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Hands the thread back so requests that arrived meanwhile are answered before
+ * the work goes on. Two immediates, not one: the connection handles a message
+ * read in the poll phase in an immediate queued after ours, so with one our
+ * next slice would run first and every request would wait a whole slice more.
+ */
+export const pauseForRequests = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /** In the worker: serves parse requests and returns true; on the main thread: false. */
 export function runDataWorkerIfAsked(): boolean {
