@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, readFileSync, readdirSync, renameSync, statSync, existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { bundleOptionsFor } from '../../scripts/bundles.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,16 +55,8 @@ export async function ensureServerBundle(): Promise<void> {
   const sources = newestMtime(join(repoRoot, 'server', 'src'));
   if (existsSync(serverBundle) && statSync(serverBundle).mtimeMs >= sources) return;
   const temporary = `${serverBundle}.${process.pid}.tmp`;
-  await build({
-    entryPoints: [join(repoRoot, 'server', 'src', 'lsp', 'main.ts')],
-    outfile: temporary,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    external: ['vscode', '@duckdb/node-api', 'pg', 'playwright-core'],
-  });
+  // The options of `npm run build`: a bundle built any other way can differ (jsonc-parser's UMD entry, DuckDB inside).
+  await build({ ...bundleOptionsFor('dist/server.cjs'), absWorkingDir: repoRoot, outfile: temporary, sourcemap: false });
   renameSync(temporary, serverBundle);
 }
 
