@@ -1,6 +1,7 @@
 /**
  * While a large data file loads (parsed on the server's worker thread),
- * completion, hover and document symbols answer from the model of the text
+ * completion, hover, document symbols, definition, references, folding and
+ * semantic tokens answer from the model of the text
  * being edited, before the load's diagnostics are published; afterwards the
  * answers carry the data's numbers. Not timed: only the order of the answers
  * and the publish is asserted.
@@ -11,8 +12,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompletionRequest,
+  DefinitionRequest,
   DocumentSymbolRequest,
+  FoldingRangeRequest,
   HoverRequest,
+  ReferencesRequest,
+  SemanticTokensRequest,
+  type Location,
   type CompletionItem,
   type CompletionList,
   type DocumentSymbol,
@@ -43,6 +49,10 @@ segment heavy {
 const EDITED = `${ON_DISK}
 segment newcomers {
   where age < 21
+}
+
+segment newcomers2 {
+  where heavy and age < 21
 }
 
 segment pros {
@@ -96,15 +106,44 @@ describe('requests while a large data file loads', () => {
       return r;
     });
 
-    const [completed, hovered, outline] = await Promise.all([completion, hover, symbols]);
+    // `heavy` in the rule of `newcomers2`, a segment of the open text only.
+    const usesLine = text.split('\n').findIndex((l) => l.includes('where heavy'));
+    const usePosition = { line: usesLine, character: text.split('\n')[usesLine].indexOf('heavy') + 1 };
+    const track = <T>(name: string, request: Promise<T>): Promise<T> =>
+      request.then((r) => {
+        order.push(name);
+        return r;
+      });
+    const definition = track('definition', client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: usePosition }));
+    const references = track(
+      'references',
+      client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: usePosition, context: { includeDeclaration: true } }),
+    );
+    const folding = track('folding', client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }));
+    const tokens = track('tokens', client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }));
+
+    const [completed, hovered, outline, defined, referenced, folded, coloured] = await Promise.all([
+      completion,
+      hover,
+      symbols,
+      definition,
+      references,
+      folding,
+      tokens,
+    ]);
     expect(order).not.toContain('diagnostics');
+    const heavyLine = text.split('\n').findIndex((l) => l.startsWith('segment heavy'));
+    expect((defined as Location | null)?.range.start.line).toBe(heavyLine);
+    expect((referenced ?? []).map((r) => r.range.start.line).sort((a, b) => a - b)).toEqual([heavyLine, usesLine]);
+    expect(folded?.map((f) => f.startLine)).toEqual(expect.arrayContaining([heavyLine, text.split('\n').findIndex((l) => l.startsWith('segment newcomers2'))]));
+    expect(coloured?.data.length).toBeGreaterThan(0);
     // From the model of the open text: its new segment is offered and has a hover and a symbol.
     expect(labels(completed)).toEqual(expect.arrayContaining(['newcomers', 'heavy', 'age', 'sessions']));
     expect(((hovered as Hover | null)?.contents as MarkupContent | undefined)?.value).toContain('newcomers');
-    expect((outline as DocumentSymbol[]).map((s) => s.name)).toEqual(['users', 'heavy', 'newcomers', 'pros']);
+    expect((outline as DocumentSymbol[]).map((s) => s.name)).toEqual(['users', 'heavy', 'newcomers', 'newcomers2', 'pros']);
 
     const diagnostics = await published;
-    expect(order.indexOf('diagnostics')).toBe(3);
+    expect(order.indexOf('diagnostics')).toBe(order.length - 1);
     // The data loaded (no finding about the file); what is reported is the unfinished rule of `pros`.
     const prosLine = text.split('\n').findIndex((l) => l.startsWith('segment pros'));
     expect(diagnostics.diagnostics.filter((d) => /^SEG1\d\d$/.test(String(d.code)))).toEqual([]);

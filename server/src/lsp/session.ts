@@ -222,7 +222,8 @@ export class Session {
   }
 
   /**
-   * For requests that can answer from the model (completion, hover, symbols):
+   * For requests that can answer from the model (completion, hover, symbols,
+   * definition, references, rename, folding, semantic tokens):
    * while data loads, a snapshot of the current texts with the data results of
    * the last analysis (none before the first), at once; otherwise `snapshotFor`.
    */

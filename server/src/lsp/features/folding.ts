@@ -51,7 +51,7 @@ export function registerFolding(ctx: FeatureContext): void {
   connection.onFoldingRanges(async (params, token) => {
     const path = session.pathFromUri(params.textDocument.uri);
     if (isMarkdown(path)) return null;
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const file = snapshot.analysis.model.files.get(path);
     return file ? foldingRanges(file.ast) : null;
   });

@@ -13,7 +13,7 @@ export function registerNavigation(ctx: FeatureContext): void {
 
   connection.onDefinition(async (params, token): Promise<Location | null> => {
     const path = session.pathFromUri(params.textDocument.uri);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     if (offset === undefined) return null;
     const located = locate(snapshot, path, offset);
@@ -25,7 +25,7 @@ export function registerNavigation(ctx: FeatureContext): void {
 
   connection.onReferences(async (params, token): Promise<Location[] | null> => {
     const path = session.pathFromUri(params.textDocument.uri);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     if (offset === undefined) return null;
     const located = locate(snapshot, path, offset);

@@ -21,7 +21,7 @@ export function registerRename(ctx: FeatureContext): void {
 
   connection.onPrepareRename(async (params, token) => {
     const path = session.pathFromUri(params.textDocument.uri);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
     if (!located) return null;
@@ -34,7 +34,7 @@ export function registerRename(ctx: FeatureContext): void {
 
   connection.onRenameRequest(async (params, token): Promise<WorkspaceEdit | null> => {
     const path = session.pathFromUri(params.textDocument.uri);
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     const offset = offsetIn(snapshot, path, params.position);
     const located = offset === undefined ? undefined : locate(snapshot, path, offset);
     if (!located || located.unresolved) return null;

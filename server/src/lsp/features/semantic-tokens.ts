@@ -103,7 +103,7 @@ export function registerSemanticTokens(ctx: FeatureContext): void {
   connection.languages.semanticTokens.on(async (params, token) => {
     const path = session.pathFromUri(params.textDocument.uri);
     if (isMarkdown(path)) return { data: [] };
-    const snapshot = await session.snapshotFor(path, token);
+    const snapshot = await session.modelSnapshotFor(path, token);
     return { data: semanticTokens(snapshot, path) };
   });
   // Field tokens depend on the data (declared or inferred): refresh when a data load changed the tables.
