@@ -6,20 +6,36 @@
  * its loose comparisons, where a missing `var` is null (`null < 25` holds,
  * `null == 0` too). What a missing attribute gives for each test is computed
  * by running flagd's own engine on the test; what a present one gives is
- * written for the attribute's type, which is read from the constants it is
- * compared with (a number, a text, a boolean, a version).
+ * written for the attribute's type: its field's type when the caller knows
+ * the dataset (`--dataset`), else read from the constants it is compared
+ * with (a number, a text, a boolean, a version). The context carries a date
+ * as `YYYY-MM-DD` and a date-time as ISO 8601 text, which json-logic-engine
+ * orders as text; a boolean's tests are run on `true` and `false` by the
+ * engine itself; a list is an array (`in` looks for an item).
  *
  * `$evaluators` used through `$ref` become Segspec segments, when replacing
  * them the way flagd-core does (as text, in file order) gives the same logic.
  */
 import { all, any, type Condition, type ExportValue, type OrderOp } from '../export/condition.js';
 import { flagdLogicEngine } from '../systems/flagd.js';
+import type { ColumnType } from '../../data/table.js';
+import { unreachable } from '../../util/unreachable.js';
+import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
+import { temporalOfText, textOrder, textStartsWith } from './text-order.js';
 import { matches, negate, pointer, segmentRef, subjectOf, withMissing } from './two-valued.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
-type Kind = 'number' | 'string' | 'boolean' | 'semver';
+/** What the context carries for an attribute: the first four are read from constants, the rest only from a field's type. */
+type Kind = 'number' | 'string' | 'boolean' | 'semver' | 'date' | 'datetime' | 'list<string>' | 'list<integer>';
+
+export interface FlagdImportOptions {
+  /** The dataset's field types, by field name. */
+  types?: AttributeTypes;
+  /** Attribute → field, where the names differ. */
+  context?: AttributeFields;
+}
 
 const SYSTEM = 'flagd';
 const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
@@ -33,7 +49,7 @@ const STRICT_VERSION = `v?(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:
 /** The texts flagd's `sem_ver` reads as versions: one leading v/V dropped, then node-semver's strict syntax (trimmed), or `1` / `1.2` coerced. */
 const FLAGD_VERSION = `^[vV]?(?:${WS}*${STRICT_VERSION}${WS}*|\\d+(?:\\.\\d+)?)$`;
 
-export function importFlagd(text: string, flagKey: string | undefined): ImportedFlag {
+export function importFlagd(text: string, flagKey: string | undefined, options: FlagdImportOptions = {}): ImportedFlag {
   let file: JsonObject;
   try {
     file = asObject(JSON.parse(text) as Json, '');
@@ -49,7 +65,7 @@ export function importFlagd(text: string, flagKey: string | undefined): Imported
   const at = `/flags/${pointer(key)}`;
   const flag = asObject(flags[key], at);
   const evaluators = file.$evaluators === undefined ? {} : asObject(file.$evaluators, '/$evaluators');
-  return new FlagReader(key, flag, at, evaluators, text).read();
+  return new FlagReader(key, flag, at, evaluators, text, options).read();
 }
 
 class FlagReader {
@@ -65,6 +81,7 @@ class FlagReader {
     private readonly at: string,
     private readonly evaluators: JsonObject,
     private readonly fileText: string,
+    private readonly options: FlagdImportOptions,
   ) {
     const variants = asObject(flag.variants, `${at}/variants`);
     this.variants = new Map(
@@ -160,13 +177,68 @@ class FlagReader {
   }
 
   private setKind(attribute: string, kind: Kind, at: string): void {
+    // A field's type, when known, says what the context carries.
+    if (this.typeOf(attribute) !== undefined) return;
     const known = this.kinds.get(attribute);
     if (known && known.kind !== kind) throw new ImportRefusal(`${SYSTEM}: '${attribute}' is compared with a ${known.kind} at ${known.at} and with a ${kind} here; one field cannot be both`, at);
     if (!known) this.kinds.set(attribute, { kind, at });
   }
 
+  private typeOf(attribute: string): ColumnType | undefined {
+    return this.options.types?.get(this.options.context?.get(attribute) ?? attribute);
+  }
+
   private kind(attribute: string): Kind | undefined {
-    return this.kinds.get(attribute)?.kind;
+    const type = this.typeOf(attribute);
+    if (type === undefined) return this.kinds.get(attribute)?.kind;
+    switch (type) {
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'string':
+      case 'enum':
+        return 'string';
+      case 'boolean':
+      case 'semver':
+      case 'date':
+      case 'datetime':
+      case 'list<string>':
+      case 'list<integer>':
+        return type;
+      default:
+        return unreachable(type);
+    }
+  }
+
+  private typeRefusal(op: string, attribute: string, at: string): ImportRefusal {
+    return new ImportRefusal(`${SYSTEM}: \`${op}\` on the ${this.kind(attribute) ?? 'string'} attribute '${attribute}' is not something Segspec can write for that type`, at);
+  }
+
+  /**
+   * A test of a boolean attribute, run by flagd's engine on `true` and on
+   * `false` (and on a missing value): the values it holds for. Refused when
+   * the engine fails the evaluation on one of them.
+   */
+  private onBoolean(node: JsonObject, attribute: string, at: string): Condition {
+    const missing = this.missingGives(node, at);
+    const run = flagdLogicEngine().build(node as never) as (data: object) => unknown;
+    const holds = [true, false].filter((b) => {
+      try {
+        const value = run({ [attribute]: b, $flagd: { flagKey: this.key, timestamp: 0 } });
+        return Array.isArray(value) ? value.length > 0 : !!value;
+      } catch {
+        throw new ImportRefusal(`${SYSTEM}: this test fails the whole evaluation when the boolean '${attribute}' is ${String(b)}, which a segment cannot express`, at);
+      }
+    });
+    const subject = subjectOf(attribute, 'boolean');
+    const present: Condition = holds.length === 2 ? { kind: 'present', subject, negated: false } : any(holds.map((b): Condition => ({ kind: 'equals', subject, value: { type: 'boolean', value: b }, negated: false })));
+    return withMissing(attribute, missing, present);
+  }
+
+  /** The one attribute the test's arguments read, when it is a boolean. */
+  private booleanArgument(args: Json[]): string | undefined {
+    const names = [...new Set(args.map(varName).filter((v): v is string => v !== undefined))];
+    return names.length === 1 && !names[0].startsWith('$flagd') && this.kind(names[0]) === 'boolean' ? names[0] : undefined;
   }
 
   // ------------------------------------------------------------ results
@@ -242,6 +314,8 @@ class FlagReader {
     const raw = node[op];
     const args = Array.isArray(raw) ? raw : [raw];
     const here = `${at}/${pointer(op)}`;
+    const bool = COMPARISONS.has(op) || ['in', 'starts_with', 'ends_with', 'sem_ver'].includes(op) ? this.booleanArgument(args) : undefined;
+    if (bool !== undefined) return this.onBoolean(node, this.variable({ var: bool }, here), here);
     switch (op) {
       case 'var':
         return this.truthyVar(this.variable(node, at), at);
@@ -294,15 +368,26 @@ class FlagReader {
 
   /** A bare attribute as a condition: truthy as JavaScript reads it (a boolean when nothing else says its type). */
   private truthyVar(attribute: string, at: string): Condition {
-    switch (this.kind(attribute) ?? 'boolean') {
+    const kind = this.kind(attribute) ?? 'boolean';
+    switch (kind) {
       case 'boolean':
         return { kind: 'equals', subject: subjectOf(attribute, 'boolean'), value: { type: 'boolean', value: true }, negated: false };
       case 'number':
         return { kind: 'equals', subject: subjectOf(attribute, 'number'), value: { type: 'number', value: 0 }, negated: true };
       case 'string':
         return { kind: 'equals', subject: subjectOf(attribute), value: text(''), negated: true };
+      case 'date':
+      case 'datetime':
+        // A date's text is never empty.
+        return { kind: 'present', subject: subjectOf(attribute, kind), negated: false };
+      case 'list<string>':
+      case 'list<integer>':
+        // json-logic-engine reads an empty list as false.
+        return { kind: 'equals', subject: subjectOf(attribute, kind, 'len'), value: { type: 'number', value: 0 }, negated: true };
       case 'semver':
         throw new ImportRefusal(`${SYSTEM}: a version used as a condition is not something Segspec can read`, at);
+      default:
+        return unreachable(kind);
     }
   }
 
@@ -334,11 +419,37 @@ class FlagReader {
     }
     const kind = this.kind(attribute) ?? 'string';
     const subject = subjectOf(attribute, kind);
-    if (op === '==' || op === '===' || op === '!=' || op === '!==') {
-      if (args.length !== 2) throw new ImportRefusal(`${SYSTEM}: \`${op}\` with more than two arguments is not something Segspec can read`, at);
+    const equality = op === '==' || op === '===' || op === '!=' || op === '!==';
+    const strict = op === '===' || op === '!==';
+    if (equality && args.length !== 2) throw new ImportRefusal(`${SYSTEM}: \`${op}\` with more than two arguments is not something Segspec can read`, at);
+    const carried = KIND_CARRIES[kind];
+    if (constants.some((c) => typeof c !== carried)) {
+      // A value of another type is never strictly equal to the attribute's.
+      if (strict) return withMissing(attribute, missing, { kind: 'constant', value: op === '!==' });
+      // Loosely, json-logic-engine compares as numbers (and fails the evaluation on a text that is not one).
+      if (kind !== 'number') throw this.typeRefusal(op, attribute, at);
+    }
+    const numberOf = (c: Json): number => {
+      const n = Number(c);
+      if (Number.isNaN(n)) throw new ImportRefusal(`${SYSTEM}: \`${op}\` compares the number '${attribute}' with ${JSON.stringify(c)}, which is not a number: flagd fails the whole evaluation`, at);
+      return n;
+    };
+    const value = (c: Json): ExportValue => (kind === 'number' ? valueOf(numberOf(c)) : valueOf(c as string | number | boolean));
+    if (equality) {
       if (kind === 'semver') throw new ImportRefusal(`${SYSTEM}: comparing the version '${attribute}' as a text is not something Segspec can read`, at);
-      const eq: Condition = { kind: 'equals', subject, value: valueOf(constants[0] as string | number | boolean), negated: op.startsWith('!') };
-      return withMissing(attribute, missing, eq);
+      if (kind === 'list<string>' || kind === 'list<integer>') throw this.typeRefusal(op, attribute, at);
+      const negated = op.startsWith('!');
+      if (kind === 'date' || kind === 'datetime') {
+        const v = temporalOfText(kind, constants[0] as string);
+        return withMissing(attribute, missing, v ? { kind: 'equals', subject, value: v, negated } : negated ? { kind: 'present', subject, negated: false } : { kind: 'constant', value: false });
+      }
+      return withMissing(attribute, missing, { kind: 'equals', subject, value: value(constants[0]), negated });
+    }
+    if (kind === 'date' || kind === 'datetime') {
+      // Two texts compare as texts; a chain of three is refused (the engine's chains coerce to numbers).
+      if (args.length !== 2) throw this.typeRefusal(op, attribute, at);
+      const order = index === 0 ? (op as OrderOp) : FLIPPED[op as OrderOp];
+      return withMissing(attribute, missing, textOrder(kind, subject, order, constants[0] as string));
     }
     if (kind !== 'number') throw new ImportRefusal(`${SYSTEM}: ordering '${attribute}' as a ${kind} is not something Segspec can read`, at);
     // A chain a < b < c: each neighbouring pair holds.
@@ -346,9 +457,9 @@ class FlagReader {
     for (let i = 0; i + 1 < args.length; i++) {
       const left = args[i];
       const right = args[i + 1];
-      if (i === index) parts.push({ kind: 'order', subject, op: op as OrderOp, value: valueOf(right as number) });
-      else if (i + 1 === index) parts.push({ kind: 'order', subject, op: FLIPPED[op as OrderOp], value: valueOf(left as number) });
-      else if (!(compare(op as OrderOp, Number(left), Number(right)))) return withMissing(attribute, missing, { kind: 'constant', value: false });
+      if (i === index) parts.push({ kind: 'order', subject, op: op as OrderOp, value: value(right) });
+      else if (i + 1 === index) parts.push({ kind: 'order', subject, op: FLIPPED[op as OrderOp], value: value(left) });
+      else if (!(compare(op as OrderOp, numberOf(left), numberOf(right)))) return withMissing(attribute, missing, { kind: 'constant', value: false });
     }
     return withMissing(attribute, missing, all(parts));
   }
@@ -362,13 +473,24 @@ class FlagReader {
     if (needleVar !== undefined && haystackVar === undefined) {
       const attribute = this.variable(needle as JsonObject, `${at}/0`);
       const kind = this.kind(attribute) ?? 'string';
+      if (kind === 'list<string>' || kind === 'list<integer>') {
+        // A list is in no written list (includes compares objects by identity); in a text, its items joined by commas would be looked for.
+        if (Array.isArray(haystack)) return withMissing(attribute, missing, { kind: 'constant', value: false });
+        throw this.typeRefusal('in', attribute, at);
+      }
       let values: Array<string | number | boolean>;
       if (Array.isArray(haystack)) {
-        values = haystack.filter((h): h is string | number | boolean => h !== null && typeof h !== 'object' && kindOf(h) === kind);
+        values = haystack.filter((h): h is string | number | boolean => h !== null && typeof h === KIND_CARRIES[kind]);
       } else if (typeof haystack === 'string') {
+        // A number is looked for as its text, which Segspec cannot say.
+        if (kind === 'number') throw this.typeRefusal('in', attribute, at);
         values = substrings(haystack, at);
       } else {
         throw new ImportRefusal(`${SYSTEM}: \`in\` needs a list or a text to look in`, `${at}/1`);
+      }
+      if (kind === 'date' || kind === 'datetime') {
+        const hits = [...new Set(values.map(String))].flatMap((v) => temporalOfText(kind, v) ?? []);
+        return withMissing(attribute, missing, hits.length === 0 ? { kind: 'constant', value: false } : { kind: 'oneOf', subject: subjectOf(attribute, kind), values: hits, negated: false });
       }
       if (kind === 'semver') {
         const texts = [...new Set(values.map(String))];
@@ -380,7 +502,27 @@ class FlagReader {
     }
     if (haystackVar !== undefined && needleVar === undefined && needle !== null && typeof needle !== 'object') {
       const attribute = this.variable(haystack as JsonObject, `${at}/1`);
-      return withMissing(attribute, missing, { kind: 'contains', subject: subjectOf(attribute), value: valueOf(needle), negated: false });
+      const kind = this.kind(attribute);
+      const never: Condition = { kind: 'constant', value: false };
+      switch (kind) {
+        case undefined:
+          return withMissing(attribute, missing, { kind: 'contains', subject: subjectOf(attribute), value: valueOf(needle), negated: false });
+        case 'string':
+          // String.prototype.includes looks for the needle's text.
+          return withMissing(attribute, missing, { kind: 'contains', subject: subjectOf(attribute), value: text(String(needle)), negated: false });
+        case 'list<string>':
+          return withMissing(attribute, missing, typeof needle === 'string' ? { kind: 'contains', subject: subjectOf(attribute, kind), value: text(needle), negated: false } : never);
+        case 'list<integer>':
+          return withMissing(attribute, missing, typeof needle === 'number' && Number.isSafeInteger(needle) ? { kind: 'contains', subject: subjectOf(attribute, kind), value: valueOf(needle), negated: false } : never);
+        case 'number':
+        case 'boolean':
+        case 'semver':
+        case 'date':
+        case 'datetime':
+          throw this.typeRefusal('in', attribute, at);
+        default:
+          return unreachable(kind);
+      }
     }
     throw new ImportRefusal(`${SYSTEM}: \`in\` between anything but one attribute and a written value is not something Segspec can read`, at);
   }
@@ -392,11 +534,21 @@ class FlagReader {
     const place = op === 'starts_with' ? 'starts' : 'ends';
     if (varName(a) !== undefined && typeof b === 'string') {
       const attribute = this.variable(a as JsonObject, `${at}/0`);
-      return withMissing(attribute, missing, { kind: 'affix', subject: subjectOf(attribute), op: place, value: b, negated: false });
+      const kind = this.kind(attribute) ?? 'string';
+      // flagd answers null unless both are texts.
+      if (KIND_CARRIES[kind] !== 'string') return withMissing(attribute, missing, { kind: 'constant', value: false });
+      if (kind === 'date' || kind === 'datetime') {
+        if (place !== 'starts') throw this.typeRefusal(op, attribute, at);
+        return withMissing(attribute, missing, textStartsWith(kind, subjectOf(attribute, kind), b));
+      }
+      return withMissing(attribute, missing, { kind: 'affix', subject: subjectOf(attribute, kind), op: place, value: b, negated: false });
     }
     if (typeof a === 'string' && varName(b) !== undefined) {
       // A written text starts with the attribute: the attribute is one of its prefixes.
       const attribute = this.variable(b as JsonObject, `${at}/1`);
+      const kind = this.kind(attribute) ?? 'string';
+      if (KIND_CARRIES[kind] !== 'string') return withMissing(attribute, missing, { kind: 'constant', value: false });
+      if (kind !== 'string') throw this.typeRefusal(op, attribute, at);
       const chars = [...a];
       if (chars.length + 1 > MAX_ENUMERATED) throw new ImportRefusal(`${SYSTEM}: \`${op}\` of a written text longer than ${MAX_ENUMERATED - 1} characters by an attribute is not something Segspec can write`, at);
       const parts = chars.map((_, i) => (place === 'starts' ? chars.slice(0, i).join('') : chars.slice(chars.length - i).join('')));
@@ -413,6 +565,10 @@ class FlagReader {
     const op = String(args[1]);
     const expected = flagdVersion(args[2]);
     const missing = this.missingGives(node, at);
+    const kind = this.kind(attribute) ?? 'semver';
+    // A date's or date-time's text is never a version flagd reads (null).
+    if (kind === 'date' || kind === 'datetime') return withMissing(attribute, missing, { kind: 'constant', value: false });
+    if (kind !== 'semver') throw this.typeRefusal('sem_ver', attribute, at);
     if (!expected) return withMissing(attribute, missing, { kind: 'constant', value: false });
     if (op === '^' || op === '~') throw new ImportRefusal(`${SYSTEM}: \`sem_ver\` with \`${op}\` (same major${op === '~' ? ' and minor' : ''}) is not something Segspec can read`, `${at}/1`);
     const subject = subjectOf(attribute, 'semver');
@@ -439,6 +595,18 @@ class FlagReader {
     return withMissing(attribute, missing, all([matches(attribute, FLAGD_VERSION, 'semver'), relation]));
   }
 }
+
+/** The JavaScript type the context carries for each kind (lists are objects: never equal to a written value). */
+const KIND_CARRIES: Record<Kind, 'number' | 'string' | 'boolean' | 'object'> = {
+  number: 'number',
+  string: 'string',
+  boolean: 'boolean',
+  semver: 'string',
+  date: 'string',
+  datetime: 'string',
+  'list<string>': 'object',
+  'list<integer>': 'object',
+};
 
 const FLIPPED: Record<OrderOp, OrderOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 

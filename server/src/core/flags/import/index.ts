@@ -69,9 +69,9 @@ function readFlag(text: string, system: FlagSystemName, { flagKey, attributeType
     case 'posthog':
       return importPosthog(text, flagKey, { types: attributeTypes, context });
     case 'unleash':
-      return importUnleash(text, flagKey);
+      return importUnleash(text, flagKey, { types: attributeTypes, context });
     case 'flagd':
-      return importFlagd(text, flagKey);
+      return importFlagd(text, flagKey, { types: attributeTypes, context });
     default:
       return unreachable(system);
   }

@@ -21,6 +21,7 @@ import { semverOf } from '../systems/launchdarkly.js';
 import type { ColumnType } from '../../data/table.js';
 import { asList, asObject, chooseKey, parseJson, pointer, subjectOf, twoValuedNegation, valueOf, type AttributeFields, type AttributeTypes, type Json, type JsonObject } from './atoms.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
+import { temporalOfText, textStartsWith } from './text-order.js';
 
 const SYSTEM = 'LaunchDarkly';
 const USER = 'user';
@@ -211,7 +212,7 @@ class LaunchdarklyReader {
         }
         if (type === 'date') {
           // The context holds the date as `YYYY-MM-DD`; another text never equals it.
-          const days = strings.filter((v) => isDateText(v));
+          const days = strings.filter((v) => temporalOfText('date', v) !== undefined);
           return days.length === 0 ? never : { kind: 'oneOf', subject, values: days.map((v) => ({ type: 'date', value: v })), negated: false };
         }
         const same = isNumber ? numbers : strings;
@@ -219,7 +220,7 @@ class LaunchdarklyReader {
       }
       case 'startsWith':
       case 'endsWith':
-        if (type === 'date' && op === 'startsWith') return any(strings.map((prefix) => datesStartingWith(prefix, subject)));
+        if (type === 'date' && op === 'startsWith') return any(strings.map((prefix) => textStartsWith('date', subject, prefix)));
         if (type === 'date' || type === 'datetime' || type === 'semver') throw textOf(op, subject, at);
         if (!isText) return never;
         return any(strings.map((v) => ({ kind: 'affix', subject, op: op === 'startsWith' ? 'starts' : 'ends', value: v, negated: false }) as Condition));
@@ -339,49 +340,6 @@ class LaunchdarklyReader {
 function textOf(op: string, subject: Subject, at: string): ImportRefusal {
   const what = { date: 'date', datetime: 'date-time', semver: 'version' }[subject.fieldType as 'date' | 'datetime' | 'semver'];
   return new ImportRefusal(`${SYSTEM}: \`${op}\` on the text of the ${what} attribute '${subject.attribute}' is not something Segspec can write`, `${at}/op`);
-}
-
-const DAY_MS = 86_400_000;
-const FIRST_DAY = Date.UTC(2000, 0, 1) / DAY_MS - 730_485; // 0000-01-01
-const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
-
-function dayText(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-function isDateText(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return Number.isFinite(ms) && dayText(ms / DAY_MS) === text;
-}
-
-/** The first day whose `YYYY-MM-DD` text is at least `text` (text order is day order for four-digit years); LAST_DAY + 1 when none. */
-function firstDayFrom(text: string): number {
-  let lo = FIRST_DAY;
-  let hi = LAST_DAY + 1;
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (dayText(mid) >= text) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/**
- * The dates whose `YYYY-MM-DD` text starts with `prefix` (how export writes
- * date ranges to LaunchDarkly): the days from the first text at or after the
- * prefix to the first text past every text that starts with it.
- */
-function datesStartingWith(prefix: string, subject: Subject): Condition {
-  if (prefix === '') return { kind: 'present', subject, negated: false };
-  const past = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  const from = firstDayFrom(prefix);
-  const until = firstDayFrom(past);
-  if (from >= until) return { kind: 'constant', value: false };
-  const bounds: Condition[] = [];
-  if (from > FIRST_DAY) bounds.push({ kind: 'order', subject, op: '>=', value: { type: 'date', value: dayText(from) } });
-  if (until <= LAST_DAY) bounds.push({ kind: 'order', subject, op: '<', value: { type: 'date', value: dayText(until) } });
-  return bounds.length === 0 ? { kind: 'present', subject, negated: false } : all(bounds);
 }
 
 const NO_POSITION = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };

@@ -6,15 +6,24 @@
  * missing one (false, except NOT_IN), and `inverted` negates the whole test,
  * so an inverted constraint holds for a missing attribute.
  *
- * An attribute is read as a number where the feature orders it with NUM_*,
- * as a version with SEMVER_*, else as text; a text test on a number or an
- * order on a text is refused rather than guessed.
+ * An attribute has its field's type when the caller knows the dataset
+ * (`--dataset`); else it is read as a number where the feature orders it
+ * with NUM_*, as a version with SEMVER_*, else as text. Each operator keeps
+ * the SDK's semantics on the text of a typed value (`String(v)`: `true`, a
+ * date `YYYY-MM-DD`, a date-time in ISO 8601, a list's items joined by
+ * commas); what Segspec cannot say of that type is refused, naming the
+ * operator and the type, rather than guessed.
  */
 import { RE2JS } from 're2js';
 import semverParse from 'semver/functions/parse.js';
 import { all, any, type Condition, type ExportValue } from '../export/condition.js';
 import { escapeRegex } from '../export/regex.js';
+import { unreachable } from '../../util/unreachable.js';
+import type { ColumnType } from '../../data/table.js';
+import { unleashOperatorHolds, type UnleashConstraint } from '../systems/unleash.js';
+import type { AttributeFields, AttributeTypes } from './atoms.js';
 import { ImportRefusal, type ImportedFlag } from './problems.js';
+import { temporalOfText, textStartsWith } from './text-order.js';
 import { matches, negate, presence, segmentRef, subjectOf, withMissing } from './two-valued.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -42,7 +51,19 @@ const STRICT_VERSION = `(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-$
  */
 const SDK_VERSION = `^(?:${WS}+v?)?${STRICT_VERSION}${WS}*$`;
 
-export function importUnleash(text: string, flagKey: string | undefined, now: () => Date = () => new Date()): ImportedFlag {
+/** How the SDK's text of an attribute reads: its field's type, or what the feature's operators say it is. */
+type Kind = 'number' | 'semver' | 'text' | 'boolean' | 'date' | 'datetime' | 'list<string>' | 'list<integer>';
+
+export interface UnleashImportOptions {
+  /** The dataset's field types, by field name. */
+  types?: AttributeTypes;
+  /** Attribute → field, where the names differ. */
+  context?: AttributeFields;
+  /** The clock a context without `currentTime` is compared with. */
+  now?: () => Date;
+}
+
+export function importUnleash(text: string, flagKey: string | undefined, options: UnleashImportOptions = {}): ImportedFlag {
   let response: JsonObject;
   try {
     response = asObject(JSON.parse(text) as Json, '');
@@ -61,7 +82,7 @@ export function importUnleash(text: string, flagKey: string | undefined, now: ()
   if (key === undefined) throw new ImportRefusal(`the file has ${names.length} features; name one with --flag (${names.slice(0, 10).join(', ')})`, '/features');
   const index = names.indexOf(key);
   if (index < 0) throw new ImportRefusal(`the file has no feature '${key}'`, '/features');
-  return new FeatureReader(response, now).read(asObject(features[index], `/features/${index}`), `/features/${index}`, key);
+  return new FeatureReader(response, options).read(asObject(features[index], `/features/${index}`), `/features/${index}`, key);
 }
 
 interface UnleashSegment {
@@ -77,11 +98,14 @@ class FeatureReader {
   /** How each attribute is read, with the first place that decided it. */
   private readonly kinds = new Map<string, { kind: 'number' | 'semver'; at: string }>();
   private readonly notes = new Set<string>();
+  private readonly now: () => Date;
+  private readonly types: AttributeTypes;
+  private readonly fields: AttributeFields;
 
-  constructor(
-    response: JsonObject,
-    private readonly now: () => Date,
-  ) {
+  constructor(response: JsonObject, options: UnleashImportOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.types = options.types ?? new Map();
+    this.fields = options.context ?? new Map();
     const list = response.segments ?? [];
     if (!Array.isArray(list)) throw new ImportRefusal(`${SYSTEM}: \`segments\` is not a list`, '/segments');
     const taken = new Set<string>();
@@ -177,7 +201,8 @@ class FeatureReader {
         const attribute = c.contextName;
         if (typeof op !== 'string' || typeof attribute !== 'string') return;
         const kind = NUMERIC.has(op) ? 'number' : SEMVER.has(op) ? 'semver' : undefined;
-        if (!kind) return;
+        // A field's type, when known, says how its text reads.
+        if (!kind || this.typeOf(attribute) !== undefined) return;
         const here = `${where}/${i}/operator`;
         const known = this.kinds.get(attribute);
         if (known && known.kind !== kind) {
@@ -208,14 +233,74 @@ class FeatureReader {
     return c.inverted === true ? negate(holds) : holds;
   }
 
+  private typeOf(attribute: string): ColumnType | undefined {
+    return this.types.get(this.fields.get(attribute) ?? attribute);
+  }
+
+  private kindOf(attribute: string): Kind {
+    const type = this.typeOf(attribute);
+    if (type === undefined) return this.kinds.get(attribute)?.kind ?? 'text';
+    switch (type) {
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'string':
+      case 'enum':
+        return 'text';
+      case 'semver':
+      case 'boolean':
+      case 'date':
+      case 'datetime':
+      case 'list<string>':
+      case 'list<integer>':
+        return type;
+      default:
+        return unreachable(type);
+    }
+  }
+
+  /** Why the field's type says the operator's reading of it is not something Segspec can write. */
+  private typeRefusal(op: string, attribute: string, at: string): ImportRefusal {
+    const type = this.typeOf(attribute);
+    const known = this.kinds.get(attribute);
+    const why = type !== undefined ? `the ${type} field '${attribute}'` : `'${attribute}', which this feature also compares as a ${known?.kind === 'semver' ? 'version' : 'number'} (${known?.at})`;
+    const reads = NUMERIC.has(op) ? 'as a number' : SEMVER.has(op) ? 'as a version' : 'as text';
+    return new ImportRefusal(`${SYSTEM}: ${op} reads the text of ${why} ${reads}, which Segspec cannot write for that type`, `${at}/operator`);
+  }
+
   /** What the operator gives, before `inverted`, as a two-valued condition. */
   private operator(op: string, attribute: string, c: JsonObject, at: string): Condition {
-    const kind = this.kinds.get(attribute)?.kind ?? 'text';
     if (DATES.has(op)) return this.date(op, c, at);
-    if (NUMERIC.has(op)) return this.numeric(op, attribute, c, at);
-    if (SEMVER.has(op)) return this.semver(op, attribute, c, at);
+    const kind = this.kindOf(attribute);
+    switch (kind) {
+      case 'boolean':
+        return this.onBoolean(op, attribute, c, at);
+      case 'date':
+      case 'datetime':
+        return this.onTemporal(op, attribute, kind, c, at);
+      case 'list<string>':
+      case 'list<integer>':
+        return this.onList(op, attribute, kind, c, at);
+      case 'number':
+      case 'semver':
+      case 'text':
+        break;
+      default:
+        return unreachable(kind);
+    }
+    if (NUMERIC.has(op)) {
+      if (kind !== 'number') throw this.typeRefusal(op, attribute, at);
+      return this.numeric(op, attribute, c, at);
+    }
+    if (SEMVER.has(op)) {
+      // `String(n)` of a number is never a version the SDK takes (it needs x.y.z).
+      if (kind === 'number' && this.typeOf(attribute) !== undefined) return { kind: 'constant', value: false };
+      if (kind !== 'semver') throw this.typeRefusal(op, attribute, at);
+      return this.semver(op, attribute, c, at);
+    }
     if (kind === 'number' && op !== 'IN' && op !== 'NOT_IN' && op !== 'REGEX') {
-      throw new ImportRefusal(`${SYSTEM}: ${op} tests the text of '${attribute}', which this feature also compares as a number (${this.kinds.get(attribute)?.at}); a Segspec field is one or the other`, `${at}/operator`);
+      if (cleanValues(c.values, `${at}/values`).includes('')) return presence(attribute, false);
+      throw this.typeRefusal(op, attribute, at);
     }
     switch (op) {
       case 'IN':
@@ -252,7 +337,7 @@ class FeatureReader {
         if (source === undefined) return { kind: 'constant', value: false };
         // A pattern that finds a match in every text only asks for a value (the export's presence test).
         if (MATCHES_ANY.has(source)) return presence(attribute, false);
-        if (kind === 'number') throw new ImportRefusal(`${SYSTEM}: REGEX tests the text of '${attribute}', which this feature also compares as a number (${this.kinds.get(attribute)?.at}); a Segspec field is one or the other`, `${at}/operator`);
+        if (kind === 'number') throw this.typeRefusal(op, attribute, at);
         const pattern = c.caseInsensitive === true ? `(?i)${source}` : source;
         try {
           RE2JS.compile(pattern);
@@ -265,6 +350,73 @@ class FeatureReader {
       default:
         throw new ImportRefusal(`${SYSTEM}: the operator \`${op}\` is not something Segspec can read`, `${at}/operator`);
     }
+  }
+
+  /** A boolean's text is `true` or `false`: the operator asked about each (the SDK's own reading, systems/unleash.ts). */
+  private onBoolean(op: string, attribute: string, c: JsonObject, at: string): Condition {
+    // A missing value is in no list: NOT_IN holds for it, as for every value IN misses.
+    if (op === 'NOT_IN') return negate(this.onBoolean('IN', attribute, c, at));
+    if (TEXT.has(op) && op !== 'REGEX') cleanValues(c.values, `${at}/values`);
+    const constraint = { ...c, contextName: attribute, operator: op, inverted: false } as unknown as UnleashConstraint;
+    const subject = subjectOf(attribute, 'boolean');
+    const holds = [true, false].filter((b) => unleashOperatorHolds(constraint, { [attribute]: b }));
+    if (holds.length === 2) return presence(attribute, false);
+    return any(holds.map((b): Condition => ({ kind: 'equals', subject, value: { type: 'boolean', value: b }, negated: false })));
+  }
+
+  /** A date's text is `YYYY-MM-DD`, a date-time's ISO 8601 with milliseconds and `Z`: equality and prefixes are ranges of them. */
+  private onTemporal(op: string, attribute: string, type: 'date' | 'datetime', c: JsonObject, at: string): Condition {
+    // Neither text is a number (Number() gives NaN) or a version the SDK takes.
+    if (NUMERIC.has(op) || SEMVER.has(op)) return { kind: 'constant', value: false };
+    const subject = subjectOf(attribute, type);
+    if (op === 'REGEX') {
+      if (typeof c.value === 'string' && MATCHES_ANY.has(c.value)) return presence(attribute, false);
+      throw this.typeRefusal(op, attribute, at);
+    }
+    const values = cleanValues(c.values, `${at}/values`);
+    if (op === 'IN' || op === 'NOT_IN') {
+      const hits = [...new Set(values)].flatMap((v) => temporalOfText(type, v) ?? []);
+      const isIn: Condition = hits.length === 0 ? { kind: 'constant', value: false } : { kind: 'oneOf', subject, values: hits, negated: false };
+      return op === 'IN' ? isIn : negate(isIn);
+    }
+    if (values.includes('')) return presence(attribute, false);
+    if (op !== 'STR_STARTS_WITH') throw this.typeRefusal(op, attribute, at);
+    // Case-insensitive, the text's only letters (a date-time's T and Z) match t and z.
+    const prefixes = c.caseInsensitive === true ? values.map((v) => v.toLocaleLowerCase().replace(/t/g, 'T').replace(/z/g, 'Z')) : values;
+    return any(prefixes.map((p) => textStartsWith(type, subject, p)));
+  }
+
+  /** A list's text is its items joined by commas. */
+  private onList(op: string, attribute: string, type: 'list<string>' | 'list<integer>', c: JsonObject, at: string): Condition {
+    const subject = subjectOf(attribute, type);
+    const item = (t: string): ExportValue | undefined =>
+      type === 'list<string>' ? text(t) : String(Number(t)) === t && Number.isSafeInteger(Number(t)) ? { type: 'number', value: Number(t) } : undefined;
+    if (op === 'REGEX') {
+      const source = typeof c.value === 'string' ? c.value : undefined;
+      if (source !== undefined && MATCHES_ANY.has(source)) return presence(attribute, false);
+      // How export writes `contains` for Unleash: the item between commas or the ends of the text.
+      const inner = source === undefined || c.caseInsensitive === true ? undefined : /^\(\?:\^\|,\)([\s\S]+)\(\?:,\|\$\)$/.exec(source)?.[1];
+      const literal = inner?.replace(/\\([\s\S])/g, '$1');
+      const wanted = literal !== undefined && escapeRegex(literal) === inner && !literal.includes(',') ? item(literal) : undefined;
+      if (wanted === undefined) throw this.typeRefusal(op, attribute, at);
+      this.notes.add(`${at}: the SDK reads '${attribute}' as its items joined by commas; written as an item test, which differs only for an item that itself holds a comma`);
+      return { kind: 'contains', subject, value: wanted, negated: false };
+    }
+    if (NUMERIC.has(op) || SEMVER.has(op)) throw this.typeRefusal(op, attribute, at);
+    const values = cleanValues(c.values, `${at}/values`);
+    if (op === 'IN' || op === 'NOT_IN') {
+      // The text equals a value without a comma exactly for the one-item list holding it.
+      const one: Condition[] = [];
+      for (const v of new Set(values)) {
+        if (v.includes(',')) throw new ImportRefusal(`${SYSTEM}: ${op} with '${v}' asks for the whole list '${attribute}' as a text of several items, which Segspec cannot write`, `${at}/values`);
+        const wanted = item(v);
+        if (wanted) one.push(all([{ kind: 'equals', subject: { ...subject, transform: 'len' }, value: { type: 'number', value: 1 }, negated: false }, { kind: 'contains', subject, value: wanted, negated: false }]));
+      }
+      const isIn = any(one);
+      return op === 'IN' ? isIn : negate(isIn);
+    }
+    if (values.includes('')) return presence(attribute, false);
+    throw this.typeRefusal(op, attribute, at);
   }
 
   private isIn(attribute: string, kind: 'number' | 'semver' | 'text', values: string[], at: string): Condition {

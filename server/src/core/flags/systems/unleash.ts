@@ -169,6 +169,13 @@ function operatorHolds(c: Constraint, ctx: FlagContext, now: () => Date): boolea
   }
 }
 
+/** What a constraint's operator gives for a context, before `inverted` (the importer asks it about each value a boolean can take). */
+export function unleashOperatorHolds(c: Constraint, ctx: FlagContext): boolean {
+  return knownOperators.has(c.operator) && operatorHolds(c, ctx, () => new Date());
+}
+
+export type UnleashConstraint = Constraint;
+
 function constraintHolds(c: Constraint | undefined, ctx: FlagContext, now: () => Date): boolean {
   if (!c || !knownOperators.has(c.operator)) return false;
   return c.inverted ? !operatorHolds(c, ctx, now) : operatorHolds(c, ctx, now);
