@@ -146,6 +146,77 @@ describe('segspec import from Unleash and flagd, checked through flag declaratio
     expect(check.code, check.stderr).toBe(0);
   });
 
+  it('with --dataset, reads booleans, dates and lists as their types: the imported text checks clean and gives the flag to the rows the SDKs do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segspec-import-typed-'));
+    try {
+      const users = [
+        { uid: 'a', beta: true, joined: '2024-01-10', tags: ['x', 'y'] },
+        { uid: 'b', beta: false, joined: '2024-02-01', tags: ['y'] },
+        { uid: 'c' },
+        { uid: 'd', beta: true, joined: '2023-12-31', tags: ['x'] },
+        { uid: 'e', beta: true, joined: '2024-09-30', tags: ['y', 'x'] },
+        { uid: 'f', beta: true, tags: ['xx'] },
+      ];
+      writeFileSync(join(dir, 'users.json'), JSON.stringify(users));
+      writeFileSync(join(dir, 'spec.segspec'), 'dataset users { source "users.json" key uid fields { uid: string, beta: boolean?, joined: date?, tags: list<string>? } }\n');
+      const unleash = {
+        features: [
+          {
+            name: 'typed-nav',
+            enabled: true,
+            strategies: [
+              {
+                name: 'default',
+                constraints: [
+                  { contextName: 'beta', operator: 'IN', values: ['true'] },
+                  { contextName: 'joined', operator: 'STR_STARTS_WITH', values: ['2024-0'] },
+                  { contextName: 'tags', operator: 'REGEX', value: '(?:^|,)x(?:,|$)' },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const flagd = {
+        flags: {
+          'typed-flagd': {
+            state: 'ENABLED',
+            variants: { on: true, off: false },
+            defaultVariant: 'off',
+            targeting: { if: [{ and: [{ '===': [{ var: 'beta' }, true] }, { '>=': [{ var: 'joined' }, '2024-01-01'] }, { in: ['x', { var: 'tags' }] }] }, 'on', 'off'] },
+          },
+        },
+      };
+      writeFileSync(join(dir, 'unleash.json'), JSON.stringify(unleash));
+      writeFileSync(join(dir, 'flagd.json'), JSON.stringify(flagd));
+      for (const [file, system] of [['unleash.json', 'unleash'], ['flagd.json', 'flagd']]) {
+        const r = await segspec(['import', file, '--from', system, '--dataset', 'users', '--out', `imported-${system}.segspec`], { cwd: dir });
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(readFileSync(join(dir, 'imported-unleash.segspec'), 'utf8')).toMatch(/beta == true and joined >= 2024-01-01 and joined < 2024-10-01 and tags contains "x"/);
+      expect(readFileSync(join(dir, 'imported-flagd.segspec'), 'utf8')).toMatch(/beta == true and joined >= 2024-01-01 and tags contains "x"/);
+      const check = await segspec(['check', '--format', 'json', dir]);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+
+      const client = await unleashOracle(unleash.features);
+      const core = new FlagdCore();
+      core.setConfigurations(JSON.stringify(flagd));
+      const silent = { debug() {}, info() {}, warn() {}, error() {} };
+      const attrs = (r: Record<string, unknown>): FlagContext => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'uid')) as FlagContext;
+      const unleashRows = users.filter((r) => client.isEnabled('typed-nav', unleashContext(attrs(r)))).length;
+      const flagdRows = users.filter((r) => core.resolveBooleanEvaluation('typed-flagd', false, { ...attrs(r), targetingKey: r.uid } as never, silent).value === true).length;
+      client.destroy();
+      expect([unleashRows, flagdRows]).toEqual([2, 2]);
+      const stats = await segspec(['stats', '--format', 'json', dir]);
+      expect(stats.code, stats.stderr).toBe(0);
+      const flags = new Map((JSON.parse(stats.stdout) as { flags: FlagStats[] }).flags.map((x) => [x.name, x]));
+      expect(flags.get('typed_nav')).toMatchObject({ rows: unleashRows, members: unleashRows, leak: 0 });
+      expect(flags.get('typed_flagd')).toMatchObject({ rows: flagdRows, members: flagdRows, leak: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a rollout with its place in the file and names the construct', async () => {
     const doc = { features: [{ name: 'half', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'default' } }] }] };
     writeFileSync(join(ws, 'flags/half.json'), JSON.stringify(doc));
