@@ -11,6 +11,7 @@ import { GrowthBook, type FeatureApiResponse } from '@growthbook/growthbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeLensRequest, HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol';
 import { TestClient, cursor } from './harness.js';
+import { PreviewRequestMethod, type PreviewData } from '../../server/src/lsp/protocol.js';
 
 // id, age, plan, is_student (age missing for u07)
 const rows: Array<[string, number | undefined, string, boolean]> = [
@@ -43,6 +44,9 @@ const spec = `dataset users {
   fields { age: integer? }
 }
 segment students { where is_student and age < 30 }
+segment on_edu { where plan == "edu" }
+persona erin { segment on_edu profile { user_id: "p1", plan: "edu", is_student: false } }
+persona fred { segment students profile { user_id: "p2", plan: "free", is_student: false, age: 20 } }
 `;
 const flagSpec = `flag smart "Smart rescheduling" {
   system growthbook
@@ -54,14 +58,16 @@ const flagSpec = `flag smart "Smart rescheduling" {
 }
 `;
 
+async function sdkIsOn(attributes: Record<string, unknown>): Promise<boolean> {
+  const gb = new GrowthBook({ attributes });
+  await gb.setPayload(payload as unknown as FeatureApiResponse);
+  return gb.isOn('smart-reschedule');
+}
+
 /** Who gets the flag, per GrowthBook's SDK. */
 async function sdkDecisions(): Promise<boolean[]> {
   const decisions: boolean[] = [];
-  for (const [id, , plan, student] of rows) {
-    const gb = new GrowthBook({ attributes: { id, planTier: plan, student } });
-    await gb.setPayload(payload as unknown as FeatureApiResponse);
-    decisions.push(gb.isOn('smart-reschedule'));
-  }
+  for (const [id, , plan, student] of rows) decisions.push(await sdkIsOn({ id, planTier: plan, student }));
   return decisions;
 }
 
@@ -102,6 +108,23 @@ describe('a GrowthBook flag in the editor', () => {
     expect(leak?.range.start.line).toBe(6);
     expect(leak?.message).toContain('expected == 0');
     expect(leak?.relatedInformation?.[0]?.location.uri).toBe(client.uri('growthbook.json'));
+  });
+
+  it('gives the preview who gets it per segment and per persona, as the SDK decides', async () => {
+    const on = await sdkDecisions();
+    const preview = await client.connection.sendRequest<PreviewData>(PreviewRequestMethod, {});
+    const flag = preview.flags.find((f) => f.name === 'smart');
+    expect(flag?.for).toEqual(['students']);
+    const inSegment: Record<string, (r: (typeof rows)[number]) => boolean> = {
+      students: ([, age, , student]) => student && age !== undefined && age < 30,
+      on_edu: ([, , plan]) => plan === 'edu',
+    };
+    const expected = Object.entries(inSegment).map(([name, member]) => ({ name, members: rows.filter(member).length, on: rows.filter((r, i) => member(r) && on[i]).length }));
+    expect(flag?.segments.slice().sort((a, b) => a.name.localeCompare(b.name))).toEqual(expected.sort((a, b) => a.name.localeCompare(b.name)));
+    const personas = new Map(flag?.personas.map((p) => [p.name, p.on]));
+    expect(personas.get('erin')).toBe(await sdkIsOn({ id: 'p1', planTier: 'edu', student: false }));
+    expect(personas.get('fred')).toBe(await sdkIsOn({ id: 'p2', planTier: 'free', student: false }));
+    expect([personas.get('erin'), personas.get('fred')]).toEqual([true, false]);
   });
 
   it('hovers the flag name with its card', async () => {

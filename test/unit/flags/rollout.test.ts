@@ -37,6 +37,7 @@ const cases: Array<[FlagSystemName, { seed?: string; salt?: string }]> = [
   ['launchdarkly', {}],
   ['launchdarkly', { salt: 'pepper' }],
   ['launchdarkly', { seed: '61' }],
+  ['posthog', {}],
 ];
 
 describe.each(cases)('rollout on %s %o', (system, options) => {
