@@ -39,6 +39,24 @@ describe('segspec export', { timeout: 120_000 }, () => {
     expect(JSON.stringify(JSON.parse(r.stdout).flags.recently_active.targeting)).toContain('2026-06-01T00:00:00.000Z');
   });
 
+  it('warns that a dataset-wide aggregate is frozen at its value on the sample data, and writes that value', async () => {
+    const b2b = join(repoRoot, 'samples/b2b-saas');
+    // p90 over the non-missing values, interpolated linearly (SPEC §5.2), computed here from the CSV.
+    const [header, ...lines] = readFileSync(join(b2b, 'data/accounts.csv'), 'utf8').trim().split('\n');
+    const column = header.split(',').indexOf('ltv_usd');
+    const values = lines.map((l) => l.split(',')[column]).filter((v) => v !== '').map(Number).sort((a, b) => a - b);
+    const at = 0.9 * (values.length - 1);
+    const p90 = values[Math.floor(at)] + (values[Math.ceil(at)] - values[Math.floor(at)]) * (at - Math.floor(at));
+    const r = await segspec(['export', 'top_decile', '--to', 'launchdarkly', b2b]);
+    expect(r.code, r.stderr).toBe(0);
+    const warning = /^warning: .*segments\.segspec:\d+:\d+: p90\(…\) is written as its value on the sample data as of [\d-]+ \(([\d.,]+)\): the flag does not follow the data$/m.exec(r.stderr);
+    expect(warning, r.stderr).not.toBeNull();
+    const clause = JSON.parse(r.stdout).flags.top_decile.rules[0].clauses.find((c: { attribute: string }) => c.attribute === 'ltv_usd');
+    expect(clause.op).toBe('greaterThanOrEqual');
+    expect(clause.values[0]).toBeCloseTo(p90, 6);
+    expect(Number(warning![1].replace(/,/g, ''))).toBeCloseTo(p90, 0);
+  });
+
   it('refuses what the system cannot express, at its place in the spec, and bad options', async () => {
     const r = await segspec(['export', 'quiet_payers', '--to', 'growthbook', productivity]);
     expect(r.code).toBe(2);
