@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { growthbookHash } from '../hash.js';
-import type { FlagContext, FlagDecision, FlagDefinition, FlagFileProblem, FlagSystem, LoadedFlagFile } from '../system.js';
+import type { FlagContext, FlagDecision, FlagDefinition, FlagFileLocation, FlagFileProblem, FlagSystem, LoadedFlagFile } from '../system.js';
 import { conditionAttributes, evalCondition } from './growthbook-condition.js';
 import { readJsonFile, schemaProblems, unsupported, type JsonFile } from './json-file.js';
 
@@ -62,6 +62,9 @@ type Rule = z.infer<typeof ruleSchema>;
 type Feature = z.infer<typeof featureSchema>;
 type Attributes = Readonly<Record<string, unknown>>;
 type SavedGroups = Readonly<Record<string, unknown>>;
+
+/** No feature on the way to this one yet (prerequisites add to a copy). */
+const NO_STACK: ReadonlySet<string> = new Set();
 
 interface Result {
   value: unknown;
@@ -243,30 +246,52 @@ function read(text: string): LoadedFlagFile {
     return { key, location: file.locate(pointer), attributes: [...attributes], prerequisites: (feature.rules ?? []).flatMap((rule) => (rule.parentConditions ?? []).map((p) => p.id)), problems: flagProblems(file, key, feature, featureKeys) };
   });
   const byKey = new Map(flags.map((flag) => [flag.key, flag]));
-  const undecidable = (key: string, seen: Set<string> = new Set()): boolean => {
+  const undecidableFrom = (key: string, seen: Set<string> = new Set()): boolean => {
     if (seen.has(key)) return false;
     seen.add(key);
     const flag = byKey.get(key);
     if (!flag) return false;
     if (flag.problems.some((p) => p.kind === 'unsupported')) return true;
-    return (features[key]?.rules ?? []).some((rule) => (rule.parentConditions ?? []).some((p) => undecidable(p.id, seen)));
+    return (features[key]?.rules ?? []).some((rule) => (rule.parentConditions ?? []).some((p) => undecidableFrom(p.id, seen)));
+  };
+  const undecidableFlags = new Map<string, boolean>();
+  const undecidable = (key: string): boolean => {
+    let known = undecidableFlags.get(key);
+    if (known === undefined) {
+      known = undecidableFrom(key);
+      undecidableFlags.set(key, known);
+    }
+    return known;
+  };
+  // What a decision says of its rule, the same on every row the rule decides.
+  const described = new Map<string, Map<string | number, { rule: string; location: FlagFileLocation }>>();
+  const describe = (flagKey: string, result: Result): { rule: string; location: FlagFileLocation } => {
+    let ofFlag = described.get(flagKey);
+    if (!ofFlag) described.set(flagKey, (ofFlag = new Map()));
+    // A rule either forces or runs an experiment; a prerequisite that stops at it is told apart.
+    const id = result.rule === undefined ? result.source : result.source === 'prerequisite' ? -1 - result.rule : result.rule;
+    let known = ofFlag.get(id);
+    if (!known) {
+      const rules = features[flagKey]?.rules ?? [];
+      const rule = result.rule === undefined ? undefined : rules[result.rule];
+      const pointer = `/features/${flagKey.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const text = result.source === 'defaultValue' ? 'default' : result.source === 'cyclicPrerequisite' ? 'cyclic prerequisite' : rule ? describeRule(rule, result.rule!) : result.source;
+      known = {
+        rule: result.source === 'prerequisite' ? `${text} (prerequisite not met)` : text,
+        location: file.locate(result.rule === undefined ? `${pointer}/defaultValue` : `${pointer}/rules/${result.rule}`),
+      };
+      ofFlag.set(id, known);
+    }
+    return known;
   };
 
   const evaluate = (flagKey: string, ctx: FlagContext): FlagDecision | undefined => {
     const flag = byKey.get(flagKey);
     if (!flag || undecidable(flagKey) || payload.encryptedSavedGroups !== undefined) return undefined;
     try {
-      const result = evaluateFeature(features, groups, ctx, flagKey, new Set());
-      const rules = features[flagKey]?.rules ?? [];
-      const rule = result.rule === undefined ? undefined : rules[result.rule];
-      const pointer = `/features/${flagKey.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      const described =
-        result.source === 'defaultValue' ? 'default' : result.source === 'cyclicPrerequisite' ? 'cyclic prerequisite' : rule ? describeRule(rule, result.rule!) : result.source;
-      const decision: FlagDecision = {
-        on: !!result.value,
-        rule: result.source === 'prerequisite' ? `${described} (prerequisite not met)` : described,
-        location: file.locate(result.rule === undefined ? `${pointer}/defaultValue` : `${pointer}/rules/${result.rule}`),
-      };
+      const result = evaluateFeature(features, groups, ctx, flagKey, NO_STACK);
+      const { rule, location } = describe(flagKey, result);
+      const decision: FlagDecision = { on: !!result.value, rule, location };
       const variation = variationName(result.value);
       if (variation !== undefined) decision.variation = variation;
       return decision;

@@ -60,7 +60,17 @@ export function readJsonFile(text: string, systemTitle: string): JsonFile {
   const starts = lineStarts(text);
   const at = (offset: number): { line: number; character: number } => positionAt(starts, offset);
 
+  // Decisions point at their rule on every row: each place is found once.
+  const located = new Map<string, FlagFileLocation>();
   const locate = (pointer: string): FlagFileLocation => {
+    let location = located.get(pointer);
+    if (!location) {
+      location = find(pointer);
+      located.set(pointer, location);
+    }
+    return location;
+  };
+  const find = (pointer: string): FlagFileLocation => {
     if (!root) return { pointer, line: 0, character: 0 };
     let node: Node = root;
     const parts = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePart);
