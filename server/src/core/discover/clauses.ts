@@ -7,8 +7,8 @@
 import type { Column, Table } from '../data/table.js';
 import { MS_PER_DAY } from '../engine/dates.js';
 import { unreachable } from '../util/unreachable.js';
-import { emptyBits, popcount, type Bitset } from '../engine/bitset.js';
-import { clean, roundCuts } from './nice.js';
+import { clearTail, emptyBits, popcount, type Bitset } from '../engine/bitset.js';
+import { clean, roundCutsOf } from './nice.js';
 import type { DerivedColumn } from './related-clauses.js';
 
 /** `any`: the one condition on its field; a numeric field may take one `lower` and one `upper` bound. */
@@ -63,27 +63,27 @@ export function usableFieldName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !GRAMMAR_WORDS.has(name);
 }
 
-/** All candidate clauses of the table, in column order (a field's clauses next to each other, lower bounds before upper ones). */
+/**
+ * All candidate clauses of the table, in column order (a field's clauses next
+ * to each other, lower bounds before upper ones). Each comes judged on the
+ * rows: its bits are built from a few passes over the column's arrays
+ * (calling each clause's `holds` row by row cost several times the search).
+ */
 export function candidateClauses(table: Table, options: ClauseOptions): Clause[] {
+  const rows = options.rows ?? allRows(table.rowCount);
   const out: Clause[] = [];
+  const add = (column: Column, label?: string): void => {
+    const present = presentBits(column.missing, rows);
+    const clauses = [...valueClauses(column, present, rows, options), ...missingClauses(column.name, column.missing, present, rows, options)];
+    if (label !== undefined) for (const c of clauses) c.label = label;
+    out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
+  };
   for (const column of table.columns) {
     if (options.exclude.has(column.name) || options.reserved?.has(column.name) || !usableFieldName(column.name)) continue;
-    const rows = options.rows ?? allRows(table.rowCount);
-    const clauses = [...valueClauses(column, rows, options), ...missingClauses(column, rows, options)];
-    for (const c of clauses) countOf(c, rows);
-    out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
+    add(column);
   }
-  for (const d of options.derived ?? []) {
-    const rows = options.rows ?? allRows(table.rowCount);
-    // The expression stands where a field name would: `count(plays) >= 20`, `survey.attitude in [...]`.
-    const column = { ...d.column, name: d.text };
-    const clauses = [...valueClauses(column, rows, options), ...missingClauses(column, rows, options)];
-    for (const c of clauses) {
-      c.label = d.label;
-      countOf(c, rows);
-    }
-    out.push(...clauses.filter((c) => c.slot !== 'upper'), ...clauses.filter((c) => c.slot === 'upper'));
-  }
+  // The expression stands where a field name would: `count(plays) >= 20`, `survey.attitude in [...]`.
+  for (const d of options.derived ?? []) add({ ...d.column, name: d.text }, d.label);
   return out;
 }
 
@@ -93,18 +93,36 @@ export function allRows(count: number): Int32Array {
   return rows;
 }
 
-function valueClauses(column: Column, rows: Int32Array, options: ClauseOptions): Clause[] {
+/** Bit i: row `rows[i]` has a value. */
+function presentBits(missing: Uint8Array, rows: Int32Array): Bitset {
+  const n = rows.length;
+  const bits = emptyBits(n);
+  for (let w = 0; w < bits.length; w++) {
+    const base = w << 5;
+    const end = Math.min(32, n - base);
+    let word = 0;
+    for (let b = 0; b < end; b++) word |= (missing[rows[base + b]] ^ 1) << b;
+    bits[w] = word;
+  }
+  return bits;
+}
+
+function isSet(bits: Bitset, i: number): boolean {
+  return ((bits[i >>> 5] >>> (i & 31)) & 1) === 1;
+}
+
+function valueClauses(column: Column, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
   switch (column.kind) {
     case 'numeric':
       return column.type === 'date' || column.type === 'datetime'
-        ? recentClauses(column.name, column.values, column.missing, column.type, rows, options)
-        : numberClauses(column.name, column.values, column.missing, column.type === 'integer', rows, options);
+        ? recentClauses(column.name, column.values, column.missing, column.type, present, rows, options)
+        : numberClauses(column.name, column.values, column.missing, column.type === 'integer', present, rows, options);
     case 'dictionary':
-      return column.type === 'semver' ? [] : [...dictionaryClauses(column.name, column.codes, column.dictionary, rows, options), ...valueSetClauses(column.name, column.codes, column.dictionary, rows, options)];
+      return column.type === 'semver' ? [] : dictionaryClauses(column.name, column.codes, column.dictionary, rows, options);
     case 'boolean':
-      return booleanClauses(column.name, column.values, column.missing, rows, options);
+      return booleanClauses(column.name, column.values, column.missing, present, rows, options);
     case 'stringList':
-      return listClauses(column.name, column.offsets, column.itemCodes, column.dictionary, column.missing, rows, options);
+      return listClauses(column.name, column.offsets, column.itemCodes, column.dictionary, column.missing, present, rows, options);
     case 'integerList':
       return [];
     default:
@@ -112,158 +130,256 @@ function valueClauses(column: Column, rows: Int32Array, options: ClauseOptions):
   }
 }
 
-function numberClauses(field: string, values: Float64Array, missing: Uint8Array, integer: boolean, rows: Int32Array, options: ClauseOptions): Clause[] {
-  const present: number[] = [];
+function numberClauses(field: string, values: Float64Array, missing: Uint8Array, integer: boolean, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
+  const n = rows.length;
+  const zero = emptyBits(n);
+  const positive = emptyBits(n);
+  const presentValues = new Float64Array(n);
+  let count = 0;
   let zeros = 0;
-  for (const r of rows) {
-    if (missing[r] === 1) continue;
-    present.push(values[r]);
-    if (values[r] === 0) zeros++;
+  for (let i = 0; i < n; i++) {
+    if (!isSet(present, i)) continue;
+    const v = values[rows[i]];
+    presentValues[count++] = v;
+    if (v === 0) {
+      zero[i >>> 5] |= 1 << (i & 31);
+      zeros++;
+    } else if (v > 0) positive[i >>> 5] |= 1 << (i & 31);
   }
-  if (present.length === 0) return [];
+  if (count === 0) return [];
   const out: Clause[] = [];
-  let cutValues = present;
-  if (zeros / present.length >= MOSTLY_ZERO && zeros < present.length) {
-    out.push(clause(field, 'any', `${field} == 0`, (r) => missing[r] === 0 && values[r] === 0));
-    out.push(clause(field, 'any', `${field} > 0`, (r) => missing[r] === 0 && values[r] > 0));
-    cutValues = present.filter((v) => v > 0);
+  let cutValues = presentValues.subarray(0, count);
+  if (zeros / count >= MOSTLY_ZERO && zeros < count) {
+    out.push(clause(field, 'any', `${field} == 0`, (r) => missing[r] === 0 && values[r] === 0, zero));
+    out.push(clause(field, 'any', `${field} > 0`, (r) => missing[r] === 0 && values[r] > 0, positive));
+    let kept = 0;
+    for (let k = 0; k < count; k++) if (cutValues[k] > 0) cutValues[kept++] = cutValues[k];
+    cutValues = cutValues.subarray(0, kept);
   }
-  const sorted = Float64Array.from(cutValues).sort();
-  for (const cut of roundCuts(sorted, integer, CUT_QUANTILES)) {
+  const cuts = roundCutsOf(cutValues, integer, CUT_QUANTILES);
+  const lowers = atLeastBits(values, present, rows, cuts, Infinity);
+  cuts.forEach((cut, k) => {
     const text = numberText(cut);
-    out.push({ ...clause(field, 'lower', `${field} >= ${text}`, (r) => missing[r] === 0 && values[r] >= cut), bound: cut, integer });
-    out.push({ ...clause(field, 'upper', `${field} < ${text}`, (r) => missing[r] === 0 && values[r] < cut), bound: cut, integer });
-  }
+    const lower = lowers[k];
+    const upper = new Uint32Array(lower.length);
+    for (let w = 0; w < upper.length; w++) upper[w] = present[w] & ~lower[w];
+    out.push({ ...clause(field, 'lower', `${field} >= ${text}`, (r) => missing[r] === 0 && values[r] >= cut, lower), bound: cut, integer });
+    out.push({ ...clause(field, 'upper', `${field} < ${text}`, (r) => missing[r] === 0 && values[r] < cut, upper), bound: cut, integer });
+  });
   return keepFrequent(out, rows, options);
 }
 
 /** `within last N days`: the N calendar days that end with the reference date (SPEC §5.4). */
-function recentClauses(field: string, values: Float64Array, missing: Uint8Array, type: 'date' | 'datetime', rows: Int32Array, options: ClauseOptions): Clause[] {
+function recentClauses(field: string, values: Float64Array, missing: Uint8Array, type: 'date' | 'datetime', present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
   const scale = type === 'date' ? 1 : MS_PER_DAY;
   const end = (options.today + 1) * scale;
-  const out: Clause[] = [];
-  for (const days of RECENT_DAYS) {
-    const start = (options.today + 1 - days) * scale;
-    out.push(clause(field, 'any', `${field} within last ${days} days`, (r) => missing[r] === 0 && values[r] >= start && values[r] < end));
-  }
-  return distinctCounts(keepFrequent(out, rows, options), rows);
-}
-
-function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[], rows: Int32Array, options: ClauseOptions): Clause[] {
-  const counts = new Map<number, number>();
-  for (const r of rows) if (codes[r] >= 0) counts.set(codes[r], (counts.get(codes[r]) ?? 0) + 1);
-  // An identifier-like column (most values unique) says nothing about a group.
-  if (counts.size > 1 && counts.size > 0.5 * rows.length) return [];
-  const top = [...counts].filter(([, n]) => n >= options.minCount).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_VALUES_PER_FIELD);
-  if (top.length === 1 && top[0][1] === rows.length) return [];
-  return top.map(([code]) => clause(field, 'any', `${field} == ${stringLiteral(dictionary[code])}`, (r) => codes[r] === code));
+  // The windows end together, so a longer one starts earlier: ascending starts are the longest window first.
+  const starts = RECENT_DAYS.map((days) => (options.today + 1 - days) * scale);
+  const windows = atLeastBits(values, present, rows, [...starts].reverse(), end).reverse();
+  const out = RECENT_DAYS.map((days, k) => {
+    const start = starts[k];
+    return clause(field, 'any', `${field} within last ${days} days`, (r) => missing[r] === 0 && values[r] >= start && values[r] < end, windows[k]);
+  });
+  return distinctCounts(keepFrequent(out, rows, options));
 }
 
 /**
- * `field in ["a", "b", …]`: one condition on the field that admits several
- * values. Of all 2^k value sets only a few are proposed, the prefixes of the
- * values ordered by target rate (highest first): for one field alone, the set
- * with the best WRAcc is always such a prefix (it holds exactly the values
- * whose rate beats the overall rate, and WRAcc is a sum over the values), so
- * the search finds the best set among k − 1 candidates instead of 2^k.
- * Without a target the values are taken by frequency (the most common
- * values together). Values too rare for a clause of their own may still
- * join a set. A missing value is in no set (SPEC §5.3).
+ * For each of the ascending `cuts`, the bits of the judged rows whose value
+ * is present, at least the cut and below `to`, in one pass: each row goes
+ * to the bucket of the highest cut it reaches, and the bits of a cut are
+ * the union of its bucket and those above it.
  */
-function valueSetClauses(field: string, codes: Int32Array, dictionary: string[], rows: Int32Array, options: ClauseOptions): Clause[] {
-  const counts = new Map<number, number>();
-  const hits = new Map<number, number>();
+function atLeastBits(values: Float64Array, present: Bitset, rows: Int32Array, cuts: readonly number[], to: number): Bitset[] {
+  const n = rows.length;
+  const buckets = cuts.map(() => emptyBits(n));
+  if (cuts.length === 0) return buckets;
+  const first = cuts[0];
+  const last = cuts.length - 1;
+  for (let i = 0; i < n; i++) {
+    if (!isSet(present, i)) continue;
+    const v = values[rows[i]];
+    if (!(v >= first && v < to)) continue;
+    let k = 0;
+    while (k < last && v >= cuts[k + 1]) k++;
+    buckets[k][i >>> 5] |= 1 << (i & 31);
+  }
+  for (let k = last - 1; k >= 0; k--) {
+    const bits = buckets[k];
+    const above = buckets[k + 1];
+    for (let w = 0; w < bits.length; w++) bits[w] |= above[w];
+  }
+  return buckets;
+}
+
+/** `field == "v"` for the common values, then the `in [...]` sets (see valueSetClauses). */
+function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[], rows: Int32Array, options: ClauseOptions): Clause[] {
+  const n = rows.length;
+  const counts = new Int32Array(dictionary.length);
+  const hits = new Int32Array(dictionary.length);
   const target = options.target;
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < n; i++) {
     const code = codes[rows[i]];
     if (code < 0) continue;
-    counts.set(code, (counts.get(code) ?? 0) + 1);
-    if (target && (target[i >>> 5] >>> (i & 31)) & 1) hits.set(code, (hits.get(code) ?? 0) + 1);
+    counts[code]++;
+    if (target && (target[i >>> 5] >>> (i & 31)) & 1) hits[code]++;
   }
-  if (counts.size < 3 || counts.size > 0.5 * rows.length) return [];
-  const floor = Math.max(1, Math.ceil(options.minCount / MAX_IN_VALUES));
-  const rate = (code: number) => (hits.get(code) ?? 0) / counts.get(code)!;
-  const ordered = [...counts.keys()]
-    .filter((code) => counts.get(code)! >= floor)
-    .sort((a, b) => (target ? rate(b) - rate(a) : 0) || counts.get(b)! - counts.get(a)! || a - b);
-  const out: Clause[] = [];
-  // A prefix of every value present is `is not missing`: at most all but one.
-  for (let size = 2; size <= Math.min(MAX_IN_VALUES, ordered.length, counts.size - 1); size++) {
-    const set = ordered.slice(0, size);
+  const present: number[] = [];
+  for (let code = 0; code < counts.length; code++) if (counts[code] > 0) present.push(code);
+  // An identifier-like column (most values unique) says nothing about a group.
+  if (present.length > 1 && present.length > 0.5 * n) return [];
+  let top = present
+    .filter((code) => counts[code] >= options.minCount)
+    .sort((a, b) => counts[b] - counts[a] || a - b)
+    .slice(0, MAX_VALUES_PER_FIELD);
+  if (top.length === 1 && counts[top[0]] === n) top = [];
+  const setValues = valueSetOrder(present, counts, target ? hits : undefined, options.minCount, n);
+  const bitsOf = new CodeBits([...top, ...setValues], dictionary.length, n);
+  for (let i = 0; i < n; i++) {
+    const code = codes[rows[i]];
+    if (code >= 0) bitsOf.set(code, i);
+  }
+  const out = top.map((code) => clause(field, 'any', `${field} == ${stringLiteral(dictionary[code])}`, (r) => codes[r] === code, bitsOf.of(code)));
+  const sets: Clause[] = [];
+  const union = emptyBits(n);
+  setValues.forEach((code, k) => {
+    const bits = bitsOf.of(code);
+    for (let w = 0; w < union.length; w++) union[w] |= bits[w];
+    if (k === 0) return;
     const member = new Uint8Array(dictionary.length);
-    for (const code of set) member[code] = 1;
-    const text = `${field} in [${set.map((code) => stringLiteral(dictionary[code])).join(', ')}]`;
-    out.push(clause(field, 'any', text, (r) => codes[r] >= 0 && member[codes[r]] === 1));
-  }
-  return keepFrequent(out, rows, options);
+    for (const c of setValues.slice(0, k + 1)) member[c] = 1;
+    const text = `${field} in [${setValues.slice(0, k + 1).map((c) => stringLiteral(dictionary[c])).join(', ')}]`;
+    sets.push(clause(field, 'any', text, (r) => codes[r] >= 0 && member[codes[r]] === 1, union.slice()));
+  });
+  return [...out, ...keepFrequent(sets, rows, options)];
 }
 
-function booleanClauses(field: string, values: Uint8Array, missing: Uint8Array, rows: Int32Array, options: ClauseOptions): Clause[] {
-  return keepFrequent(
-    [clause(field, 'any', field, (r) => missing[r] === 0 && values[r] === 1), clause(field, 'any', `not ${field}`, (r) => missing[r] === 0 && values[r] === 0)],
-    rows,
-    options,
-  );
+/**
+ * The values of the `in [...]` sets, in order: each set is a prefix of 2 or
+ * more of them. Of all 2^k value sets only a few are proposed, the prefixes
+ * of the values ordered by target rate (highest first): for one field alone,
+ * the set with the best WRAcc is always such a prefix (it holds exactly the
+ * values whose rate beats the overall rate, and WRAcc is a sum over the
+ * values), so the search finds the best set among k − 1 candidates instead
+ * of 2^k. Without a target the values are taken by frequency (the most
+ * common values together). Values too rare for a clause of their own may
+ * still join a set. A missing value is in no set (SPEC §5.3), and a prefix
+ * of every value present is `is not missing`: at most all but one.
+ */
+function valueSetOrder(present: readonly number[], counts: Int32Array, hits: Int32Array | undefined, minCount: number, rows: number): number[] {
+  if (present.length < 3 || present.length > 0.5 * rows) return [];
+  const floor = Math.max(1, Math.ceil(minCount / MAX_IN_VALUES));
+  const rate = (code: number) => hits![code] / counts[code];
+  const ordered = present.filter((code) => counts[code] >= floor).sort((a, b) => (hits ? rate(b) - rate(a) : 0) || counts[b] - counts[a] || a - b);
+  const largest = Math.min(MAX_IN_VALUES, ordered.length, present.length - 1);
+  return largest >= 2 ? ordered.slice(0, largest) : [];
 }
 
-function listClauses(field: string, offsets: Int32Array, items: Int32Array, dictionary: string[], missing: Uint8Array, rows: Int32Array, options: ClauseOptions): Clause[] {
-  const counts = new Map<number, number>();
-  for (const r of rows) {
-    if (missing[r] === 1) continue;
-    const seen = new Set<number>();
-    for (let i = offsets[r]; i < offsets[r + 1]; i++) seen.add(items[i]);
-    for (const code of seen) counts.set(code, (counts.get(code) ?? 0) + 1);
+/** One bitset over the judged rows per code of interest, filled in one pass over the column. */
+class CodeBits {
+  private readonly slot: Int32Array;
+  private readonly bits: Bitset[] = [];
+
+  constructor(codes: readonly number[], dictionarySize: number, rows: number) {
+    this.slot = new Int32Array(dictionarySize).fill(-1);
+    for (const code of codes) {
+      if (this.slot[code] >= 0) continue;
+      this.slot[code] = this.bits.length;
+      this.bits.push(emptyBits(rows));
+    }
   }
-  const top = [...counts].filter(([, n]) => n >= options.minCount).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_VALUES_PER_FIELD);
-  return top.map(([code]) =>
-    clause(field, 'any', `${field} contains ${stringLiteral(dictionary[code])}`, (r) => {
-      if (missing[r] === 1) return false;
-      for (let i = offsets[r]; i < offsets[r + 1]; i++) if (items[i] === code) return true;
-      return false;
-    }),
+
+  /** Marks judged row `i` as holding `code` (a code of no interest is ignored). */
+  set(code: number, i: number): void {
+    const s = this.slot[code];
+    if (s >= 0) this.bits[s][i >>> 5] |= 1 << (i & 31);
+  }
+
+  of(code: number): Bitset {
+    return this.bits[this.slot[code]];
+  }
+}
+
+function booleanClauses(field: string, values: Uint8Array, missing: Uint8Array, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
+  const n = rows.length;
+  const yes = emptyBits(n);
+  const no = emptyBits(n);
+  for (let i = 0; i < n; i++) {
+    if (!isSet(present, i)) continue;
+    const v = values[rows[i]];
+    if (v === 1) yes[i >>> 5] |= 1 << (i & 31);
+    else if (v === 0) no[i >>> 5] |= 1 << (i & 31);
+  }
+  return keepFrequent([clause(field, 'any', field, (r) => missing[r] === 0 && values[r] === 1, yes), clause(field, 'any', `not ${field}`, (r) => missing[r] === 0 && values[r] === 0, no)], rows, options);
+}
+
+function listClauses(field: string, offsets: Int32Array, items: Int32Array, dictionary: string[], missing: Uint8Array, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
+  const n = rows.length;
+  const counts = new Int32Array(dictionary.length);
+  // The judged row that last counted each item, so an item listed twice in a row counts once.
+  const counted = new Int32Array(dictionary.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (!isSet(present, i)) continue;
+    const r = rows[i];
+    for (let j = offsets[r]; j < offsets[r + 1]; j++) {
+      const code = items[j];
+      if (counted[code] === i) continue;
+      counted[code] = i;
+      counts[code]++;
+    }
+  }
+  const top: number[] = [];
+  for (let code = 0; code < counts.length; code++) if (counts[code] > 0 && counts[code] >= options.minCount) top.push(code);
+  top.sort((a, b) => counts[b] - counts[a] || a - b);
+  top.length = Math.min(top.length, MAX_VALUES_PER_FIELD);
+  const bitsOf = new CodeBits(top, dictionary.length, n);
+  for (let i = 0; i < n; i++) {
+    if (!isSet(present, i)) continue;
+    const r = rows[i];
+    for (let j = offsets[r]; j < offsets[r + 1]; j++) bitsOf.set(items[j], i);
+  }
+  return top.map((code) =>
+    clause(
+      field,
+      'any',
+      `${field} contains ${stringLiteral(dictionary[code])}`,
+      (r) => {
+        if (missing[r] === 1) return false;
+        for (let i = offsets[r]; i < offsets[r + 1]; i++) if (items[i] === code) return true;
+        return false;
+      },
+      bitsOf.of(code),
+    ),
   );
 }
 
 /** `is missing` / `is not missing` when both hold for enough rows for missingness to matter. */
-function missingClauses(column: Column, rows: Int32Array, options: ClauseOptions): Clause[] {
-  const missing = column.missing;
-  let n = 0;
-  for (const r of rows) n += missing[r];
-  if (n < Math.max(options.minCount, 0.01 * rows.length) || rows.length - n < options.minCount) return [];
-  return [
-    clause(column.name, 'any', `${column.name} is missing`, (r) => missing[r] === 1),
-    clause(column.name, 'any', `${column.name} is not missing`, (r) => missing[r] === 0),
-  ];
+function missingClauses(field: string, missing: Uint8Array, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
+  const n = rows.length;
+  const count = n - popcount(present);
+  if (count < Math.max(options.minCount, 0.01 * n) || n - count < options.minCount) return [];
+  const absent = new Uint32Array(present.length);
+  for (let w = 0; w < absent.length; w++) absent[w] = ~present[w];
+  clearTail(absent, n);
+  return [clause(field, 'any', `${field} is missing`, (r) => missing[r] === 1, absent), clause(field, 'any', `${field} is not missing`, (r) => missing[r] === 0, present)];
 }
 
-function clause(field: string, slot: Slot, text: string, holds: (row: number) => boolean): Clause {
-  return { field, slot, text, holds };
-}
-
-/** Judges the clause on the rows once: its bits (kept on the clause) and how many rows it holds for. */
-function countOf(c: Clause, rows: Int32Array): number {
-  if (!c.bits) {
-    const bits = emptyBits(rows.length);
-    const holds = c.holds;
-    for (let i = 0; i < rows.length; i++) if (holds(rows[i])) bits[i >>> 5] |= 1 << (i & 31);
-    c.bits = bits;
-  }
-  return popcount(c.bits);
+function clause(field: string, slot: Slot, text: string, holds: (row: number) => boolean, bits: Bitset): Clause {
+  return { field, slot, text, holds, bits };
 }
 
 /** Clauses that hold for at least `minCount` rows and not for every row. */
 function keepFrequent(clauses: Clause[], rows: Int32Array, options: ClauseOptions): Clause[] {
   return clauses.filter((c) => {
-    const n = countOf(c, rows);
+    const n = popcount(c.bits!);
     return n >= Math.max(1, options.minCount) && n < rows.length;
   });
 }
 
 /** Of clauses that select the same number of rows (nested windows with no rows between), the first. */
-function distinctCounts(clauses: Clause[], rows: Int32Array): Clause[] {
+function distinctCounts(clauses: Clause[]): Clause[] {
   const seen = new Set<number>();
   return clauses.filter((c) => {
-    const n = countOf(c, rows);
+    const n = popcount(c.bits!);
     if (seen.has(n)) return false;
     seen.add(n);
     return true;

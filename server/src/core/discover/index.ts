@@ -9,7 +9,7 @@ import { andCount, bitsEqual, hasBit, popcount, type Bitset } from '../engine/bi
 import { allRows, candidateClauses, type Clause } from './clauses.js';
 import type { DerivedColumn } from './related-clauses.js';
 import { selectDiverse } from './diverse.js';
-import { ruleMembers, ruleText, sampleBits } from './rule.js';
+import { judgedMembers, ruleMembers, ruleText, sampleBits } from './rule.js';
 import { searchSubgroups, standardQuality, type SearchCandidate, type Subgroup } from './search.js';
 
 export type QualityName = 'wracc' | 'purer';
@@ -125,7 +125,7 @@ export function discoverSubgroups(input: DiscoverInput): DiscoverResult {
       })
     : distinctMembers(searchSubgroups(rows.length, candidates, { levels: [{ bits: sampleTarget, weight: 1 }] }, { depth: options.depth, minSize, k: options.max * 4, a, floor: 0 }), candidates, rows.length).slice(0, options.max);
   const targetCount = popcount(target);
-  const rules = picked.map((indices) => recount(indices.map((i) => clauses[i]), input, targetCount, a));
+  const rules = picked.map((indices) => recount(indices.map((i) => clauses[i]), whole, input, targetCount, a));
   if (!options.diverse) rules.sort((x, y) => y.quality - x.quality);
   return {
     rows: rowCount,
@@ -155,10 +155,10 @@ function distinctMembers(found: readonly Subgroup[], candidates: readonly Search
   return out;
 }
 
-/** The rule's members and numbers on every row of the table. */
-function recount(clauses: Clause[], input: DiscoverInput, targetCount: number, a: number): DiscoveredRule {
+/** The rule's members and numbers on every row of the table (`judgedOnAllRows`: the clauses' bits are over every row). */
+function recount(clauses: Clause[], judgedOnAllRows: boolean, input: DiscoverInput, targetCount: number, a: number): DiscoveredRule {
   const rowCount = input.table.rowCount;
-  const members = ruleMembers(clauses, rowCount);
+  const members = judgedOnAllRows ? judgedMembers(clauses, rowCount) : ruleMembers(clauses, rowCount);
   const size = popcount(members);
   const inTarget = andCount(members, input.target);
   const baseRate = rowCount === 0 ? 0 : targetCount / rowCount;

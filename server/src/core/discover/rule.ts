@@ -3,7 +3,7 @@
  * person would write it (a lower and an upper bound on one field become
  * `between` when the field holds integers) and its members on any rows.
  */
-import { emptyBits, type Bitset } from '../engine/bitset.js';
+import { emptyBits, fullBits, type Bitset } from '../engine/bitset.js';
 import { numberText, type Clause } from './clauses.js';
 
 /** The rule's `where` text: clauses in the order given, bounds of one field merged. */
@@ -43,6 +43,21 @@ export function ruleMembers(clauses: readonly Clause[], rowCount: number): Bitse
       }
     }
     if (ok) bits[r >>> 5] |= 1 << (r & 31);
+  }
+  return bits;
+}
+
+/**
+ * The rule's members from its clauses' bits, when those were judged on
+ * every row of the table (no sample): the same rows as `ruleMembers`,
+ * word by word instead of clause by clause per row.
+ */
+export function judgedMembers(clauses: readonly Clause[], rowCount: number): Bitset {
+  const bits = fullBits(rowCount);
+  for (const c of clauses) {
+    const own = c.bits;
+    if (!own || own.length !== bits.length) return ruleMembers(clauses, rowCount);
+    for (let w = 0; w < bits.length; w++) bits[w] &= own[w];
   }
   return bits;
 }

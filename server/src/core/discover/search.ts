@@ -228,17 +228,18 @@ class Search {
 
 /** Indices of the set bits, in order. */
 function rowsOf(bits: Bitset, rows: number): Int32Array {
-  const out: number[] = [];
+  const out = new Int32Array(Math.min(popcount(bits), rows));
+  let n = 0;
   for (let w = 0; w < bits.length; w++) {
     let word = bits[w];
     while (word !== 0) {
       const low = word & -word;
       const r = (w << 5) + (31 - Math.clz32(low));
-      if (r < rows) out.push(r);
+      if (r < rows) out[n++] = r;
       word ^= low;
     }
   }
-  return Int32Array.from(out);
+  return out.subarray(0, n);
 }
 
 /** Per level, popcount(a AND b) (b absent: popcount(a)); the intersection is written to `out` when given. */
