@@ -7,7 +7,7 @@
 import type { Column, Table } from '../data/table.js';
 import { MS_PER_DAY } from '../engine/dates.js';
 import { unreachable } from '../util/unreachable.js';
-import { clearTail, emptyBits, popcount, type Bitset } from '../engine/bitset.js';
+import { emptyBits, fullBits, popcount, type Bitset } from '../engine/bitset.js';
 import { clean, roundCutsOf } from './nice.js';
 import type { DerivedColumn } from './related-clauses.js';
 
@@ -135,38 +135,64 @@ function numberClauses(field: string, values: Float64Array, missing: Uint8Array,
   const zero = emptyBits(n);
   const positive = emptyBits(n);
   const presentValues = new Float64Array(n);
-  let count = 0;
-  let zeros = 0;
-  for (let i = 0; i < n; i++) {
-    if (!isSet(present, i)) continue;
-    const v = values[rows[i]];
-    presentValues[count++] = v;
-    if (v === 0) {
-      zero[i >>> 5] |= 1 << (i & 31);
-      zeros++;
-    } else if (v > 0) positive[i >>> 5] |= 1 << (i & 31);
-  }
+  const count = gatherNumbers(values, present, rows, presentValues, zero, positive);
   if (count === 0) return [];
+  const zeros = popcount(zero);
   const out: Clause[] = [];
-  let cutValues = presentValues.subarray(0, count);
+  let cutValues: Float64Array = presentValues.subarray(0, count);
   if (zeros / count >= MOSTLY_ZERO && zeros < count) {
     out.push(clause(field, 'any', `${field} == 0`, (r) => missing[r] === 0 && values[r] === 0, zero));
     out.push(clause(field, 'any', `${field} > 0`, (r) => missing[r] === 0 && values[r] > 0, positive));
-    let kept = 0;
-    for (let k = 0; k < count; k++) if (cutValues[k] > 0) cutValues[kept++] = cutValues[k];
-    cutValues = cutValues.subarray(0, kept);
+    cutValues = keepPositive(cutValues);
   }
   const cuts = roundCutsOf(cutValues, integer, CUT_QUANTILES);
   const lowers = atLeastBits(values, present, rows, cuts, Infinity);
   cuts.forEach((cut, k) => {
     const text = numberText(cut);
     const lower = lowers[k];
-    const upper = new Uint32Array(lower.length);
-    for (let w = 0; w < upper.length; w++) upper[w] = present[w] & ~lower[w];
+    const upper = andNot(present, lower);
     out.push({ ...clause(field, 'lower', `${field} >= ${text}`, (r) => missing[r] === 0 && values[r] >= cut, lower), bound: cut, integer });
     out.push({ ...clause(field, 'upper', `${field} < ${text}`, (r) => missing[r] === 0 && values[r] < cut, upper), bound: cut, integer });
   });
   return keepFrequent(out, rows, options);
+}
+
+/*
+ * Each loop over the rows is a function of its own: V8 compiles a hot loop
+ * inside a longer function with no feedback for the code after it, and
+ * then throws that compiled code away on every call.
+ */
+
+/** The present values in row order into `out` (returns how many), with the bits of the zeros and of the positive ones. */
+function gatherNumbers(values: Float64Array, present: Bitset, rows: Int32Array, out: Float64Array, zero: Bitset, positive: Bitset): number {
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (!isSet(present, i)) continue;
+    const v = values[rows[i]];
+    out[count++] = v;
+    if (v === 0) zero[i >>> 5] |= 1 << (i & 31);
+    else if (v > 0) positive[i >>> 5] |= 1 << (i & 31);
+  }
+  return count;
+}
+
+/** The positive values, moved to the front (returns that part). */
+function keepPositive(values: Float64Array): Float64Array {
+  let kept = 0;
+  for (let k = 0; k < values.length; k++) if (values[k] > 0) values[kept++] = values[k];
+  return values.subarray(0, kept);
+}
+
+/** a AND NOT b, word by word. */
+function andNot(a: Bitset, b: Bitset): Bitset {
+  const out = new Uint32Array(a.length);
+  for (let w = 0; w < out.length; w++) out[w] = a[w] & ~b[w];
+  return out;
+}
+
+/** into |= other, word by word. */
+function orInto(into: Bitset, other: Bitset): void {
+  for (let w = 0; w < into.length; w++) into[w] |= other[w];
 }
 
 /** `within last N days`: the N calendar days that end with the reference date (SPEC §5.4). */
@@ -193,9 +219,16 @@ function atLeastBits(values: Float64Array, present: Bitset, rows: Int32Array, cu
   const n = rows.length;
   const buckets = cuts.map(() => emptyBits(n));
   if (cuts.length === 0) return buckets;
+  bucketRows(values, present, rows, cuts, to, buckets);
+  for (let k = cuts.length - 2; k >= 0; k--) orInto(buckets[k], buckets[k + 1]);
+  return buckets;
+}
+
+/** Bit i of buckets[k]: judged row i is present, below `to`, and cuts[k] is the highest cut it reaches. */
+function bucketRows(values: Float64Array, present: Bitset, rows: Int32Array, cuts: readonly number[], to: number, buckets: Bitset[]): void {
   const first = cuts[0];
   const last = cuts.length - 1;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     if (!isSet(present, i)) continue;
     const v = values[rows[i]];
     if (!(v >= first && v < to)) continue;
@@ -203,12 +236,6 @@ function atLeastBits(values: Float64Array, present: Bitset, rows: Int32Array, cu
     while (k < last && v >= cuts[k + 1]) k++;
     buckets[k][i >>> 5] |= 1 << (i & 31);
   }
-  for (let k = last - 1; k >= 0; k--) {
-    const bits = buckets[k];
-    const above = buckets[k + 1];
-    for (let w = 0; w < bits.length; w++) bits[w] |= above[w];
-  }
-  return buckets;
 }
 
 /** `field == "v"` for the common values, then the `in [...]` sets (see valueSetClauses). */
@@ -217,12 +244,7 @@ function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[
   const counts = new Int32Array(dictionary.length);
   const hits = new Int32Array(dictionary.length);
   const target = options.target;
-  for (let i = 0; i < n; i++) {
-    const code = codes[rows[i]];
-    if (code < 0) continue;
-    counts[code]++;
-    if (target && (target[i >>> 5] >>> (i & 31)) & 1) hits[code]++;
-  }
+  countCodes(codes, rows, target ?? emptyBits(0), counts, hits);
   const present: number[] = [];
   for (let code = 0; code < counts.length; code++) if (counts[code] > 0) present.push(code);
   // An identifier-like column (most values unique) says nothing about a group.
@@ -234,16 +256,12 @@ function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[
   if (top.length === 1 && counts[top[0]] === n) top = [];
   const setValues = valueSetOrder(present, counts, target ? hits : undefined, options.minCount, n);
   const bitsOf = new CodeBits([...top, ...setValues], dictionary.length, n);
-  for (let i = 0; i < n; i++) {
-    const code = codes[rows[i]];
-    if (code >= 0) bitsOf.set(code, i);
-  }
+  markCodes(codes, rows, bitsOf);
   const out = top.map((code) => clause(field, 'any', `${field} == ${stringLiteral(dictionary[code])}`, (r) => codes[r] === code, bitsOf.of(code)));
   const sets: Clause[] = [];
   const union = emptyBits(n);
   setValues.forEach((code, k) => {
-    const bits = bitsOf.of(code);
-    for (let w = 0; w < union.length; w++) union[w] |= bits[w];
+    orInto(union, bitsOf.of(code));
     if (k === 0) return;
     const member = new Uint8Array(dictionary.length);
     for (const c of setValues.slice(0, k + 1)) member[c] = 1;
@@ -251,6 +269,24 @@ function dictionaryClauses(field: string, codes: Int32Array, dictionary: string[
     sets.push(clause(field, 'any', text, (r) => codes[r] >= 0 && member[codes[r]] === 1, union.slice()));
   });
   return [...out, ...keepFrequent(sets, rows, options)];
+}
+
+/** Rows per code, and target rows per code (bit i of `target`: judged row i; an empty target counts none). */
+function countCodes(codes: Int32Array, rows: Int32Array, target: Bitset, counts: Int32Array, hits: Int32Array): void {
+  const targetRows = target.length << 5;
+  for (let i = 0; i < rows.length; i++) {
+    const code = codes[rows[i]];
+    if (code < 0) continue;
+    counts[code]++;
+    if (i < targetRows && isSet(target, i)) hits[code]++;
+  }
+}
+
+function markCodes(codes: Int32Array, rows: Int32Array, bitsOf: CodeBits): void {
+  for (let i = 0; i < rows.length; i++) {
+    const code = codes[rows[i]];
+    if (code >= 0) bitsOf.set(code, i);
+  }
 }
 
 /**
@@ -303,40 +339,28 @@ function booleanClauses(field: string, values: Uint8Array, missing: Uint8Array, 
   const n = rows.length;
   const yes = emptyBits(n);
   const no = emptyBits(n);
-  for (let i = 0; i < n; i++) {
+  markBooleans(values, present, rows, yes, no);
+  return keepFrequent([clause(field, 'any', field, (r) => missing[r] === 0 && values[r] === 1, yes), clause(field, 'any', `not ${field}`, (r) => missing[r] === 0 && values[r] === 0, no)], rows, options);
+}
+
+function markBooleans(values: Uint8Array, present: Bitset, rows: Int32Array, yes: Bitset, no: Bitset): void {
+  for (let i = 0; i < rows.length; i++) {
     if (!isSet(present, i)) continue;
     const v = values[rows[i]];
     if (v === 1) yes[i >>> 5] |= 1 << (i & 31);
     else if (v === 0) no[i >>> 5] |= 1 << (i & 31);
   }
-  return keepFrequent([clause(field, 'any', field, (r) => missing[r] === 0 && values[r] === 1, yes), clause(field, 'any', `not ${field}`, (r) => missing[r] === 0 && values[r] === 0, no)], rows, options);
 }
 
 function listClauses(field: string, offsets: Int32Array, items: Int32Array, dictionary: string[], missing: Uint8Array, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
   const n = rows.length;
-  const counts = new Int32Array(dictionary.length);
-  // The judged row that last counted each item, so an item listed twice in a row counts once.
-  const counted = new Int32Array(dictionary.length).fill(-1);
-  for (let i = 0; i < n; i++) {
-    if (!isSet(present, i)) continue;
-    const r = rows[i];
-    for (let j = offsets[r]; j < offsets[r + 1]; j++) {
-      const code = items[j];
-      if (counted[code] === i) continue;
-      counted[code] = i;
-      counts[code]++;
-    }
-  }
+  const counts = countItems(offsets, items, dictionary.length, present, rows);
   const top: number[] = [];
   for (let code = 0; code < counts.length; code++) if (counts[code] > 0 && counts[code] >= options.minCount) top.push(code);
   top.sort((a, b) => counts[b] - counts[a] || a - b);
   top.length = Math.min(top.length, MAX_VALUES_PER_FIELD);
   const bitsOf = new CodeBits(top, dictionary.length, n);
-  for (let i = 0; i < n; i++) {
-    if (!isSet(present, i)) continue;
-    const r = rows[i];
-    for (let j = offsets[r]; j < offsets[r + 1]; j++) bitsOf.set(items[j], i);
-  }
+  markItems(offsets, items, present, rows, bitsOf);
   return top.map((code) =>
     clause(
       field,
@@ -352,14 +376,38 @@ function listClauses(field: string, offsets: Int32Array, items: Int32Array, dict
   );
 }
 
+/** Rows listing each item (an item listed twice in a row counts once). */
+function countItems(offsets: Int32Array, items: Int32Array, dictionarySize: number, present: Bitset, rows: Int32Array): Int32Array {
+  const counts = new Int32Array(dictionarySize);
+  // The judged row that last counted each item.
+  const counted = new Int32Array(dictionarySize).fill(-1);
+  for (let i = 0; i < rows.length; i++) {
+    if (!isSet(present, i)) continue;
+    const r = rows[i];
+    for (let j = offsets[r]; j < offsets[r + 1]; j++) {
+      const code = items[j];
+      if (counted[code] === i) continue;
+      counted[code] = i;
+      counts[code]++;
+    }
+  }
+  return counts;
+}
+
+function markItems(offsets: Int32Array, items: Int32Array, present: Bitset, rows: Int32Array, bitsOf: CodeBits): void {
+  for (let i = 0; i < rows.length; i++) {
+    if (!isSet(present, i)) continue;
+    const r = rows[i];
+    for (let j = offsets[r]; j < offsets[r + 1]; j++) bitsOf.set(items[j], i);
+  }
+}
+
 /** `is missing` / `is not missing` when both hold for enough rows for missingness to matter. */
 function missingClauses(field: string, missing: Uint8Array, present: Bitset, rows: Int32Array, options: ClauseOptions): Clause[] {
   const n = rows.length;
   const count = n - popcount(present);
   if (count < Math.max(options.minCount, 0.01 * n) || n - count < options.minCount) return [];
-  const absent = new Uint32Array(present.length);
-  for (let w = 0; w < absent.length; w++) absent[w] = ~present[w];
-  clearTail(absent, n);
+  const absent = andNot(fullBits(n), present);
   return [clause(field, 'any', `${field} is missing`, (r) => missing[r] === 1, absent), clause(field, 'any', `${field} is not missing`, (r) => missing[r] === 0, present)];
 }
 

@@ -73,25 +73,40 @@ export function roundCutsOf(values: Float64Array, integer: boolean, quantiles: r
 
 /** Sorts whole numbers whose range is at most about their count by counting them; false (nothing changed) for other values. */
 function countingSort(values: Float64Array): boolean {
+  const range = wholeRange(values);
+  if (!range || range.max - range.min > Math.max(COUNTING_RANGE, values.length)) return false;
+  writeCounted(values, countValues(values, range.min, range.max), range.min);
+  return true;
+}
+
+// The loops below are functions of their own so that V8 keeps them compiled (see clauses.ts).
+
+/** The smallest and largest value when every value is a whole number. */
+function wholeRange(values: Float64Array): { min: number; max: number } | undefined {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) return false;
+    if (!Number.isInteger(v)) return undefined;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const range = max - min;
-  if (range > Math.max(COUNTING_RANGE, values.length)) return false;
-  const counts = new Int32Array(range + 1);
+  return { min, max };
+}
+
+function countValues(values: Float64Array, min: number, max: number): Int32Array {
+  const counts = new Int32Array(max - min + 1);
   for (let i = 0; i < values.length; i++) counts[values[i] - min]++;
+  return counts;
+}
+
+function writeCounted(values: Float64Array, counts: Int32Array, min: number): void {
   let at = 0;
-  for (let k = 0; k <= range; k++) {
+  for (let k = 0; k < counts.length; k++) {
     // Zero is written as +0, as a full sort of the values would order a -0 (equal to it) anywhere among the zeros.
     values.fill(k + min === 0 ? 0 : k + min, at, at + counts[k]);
     at += counts[k];
   }
-  return true;
 }
 
 /** Whole numbers spanning at most this many values are always counted into order. */

@@ -105,15 +105,7 @@ class Search {
     });
     this.totalTarget = total;
     this.totalWeighted = weighted;
-    this.compact = candidates.map((c) => {
-      const bits = new Uint32Array(this.targetWords);
-      let offset = 0;
-      levelRows.forEach((r, l) => {
-        for (let k = 0; k < r.length; k++) if ((c.bits[r[k] >>> 5] >>> (r[k] & 31)) & 1) bits[offset + (k >>> 5)] |= 1 << (k & 31);
-        offset += this.levelWords[l];
-      });
-      return bits;
-    });
+    this.compact = candidates.map((c) => compactBits(c.bits, levelRows, this.levelWords, this.targetWords));
     const groups = candidates.reduce((m, c) => Math.max(m, c.group + 1), 0);
     this.slotsUsed = new Uint8Array(groups);
     this.tpLevels = new Float64Array(levelRows.length);
@@ -224,6 +216,22 @@ class Search {
     best.splice(i, 0, s);
     if (best.length > this.options.k) best.pop();
   }
+}
+
+/** The bits of `bits` at the target rows of each level, renumbered (see `Search.compact`). */
+function compactBits(bits: Bitset, levelRows: readonly Int32Array[], levelWords: Int32Array, targetWords: number): Uint32Array {
+  const out = new Uint32Array(targetWords);
+  let offset = 0;
+  levelRows.forEach((r, l) => {
+    gatherBits(bits, r, out, offset);
+    offset += levelWords[l];
+  });
+  return out;
+}
+
+/** Bit k of out (from word `offset`) = bit rows[k] of bits. */
+function gatherBits(bits: Bitset, rows: Int32Array, out: Uint32Array, offset: number): void {
+  for (let k = 0; k < rows.length; k++) if ((bits[rows[k] >>> 5] >>> (rows[k] & 31)) & 1) out[offset + (k >>> 5)] |= 1 << (k & 31);
 }
 
 /** Indices of the set bits, in order. */
