@@ -7,6 +7,7 @@
 import { referenceDate } from '../engine/index.js';
 import { prop } from '../syntax/ast.js';
 import type { Analysis, Workspace } from '../workspace.js';
+import { relatedDerivedColumns } from './related-clauses.js';
 import type { RenderedRule } from './render.js';
 import { minSizeRows, verifyRendered, type MinSize } from './run.js';
 import { chooseDataset } from './target.js';
@@ -42,9 +43,13 @@ export async function discoverUntargetedInWorkspace(workspace: Workspace, analys
   const existing = [...analysis.results.segments.values()]
     .filter((s) => s.dataset === dataset && s.members && s.status !== 'unavailable')
     .map((s) => ({ name: s.name, members: s.members! }));
+  const today = referenceDate(model, dataset, workspace.options);
+  // Aggregates and lookups of related datasets (SPEC §11), from the engine's cache, as with a target.
+  const derived = relatedDerivedColumns({ cache: workspace.engine.related, model, tableOf: (d) => analysis.data.get(d)?.table, dataset, today, exclude: new Set() });
   const outcome = discoverClusters({
     table,
-    today: referenceDate(model, dataset, workspace.options),
+    derived,
+    today,
     exclude: new Set(keyField ? [keyField] : []),
     reserved: new Set([...model.segments.keys(), ...model.personas.keys(), ...model.datasets.keys()]),
     existing,

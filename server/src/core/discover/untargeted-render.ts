@@ -18,7 +18,7 @@ export function renderClusterRules(result: UntargetedResult, options: { dataset:
     taken.add(name);
     const lines = [
       `segment ${name} {`,
-      `  kind ${guessKind(rule.clauses.map((c) => c.field))}`,
+      `  kind ${guessKind(rule.clauses.map((c) => c.label ?? c.field))}`,
       `  description ${stringLiteral(describeClusterRule(rule, result))}`,
       `  from ${options.dataset}`,
       `  where ${rule.where}`,

@@ -8,11 +8,12 @@
  * rule's rows in the cluster — and recall — the share of the cluster's rows
  * the rule holds for). Every printed number is recounted on all rows.
  */
-import type { Table } from '../data/table.js';
+import type { Column, Table } from '../data/table.js';
 import { andCount, emptyBits, popcount, setBit, type Bitset } from '../engine/bitset.js';
 import { allRows, candidateClauses, type Clause } from './clauses.js';
 import { everyNth, Features, kPrototypes, nearest, seededRandom, simplifiedSilhouette, type Clustering, type Encoded } from './cluster.js';
 import { DEFAULT_SAMPLE_LIMIT, sampleRows, type ExistingSegment, type Overlap } from './index.js';
+import type { DerivedColumn } from './related-clauses.js';
 import { ruleMembers, ruleText } from './rule.js';
 import { searchSubgroups, type SearchCandidate } from './search.js';
 
@@ -42,6 +43,12 @@ export interface UntargetedInput {
   /** Names that are also segments (a field of that name cannot be written bare). */
   reserved?: ReadonlySet<string>;
   existing: readonly ExistingSegment[];
+  /**
+   * Aggregates and lookups of related datasets as columns of the table (see
+   * related-clauses.ts): the clusters are formed on them as on fields, and
+   * the rules describing the clusters may use them.
+   */
+  derived?: readonly DerivedColumn[];
   options: UntargetedOptions;
 }
 
@@ -123,11 +130,11 @@ export function discoverClusters(input: UntargetedInput): UntargetedOutcome {
   const rows = rowCount > limit ? sampleRows(rowCount, limit) : allRows(rowCount);
   const whole = rows.length === rowCount;
   const minSize = Math.max(1, Math.ceil(options.minSize * (rows.length / rowCount)));
-  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved });
+  const clauses = candidateClauses(table, { rows, minCount: minSize, today: input.today, exclude: input.exclude, reserved: input.reserved, derived: input.derived });
   const fields = [...new Set(clauses.map((c) => c.field))];
   const clusterLimit = options.clusterSampleLimit ?? DEFAULT_CLUSTER_SAMPLE;
   const clusterRows = rowCount > clusterLimit ? sampleRows(rowCount, clusterLimit, SEED) : allRows(rowCount);
-  const features = new Features(table, fields, clusterRows);
+  const features = new Features(withDerived(table, input.derived ?? []), fields, clusterRows);
   if (features.count === 0) {
     return { ok: false, message: 'no field of the dataset can tell rows apart in a readable rule (numbers, dates, enums, booleans or lists with at least two values, each frequent enough for --min-size)' };
   }
@@ -301,6 +308,14 @@ function jaccard(a: Bitset, sizeA: number, b: Bitset, sizeB: number): number {
   const both = andCount(a, b);
   const union = sizeA + sizeB - both;
   return union === 0 ? 0 : both / union;
+}
+
+/** The table with each derived column as one more column, named by its expression (as its clauses name their field). */
+function withDerived(table: Table, derived: readonly DerivedColumn[]): Table {
+  if (derived.length === 0) return table;
+  const extra: Column[] = derived.map((d) => ({ ...d.column, name: d.text }));
+  const columns = [...table.columns, ...extra];
+  return { ...table, columns, byName: new Map(columns.map((c) => [c.name, c])) };
 }
 
 /** Bits over sample rows: bit i is row `rows[i]`. */
