@@ -47,6 +47,15 @@ describe('data checked against the declared fields', () => {
     expect(new Set(codes(findings))).toEqual(new Set(['SEG121']));
   });
 
+  it('counts every row of a repeated bad version, and keeps bad versions out of the dictionary', () => {
+    const { findings, table } = check('v\n1.2.3\n1.2\n1.2.3\n1.2\nv2\n2.0.0\n', 'v: semver?');
+    expect(codes(findings)).toEqual(['SEG121']);
+    expect(findings[0].data).toMatchObject({ field: 'v', count: 3, firstLine: 3, firstValue: '1.2' });
+    const v = table!.byName.get('v')!;
+    expect(v.kind === 'dictionary' && v.dictionary).toEqual(['1.2.3', '2.0.0']);
+    expect(Array.from(v.missing)).toEqual([0, 1, 0, 1, 1, 0]);
+  });
+
   it('reports missing values in a field without `?`, and not in one with it', () => {
     const bad = check('id,seats\n1,3\n2,\n3,\n', 'id: integer\nseats: integer');
     expect(codes(bad.findings)).toEqual(['SEG122']);

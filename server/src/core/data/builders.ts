@@ -22,7 +22,7 @@ import {
   unescapeQuotes,
 } from './bytes.js';
 import { fitFloat64, fitInt32, fitUint8, growFloat64, growInt32, growUint8 } from './grow.js';
-import { ByteInterner } from './interner.js';
+import { type AcceptValue, ByteInterner } from './interner.js';
 import { withDictionary } from './packed-strings.js';
 import type { Column, ColumnType } from './table.js';
 
@@ -294,10 +294,13 @@ type DictionaryType = 'string' | 'enum' | 'semver';
 export class DictionaryBuilder extends ColumnBuilder {
   private codes: Int32Array<ArrayBuffer>;
   private readonly interner = new ByteInterner();
+  /** Versions are checked once per distinct value, when first seen. */
+  private readonly accept: AcceptValue | undefined;
 
   constructor(name: string, type: DictionaryType, capacity: number) {
     super(name, type, capacity);
     this.codes = new Int32Array(capacity).fill(-1);
+    this.accept = type === 'semver' ? isSemver : undefined;
   }
 
   protected growValues(capacity: number): void {
@@ -328,13 +331,10 @@ export class DictionaryBuilder extends ColumnBuilder {
     }
     if (s === e) return;
     this.ensure(row);
-    if (this.type === 'semver' && !isSemver(bytes, s, e)) {
-      this.codes[row] = -1;
-      this.badText(row, bytes, start, end);
-      return;
-    }
-    this.codes[row] = this.interner.intern(bytes, s, e);
-    this.present(row);
+    const code = this.interner.intern(bytes, s, e, this.accept);
+    this.codes[row] = code;
+    if (code >= 0) this.present(row);
+    else this.badText(row, bytes, start, end);
   }
 
   addValue(row: number, value: JsonValue): void {

@@ -6,6 +6,12 @@
  * Memory matters for key-like columns (a million distinct ids): entries are
  * kept as one byte pool plus offsets, and hashes are recomputed on rehash
  * rather than stored.
+ *
+ * Key columns usually arrive in ascending order (sequential ids): while each
+ * new value sorts after the last one added (shorter first, then by bytes),
+ * it cannot be one seen before, so it is appended without hashing and the
+ * hash table is not built at all. The first value out of order builds it
+ * once from the entries so far.
  */
 import { decodeSlice, encodeText } from './bytes.js';
 import { growInt32, growUint8 } from './grow.js';
@@ -22,6 +28,9 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return hash ^ (hash >>> 16);
 }
 
+/** Whether a value not seen before may be added (e.g. that it is a version). */
+export type AcceptValue = (bytes: Uint8Array, start: number, end: number) => boolean;
+
 const CACHE_MASK = 1023;
 const CACHE_MAX_ENTRIES = 4096;
 
@@ -35,20 +44,33 @@ export class ByteInterner {
   private mask = 255;
   /** Code + 1 of a recently seen value per cache key, or 0. */
   private readonly cache = new Int32Array(CACHE_MASK + 1);
+  /** Every entry so far sorts after the one before it; `slots` is then empty (see the file comment). */
+  private ascending = true;
 
   get size(): number {
     return this.count;
   }
 
-  /** The code of the value in `bytes[start, end)`, adding it when new. */
-  intern(bytes: Uint8Array, start: number, end: number): number {
+  /**
+   * The code of the value in `bytes[start, end)`, adding it when new. With
+   * `accept`, a new value is added only when it accepts it (else -1): a check
+   * of the value runs once per distinct value, not once per row.
+   */
+  intern(bytes: Uint8Array, start: number, end: number, accept?: AcceptValue): number {
+    if (this.ascending) {
+      const order = this.compareWithLast(bytes, start, end);
+      if (order > 0) return accept && !accept(bytes, start, end) ? -1 : this.append(bytes, start, end);
+      if (order === 0) return this.count - 1;
+      this.ascending = false;
+      this.rehash();
+    }
     const length = end - start;
     const pool = this.pool;
     const offsets = this.offsets;
     // Few distinct values (countries, plans, versions) mostly hit this cache,
     // keyed by length and the outer bytes, without hashing the whole value.
     // Columns with many distinct values (ids) would only thrash it.
-    if (this.count > CACHE_MAX_ENTRIES) return this.find(bytes, start, end);
+    if (this.count > CACHE_MAX_ENTRIES) return this.find(bytes, start, end, accept);
     const cacheKey = length === 0 ? 0 : (length * 977 + bytes[start] * 31 + bytes[end - 1]) & CACHE_MASK;
     const cached = this.cache[cacheKey];
     if (cached !== 0) {
@@ -59,12 +81,28 @@ export class ByteInterner {
         if (k === length) return cached - 1;
       }
     }
-    const code = this.find(bytes, start, end);
-    this.cache[cacheKey] = code + 1;
+    const code = this.find(bytes, start, end, accept);
+    if (code >= 0) this.cache[cacheKey] = code + 1;
     return code;
   }
 
-  private find(bytes: Uint8Array, start: number, end: number): number {
+  /** The value against the last entry added: > 0 when it sorts after it (shorter first, then by bytes), or when there is none. */
+  private compareWithLast(bytes: Uint8Array, start: number, end: number): number {
+    const count = this.count;
+    if (count === 0) return 1;
+    const from = this.offsets[count - 1];
+    const lastLength = this.offsets[count] - from;
+    const length = end - start;
+    if (length !== lastLength) return length - lastLength;
+    const pool = this.pool;
+    for (let k = 0; k < length; k++) {
+      const difference = bytes[start + k] - pool[from + k];
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  }
+
+  private find(bytes: Uint8Array, start: number, end: number, accept: AcceptValue | undefined): number {
     const length = end - start;
     const pool = this.pool;
     const offsets = this.offsets;
@@ -80,6 +118,7 @@ export class ByteInterner {
       }
       slot = (slot + 1) & this.mask;
     }
+    if (accept && !accept(bytes, start, end)) return -1;
     return this.add(bytes, start, end, slot);
   }
 
@@ -90,6 +129,14 @@ export class ByteInterner {
   }
 
   private add(bytes: Uint8Array, start: number, end: number, slot: number): number {
+    const code = this.append(bytes, start, end);
+    this.slots[slot] = code + 1;
+    if ((code + 1) * 2 > this.slots.length) this.rehash();
+    return code;
+  }
+
+  /** A new entry in the pool (not in the hash table). */
+  private append(bytes: Uint8Array, start: number, end: number): number {
     const code = this.count++;
     const from = this.offsets[code];
     const to = from + (end - start);
@@ -97,13 +144,13 @@ export class ByteInterner {
     for (let k = from, i = start; k < to; k++, i++) pool[k] = bytes[i];
     this.offsets = growInt32(this.offsets, code + 2);
     this.offsets[code + 1] = to;
-    this.slots[slot] = code + 1;
-    if ((code + 1) * 2 > this.slots.length) this.rehash();
     return code;
   }
 
+  /** A hash table less than half full for the entries so far, built anew. */
   private rehash(): void {
-    const size = this.slots.length * 2;
+    let size = 256;
+    while (size < this.count * 2 + 2) size *= 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
     for (let code = 0; code < this.count; code++) {
