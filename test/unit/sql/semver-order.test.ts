@@ -189,6 +189,24 @@ const COMPILED: Array<[string, (versions: string[]) => number[]]> = [
     'v between "1.0.0-rc.2" and "1.0.0-rc.10"',
     (vs) => both(engineMembers(vs, '1.0.0-rc.2', (c) => c >= 0), engineMembers(vs, '1.0.0-rc.10', (c) => c <= 0)),
   ],
+  // Literals split at compile time: values on each side of every core part, the literal's own core, spellings that take the key.
+  ['v >= "1.9.0"', (vs) => engineMembers(vs, '1.9.0', (c) => c >= 0)],
+  ['v < "1.10.0"', (vs) => engineMembers(vs, '1.10.0', (c) => c < 0)],
+  ['v > "1.0.0-rc.9"', (vs) => engineMembers(vs, '1.0.0-rc.9', (c) => c > 0)],
+  ['v <= "1.0"', (vs) => engineMembers(vs, '1.0', (c) => c <= 0)],
+  ['v == "v01.0.0+meta"', (vs) => engineMembers(vs, 'v01.0.0+meta', (c) => c === 0)],
+  ['"1.9.0" < v', (vs) => engineMembers(vs, '1.9.0', (c) => c > 0)],
+  ['("2.0.0-rc.1") >= (v)', (vs) => engineMembers(vs, '2.0.0-rc.1', (c) => c <= 0)],
+  ['v > "0.0.0"', (vs) => engineMembers(vs, '0.0.0', (c) => c > 0)],
+  ['v < "0.0.0-0"', (vs) => engineMembers(vs, '0.0.0-0', (c) => c < 0)],
+  ['v != "1.0.0-rc.1"', (vs) => engineMembers(vs, '1.0.0-rc.1', (c) => c !== 0)],
+  ['v >= "20231101123455.9.99"', (vs) => engineMembers(vs, '20231101123455.9.99', (c) => c >= 0)],
+  ['v < "1.0.99999999999999999"', (vs) => engineMembers(vs, '1.0.99999999999999999', (c) => c < 0)],
+  ['not (v > "1.0.0")', (vs) => engineMembers(vs, '1.0.0', (c) => c <= 0)],
+  [
+    'v between "1.0.0" and "2.0.0-rc.1"',
+    (vs) => both(engineMembers(vs, '1.0.0', (c) => c >= 0), engineMembers(vs, '2.0.0-rc.1', (c) => c <= 0)),
+  ],
   [
     'v in ["1.0.0-rc.01", "v1.0.0+x"]',
     (vs) => either(engineMembers(vs, '1.0.0-rc.01', (c) => c === 0), engineMembers(vs, 'v1.0.0+x', (c) => c === 0)),
@@ -219,6 +237,19 @@ const randomVersion = fc
     // '1.0.0-' (an empty pre-release) is not a version: keep the generated text a version.
     return `${prefix}${core.join('.')}${preRelease === '-' ? '-0' : preRelease}${build}`;
   });
+/** Versions from a few small numbers, so that many share a core with the literal (where a literal comparison needs the key). */
+const nearVersion = fc
+  .record({
+    core: fc.oneof(
+      { weight: 4, arbitrary: fc.array(fc.constantFrom('0', '1', '10'), { minLength: 3, maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.array(fc.constantFrom('0', '1', '9', '10', '01'), { minLength: 1, maxLength: 3 }) },
+    ),
+    pre: fc.option(fc.array(fc.constantFrom('0', '1', '2', '10', 'a', 'rc', 'rc-1', ''), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    build: fc.constantFrom('', '', '+b.1'),
+    prefix: fc.constantFrom('', '', '', '', 'v', ' '),
+  })
+  .map(({ prefix, core, pre, build }) => `${prefix}${core.join('.')}${pre === undefined || pre.join('.') === '' ? '' : `-${pre.join('.')}`}${build}`);
+
 /** Mostly versions, a few near misses; duplicates with different spellings come from the small pools. */
 const versionBatch = fc.array(fc.oneof({ weight: 9, arbitrary: randomVersion }, { weight: 1, arbitrary: fc.constantFrom('1.x', 'latest', '1.0.0-') }), {
   minLength: 2,
@@ -266,6 +297,17 @@ function ordersLikeTheEngine(name: string, open: () => Promise<Engine>, close: (
           expect(await compiledMembers(engine, table, where), where).toEqual(engineMembers(versions, literal, HOLDS[op]));
         }),
         { numRuns: randomRuns, seed: 20261128 },
+      );
+    }, 600_000);
+
+    it.runIf(randomRuns > 0)(`versions near the literal compare as the engine compares them (${randomRuns} batches)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(nearVersion, { minLength: 2, maxLength: 60 }), nearVersion, fc.constantFrom(...Object.keys(HOLDS)), async (versions, literal, op) => {
+          const table = await engine.loadVersions(versions);
+          const where = `v ${op} ${JSON.stringify(literal)}`;
+          expect(await compiledMembers(engine, table, where), where).toEqual(engineMembers(versions, literal, HOLDS[op]));
+        }),
+        { numRuns: randomRuns, seed: 20261206 },
       );
     }, 600_000);
   });

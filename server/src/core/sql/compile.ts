@@ -13,6 +13,7 @@ import type {
   BetweenExpr,
   CallExpr,
   CompareExpr,
+  CompareOp,
   ContainsExpr,
   Expr,
   InExpr,
@@ -25,7 +26,7 @@ import { type CompiledSql, type SqlContext, type StoredKind, SqlCompileError } f
 import { type DialectRules, dialectRules, quoteTableName } from './dialect.js';
 import { MS_PER_DAY, daysFromIso, isoFromDays, subtractUnits, timestampText } from './dates.js';
 import { unreachable } from '../util/unreachable.js';
-import { isSemverText, semverKeyOf, semverKeySql } from './semver.js';
+import { type SqlComparison, isSemverText, semverKeyOf, semverKeySql, semverLiteralComparisonSql } from './semver.js';
 import { type RelatedTable, RelatedJoins, aggregateSql } from './related.js';
 
 /** Binding strength of the produced SQL, loosest first; an operand is parenthesised when looser than needed. */
@@ -131,15 +132,30 @@ class WhereCompiler {
     return this.comparison(expr.left, expr.op, expr.right);
   }
 
-  private comparison(leftExpr: Expr, op: string, rightExpr: Expr): Out {
+  private comparison(leftExpr: Expr, op: CompareOp, rightExpr: Expr): Out {
     const types = [this.typeOf(leftExpr), this.typeOf(rightExpr)];
     const target = unify(types);
     const left = wrap(this.operand(leftExpr, target), Prec.Additive);
     let right = wrap(this.operand(rightExpr, target), Prec.Additive);
-    const sqlOp = op === '==' ? '=' : op === '!=' ? '<>' : op;
+    const sqlOp = sqlComparison(op);
     // Equality too: under a nondeterministic (e.g. case-insensitive ICU) collation `=` is not the engine's equality.
     if (this.ordersText(types, target)) right = this.rules.byCodePoint(right);
-    return { sql: `${left} ${sqlOp} ${right}`, prec: Prec.Predicate };
+    const keyed = `${left} ${sqlOp} ${right}`;
+    const againstLiteral = target === 'semver' ? this.semverAgainstLiteral(leftExpr, sqlOp, rightExpr, keyed) : undefined;
+    return againstLiteral ? atom(againstLiteral) : { sql: keyed, prec: Prec.Predicate };
+  }
+
+  /** A version compared with a version literal, the literal split at compile time (see `semverLiteralComparisonSql`). */
+  private semverAgainstLiteral(leftExpr: Expr, op: SqlComparison, rightExpr: Expr, keyed: string): string | undefined {
+    const left = unparen(leftExpr);
+    const right = unparen(rightExpr);
+    if (right.type === 'String' && left.type !== 'String') {
+      return semverLiteralComparisonSql(this.rules, this.arg(left), op, right.value, keyed);
+    }
+    if (left.type === 'String' && right.type !== 'String') {
+      return semverLiteralComparisonSql(this.rules, this.arg(right), MIRRORED[op], left.value, keyed);
+    }
+    return undefined;
   }
 
   /** Text ordering and equality must follow code points like the engine, not a locale collation. */
@@ -171,6 +187,12 @@ class WhereCompiler {
       wrap(this.operand(e, target), Prec.Additive),
     );
     const bound = (sql: string): string => (byCodePoint ? this.rules.byCodePoint(sql) : sql);
+    if (target === 'semver') {
+      // `x BETWEEN a AND b` is `x >= a AND x <= b`, unknowns included: each bound a literal comparison when it can be.
+      const atLeast = this.semverAgainstLiteral(expr.subject, '>=', expr.low, `${subject} >= ${bound(low)}`);
+      const atMost = this.semverAgainstLiteral(expr.subject, '<=', expr.high, `${subject} <= ${bound(high)}`);
+      if (atLeast && atMost) return atom(`(${atLeast} AND ${atMost})`);
+    }
     return { sql: `${subject} BETWEEN ${bound(low)} AND ${bound(high)}`, prec: Prec.Predicate };
   }
 
@@ -573,6 +595,29 @@ function unify(types: OperandType[]): Target {
   if (types.includes('ago') || types.includes('today')) return 'date';
   return undefined;
 }
+
+function sqlComparison(op: CompareOp): SqlComparison {
+  switch (op) {
+    case '==':
+      return '=';
+    case '!=':
+      return '<>';
+    case '<':
+    case '<=':
+    case '>=':
+    case '>':
+      return op;
+    default:
+      return unreachable(op);
+  }
+}
+
+function unparen(expr: Expr): Expr {
+  return expr.type === 'Paren' ? unparen(expr.expr) : expr;
+}
+
+/** The operator that holds with the operands swapped (`a < b` is `b > a`). */
+const MIRRORED: Record<SqlComparison, SqlComparison> = { '<': '>', '<=': '>=', '=': '=', '<>': '<>', '>=': '<=', '>': '<' };
 
 function atom(sql: string): Out {
   return { sql, prec: Prec.Atom };

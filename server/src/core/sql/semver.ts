@@ -31,6 +31,7 @@
  * (16 digits), so past that neither side follows semver.org.
  */
 import type { DialectRules } from './dialect.js';
+import { unreachable } from '../util/unreachable.js';
 
 const PAD = 20;
 const ZEROS = '0'.repeat(PAD);
@@ -103,4 +104,124 @@ function trimLeading(rules: DialectRules, text: string, char: string): string {
 
 function substr(rules: DialectRules, text: string, start: string): string {
   return `${rules.name === 'bigquery' ? 'SUBSTR' : 'substr'}(${text}, ${start})`;
+}
+
+// ------------------------------------------------------------ comparison with a literal
+
+/** SQL's comparison operators, as the compiler writes them. */
+export type SqlComparison = '<' | '<=' | '=' | '<>' | '>=' | '>';
+
+/**
+ * Core parts of at most this many digits are compared by pattern: the
+ * engine's numbers are exact there, and so is the key (`PAD` digits).
+ */
+const PATTERN_DIGITS = 15;
+const STRICT_NUMBER = `(0|[1-9][0-9]{0,${PATTERN_DIGITS - 1}})`;
+const PRE_RELEASE = '(-[0-9A-Za-z.-]+)?';
+const BUILD = '([+][0-9A-Za-z.-]+)?';
+
+/**
+ * `text op literal` for a semver `text` and a version literal, or undefined
+ * when the literal's core parts are too long for the patterns. The literal
+ * is split here, so most rows need no key: a value spelled strictly
+ * (`3.11.0-beta.1`: three parts, no leading zeros, no `v`, no spaces) whose
+ * core differs from the literal's is decided by which of two patterns it
+ * matches — patterns of the numbers greater and smaller than each part of
+ * the literal — and so is the release with the literal's core. The other
+ * values (a pre-release of the literal's core, other spellings, non-versions)
+ * get `keyed`, the comparison of their keys, so every result is the key's.
+ * On DuckDB this is about 10x cheaper per row than the key.
+ */
+export function semverLiteralComparisonSql(rules: DialectRules, text: string, op: SqlComparison, literal: string, keyed: string): string | undefined {
+  if (!isSemverText(literal)) return undefined;
+  const base = literal.trim().replace(/^v/, '').split('+')[0];
+  const dash = base.indexOf('-');
+  const core = (dash >= 0 ? base.slice(0, dash) : base).split('.');
+  const [major, minor, patch] = [0, 1, 2].map((i) => (core[i] ?? '0').replace(/^0+(?=[0-9])/, ''));
+  if ([major, minor, patch].some((part) => part.length > PATTERN_DIGITS)) return undefined;
+  const isPreRelease = dash >= 0;
+
+  const greater = alternatives([
+    numbersAbove(major) && `${numbersAbove(major)}[.]${STRICT_NUMBER}[.]${STRICT_NUMBER}`,
+    numbersAbove(minor) && `${major}[.]${numbersAbove(minor)}[.]${STRICT_NUMBER}`,
+    numbersAbove(patch) && `${major}[.]${minor}[.]${numbersAbove(patch)}`,
+  ]);
+  const less = alternatives([
+    numbersBelow(major) && `${numbersBelow(major)}[.]${STRICT_NUMBER}[.]${STRICT_NUMBER}`,
+    numbersBelow(minor) && `${major}[.]${numbersBelow(minor)}[.]${STRICT_NUMBER}`,
+    numbersBelow(patch) && `${major}[.]${minor}[.]${numbersBelow(patch)}`,
+  ]);
+  // Each group of strictly spelled values, and its order against the literal.
+  const groups: Array<[pattern: string, order: number]> = [];
+  if (greater) groups.push([`${greater}${PRE_RELEASE}${BUILD}`, 1]);
+  if (less) groups.push([`${less}${PRE_RELEASE}${BUILD}`, -1]);
+  // The release of the literal's core: equal to a release, after a pre-release.
+  groups.push([`${major}[.]${minor}[.]${patch}${BUILD}`, isPreRelease ? 1 : 0]);
+
+  const holding = groups.filter(([, order]) => holds(op, order)).map(([pattern]) => pattern);
+  const failing = groups.filter(([, order]) => !holds(op, order)).map(([pattern]) => pattern);
+  const matches = (patterns: string[]): string => rules.regexSearch(text, rules.string(`^(${patterns.join('|')})$`));
+  const whens = [
+    ...(holding.length > 0 ? [`WHEN ${matches(holding)} THEN TRUE`] : []),
+    ...(failing.length > 0 ? [`WHEN ${matches(failing)} THEN FALSE`] : []),
+  ];
+  return `CASE ${whens.join(' ')} ELSE ${keyed} END`;
+}
+
+function holds(op: SqlComparison, order: number): boolean {
+  switch (op) {
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '=':
+      return order === 0;
+    case '<>':
+      return order !== 0;
+    case '>=':
+      return order >= 0;
+    case '>':
+      return order > 0;
+    default:
+      return unreachable(op);
+  }
+}
+
+/** One group of alternatives, or '' when there are none. */
+function alternatives(patterns: Array<string | false>): string {
+  const present = patterns.filter((p): p is string => p !== false && p !== '');
+  return present.length === 0 ? '' : `(${present.join('|')})`;
+}
+
+function digitRange(low: number, high: number): string {
+  return low === high ? String(low) : `[${low}-${high}]`;
+}
+
+function anyDigits(count: number): string {
+  return count === 0 ? '' : count === 1 ? '[0-9]' : `[0-9]{${count}}`;
+}
+
+/** A pattern of the numbers without leading zeros (at most PATTERN_DIGITS digits) greater than `n`; '' when there are none. */
+export function numbersAbove(n: string): string {
+  const length = n.length;
+  const patterns: string[] = [];
+  if (length < PATTERN_DIGITS) patterns.push(`[1-9][0-9]{${length},${PATTERN_DIGITS - 1}}`);
+  for (let i = 0; i < length; i++) {
+    const digit = Number(n[i]);
+    if (digit < 9) patterns.push(`${n.slice(0, i)}${digitRange(digit + 1, 9)}${anyDigits(length - i - 1)}`);
+  }
+  return alternatives(patterns);
+}
+
+/** A pattern of the numbers without leading zeros smaller than `n`; '' when there are none (n = 0). */
+export function numbersBelow(n: string): string {
+  const length = n.length;
+  const patterns: string[] = [];
+  if (length >= 2) patterns.push('0', length === 2 ? '[1-9]' : `[1-9][0-9]{0,${length - 2}}`);
+  for (let i = 0; i < length; i++) {
+    const digit = Number(n[i]);
+    const lowest = i === 0 && length > 1 ? 1 : 0;
+    if (digit > lowest) patterns.push(`${n.slice(0, i)}${digitRange(lowest, digit - 1)}${anyDigits(length - i - 1)}`);
+  }
+  return alternatives(patterns);
 }
