@@ -237,7 +237,6 @@ export class DelimitedReader {
       const base = spans.count * stride;
       let cells = 0;
       let extraStart = -1;
-      let lastEnd = i;
       let broken = false;
       let ended = false;
       for (;;) {
@@ -307,7 +306,6 @@ export class DelimitedReader {
         if (cells < width) {
           starts[base + cells] = cellStart;
           ends[base + cells] = cellEnd;
-          lastEnd = cellEnd < 0 ? -cellEnd - 1 : cellEnd;
         } else if (cells === width) {
           extraStart = cellStart;
         }
@@ -333,7 +331,8 @@ export class DelimitedReader {
       }
       if (broken) continue;
       if (cells !== width) {
-        const where = locate(bytes, rowLine, rowLineStart, cells > width ? extraStart : lastEnd);
+        const lastEnd = ends[base + cells - 1];
+        const where = locate(bytes, rowLine, rowLineStart, cells > width ? extraStart : lastEnd < 0 ? -lastEnd - 1 : lastEnd);
         log.add(
           dataCode.wrongCellCount,
           where.line,
