@@ -150,7 +150,7 @@ describe('segspec import from Unleash and flagd, checked through flag declaratio
     const dir = mkdtempSync(join(tmpdir(), 'segspec-import-typed-'));
     try {
       const users = [
-        { uid: 'a', beta: true, joined: '2024-01-10', tags: ['x', 'y'] },
+        { uid: 'a', beta: true, joined: '2024-01-10', tags: ['x', 'y'], tier: 'pro' },
         { uid: 'b', beta: false, joined: '2024-02-01', tags: ['y'] },
         { uid: 'c' },
         { uid: 'd', beta: true, joined: '2023-12-31', tags: ['x'] },
@@ -158,7 +158,7 @@ describe('segspec import from Unleash and flagd, checked through flag declaratio
         { uid: 'f', beta: true, tags: ['xx'] },
       ];
       writeFileSync(join(dir, 'users.json'), JSON.stringify(users));
-      writeFileSync(join(dir, 'spec.segspec'), 'dataset users { source "users.json" key uid fields { uid: string, beta: boolean?, joined: date?, tags: list<string>? } }\n');
+      writeFileSync(join(dir, 'spec.segspec'), 'dataset users { source "users.json" key uid fields { uid: string, beta: boolean?, joined: date?, tags: list<string>?, tier: enum("free", "pro")? } }\n');
       const unleash = {
         features: [
           {
@@ -189,10 +189,14 @@ describe('segspec import from Unleash and flagd, checked through flag declaratio
       };
       writeFileSync(join(dir, 'unleash.json'), JSON.stringify(unleash));
       writeFileSync(join(dir, 'flagd.json'), JSON.stringify(flagd));
-      for (const [file, system] of [['unleash.json', 'unleash'], ['flagd.json', 'flagd']]) {
-        const r = await segspec(['import', file, '--from', system, '--dataset', 'users', '--out', `imported-${system}.segspec`], { cwd: dir });
+      // A value the enum never takes ("gold") is dropped rather than written as a type error.
+      const tiers = { features: [{ name: 'tiers', enabled: true, strategies: [{ name: 'default', constraints: [{ contextName: 'tier', operator: 'IN', values: ['pro', 'gold'] }] }] }] };
+      writeFileSync(join(dir, 'tiers.json'), JSON.stringify(tiers));
+      for (const [file, system, out] of [['unleash.json', 'unleash', 'imported-unleash'], ['flagd.json', 'flagd', 'imported-flagd'], ['tiers.json', 'unleash', 'imported-tiers']]) {
+        const r = await segspec(['import', file, '--from', system, '--dataset', 'users', '--out', `${out}.segspec`], { cwd: dir });
         expect(r.code, r.stderr).toBe(0);
       }
+      expect(readFileSync(join(dir, 'imported-tiers.segspec'), 'utf8')).toMatch(/where tier in \["pro"\]\n/);
       expect(readFileSync(join(dir, 'imported-unleash.segspec'), 'utf8')).toMatch(/beta == true and joined >= 2024-01-01 and joined < 2024-10-01 and tags contains "x"/);
       expect(readFileSync(join(dir, 'imported-flagd.segspec'), 'utf8')).toMatch(/beta == true and joined >= 2024-01-01 and tags contains "x"/);
       const check = await segspec(['check', '--format', 'json', dir]);
@@ -212,6 +216,7 @@ describe('segspec import from Unleash and flagd, checked through flag declaratio
       const flags = new Map((JSON.parse(stats.stdout) as { flags: FlagStats[] }).flags.map((x) => [x.name, x]));
       expect(flags.get('typed_nav')).toMatchObject({ rows: unleashRows, members: unleashRows, leak: 0 });
       expect(flags.get('typed_flagd')).toMatchObject({ rows: flagdRows, members: flagdRows, leak: 0 });
+      expect(flags.get('tiers')).toMatchObject({ rows: 1, members: 1, leak: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -188,6 +188,42 @@ describe('import with the dataset’s field types', () => {
     expect(() => importFlag(flagd({ ends_with: [v('day'), '-01'] }), 'flagd', { source: 'f.json', attributeTypes: TYPES })).toThrow(/^flagd: `ends_with` on the date attribute 'day'/);
   });
 
+  it('writes a test of an enum field against values it never takes as what it gives, so the text checks clean', async () => {
+    const doc = {
+      features: [
+        {
+          name: 'tiers',
+          enabled: true,
+          strategies: [
+            { name: 'default', constraints: [{ contextName: 'tier', operator: 'IN', values: ['pro', 'gold'] }] },
+            { name: 'default', constraints: [{ contextName: 'tier', operator: 'NOT_IN', values: ['gold'] }, { contextName: 'beta', operator: 'IN', values: ['true'] }] },
+            { name: 'default', constraints: [{ contextName: 'tier', operator: 'IN', values: ['platinum'] }] },
+          ],
+        },
+      ],
+    };
+    const types = new Map<string, ColumnType>([['tier', 'enum'], ['beta', 'boolean']]);
+    const imported = importFlag(JSON.stringify(doc), 'unleash', { source: 'f.json', attributeTypes: types, enumValues: new Map([['tier', ['free', 'pro', 'team']]]) });
+    expect(imported.text).toMatch(/where tier in \["pro"\] or beta == true\n/);
+    expect(imported.text).not.toMatch(/gold|platinum/);
+    const rows = [{ tier: 'pro' }, { tier: 'free', beta: true }, { tier: 'team', beta: false }, { beta: true }, {}];
+    const files = {
+      '/ws/data.segspec': 'dataset users { source "users.json" key uid fields { uid: string, tier: enum("free", "pro", "team")?, beta: boolean? } }\n',
+      '/ws/flags.segspec': imported.text,
+      '/ws/users.json': JSON.stringify(rows.map((r, i) => ({ tier: null, beta: null, ...r, uid: `r${i}` }))),
+      '/ws/f.json': JSON.stringify(doc),
+    };
+    const analysis = await new Workspace(memoryHost(files), '/ws').analyze();
+    expect(analysis.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message}`)).toEqual([]);
+    const members = analysis.results.segments.get(imported.segment)!.members!;
+    const client = await unleashOracle(doc.features);
+    try {
+      rows.forEach((row, i) => expect(hasBit(members, i), JSON.stringify(row)).toBe(client.isEnabled('tiers', unleashContext(row as FlagContext))));
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('Unleash: then evaluated by the engine equals unleash-client on typed rows with missing values', { timeout: 600_000 }, async () => {
     let compared = 0;
     let refused = 0;

@@ -22,7 +22,7 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   if (!isFlagSystemName(system)) throw new UsageError(`--from must be one of ${flagSystemNames.join(', ')}; got '${system}'`, 'import');
   const context = parseContextMapping(stringOption(cmd, 'context'), 'import');
   const dataset = stringOption(cmd, 'dataset');
-  const attributeTypes = dataset === undefined ? undefined : await fieldTypes(dataset, cmd.shared, io);
+  const fields = dataset === undefined ? undefined : await fieldTypes(dataset, cmd.shared, io);
   const path = resolve(io.cwd, file);
   let text: string;
   try {
@@ -36,7 +36,7 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   const source = relative(outPath ? dirname(outPath) : io.cwd, path).split(sep).join('/');
   let result;
   try {
-    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source, attributeTypes, dataset, context: context && new Map(Object.entries(context)) });
+    result = importFlag(text, system, { flagKey: stringOption(cmd, 'flag'), source, attributeTypes: fields?.types, enumValues: fields?.enumValues, dataset, context: context && new Map(Object.entries(context)) });
   } catch (e) {
     if (e instanceof ImportRefusal) {
       const where = e.pointer ? ` (at ${escapeControls(e.pointer)})` : '';
@@ -57,13 +57,19 @@ export async function runImport(cmd: ParsedCommand, io: CliIO): Promise<number> 
   return EXIT_OK;
 }
 
-/** The field types of a dataset declared in the workspace around the current directory. */
-async function fieldTypes(dataset: string, shared: SharedOptions, io: CliIO): Promise<Map<string, ColumnType>> {
+/** The field types of a dataset declared in the workspace around the current directory, and the values of its enum fields (declared, else in the data). */
+async function fieldTypes(dataset: string, shared: SharedOptions, io: CliIO): Promise<{ types: Map<string, ColumnType>; enumValues: Map<string, readonly string[]> }> {
   const analysis = await analyzePaths([], shared, io);
   for (const w of analysis.workspaces) {
     const declared = w.analysis.model.datasets.get(dataset);
     const table = w.analysis.data.get(dataset)?.table;
-    if (declared && table) return new Map(table.columns.map((c) => [c.name, c.type]));
+    if (!declared || !table) continue;
+    const infos = w.analysis.model.fieldTypes.get(dataset);
+    const enumValues = new Map<string, readonly string[]>();
+    for (const column of table.columns) {
+      if (column.type === 'enum' && column.kind === 'dictionary') enumValues.set(column.name, infos?.get(column.name)?.enumValues ?? column.dictionary);
+    }
+    return { types: new Map(table.columns.map((c) => [c.name, c.type])), enumValues };
   }
   throw new CliError(`no dataset '${dataset}' with loaded data in the workspace here: run 'segspec check' to see why`);
 }

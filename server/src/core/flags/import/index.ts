@@ -14,7 +14,7 @@ import { attributeName, conditionText, segmentName, stringLiteral } from './prin
 import { importUnleash } from './unleash.js';
 import { importFlagd } from './flagd.js';
 import type { ImportedFlag } from './problems.js';
-import type { Condition } from '../export/condition.js';
+import { all, any, type Condition } from '../export/condition.js';
 
 export { ImportRefusal } from './problems.js';
 
@@ -39,10 +39,12 @@ export interface ImportOptions {
   context?: AttributeFields;
   /** The dataset the segments draw from (`from D`), needed where the workspace has several. */
   dataset?: string;
+  /** Field → the values an enum field can take (declared, else those in the data). */
+  enumValues?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function importFlag(fileText: string, system: FlagSystemName, options: ImportOptions): ImportResult {
-  const imported = withFields(readFlag(fileText, system, options), options.context);
+  const imported = withinEnums(withFields(readFlag(fileText, system, options), options.context), options.enumValues);
   const flag = segmentName(imported.key);
   const segment = `${flag}_targeting`;
   const title = `${systemTitle(system)} feature ${imported.key}`;
@@ -90,6 +92,41 @@ function withFields(imported: ImportedFlag, context: AttributeFields | undefined
         return cond;
       default:
         return { ...cond, subject: { ...cond.subject, field: context.get(cond.subject.attribute) ?? cond.subject.field } };
+    }
+  };
+  return { ...imported, condition: walk(imported.condition), groups: imported.groups.map((g) => ({ ...g, condition: walk(g.condition) })) };
+}
+
+/**
+ * Tests of an enum field against values it never takes (which Segspec's
+ * checks reject) written as what they give: `== v` never holds, `!= v`
+ * holds for every present value; a list keeps the values the field takes.
+ */
+function withinEnums(imported: ImportedFlag, enums: ReadonlyMap<string, readonly string[]> | undefined): ImportedFlag {
+  if (!enums || enums.size === 0) return imported;
+  const walk = (cond: Condition): Condition => {
+    switch (cond.kind) {
+      case 'all':
+        return all(cond.items.map(walk));
+      case 'any': {
+        const items = cond.items.map(walk);
+        // `x is missing or x is not missing` (what `not in` becomes when every value listed is one x never takes).
+        const presence = items.filter((c): c is Extract<Condition, { kind: 'present' }> => c.kind === 'present');
+        if (presence.some((p) => p.negated && presence.some((q) => !q.negated && q.subject.field === p.subject.field && !q.subject.transform && !p.subject.transform))) return { kind: 'constant', value: true };
+        return any(items);
+      }
+      case 'equals':
+      case 'oneOf': {
+        const allowed = cond.subject.transform ? undefined : enums.get(cond.subject.field);
+        if (!allowed) return cond;
+        const values = cond.kind === 'equals' ? [cond.value] : cond.values;
+        const kept = values.filter((v) => v.type !== 'string' || allowed.includes(v.value));
+        if (kept.length === values.length) return cond;
+        if (kept.length === 0) return cond.negated ? { kind: 'present', subject: cond.subject, negated: false } : { kind: 'constant', value: false };
+        return cond.kind === 'equals' ? cond : { ...cond, values: kept };
+      }
+      default:
+        return cond;
     }
   };
   return { ...imported, condition: walk(imported.condition), groups: imported.groups.map((g) => ({ ...g, condition: walk(g.condition) })) };
