@@ -42,6 +42,7 @@ const personFilter: fc.Arbitrary<Json> = fc.oneof(
   fc.tuple(fc.constantFrom('exact', 'is_not'), fc.constantFrom<Json>(true, 'false', ['true'], 'yes')).map(([op, v]) => prop('f', op, v)),
   fc.tuple(fc.constantFrom('icontains', 'not_icontains', 'starts_with', 'not_starts_with', 'ends_with', 'not_ends_with'), fc.constantFrom('r', 'PR', 'é', 'm')).map(([op, v]) => prop('s', op, v)),
   fc.tuple(fc.constantFrom('regex', 'not_regex'), fc.constantFrom('^p', 'o$', '[a-c]', 'x|T', '', 'r.s')).map(([op, v]) => prop('s', op, v)),
+  fc.tuple(fc.constantFrom('regex', 'not_regex'), fc.constantFrom('^2\\.1', '\\.0$', '^(?:2\\.1\\.0|0\\.9\\.0)$', '')).map(([op, v]) => prop('v', op, v)),
   fc.tuple(fc.constantFrom('gt', 'gte', 'lt', 'lte'), fc.constantFrom<Json>(1, '2', 0.5, -1)).map(([op, v]) => prop('a', op, v)),
   fc.tuple(fc.constantFrom('is_set', 'is_not_set'), fc.constantFrom('s', 'a', 'f')).map(([op, k]) => prop(k, op, null)),
   fc.tuple(fc.constantFrom('is_date_before', 'is_date_after'), fc.constantFrom('d', 'day'), fc.constantFrom('2024-03-01T12:30:00Z', '2024-06-01', '2024-06-01T10:00:00+02:00')).map(([op, k, v]) => prop(k, op, v)),

@@ -277,7 +277,7 @@ class PosthogReader {
   }
 
   private regex(operator: 'regex' | 'not_regex', value: Json, subject: Subject, valueAt: string, opAt: string): Verdict {
-    if (subject.fieldType !== 'string' && subject.fieldType !== 'enum') throw refusal(`\`${operator}\` on the ${subject.fieldType} attribute '${subject.attribute}' matches its text, which Segspec cannot write`, opAt);
+    if (subject.fieldType !== 'string' && subject.fieldType !== 'enum' && subject.fieldType !== 'semver') throw refusal(`\`${operator}\` on the ${subject.fieldType} attribute '${subject.attribute}' matches its text, which Segspec cannot write`, opAt);
     const pattern = String(value);
     const present: Condition = { kind: 'present', subject, negated: false };
     if (pattern === '') return operator === 'regex' ? { holds: present, fails: constant(false).holds } : { holds: constant(false).holds, fails: present };
