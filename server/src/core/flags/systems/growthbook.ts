@@ -163,13 +163,14 @@ function evaluateFeature(features: Readonly<Record<string, Feature>>, groups: Sa
   if (stack.has(id)) return { value: null, source: 'cyclicPrerequisite' };
   const feature = Object.prototype.hasOwnProperty.call(features, id) ? features[id] : undefined;
   if (!feature) return { value: null, source: 'unknownFeature' };
-  const inner = new Set(stack).add(id);
-  const evaluate = (parent: string, at: ReadonlySet<string>): Result => evaluateFeature(features, groups, attributes, parent, at);
+  // The features on the way here, made only when a rule has prerequisites (most rows never need it).
+  let inner: ReadonlySet<string> | undefined;
+  const evaluate = (parent: string): Result => evaluateFeature(features, groups, attributes, parent, (inner ??= new Set(stack).add(id)));
   const rules = feature.rules ?? [];
   rules: for (let index = 0; index < rules.length; index++) {
     const rule = rules[index]!;
     for (const parent of rule.parentConditions ?? []) {
-      const result = evaluate(parent.id, inner);
+      const result = evaluate(parent.id);
       if (result.source === 'cyclicPrerequisite') return { value: null, source: 'cyclicPrerequisite' };
       if (!evalCondition({ value: result.value }, parent.condition || {}, groups)) {
         if (parent.gate) return { value: null, source: 'prerequisite', rule: index };
