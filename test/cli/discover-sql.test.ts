@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { NodeHost } from '../../server/src/node/fs-host.js';
 import { DuckDbRunner } from '../../server/src/sqlengines/duckdb.js';
-import { sampleWithDuckDb } from '../../server/src/cli/discover-sample.js';
+import { sampleWithDuckDb } from '../../server/src/sqlengines/discover-sample.js';
 import type { DiscoveryReport } from '../../server/src/core/discover/run.js';
 import { ensureBuilt, repoRoot, segspec } from './helpers.js';
 

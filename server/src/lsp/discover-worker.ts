@@ -6,16 +6,21 @@
  * the editor's open texts as overlays) and runs the core discovery the CLI
  * runs, so the editor and `segspec discover` report the same candidates.
  * Cancelling a running search terminates the worker: it stops at once, and
- * the next search starts a new one.
+ * the next search starts a new one. On a Parquet source, which the embedded
+ * reader does not read, DuckDB draws the rows searched and counts the
+ * printed rules on every row, as in `segspec discover`.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { rowLimitedHost } from '../core/data/row-limit.js';
-import { discoverInWorkspace, discoveryReport, type DiscoveryReport, type DiscoveryRequest } from '../core/discover/run.js';
+import { recountWithOverlay, RecountError } from '../core/discover/recount-overlay.js';
+import { discoverInWorkspace, discoveryReport, type DiscoveryEngines, type DiscoveryReport, type DiscoveryRequest } from '../core/discover/run.js';
 import { discoverUntargetedInWorkspace, untargetedReport, type UntargetedReport, type UntargetedRequest } from '../core/discover/run-untargeted.js';
 import type { Host } from '../core/host.js';
-import { Workspace } from '../core/workspace.js';
+import { Workspace, type Analysis } from '../core/workspace.js';
 import { NodeHost } from '../node/fs-host.js';
+import { DiscoverSampleError, isParquetSource, sampleWithDuckDb } from '../sqlengines/discover-sample.js';
+import { DuckDbDatasets, type EngineSetting } from '../sqlengines/duckdb-datasets.js';
 import { cancelledError, throwIfCancelled } from './cancellation.js';
 
 const MARKER = 'segspecDiscoverWorker';
@@ -26,6 +31,8 @@ export interface DiscoverJob {
   texts: Array<[string, string]>;
   asOf?: string;
   maxRows?: number;
+  /** The editor's `segspec.engine`: `embedded` keeps DuckDB out, so a Parquet source cannot be searched. */
+  engine?: EngineSetting;
   /** With a target (subgroups that differ most on it), or without one (segments from clusters). */
   request: ({ kind: 'target' } & DiscoveryRequest) | ({ kind: 'clusters' } & UntargetedRequest);
 }
@@ -34,7 +41,7 @@ export type DiscoverJobResult = { ok: true; report: DiscoveryReport | Untargeted
 
 /** Workspaces of the discovery, one per folder, kept so that data is loaded once. */
 export class DiscoveryWorkspaces {
-  private readonly workspaces = new Map<string, { workspace: Workspace; overlays: Set<string> }>();
+  private readonly workspaces = new Map<string, { workspace: Workspace; overlays: Set<string>; duck?: DuckDbDatasets }>();
   private maxRows: number | undefined;
   private readonly host: Host;
 
@@ -63,8 +70,40 @@ export class DiscoveryWorkspaces {
       const outcome = await discoverUntargetedInWorkspace(workspace, analysis, job.request);
       return outcome.ok ? { ok: true, report: untargetedReport(outcome) } : { ok: false, message: outcome.message };
     }
-    const outcome = await discoverInWorkspace(workspace, analysis, job.request);
-    return outcome.ok ? { ok: true, report: discoveryReport(outcome) } : { ok: false, message: outcome.message };
+    try {
+      const outcome = await discoverInWorkspace(workspace, analysis, job.request, this.sqlEngines(entry, analysis, job));
+      return outcome.ok ? { ok: true, report: discoveryReport(outcome) } : { ok: false, message: outcome.message };
+    } catch (e) {
+      if (e instanceof DiscoverSampleError || e instanceof RecountError) return { ok: false, message: e.message };
+      throw e;
+    }
+  }
+
+  /**
+   * On a Parquet source, which the embedded reader does not read, DuckDB
+   * draws the rows the search runs on and counts the printed rules on every
+   * row (the dataset stays loaded in DuckDB between searches).
+   */
+  private sqlEngines(entry: { workspace: Workspace; duck?: DuckDbDatasets }, analysis: Analysis, job: DiscoverJob): DiscoveryEngines {
+    const model = analysis.model;
+    return {
+      drawSample: async (dataset, limit) => {
+        if (!isParquetSource(model, dataset)) return undefined;
+        if (job.engine === 'embedded') throw new DiscoverSampleError(`dataset ${dataset} is a Parquet file, which only DuckDB reads, and segspec.engine is embedded: set it to auto to discover segments in it`);
+        return sampleWithDuckDb(model, dataset, limit);
+      },
+      recounter: (dataset) => {
+        if (!isParquetSource(model, dataset)) return undefined;
+        const duck = (entry.duck ??= new DuckDbDatasets());
+        const measure = async (counted: Analysis) => (await duck.analyze(counted, { asOf: job.asOf, sampleSize: 0, isCancelled: () => false })).results;
+        return { engine: 'duckdb', count: (request) => recountWithOverlay(entry.workspace, request, 'duckdb', measure) };
+      },
+    };
+  }
+
+  /** Closes the DuckDB databases of the workspaces. */
+  close(): void {
+    for (const entry of this.workspaces.values()) entry.duck?.close();
   }
 }
 
@@ -189,5 +228,6 @@ export class DiscoverRunner {
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
+    this.local?.close();
   }
 }

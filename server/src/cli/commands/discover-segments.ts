@@ -13,7 +13,7 @@ import { discoverInWorkspace, discoveryReport, parseMinSize, type Discovery, typ
 import { analyzePaths, type AnalyzedWorkspace } from '../analysis.js';
 import { choice, stringOption, flag, type ParsedCommand } from '../args.js';
 import { recountOnEngine } from '../discover-recount.js';
-import { isParquetSource, sampleWithDuckDb } from '../discover-sample.js';
+import { DiscoverSampleError, isParquetSource, sampleWithDuckDb } from '../../sqlengines/discover-sample.js';
 import { engineOption, type EngineChoice } from '../engines.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -66,7 +66,14 @@ export async function runDiscover(cmd: ParsedCommand, io: CliIO): Promise<number
 function sqlEngines(w: AnalyzedWorkspace, engine: EngineChoice, asOf: string | undefined): DiscoveryEngines {
   const { model } = w.analysis;
   return {
-    drawSample: async (dataset, limit) => (isParquetSource(model, dataset) ? sampleWithDuckDb(model, dataset, limit) : undefined),
+    drawSample: async (dataset, limit) => {
+      if (!isParquetSource(model, dataset)) return undefined;
+      try {
+        return await sampleWithDuckDb(model, dataset, limit);
+      } catch (e) {
+        throw e instanceof DiscoverSampleError ? new CliError(e.message) : e;
+      }
+    },
     recounter: (dataset) => {
       const choice = engine.engine !== 'embedded' ? engine : isParquetSource(model, dataset) ? ({ engine: 'duckdb' } as const) : undefined;
       return choice && { engine: choice.engine, count: (request) => recountOnEngine(w, request, choice, asOf) };

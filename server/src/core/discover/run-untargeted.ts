@@ -38,7 +38,12 @@ export async function discoverUntargetedInWorkspace(workspace: Workspace, analys
   if ('error' in chosen) return { ok: false, message: chosen.error };
   const { dataset } = chosen;
   const table = analysis.data.get(dataset)?.table;
-  if (!table) return { ok: false, message: `no data is loaded for dataset ${dataset}: run 'segspec check' to see why` };
+  if (!table) {
+    const source = prop(model.datasets.get(dataset)!.decl, 'source')?.value?.value ?? '';
+    // With a target, DuckDB draws the rows of a Parquet source; the clustering has no such path yet.
+    if (/\.parquet$/i.test(source)) return { ok: false, message: `dataset ${dataset} is a Parquet file, which the embedded engine does not read: discovery without a target cannot run on it; give a target (DuckDB then draws the rows searched)` };
+    return { ok: false, message: `no data is loaded for dataset ${dataset}: run 'segspec check' to see why` };
+  }
   const keyField = prop(model.datasets.get(dataset)!.decl, 'key')?.value?.name;
   const existing = [...analysis.results.segments.values()]
     .filter((s) => s.dataset === dataset && s.members && s.status !== 'unavailable')

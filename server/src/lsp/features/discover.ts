@@ -66,6 +66,7 @@ export function registerDiscover(ctx: FeatureContext, runner: DiscoverRunner): v
         texts: [...snapshot.texts.entries()],
         asOf: session.settings.asOf,
         maxRows: session.settings.maxRows,
+        engine: session.settings.engine,
         request: untargeted
           ? { kind: 'clusters', dataset: chosen.dataset, max: clusters ?? max, clusters, depth, minSize }
           : { kind: 'target', target, dataset: chosen.dataset, max, depth, minSize, quality, diverse: params.plain !== true },
