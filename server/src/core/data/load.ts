@@ -122,35 +122,18 @@ export async function parseDelimitedPieces(
   pieceBytes = PIECE_BYTES,
 ): Promise<ParsedData> {
   const reader = new DelimitedReader(format === 'csv' ? COMMA : TAB, specs, new MissingTokens(missing), size);
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  // A row longer than a piece (or an unclosed quote) is retried with twice as many bytes, not with every piece.
+  // A row cut at the end of a piece is read again from the file with the next piece (no copy of
+  // the bytes held back); a row longer than a piece (or an unclosed quote) with twice as many bytes.
   let wanted = pieceBytes;
   for (let position = 0; ; ) {
-    const piece = plainBytes(await readPiece(position, pieceBytes));
-    position += piece.length;
-    const last = piece.length < pieceBytes;
-    pending.push(piece);
-    pendingBytes += piece.length;
-    if (!last && pendingBytes < wanted) continue;
-    const bytes = pending.length === 1 ? pending[0] : concatBytes(pending, pendingBytes);
+    const bytes = plainBytes(await readPiece(position, wanted));
+    const last = bytes.length < wanted;
     const used = reader.push(bytes, last);
     if (last) break;
-    pending = used < bytes.length ? [bytes.subarray(used)] : [];
-    pendingBytes = bytes.length - used;
-    wanted = Math.max(pieceBytes, pendingBytes * 2);
+    position += used;
+    wanted = used === 0 ? wanted * 2 : pieceBytes;
   }
   return parsedFromRead(reader.finish(), specs, keyField);
-}
-
-function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
 
 /** The table, types and issues of what a reader read. */
