@@ -3,9 +3,11 @@
  * bitsets: counts by popcount, example keys from the first rows.
  */
 import type { Expr } from '../syntax/ast.js';
-import { andBits, andCount, andNotBits, andNotCount, firstRows, type Bitset } from './bitset.js';
+import { andBits, andCount, andNotBits, firstRows, type Bitset } from './bitset.js';
 import { evaluatePredicate, memberAggregate, type CompileContext } from './compile.js';
 import type { MemberFacts, OtherSegmentFacts, Relation } from './expectations.js';
+import { cachedAndCount } from './overlap-pairs.js';
+import type { PairCache } from './stats.js';
 
 export interface BitsetFactsInput {
   segment: string;
@@ -16,6 +18,8 @@ export interface BitsetFactsInput {
   /** Another segment's members, or why there are none to compare with. */
   other(name: string): { members: Bitset } | { unavailable: string };
   keyOf(row: number): string;
+  /** Pair counts kept by member identity (shared with the overlap matrix). */
+  pairs?: PairCache;
 }
 
 const EXAMPLES = 3;
@@ -36,8 +40,9 @@ export function bitsetFacts(input: BitsetFactsInput): MemberFacts {
       const other = input.other(name);
       if ('unavailable' in other) return { unavailable: other.unavailable };
       return {
-        both: () => relation(andCount(members, other.members), () => andBits(members, other.members)),
-        outside: () => relation(andNotCount(members, other.members), () => andNotBits(members, other.members)),
+        both: () => relation(cachedAndCount(members, other.members, input.pairs), () => andBits(members, other.members)),
+        // |A \ B| = |A| - |A ∩ B|: the same pair count.
+        outside: () => relation(input.size - cachedAndCount(members, other.members, input.pairs), () => andNotBits(members, other.members)),
       };
     },
   };

@@ -25,7 +25,9 @@ import { columnDecimals, segmentRules } from './explain-sources.js';
 import { exprKey } from './normalize.js';
 import type { EvalEnv } from './reference.js';
 import { cellValue, rowRecord } from './records.js';
-import { checkPartition, coverage, overlapMatrix, pairCountRows, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
+import { checkPartition, coverage, share, type CoverageStat, type OverlapStat, type PairCache } from './stats.js';
+import { OverlapPairs, type OverlapGroup } from './overlap-pairs.js';
+import { expectationNames, movedChecks, type KeptChecks } from './kept-checks.js';
 import { formatValue, type Value } from './values.js';
 import { relatedColumnName } from './related-key.js';
 import { addRelatedColumns, linkChecks, RelatedCache, tableView, unavailableDependency, type RelatedContext, type RelatedDatasetStat } from './related.js';
@@ -111,8 +113,17 @@ export interface PartitionResult {
 export interface DataAnalysis {
   segments: Map<string, SegmentResult>;
   datasets: Map<string, DatasetResult>;
-  /** Every pair of evaluated segments of the same dataset. */
+  /**
+   * Every pair of evaluated segments of the same dataset. The embedded engine
+   * counts them when this is first read (see `overlapSteps`).
+   */
   overlaps: OverlapStat[];
+  /**
+   * Counts the pairs of `overlaps` in small steps (see `runInSlices`), for a
+   * host with one thread that reads them (the preview); absent when they are
+   * counted already.
+   */
+  overlapSteps?(): Generator<void, OverlapStat[]>;
   partitions: PartitionResult[];
   personas: Map<string, PersonaResult>;
   findings: Finding[];
@@ -139,6 +150,10 @@ interface CachedSegment {
   sampleRows: number[];
   /** Truth counts of the top-level clauses, in order. */
   clauses?: Array<{ holds: number; unknown: number }>;
+  /** Keys of `sampleRows`, by the key column they were read from. */
+  sampleKeys?: { keyColumn: string | undefined; keys: string[] };
+  /** The segment's checks of the latest run that judged them (see kept-checks.ts). */
+  checks?: KeptChecks;
 }
 
 interface DatasetState {
@@ -154,8 +169,12 @@ const LEAF_CACHE_LIMIT = 2_000;
 export class Engine {
   /** Segments whose rule was evaluated (cache misses), over the engine's lifetime. */
   evaluations = 0;
-  /** Segments evaluated and reused in the latest run. */
-  lastRun: { evaluated: string[]; reused: string[] } = { evaluated: [], reused: [] };
+  /** Pairs of member sets counted (overlaps, `expect disjoint/overlap/subset`; not those kept), over the engine's lifetime. */
+  pairsCounted = 0;
+  /** Segments whose expectations and clauses were judged (not kept from an earlier run), over the engine's lifetime. */
+  judgements = 0;
+  /** Segments evaluated and reused in the latest run, and those whose checks were judged again. */
+  lastRun: { evaluated: string[]; reused: string[]; judged: string[] } = { evaluated: [], reused: [], judged: [] };
 
   private tables = new WeakMap<Table, TableCache>();
   /** @internal Link indexes and related columns (SPEC §11), kept across runs. */
@@ -171,7 +190,9 @@ export class Engine {
   /** Drops every cached result. */
   clear(): void {
     this.evaluations = 0;
-    this.lastRun = { evaluated: [], reused: [] };
+    this.judgements = 0;
+    this.pairsCounted = 0;
+    this.lastRun = { evaluated: [], reused: [], judged: [] };
     this.tables = new WeakMap();
     this.pairCounts = new WeakMap();
     this.related = new RelatedCache();
@@ -215,6 +236,7 @@ export class Engine {
   readonly pairCache: PairCache = {
     get: (a, b) => this.pairCounts.get(a)?.get(b),
     set: (a, b, count) => {
+      this.pairsCounted++;
       let inner = this.pairCounts.get(a);
       if (!inner) {
         inner = new WeakMap();
@@ -295,6 +317,7 @@ class Run {
   private readonly findings: Finding[] = [];
   private readonly evaluated: string[] = [];
   private readonly reused: string[] = [];
+  private readonly judged: string[] = [];
   /** Segments whose members are known and whose expectations, examples and clauses are still to check. */
   private readonly pendingChecks = new Map<string, PendingChecks>();
   /** Segment cache keys used in this run, per table cache (the rest is dropped at the end). */
@@ -335,20 +358,26 @@ class Run {
     yield;
     const partitions = this.checkPartitions();
     yield;
-    for (const state of this.datasets.values()) {
-      if (!state.table) continue;
-      const members = this.evaluatedMembers(state.name).map((s) => s.members);
-      yield* pairCountRows(members, this.engine.pairCache);
-    }
     const { overlaps, datasets } = this.datasetStats();
-    this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused };
+    this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused, judged: this.judged };
     for (const [cache, used] of this.usedKeys) {
       for (const key of cache.segments.keys()) if (!used.has(key)) cache.segments.delete(key);
     }
     const links = linkChecks(this.relatedContext);
     this.findings.push(...links.findings);
     this.engine.related.endRun();
-    return { segments: this.results, datasets, overlaps, partitions, personas, findings: this.findings, related: links.stats };
+    return {
+      segments: this.results,
+      datasets,
+      get overlaps() {
+        return overlaps.list();
+      },
+      overlapSteps: () => overlaps.steps(),
+      partitions,
+      personas,
+      findings: this.findings,
+      related: links.stats,
+    };
   }
 
   private get relatedContext(): RelatedContext {
@@ -467,8 +496,9 @@ class Run {
     const rows = table.rowCount;
     const members = entry.tri.t;
     const size = entry.size;
-    const keyOf = this.keyOf(state);
     const sampleRows = entry.sampleRows;
+    if (!entry.sampleKeys || entry.sampleKeys.keyColumn !== state.keyColumn) entry.sampleKeys = { keyColumn: state.keyColumn, keys: sampleRows.map(this.keyOf(state)) };
+    const sampleKeys = entry.sampleKeys!.keys;
     const result: SegmentResult = {
       name: sym.name,
       dataset: sym.dataset,
@@ -481,7 +511,7 @@ class Run {
       expectations: [],
       examples: [],
       sampleRows,
-      sampleKeys: sampleRows.map(keyOf),
+      sampleKeys,
       cached,
     };
     this.pendingChecks.set(sym.name, { result, state, entry, where });
@@ -489,7 +519,47 @@ class Run {
   }
 
   /** Expectations, examples, emptiness and clause checks of an evaluated segment; sets its status. */
-  private checkSegment(sym: SegmentSymbol, { result, state, entry, where }: PendingChecks): void {
+  private checkSegment(sym: SegmentSymbol, pending: PendingChecks): void {
+    const { result, entry } = pending;
+    const key = this.checksKey(sym, pending);
+    let kept = entry.checks;
+    if (key === undefined || kept?.key !== key) {
+      kept = this.judge(sym, pending, key ?? '');
+      this.engine.judgements++;
+      this.judged.push(sym.name);
+      // Findings that point elsewhere (none today) would not move with the declaration: judge those every run.
+      const movable = [...kept.expectationFindings, ...kept.laterFindings].every((f) => !f.related?.length);
+      entry.checks = key !== undefined && movable ? kept : undefined;
+    }
+    const checks = movedChecks(kept, sym.decl.range.start);
+    result.expectations = [...checks.expectations];
+    this.findings.push(...checks.expectationFindings);
+    result.examples = this.checkExamples(sym);
+    this.findings.push(...checks.laterFindings);
+    const failing =
+      result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
+    result.status = failing ? 'failing' : result.size === 0 ? 'empty' : 'ok';
+  }
+
+  /**
+   * What a segment's checks depend on besides its members (the cache entry
+   * they are kept on): the declaration's text, the dataset's key column and
+   * rows, and the segments its expectations compare with. Undefined when the
+   * file's text is not known.
+   */
+  private checksKey(sym: SegmentSymbol, { result, state }: PendingChecks): string | undefined {
+    const text = this.model.files.get(sym.file)?.text;
+    if (text === undefined) return undefined;
+    const others = expectationNames(sym.decl).map((name) => {
+      const r = this.results.get(name);
+      return r ? `${name}:${r.dataset}:${r.status === 'draft'}:${this.engine.bitsetId(r.members)}:${r.reason ?? ''}` : `${name}:-`;
+    });
+    const declText = text.slice(sym.decl.range.start.offset, sym.decl.range.end.offset);
+    return [sym.file, sym.name, sym.dataset, state.keyColumn, result.rows, declText, ...others].join('\u0000');
+  }
+
+  /** The expectations, emptiness and clause findings of a segment, judged on its members. */
+  private judge(sym: SegmentSymbol, { result, state, entry, where }: PendingChecks, key: string): KeptChecks {
     const ctx = state.ctx!;
     const { size, rows } = result;
     const members = entry.tri.t;
@@ -500,35 +570,33 @@ class Run {
       if (problem || !r) return { unavailable: problem ?? `${name} has no results` };
       return r.members ? { members: r.members } : { unavailable: r.reason ?? 'it has no results' };
     };
-    const facts = bitsetFacts({ segment: sym.name, members, size, rows, ctx, other, keyOf });
+    const facts = bitsetFacts({ segment: sym.name, members, size, rows, ctx, other, keyOf, pairs: this.engine.pairCache });
+    const kept: KeptChecks = { key, origin: sym.decl.range.start, expectations: [], expectationFindings: [], laterFindings: [] };
     for (const p of props(sym.decl, 'expect')) {
       if (!p.value) continue;
       const res = checkExpectation(p.value, facts);
       if (!res) continue;
-      result.expectations.push(res);
-      if (res.code) this.findings.push(engineFinding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity));
+      kept.expectations.push(res);
+      if (res.code) kept.expectationFindings.push(engineFinding(res.code, sym.file, res.range, `${sym.name}: ${res.message}`, res.severity));
     }
-    result.examples = this.checkExamples(sym);
     const empty = emptySegmentFinding(sym, size, rows, result.unknown);
-    if (empty) this.findings.push(empty);
-    this.checkClauses(sym, where, ctx, entry);
-    const failing =
-      result.expectations.some((e) => e.passed === false && e.severity === 'error') || result.examples.some((e) => !e.passed);
-    result.status = failing ? 'failing' : size === 0 ? 'empty' : 'ok';
+    if (empty) kept.laterFindings.push(empty);
+    kept.laterFindings.push(...this.clauseChecks(sym, where, ctx, entry));
+    return kept;
   }
 
   /** SEG210/SEG211: a top-level operand of an `and`/`or` chain that never or always holds. */
-  private checkClauses(sym: SegmentSymbol, where: Expr, ctx: CompileContext, entry: CachedSegment): void {
+  private clauseChecks(sym: SegmentSymbol, where: Expr, ctx: CompileContext, entry: CachedSegment): Finding[] {
     const clauses = topLevelClauses(where);
     const rows = ctx.table.rowCount;
-    if (clauses.length === 0 || rows === 0) return;
+    if (clauses.length === 0 || rows === 0) return [];
     entry.clauses ??= clauses.map((clause) => {
       const tri = compilePredicate(clause, ctx)();
       return { holds: popcount(tri.t), unknown: popcount(tri.u) };
     });
     const counts = clauses.map((clause, k) => ({ clause, ...entry.clauses![k] }));
     const source = this.model.files.get(sym.file)?.text;
-    this.findings.push(...clauseFindings(sym, counts, rows, (clause) => clauseText(clause, source, ctx.resolve)));
+    return clauseFindings(sym, counts, rows, (clause) => clauseText(clause, source, ctx.resolve));
   }
 
   // ------------------------------------------------------------------ records
@@ -571,19 +639,20 @@ class Run {
     return out;
   }
 
-  private datasetStats(): { overlaps: OverlapStat[]; datasets: Map<string, DatasetResult> } {
-    const overlaps: OverlapStat[] = [];
+  private datasetStats(): { overlaps: OverlapPairs; datasets: Map<string, DatasetResult> } {
+    const groups: OverlapGroup[] = [];
     const datasets = new Map<string, DatasetResult>();
     for (const state of this.datasets.values()) {
       if (!state.table) continue;
       const segs = this.evaluatedMembers(state.name);
       const cache = this.engine.tableCache(state.table, state.today);
       const coverageKey = segs.map((s) => this.engine.bitsetId(s.members)).join(',');
-      const overlapKey = `${segs.map((s) => s.name).join(',')}|${coverageKey}`;
-      if (cache.overlaps?.key !== overlapKey) {
-        cache.overlaps = { key: overlapKey, stats: overlapMatrix(segs, this.engine.pairCache) };
-      }
-      for (const stat of cache.overlaps.stats) overlaps.push(stat);
+      groups.push({
+        segments: segs,
+        key: `${segs.map((s) => s.name).join(',')}|${coverageKey}`,
+        kept: () => cache.overlaps,
+        keep: (memo) => (cache.overlaps = memo),
+      });
       if (cache.coverage?.key !== coverageKey) {
         cache.coverage = { key: coverageKey, stat: coverage(state.table.rowCount, segs.map((s) => s.members)) };
       }
@@ -595,7 +664,7 @@ class Run {
         coverage: { ...cov, exampleKeys: cov.exampleRows.map(this.keyOf(state)) },
       });
     }
-    return { overlaps, datasets };
+    return { overlaps: new OverlapPairs(groups, this.engine.pairCache), datasets };
   }
 
   private checkPartitions(): PartitionResult[] {

@@ -27,6 +27,9 @@ import { offsetIn } from '../locate.js';
 import { datasetRows, segmentView } from '../results.js';
 import { previewData, segmentAt } from './preview-data.js';
 import { explainedRow } from './explain-row.js';
+import { runInSlices } from '../../core/util/slices.js';
+import { pauseForRequests } from '../data-worker.js';
+import { throwIfCancelled } from '../cancellation.js';
 
 export function registerCustomRequests(ctx: FeatureContext): void {
   const { connection, session } = ctx;
@@ -48,6 +51,9 @@ export function registerCustomRequests(ctx: FeatureContext): void {
     }
     if (!selected || !snapshot.analysis.model.segments.has(selected)) selected = params.segment;
     if (!selected || !snapshot.analysis.model.segments.has(selected)) selected = [...snapshot.analysis.model.segments.keys()][0];
+    // The overlap matrix is counted when a preview asks for it, in slices so other requests are answered meanwhile.
+    const overlapSteps = snapshot.analysis.results.overlapSteps;
+    if (overlapSteps) await runInSlices(overlapSteps(), pauseForRequests, () => throwIfCancelled(token));
     return previewData(snapshot, selected);
   });
 
