@@ -152,8 +152,12 @@ interface CachedSegment {
   clauses?: Array<{ holds: number; unknown: number }>;
   /** Keys of `sampleRows`, by the key column they were read from. */
   sampleKeys?: { keyColumn: string | undefined; keys: string[] };
-  /** The segment's checks of the latest run that judged them (see kept-checks.ts). */
-  checks?: KeptChecks;
+  /**
+   * Judged checks by segment name (segments with the same rule share the
+   * members, not the checks), kept for the segments that used them in the
+   * latest run (see kept-checks.ts).
+   */
+  checks?: Map<string, KeptChecks>;
 }
 
 interface DatasetState {
@@ -318,6 +322,8 @@ class Run {
   private readonly evaluated: string[] = [];
   private readonly reused: string[] = [];
   private readonly judged: string[] = [];
+  /** The segments that read each cache entry's kept checks in this run (the others' are dropped at the end). */
+  private readonly checkedNames = new Map<CachedSegment, Set<string>>();
   /** Segments whose members are known and whose expectations, examples and clauses are still to check. */
   private readonly pendingChecks = new Map<string, PendingChecks>();
   /** Segment cache keys used in this run, per table cache (the rest is dropped at the end). */
@@ -362,6 +368,9 @@ class Run {
     this.engine.lastRun = { evaluated: this.evaluated, reused: this.reused, judged: this.judged };
     for (const [cache, used] of this.usedKeys) {
       for (const key of cache.segments.keys()) if (!used.has(key)) cache.segments.delete(key);
+    }
+    for (const [entry, names] of this.checkedNames) {
+      for (const name of entry.checks?.keys() ?? []) if (!names.has(name)) entry.checks!.delete(name);
     }
     const links = linkChecks(this.relatedContext);
     this.findings.push(...links.findings);
@@ -522,15 +531,20 @@ class Run {
   private checkSegment(sym: SegmentSymbol, pending: PendingChecks): void {
     const { result, entry } = pending;
     const key = this.checksKey(sym, pending);
-    let kept = entry.checks;
+    entry.checks ??= new Map();
+    let kept = entry.checks.get(sym.name);
     if (key === undefined || kept?.key !== key) {
       kept = this.judge(sym, pending, key ?? '');
       this.engine.judgements++;
       this.judged.push(sym.name);
       // Findings that point elsewhere (none today) would not move with the declaration: judge those every run.
       const movable = [...kept.expectationFindings, ...kept.laterFindings].every((f) => !f.related?.length);
-      entry.checks = key !== undefined && movable ? kept : undefined;
+      if (key !== undefined && movable) entry.checks.set(sym.name, kept);
+      else entry.checks.delete(sym.name);
     }
+    let names = this.checkedNames.get(entry);
+    if (!names) this.checkedNames.set(entry, (names = new Set()));
+    names.add(sym.name);
     const checks = movedChecks(kept, sym.decl.range.start);
     result.expectations = [...checks.expectations];
     this.findings.push(...checks.expectationFindings);
