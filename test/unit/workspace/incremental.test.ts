@@ -206,6 +206,22 @@ describe('what an edit costs', () => {
     expect(after.results.segments.get('api_heavy')!.size).toBeGreaterThanOrEqual(first.results.segments.get('api_heavy')!.size);
   });
 
+  it('segments with the same rule share members but keep their own checks', async () => {
+    const twin = 'segment api_twin "Twin" {\n  where api_calls_30d >= 100_000\n  expect size < 1%\n}\n';
+    const ws = new Workspace(new MemoryHost({ ...files, [path]: text + twin }), ROOT);
+    await ws.analyze();
+    ws.setOverlay(path, (text + twin).replace('"Twin"', '"Twin 2"'), 2);
+    const after = await ws.analyze();
+    expect(ws.engine.lastRun.evaluated).toEqual([]);
+    expect(ws.engine.lastRun.judged).toEqual(['api_twin']);
+    expect(after.results.segments.get('api_twin')!.members).toBe(after.results.segments.get('api_heavy')!.members);
+    expect(after.results.segments.get('api_twin')!.status).toBe('failing');
+    expect(after.results.segments.get('api_heavy')!.status).not.toBe('failing');
+    ws.setOverlay(path, (text + twin).replace('"Twin"', '"Twin 2"').replace('"Heavy API users"', '"Heavy API users!"'), 3);
+    await ws.analyze();
+    expect(ws.engine.lastRun.judged).toEqual(['api_heavy']);
+  });
+
   it('an edit to a segment re-judges the segments whose expectations compare with it', async () => {
     const { ws } = await analysed();
     // modern_data_stack expects to be disjoint from no_warehouse.
