@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import initWabt from 'wabt';
 import { andCount, emptyBits, setBit } from '../../../server/src/core/engine/bitset.js';
-import { popcountWasmBytes, wasmPairCounter } from '../../../server/src/core/engine/popcount-wasm.js';
-import { pairCounts } from '../../../server/src/core/engine/stats.js';
+import { popcountWasmBytes, wasmPairCounter, wasmPairMatrix } from '../../../server/src/core/engine/popcount-wasm.js';
+import { pairCountRows, pairCounts, type PairCache } from '../../../server/src/core/engine/stats.js';
 
 function randomBits(rows: number, density: number, seed: number) {
   let state = seed;
@@ -51,6 +51,55 @@ describe('WebAssembly popcount', () => {
     const counts = pairCounts(sets);
     for (let i = 0; i < sets.length; i++) {
       for (let j = i + 1; j < sets.length; j++) expect(counts[i * sets.length + j]).toBe(andCount(sets[i], sets[j]));
+    }
+  });
+
+  it('counts the whole matrix block by block as the pair counts do, in pieces of any size', () => {
+    // 600 words of 64 bits: a block of 512 and a partial one; sets with bits in one region only skip the other block.
+    for (const rows of [1, 63, 65, 600 * 64 + 17, 100_003]) {
+      const region = (from: number, to: number, seed: number) => {
+        const bits = randomBits(rows, 0.3, seed);
+        for (let r = 0; r < rows; r++) if (r < from || r >= to) bits[r >>> 5] &= ~(1 << (r & 31));
+        return bits;
+      };
+      const sets = [
+        ...[0.5, 0.01, 0.9, 1, 0, 0.2, 0.7].map((d, k) => randomBits(rows, d, rows * 11 + k)),
+        region(0, 512 * 64, 1),
+        region(512 * 64, rows, 2),
+        region(rows >> 1, rows, 3),
+      ];
+      for (const piece of [7, 512, 100_000]) {
+        const matrix = wasmPairMatrix(sets)!;
+        for (let from = 0; from < matrix.words; from += piece) matrix.run(from, Math.min(matrix.words, from + piece));
+        for (let i = 0; i < sets.length; i++) {
+          for (let j = i + 1; j < sets.length; j++) expect(matrix.count(i, j)).toBe(andCount(sets[i], sets[j]));
+        }
+      }
+    }
+  });
+
+  it('counts only the pairs missing from the cache, and fills it with the counts of the matrix', () => {
+    const sets = Array.from({ length: 9 }, (_, k) => randomBits(70_001, (k + 1) / 10, 100 + k));
+    const kept = new Map<string, number>();
+    const id = new Map(sets.map((s, k) => [s, k]));
+    const cache: PairCache = {
+      get: (a, b) => kept.get(`${id.get(a)},${id.get(b)}`),
+      set: (a, b, count) => void kept.set(`${id.get(a)},${id.get(b)}`, count),
+    };
+    cache.set(sets[0], sets[1], -1); // a kept count is read, not counted again
+    const counts = new Array<number>(81).fill(0);
+    const steps = pairCountRows(sets, cache, counts);
+    let pieces = 0;
+    while (!steps.next().done) pieces++;
+    expect(pieces).toBeGreaterThan(1);
+    expect(counts[1]).toBe(-1);
+    expect(kept.size).toBe(36);
+    for (let i = 0; i < 9; i++) {
+      for (let j = i + 1; j < 9; j++) {
+        if (i === 0 && j === 1) continue;
+        expect(counts[i * 9 + j]).toBe(andCount(sets[i], sets[j]));
+        expect(kept.get(`${i},${j}`)).toBe(andCount(sets[i], sets[j]));
+      }
     }
   });
 });

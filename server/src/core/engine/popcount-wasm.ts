@@ -8,13 +8,14 @@
 import type { Bitset } from './bitset.js';
 
 const POPCOUNT_WASM =
-  'AGFzbQEAAAABCAFgA39/fwF/AwIBAAUDAQABBxUCBm1lbW9yeQIACGFuZENvdW50AAAKsAEBrQECAn8BfiAAIAJBA3RqIQMgACACQXxxQQN0aiEEAkAgACAETw0AA0AgBSAAKQMAIAEpAwCDe3wgACkDCCABKQMIg3t8IAApAxAgASkDEIN7IAApAxggASkDGIN7fHwhBSAAQSBqIQAgAUEgaiEBIAAgBEkNAAsLAkAgACADTw0AA0AgBSAAKQMAIAEpAwCDe3whBSAAQQhqIQAgAUEIaiEBIAAgA0kNAAsLIAWnCw==';
+  'AGFzbQEAAAABKwVgA39/fwF/YAJ/fwF/YAh/f39/f39/fwBgBX9/f39/AX9gBn9/f39/fgADBgUAAQIDBAUDAQABByIDBm1lbW9yeQIACGFuZENvdW50AAAKcGFpck1hdHJpeAACCt0GBa0BAgJ/AX4gACACQQN0aiEDIAAgAkF8cUEDdGohBAJAIAAgBE8NAANAIAUgACkDACABKQMAg3t8IAApAwggASkDCIN7fCAAKQMQIAEpAxCDeyAAKQMYIAEpAxiDe3x8IQUgAEEgaiEAIAFBIGohASAAIARJDQALCwJAIAAgA08NAANAIAUgACkDACABKQMAg3t8IQUgAEEIaiEAIAFBCGohASAAIANJDQALCyAFpws5AQF/IAAgAUEDdGohAgJAIAAgAk8NAANAIAApAwBCAFIEQEEBDwsgAEEIaiEAIAAgAkkNAAsLQQALqwQCDX8FfgJAA0AgAyAETw0BIAQgA2shCCAIIAVLBEAgBSEICyAIQQN0IRRBACEJQQAhCgJAA0AgCiABTw0BIAAgCiACbGogA0EDdGogCBABBEAgByAJQQJ0aiAKNgIAIAlBAWohCQsgCkEBaiEKDAALC0EAIQsCQANAIAsgCU8NASAHIAtBAnRqKAIAIQ0gACANIAJsaiADQQN0aiEOIAtBAWohDAJAA0AgDEEEaiAJSw0BIAAgAiADIAcgDBADIQ8gACACIAMgByAMQQFqEAMhECAAIAIgAyAHIAxBAmoQAyERIAAgAiADIAcgDEEDahADIRJCACEWQgAhF0IAIRhCACEZQQAhEwNAIA4gE2opAwAhFSAWIBUgDyATaikDAIN7fCEWIBcgFSAQIBNqKQMAg3t8IRcgGCAVIBEgE2opAwCDe3whGCAZIBUgEiATaikDAIN7fCEZIBNBCGohEyATIBRJDQALIAYgASANIAcgDCAWEAQgBiABIA0gByAMQQFqIBcQBCAGIAEgDSAHIAxBAmogGBAEIAYgASANIAcgDEEDaiAZEAQgDEEEaiEMDAALCwJAA0AgDCAJTw0BIAAgAiADIAcgDBADIQ9CACEWQQAhEwNAIBYgDiATaikDACAPIBNqKQMAg3t8IRYgE0EIaiETIBMgFEkNAAsgBiABIA0gByAMIBYQBCAMQQFqIQwMAAsLIAtBAWohCwwACwsgAyAIaiEDDAALCwsZACAAIAMgBEECdGooAgAgAWxqIAJBA3RqCysBAX8gACACIAFsIAMgBEECdGooAgBqQQJ0aiEGIAYgBigCACAFp2o2AgAL';
 
 const PAGE_BYTES = 65_536;
 
 interface PopcountExports {
   memory: WebAssembly.Memory;
   andCount(a: number, b: number, words: number): number;
+  pairMatrix(base: number, n: number, stride: number, from: number, to: number, block: number, out: number, act: number): void;
 }
 
 export function popcountWasmBytes(): Uint8Array<ArrayBuffer> {
@@ -35,6 +36,50 @@ function popcountModule(): WebAssembly.Module | undefined {
     }
   }
   return compiled ?? undefined;
+}
+
+/** Words (8 bytes) of each set that the matrix reads at a time: a block of 50 sets stays in the L2 cache. */
+const MATRIX_BLOCK_WORDS = 512;
+
+/**
+ * The whole overlap matrix of sets of one length, in WebAssembly: words are
+ * read a block at a time for all pairs (each block of every set is loaded
+ * once from memory, not once per pair), four pairs at a time, and a set with
+ * no bit in a block skips it. `run(from, to)` adds the counts of 64-bit words
+ * [from, to) (`words` in all), so a caller can pause between pieces;
+ * `count(i, j)` (i < j) reads the sum so far. Undefined without WebAssembly.
+ */
+export interface PairMatrix {
+  words: number;
+  run(from: number, to: number): void;
+  count(i: number, j: number): number;
+}
+
+export function wasmPairMatrix(sets: readonly Bitset[]): PairMatrix | undefined {
+  const module = popcountModule();
+  if (!module || sets.length === 0) return undefined;
+  const n = sets.length;
+  const words = Math.ceil(sets[0].length / 2);
+  const stride = words * 8;
+  const act = stride * n;
+  const out = act + n * 4;
+  const total = out + n * n * 4;
+  if (total > 2 ** 31) return undefined;
+  try {
+    const exports = new WebAssembly.Instance(module).exports as unknown as PopcountExports;
+    const missing = Math.ceil(total / PAGE_BYTES) - exports.memory.buffer.byteLength / PAGE_BYTES;
+    if (missing > 0) exports.memory.grow(missing);
+    const memory = new Uint32Array(exports.memory.buffer);
+    sets.forEach((set, i) => memory.set(set, (i * stride) / 4));
+    const cells = new Int32Array(exports.memory.buffer, out, n * n);
+    return {
+      words,
+      run: (from, to) => exports.pairMatrix(0, n, stride, from, to, MATRIX_BLOCK_WORDS, out, act),
+      count: (i, j) => cells[i * n + j],
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

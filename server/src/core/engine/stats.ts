@@ -12,7 +12,7 @@ import {
   emptyBits,
   type Bitset,
 } from './bitset.js';
-import { wasmPairCounter } from './popcount-wasm.js';
+import { wasmPairCounter, wasmPairMatrix } from './popcount-wasm.js';
 
 export interface NamedMembers {
   name: string;
@@ -135,12 +135,49 @@ export function pairCounts(sets: Bitset[], cache?: PairCache): number[] {
   return counts;
 }
 
+/** Words (8 bytes) of the whole matrix counted per step: at 1M rows, about sixteen steps. */
+const MATRIX_STEP_WORDS = 1024;
+
 /**
- * Counts the pairs row by row (i, then every j > i), yielding after each row:
- * into `counts` when given, and into the cache, so that a caller can fill the
- * cache in steps and then read the whole matrix from it.
+ * Counts the pairs not in the cache, into `counts` when given and into the
+ * cache, yielding between pieces of work so that a caller can fill the cache
+ * in steps and then read the whole matrix from it. When most pairs are new
+ * (the first matrix), the whole matrix is counted at once in WebAssembly,
+ * block by block; otherwise (after an edit: the pairs of a changed segment)
+ * pair by pair, one row per step.
  */
 export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: number[]): Generator<void, void> {
+  const n = sets.length;
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const known = cache?.get(sets[i], sets[j]);
+      if (known === undefined) missing++;
+      else if (counts) counts[i * n + j] = known;
+    }
+  }
+  if (missing === 0) return;
+  const matrix = missing > 2 * n && sameLength(sets) ? wasmPairMatrix(sets) : undefined;
+  if (matrix) {
+    for (let from = 0; from < matrix.words; from += MATRIX_STEP_WORDS) {
+      matrix.run(from, Math.min(matrix.words, from + MATRIX_STEP_WORDS));
+      yield;
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        if (cache?.get(sets[i], sets[j]) !== undefined) continue;
+        const c = matrix.count(i, j);
+        if (counts) counts[i * n + j] = c;
+        cache?.set(sets[i], sets[j], c);
+      }
+    }
+    return;
+  }
+  yield* pairByPair(sets, cache, counts);
+}
+
+/** The pairs not in the cache one by one, a row (i, then every j > i) per step. */
+function* pairByPair(sets: Bitset[], cache?: PairCache, counts?: number[]): Generator<void, void> {
   const n = sets.length;
   const words = sets[0]?.length ?? 0;
   // Copied into WebAssembly memory at the first pair that is not cached.
@@ -149,11 +186,7 @@ export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: numbe
   const indexOf = (i: number): Int32Array => (sparse[i] ??= nonZeroWords(sets[i]));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const known = cache?.get(sets[i], sets[j]);
-      if (known !== undefined) {
-        if (counts) counts[i * n + j] = known;
-        continue;
-      }
+      if (cache?.get(sets[i], sets[j]) !== undefined) continue;
       const si = indexOf(i);
       const sj = indexOf(j);
       const small = si.length <= sj.length ? si : sj;
