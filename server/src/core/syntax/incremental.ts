@@ -1,6 +1,6 @@
 /**
  * Re-parses only the declarations that changed. The text is cut before each
- * declaration keyword at brace depth 0 (declarations never nest); each piece
+ * declaration keyword at brace depth 0 (see declaration-cuts.ts); each piece
  * is parsed on its own and cached by its text, and its positions are moved to
  * where the piece sits in the file. On a valid file the result equals `parse`;
  * a file the cut cannot be trusted on (lexer errors, unbalanced braces) is
@@ -9,9 +9,7 @@
 import type { Position, SegspecFile } from './ast.js';
 import { parse } from './index.js';
 import { LineIndex } from './positions.js';
-import { Dataset, Flag, LCurly, Partition, Persona, RCurly, Segment, segspecLexer } from './tokens.js';
-
-const declarationKeywords = new Set([Dataset, Segment, Persona, Partition, Flag]);
+import { DeclarationCuts } from './declaration-cuts.js';
 /**
  * Pieces kept beyond those of the latest text (an undo, a typo typed and
  * removed again). Every keystroke in a declaration makes a new piece: the
@@ -29,9 +27,10 @@ interface CachedPiece {
 export class IncrementalParser {
   /** Piece text → its AST. */
   private readonly pieces = new Map<string, CachedPiece>();
+  private readonly cuts = new DeclarationCuts();
 
   parse(text: string): SegspecFile {
-    const starts = declarationStarts(text);
+    const starts = this.cuts.cut(text);
     if (!starts || starts.length <= 1) return parse(text);
     const lines = new LineIndex(text);
     const file: SegspecFile = { type: 'File', declarations: [], comments: [], errors: [], range: lines.range(0, text.length) };
@@ -65,22 +64,6 @@ export class IncrementalParser {
     }
     return file;
   }
-}
-
-/** Offsets where top-level declarations begin; undefined when the cut would not be safe. */
-function declarationStarts(text: string): number[] | undefined {
-  const lexed = segspecLexer.tokenize(text);
-  if (lexed.errors.length > 0) return undefined;
-  const starts: number[] = [];
-  let depth = 0;
-  for (const token of lexed.tokens) {
-    if (token.tokenType === LCurly) depth++;
-    else if (token.tokenType === RCurly) {
-      depth--;
-      if (depth < 0) return undefined;
-    } else if (depth === 0 && declarationKeywords.has(token.tokenType)) starts.push(token.startOffset);
-  }
-  return depth === 0 ? starts : undefined;
 }
 
 function samePosition(a: Position, b: Position): boolean {
