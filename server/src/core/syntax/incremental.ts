@@ -70,35 +70,35 @@ function samePosition(a: Position, b: Position): boolean {
   return a.offset === b.offset && a.line === b.line && a.character === b.character;
 }
 
+/** A position: the only objects of the tree with a numeric `offset` (nodes have a `type`, ranges a `start`). */
 function isPosition(value: object): value is Position {
-  return 'line' in value && 'character' in value && 'offset' in value && Object.keys(value).length === 3;
+  return typeof (value as Position).offset === 'number' && typeof (value as Position).line === 'number' && !('type' in value);
 }
 
-/** A copy of a piece's AST with every position moved to start at `origin`. */
+/**
+ * A copy of a piece's AST with every position moved to start at `origin`.
+ * Every keystroke that changes a declaration's length moves the declarations
+ * after it, so this runs over most of a file while typing: a plain recursive
+ * copy, no generic entries or identity map (the parser shares nothing but
+ * positions, which are plain values).
+ */
 function shiftPositions(piece: SegspecFile, origin: Position): SegspecFile {
-  const copies = new Map<object, unknown>();
   const copy = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
-    const known = copies.get(value);
-    if (known !== undefined) return known;
     if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      copies.set(value, out);
-      for (const item of value) out.push(copy(item));
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
       return out;
     }
     if (isPosition(value)) {
-      const moved: Position = {
+      return {
         line: origin.line + value.line,
         character: value.line === 0 ? origin.character + value.character : value.character,
         offset: origin.offset + value.offset,
       };
-      copies.set(value, moved);
-      return moved;
     }
     const out: Record<string, unknown> = {};
-    copies.set(value, out);
-    for (const [key, item] of Object.entries(value)) out[key] = copy(item);
+    for (const key in value) out[key] = copy((value as Record<string, unknown>)[key]);
     return out;
   };
   return copy(piece) as SegspecFile;
