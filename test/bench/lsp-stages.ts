@@ -71,6 +71,35 @@ function diagnosticsFor(session: Session, version: number): Promise<void> {
   return new Promise((done) => session.waiting.set(version, done));
 }
 
+/** Sends one edit (a digit written at `marker`'s end, replacing the character there or inserted before it) and waits for its diagnostics. */
+async function editAndWait(session: Session, marker: string, replace: boolean): Promise<void> {
+  session.version++;
+  const at = session.text.indexOf(marker) + marker.length;
+  const digit = String(session.version % 10);
+  session.text = `${session.text.slice(0, at)}${digit}${session.text.slice(at + (replace ? 1 : 0))}`;
+  const published = diagnosticsFor(session, session.version);
+  const lines = session.text.slice(0, at).split('\n');
+  const position = { line: lines.length - 1, character: lines.at(-1)!.length };
+  await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: session.uri, version: session.version },
+    contentChanges: [{ range: { start: position, end: { line: position.line, character: position.character + (replace ? 1 : 0) } }, text: digit }],
+  });
+  await published;
+}
+
+async function stopSession(session: Session): Promise<void> {
+  await session.connection.sendRequest(ShutdownRequest.type);
+  const exited = new Promise((done) => {
+    session.child.once('exit', done);
+    setTimeout(done, 5000).unref();
+  });
+  await session.connection.sendNotification(ExitNotification.type);
+  // A server that exits on its own writes its profile (BENCH_SERVER_ARGS).
+  await exited;
+  session.connection.dispose();
+  session.child.kill();
+}
+
 export const lspStages: Stage[] = [
   {
     name: 'edit to published diagnostics (language server), 2,000-line spec, loaded table',
@@ -79,32 +108,25 @@ export const lspStages: Stage[] = [
       ctx.state.set('lsp', await startSession(ctx));
     },
     async ours(ctx) {
-      const session = ctx.state.get('lsp') as Session;
-      session.version++;
-      const marker = `segment g7 "`;
-      const at = session.text.indexOf(marker) + marker.length;
-      session.text = `${session.text.slice(0, at)}${session.version % 10}${session.text.slice(at + 1)}`;
-      const published = diagnosticsFor(session, session.version);
-      const lines = session.text.slice(0, at).split('\n');
-      const position = { line: lines.length - 1, character: lines.at(-1)!.length };
-      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-        textDocument: { uri: session.uri, version: session.version },
-        contentChanges: [{ range: { start: position, end: { line: position.line, character: position.character + 1 } }, text: String(session.version % 10) }],
-      });
-      await published;
+      // A digit for a digit in g7's title: nothing moves.
+      await editAndWait(ctx.state.get('lsp') as Session, 'segment g7 "', true);
     },
     async after(ctx) {
-      const session = ctx.state.get('lsp') as Session;
-      await session.connection.sendRequest(ShutdownRequest.type);
-      const exited = new Promise((done) => {
-        session.child.once('exit', done);
-        setTimeout(done, 5000).unref();
-      });
-      await session.connection.sendNotification(ExitNotification.type);
-      // A server that exits on its own writes its profile (BENCH_SERVER_ARGS).
-      await exited;
-      session.connection.dispose();
-      session.child.kill();
+      await stopSession(ctx.state.get('lsp') as Session);
+    },
+  },
+  {
+    name: 'typing to published diagnostics (language server), a character inserted near the top of the 2,000-line spec',
+    runs: 9,
+    async setup(ctx) {
+      ctx.state.set('lsp-typing', await startSession(ctx));
+    },
+    async ours(ctx) {
+      // One more character in g3's title: every declaration after it moves.
+      await editAndWait(ctx.state.get('lsp-typing') as Session, 'segment g3 "', false);
+    },
+    async after(ctx) {
+      await stopSession(ctx.state.get('lsp-typing') as Session);
     },
   },
 ];
