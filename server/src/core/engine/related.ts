@@ -129,11 +129,20 @@ type RelatedExpr = AggregateExpr | RelatedFieldExpr;
 
 /** Lookups and aggregates of an expression (not inside another aggregate's filter). */
 function relatedExprs(exprs: readonly Expr[]): RelatedExpr[] {
-  const out: RelatedExpr[] = [];
-  for (const expr of exprs) {
+  return exprs.flatMap(relatedExprsOf);
+}
+
+/** By expression: a declaration an edit did not touch keeps its tree, so every analysis after the first reads this. */
+const relatedExprsMemo = new WeakMap<Expr, RelatedExpr[]>();
+
+function relatedExprsOf(expr: Expr): RelatedExpr[] {
+  let out = relatedExprsMemo.get(expr);
+  if (!out) {
+    const found: RelatedExpr[] = [];
     walkScoped(expr, (node, enclosing) => {
-      if (!enclosing && (node.type === 'Aggregate' || node.type === 'RelatedField')) out.push(node);
+      if (!enclosing && (node.type === 'Aggregate' || node.type === 'RelatedField')) found.push(node);
     });
+    relatedExprsMemo.set(expr, (out = found));
   }
   return out;
 }
