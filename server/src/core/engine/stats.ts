@@ -165,10 +165,10 @@ export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: numbe
     }
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        if (cache?.get(sets[i], sets[j]) !== undefined) continue;
         const c = matrix.count(i, j);
         if (counts) counts[i * n + j] = c;
-        cache?.set(sets[i], sets[j], c);
+        // A segment listed twice (two segments with one rule) has its pairs cached by the first of them.
+        if (cache && cache.get(sets[i], sets[j]) === undefined) cache.set(sets[i], sets[j], c);
       }
     }
     return;
@@ -186,7 +186,11 @@ function* pairByPair(sets: Bitset[], cache?: PairCache, counts?: number[]): Gene
   const indexOf = (i: number): Int32Array => (sparse[i] ??= nonZeroWords(sets[i]));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (cache?.get(sets[i], sets[j]) !== undefined) continue;
+      const known = cache?.get(sets[i], sets[j]);
+      if (known !== undefined) {
+        if (counts) counts[i * n + j] = known;
+        continue;
+      }
       const si = indexOf(i);
       const sj = indexOf(j);
       const small = si.length <= sj.length ? si : sj;
