@@ -52,7 +52,7 @@ const DUCKDB_SAMPLE_KEYS = 20;
 class Project {
   dirty = true;
   generation = 0;
-  timer: Scheduled | undefined;
+  timer: NodeJS.Timeout | undefined;
   running: Promise<Snapshot> | undefined;
   snapshot: Snapshot | undefined;
   /** The next analysis (re)loads sample data: show progress from its start. */
@@ -280,16 +280,18 @@ export class Session {
 
   private schedule(project: Project, delay: number): void {
     project.dirty = true;
-    project.timer?.cancel();
-    project.timer = runLater(() => {
+    if (project.timer) clearTimeout(project.timer);
+    project.timer = setTimeout(() => {
       project.timer = undefined;
       if (project.dirty) this.start(project).catch(() => undefined);
     }, delay);
   }
 
   private start(project: Project): Promise<Snapshot> {
-    project.timer?.cancel();
-    project.timer = undefined;
+    if (project.timer) {
+      clearTimeout(project.timer);
+      project.timer = undefined;
+    }
     project.dirty = false;
     const previous = project.running ?? Promise.resolve(undefined);
     const run = previous.catch(() => undefined).then(() => this.analyze(project));
@@ -362,23 +364,6 @@ export class Session {
       return { done: () => undefined };
     }
   }
-}
-
-interface Scheduled {
-  cancel(): void;
-}
-
-/**
- * Runs `fn` after `delay` ms; with no delay, as soon as the messages already
- * received are handled (a timer of 0 ms waits at least 1 ms).
- */
-function runLater(fn: () => void, delay: number): Scheduled {
-  if (delay <= 0) {
-    const immediate = setImmediate(fn);
-    return { cancel: () => clearImmediate(immediate) };
-  }
-  const timer = setTimeout(fn, delay);
-  return { cancel: () => clearTimeout(timer) };
 }
 
 /** How long an edit waits before its analysis starts, from the time since the edit before it. */
