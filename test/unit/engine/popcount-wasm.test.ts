@@ -102,4 +102,18 @@ describe('WebAssembly popcount', () => {
       }
     }
   });
+
+  it('counts the pairs of a member set listed twice (two segments with one rule) like any other', () => {
+    const shared = randomBits(40_000, 0.4, 7);
+    const sets = [randomBits(40_000, 0.3, 8), shared, shared, ...Array.from({ length: 6 }, (_, k) => randomBits(40_000, 0.5, 20 + k))];
+    const kept = new WeakMap<object, Map<object, number>>();
+    const cache: PairCache = {
+      get: (a, b) => kept.get(a)?.get(b),
+      set: (a, b, count) => void (kept.get(a) ?? kept.set(a, new Map()).get(a)!).set(b, count),
+    };
+    const counts = pairCounts(sets, cache);
+    for (let i = 0; i < sets.length; i++) {
+      for (let j = i + 1; j < sets.length; j++) expect(counts[i * sets.length + j]).toBe(andCount(sets[i], sets[j]));
+    }
+  });
 });

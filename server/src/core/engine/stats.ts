@@ -165,10 +165,11 @@ export function* pairCountRows(sets: Bitset[], cache?: PairCache, counts?: numbe
     }
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        const c = matrix.count(i, j);
+        // Kept before, or by a twin earlier in this pass (two segments with one rule share one member set).
+        const known = cache?.get(sets[i], sets[j]);
+        const c = known ?? matrix.count(i, j);
         if (counts) counts[i * n + j] = c;
-        // A segment listed twice (two segments with one rule) has its pairs cached by the first of them.
-        if (cache && cache.get(sets[i], sets[j]) === undefined) cache.set(sets[i], sets[j], c);
+        if (known === undefined) cache?.set(sets[i], sets[j], c);
       }
     }
     return;
