@@ -9,6 +9,7 @@ import type { Finding } from '../diagnostics/types.js';
 import type { Expr, Position, Range, SegmentDecl } from '../syntax/ast.js';
 import { props } from '../syntax/ast.js';
 import { walkExpr } from '../syntax/walk.js';
+import { unreachable } from '../util/unreachable.js';
 import type { ExpectationResult } from './expectations.js';
 
 export interface KeptChecks {
@@ -46,6 +47,8 @@ export function expectationNames(decl: SegmentDecl): string[] {
         break;
       case 'ExpectSize':
         break;
+      default:
+        unreachable(exp);
     }
   }
   return [...names].sort();

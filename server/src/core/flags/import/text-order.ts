@@ -7,6 +7,7 @@
  * whose text starts with a prefix, or sorts before a text, are one range.
  */
 import { all, type Condition, type ExportValue, type OrderOp, type Subject } from '../export/condition.js';
+import { unreachable } from '../../util/unreachable.js';
 
 export type TemporalType = 'date' | 'datetime';
 
@@ -86,5 +87,7 @@ export function textOrder(type: TemporalType, subject: Subject, op: OrderOp, tex
       return range(scale, subject, firstFrom(scale, text, true), end);
     case '>=':
       return range(scale, subject, firstFrom(scale, text), end);
+    default:
+      return unreachable(op);
   }
 }
