@@ -55,15 +55,18 @@ export interface PairMatrix {
   count(i: number, j: number): number;
 }
 
-export function wasmPairMatrix(sets: readonly Bitset[]): PairMatrix | undefined {
+/** The sets copied into a new instance's memory, each padded to whole 8-byte words, with `extraBytes` free after them. */
+interface LoadedSets {
+  exports: PopcountExports;
+  /** Bytes from one set to the next (set i starts at i × stride). */
+  stride: number;
+}
+
+function loadSets(sets: readonly Bitset[], extraBytes: number): LoadedSets | undefined {
   const module = popcountModule();
   if (!module || sets.length === 0) return undefined;
-  const n = sets.length;
-  const words = Math.ceil(sets[0].length / 2);
-  const stride = words * 8;
-  const act = stride * n;
-  const out = act + n * 4;
-  const total = out + n * n * 4;
+  const stride = Math.ceil(sets[0].length / 2) * 8;
+  const total = stride * sets.length + extraBytes;
   if (total > 2 ** 31) return undefined;
   try {
     const exports = new WebAssembly.Instance(module).exports as unknown as PopcountExports;
@@ -71,15 +74,26 @@ export function wasmPairMatrix(sets: readonly Bitset[]): PairMatrix | undefined 
     if (missing > 0) exports.memory.grow(missing);
     const memory = new Uint32Array(exports.memory.buffer);
     sets.forEach((set, i) => memory.set(set, (i * stride) / 4));
-    const cells = new Int32Array(exports.memory.buffer, out, n * n);
-    return {
-      words,
-      run: (from, to) => exports.pairMatrix(0, n, stride, from, to, MATRIX_BLOCK_WORDS, out, act),
-      count: (i, j) => cells[i * n + j],
-    };
+    return { exports, stride };
   } catch {
     return undefined;
   }
+}
+
+export function wasmPairMatrix(sets: readonly Bitset[]): PairMatrix | undefined {
+  const n = sets.length;
+  // After the sets: the list of sets active in a block (n × 4 bytes), then the n × n counts.
+  const loaded = loadSets(sets, n * 4 + n * n * 4);
+  if (!loaded) return undefined;
+  const { exports, stride } = loaded;
+  const act = stride * n;
+  const out = act + n * 4;
+  const cells = new Int32Array(exports.memory.buffer, out, n * n);
+  return {
+    words: stride / 8,
+    run: (from, to) => exports.pairMatrix(0, n, stride, from, to, MATRIX_BLOCK_WORDS, out, act),
+    count: (i, j) => cells[i * n + j],
+  };
 }
 
 /**
@@ -88,22 +102,9 @@ export function wasmPairMatrix(sets: readonly Bitset[]): PairMatrix | undefined 
  * sets do not fit in its memory).
  */
 export function wasmPairCounter(sets: readonly Bitset[]): ((i: number, j: number) => number) | undefined {
-  const module = popcountModule();
-  if (!module || sets.length === 0) return undefined;
-  const words32 = sets[0].length;
-  // Each set padded to whole 8-byte words.
-  const stride = Math.ceil(words32 / 2) * 8;
-  const total = stride * sets.length;
-  if (total > 2 ** 31) return undefined;
-  try {
-    const exports = new WebAssembly.Instance(module).exports as unknown as PopcountExports;
-    const missing = Math.ceil(total / PAGE_BYTES) - exports.memory.buffer.byteLength / PAGE_BYTES;
-    if (missing > 0) exports.memory.grow(missing);
-    const memory = new Uint32Array(exports.memory.buffer);
-    sets.forEach((set, i) => memory.set(set, (i * stride) / 4));
-    const words64 = stride / 8;
-    return (i, j) => exports.andCount(i * stride, j * stride, words64);
-  } catch {
-    return undefined;
-  }
+  const loaded = loadSets(sets, 0);
+  if (!loaded) return undefined;
+  const { exports, stride } = loaded;
+  const words64 = stride / 8;
+  return (i, j) => exports.andCount(i * stride, j * stride, words64);
 }
