@@ -7,41 +7,19 @@
 import fc from 'fast-check';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { describe, expect, it } from 'vitest';
-import { hasBit } from '../../../server/src/core/engine/index.js';
 import { ImportRefusal, importFlag } from '../../../server/src/core/flags/import/index.js';
-import { Workspace } from '../../../server/src/core/workspace.js';
-import { cellAttribute } from '../../../server/src/core/flags/context.js';
-import { memoryHost } from './workspaces.js';
+import { importedMembers, type ImportedWorkspace } from './imported-members.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function members(text: string, segment: string, rows: Array<Record<string, unknown>>): Promise<{ on: boolean[]; sent: Array<Record<string, unknown>> }> {
-  const files = {
-    '/ws/data.segspec': 'dataset users { source "users.json" key targetingKey fields { targetingKey: string, age: number?, plan: string?, beta: boolean?, tags: list<string>?, version: semver? } }\n',
-    '/ws/flags.segspec': text,
-    '/ws/users.json': JSON.stringify(rows.map((r, i) => ({ age: null, plan: null, beta: null, tags: null, version: null, ...r, targetingKey: `r${i}` }))),
-    '/ws/f.json': '{"flags": {}}',
-  };
-  const analysis = await new Workspace(memoryHost(files), '/ws').analyze();
-  const errors = analysis.findings.filter((f) => f.severity === 'error' && !/^SEG(06|07|3|121)/.test(f.code));
-  expect(errors.map((f) => `${f.code} ${f.message}`), text).toEqual([]);
-  const result = analysis.results.segments.get(segment);
-  expect(result?.members, `${text}\n${result?.reason ?? ''}`).toBeDefined();
-  // What a flag check sends for each row: the values the data holds (a value the field's type rejects is missing).
-  const table = analysis.data.get('users')!.table!;
-  const sent = rows.map((_, i) => {
-    const ctx: Record<string, unknown> = {};
-    for (const col of table.columns) {
-      if (col.name === 'uid') continue;
-      const value = cellAttribute(col, i);
-      if (value !== undefined) ctx[col.name] = value;
-    }
-    return ctx;
-  });
-  return { on: rows.map((_, i) => hasBit(result!.members!, i)), sent };
-}
+const workspace: ImportedWorkspace = {
+  key: 'targetingKey',
+  fields: new Map([['age', 'number'], ['plan', 'string'], ['beta', 'boolean'], ['tags', 'list<string>'], ['version', 'semver']]),
+  flagFile: ['f.json', '{"flags": {}}'],
+};
+const members = (text: string, segment: string, rows: Array<Record<string, unknown>>) => importedMembers(workspace, text, segment, rows);
 
 // ---------------------------------------------------------------- generators
 

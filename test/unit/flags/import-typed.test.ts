@@ -14,11 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { hasBit } from '../../../server/src/core/engine/index.js';
 import type { ColumnType } from '../../../server/src/core/data/table.js';
 import { ImportRefusal, importFlag } from '../../../server/src/core/flags/import/index.js';
-import { cellAttribute } from '../../../server/src/core/flags/context.js';
-import type { FlagAttributeValue, FlagContext } from '../../../server/src/core/flags/system.js';
+import type { FlagContext } from '../../../server/src/core/flags/system.js';
 import { Workspace } from '../../../server/src/core/workspace.js';
 import { unleashContext, unleashOracle } from './unleash-oracle.js';
 import { memoryHost } from './workspaces.js';
+import { importedMembers, type ImportedWorkspace } from './imported-members.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -35,31 +35,8 @@ const RUNS = Number(process.env.SEGSPEC_FLAG_RUNS ?? 200);
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The imported segment's members on the rows, and the context a flag check sends for each row. */
-async function members(text: string, segment: string, rows: Array<Record<string, unknown>>): Promise<{ on: boolean[]; sent: FlagContext[] }> {
-  const fields = [...TYPES].map(([name, type]) => `${name}: ${type}?`).join(', ');
-  const files = {
-    '/ws/data.segspec': `dataset users { source "users.json" key uid fields { uid: string, ${fields} } }\n`,
-    '/ws/flags.segspec': text,
-    '/ws/users.json': JSON.stringify(rows.map((r, i) => ({ ...Object.fromEntries([...TYPES.keys()].map((k) => [k, null])), ...r, uid: `r${i}` }))),
-    '/ws/f.json': '{"features": [], "flags": {}}',
-  };
-  const analysis = await new Workspace(memoryHost(files), '/ws').analyze();
-  const errors = analysis.findings.filter((f) => f.severity === 'error' && !/^SEG(06|07|3|121)/.test(f.code));
-  expect(errors.map((f) => `${f.code} ${f.message}`), text).toEqual([]);
-  const result = analysis.results.segments.get(segment);
-  expect(result?.members, `${text}\n${result?.reason ?? ''}`).toBeDefined();
-  const table = analysis.data.get('users')!.table!;
-  const sent = rows.map((_, i) => {
-    const ctx: Record<string, FlagAttributeValue> = {};
-    for (const col of table.columns) {
-      if (col.name === 'uid') continue;
-      const value = cellAttribute(col, i);
-      if (value !== undefined) ctx[col.name] = value;
-    }
-    return ctx as FlagContext;
-  });
-  return { on: rows.map((_, i) => hasBit(result!.members!, i)), sent };
-}
+const workspace: ImportedWorkspace = { key: 'uid', fields: TYPES, flagFile: ['f.json', '{"features": [], "flags": {}}'] };
+const members = (text: string, segment: string, rows: Array<Record<string, unknown>>) => importedMembers(workspace, text, segment, rows);
 
 const rowArb = fc.record(
   {

@@ -11,15 +11,12 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Unleash } from 'unleash-client';
-import { hasBit } from '../../../server/src/core/engine/index.js';
 import { ImportRefusal, importFlag } from '../../../server/src/core/flags/import/index.js';
 import { importUnleash } from '../../../server/src/core/flags/import/unleash.js';
 import type { Condition } from '../../../server/src/core/flags/export/condition.js';
 import type { FlagContext } from '../../../server/src/core/flags/system.js';
-import { Workspace } from '../../../server/src/core/workspace.js';
-import { cellAttribute } from '../../../server/src/core/flags/context.js';
-import { memoryHost } from './workspaces.js';
 import { unleashContext, unleashOracle } from './unleash-oracle.js';
+import { importedMembers } from './imported-members.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -48,32 +45,13 @@ function fieldTypes(conditions: Condition[]): Map<string, string> {
   return types;
 }
 
-async function members(text: string, segment: string, fields: Map<string, string>, rows: Array<Record<string, unknown>>): Promise<{ on: boolean[]; sent: Array<Record<string, unknown>> }> {
-  const declared = [...fields].filter(([name]) => name !== 'uid').map(([name, type]) => `${name}: ${type}?`);
-  const files = {
-    '/ws/data.segspec': `dataset users { source "users.json" key uid fields { uid: string${declared.map((d) => `, ${d}`).join('')} } }\n`,
-    '/ws/flags.segspec': text,
-    '/ws/users.json': JSON.stringify(rows.map((r, i) => ({ ...Object.fromEntries([...fields.keys()].map((k) => [k, null])), ...r, uid: `r${i}` }))),
-    '/ws/u.json': '{"features": []}',
-  };
-  const analysis = await new Workspace(memoryHost(files), '/ws').analyze();
-  const errors = analysis.findings.filter((f) => f.severity === 'error' && !/flag|SEG06|SEG07|SEG3|SEG121/i.test(`${f.code} ${f.message}`));
-  expect(errors.map((f) => `${f.code} ${f.message}`), text).toEqual([]);
-  const result = analysis.results.segments.get(segment);
-  expect(result?.members, `${text}\n${result?.reason ?? ''}`).toBeDefined();
-  // What a flag check sends for each row: the values the data holds (a value the field's type rejects is missing).
-  const table = analysis.data.get('users')!.table!;
-  const sent = rows.map((_, i) => {
-    const ctx: Record<string, unknown> = {};
-    for (const col of table.columns) {
-      if (col.name === 'uid') continue;
-      const value = cellAttribute(col, i);
-      if (value !== undefined) ctx[col.name] = value;
-    }
-    return ctx;
-  });
-  return { on: rows.map((_, i) => hasBit(result!.members!, i)), sent };
-}
+const members = (text: string, segment: string, fields: Map<string, string>, rows: Array<Record<string, unknown>>) =>
+  importedMembers(
+    { key: 'uid', fields, flagFile: ['u.json', '{"features": []}'], ignored: (f) => /flag|SEG06|SEG07|SEG3|SEG121/i.test(`${f.code} ${f.message}`) },
+    text,
+    segment,
+    rows,
+  );
 
 // ---------------------------------------------------------------- generators
 
