@@ -7,8 +7,7 @@
  * list column's is decoded in slices, with a pause between slices.
  */
 import type { ParsedData } from '../core/data/index.js';
-import type { Column, Table } from '../core/data/table.js';
-import { unreachable } from '../core/util/unreachable.js';
+import { columnBuffers, type Column, type Table } from '../core/data/table.js';
 import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
 
 /** Dictionaries up to this size are cloned as they are. */
@@ -82,23 +81,6 @@ export async function unpackStrings(packed: StringPool, pause: () => Promise<voi
   return out;
 }
 
-function buffersOf(column: Column): ArrayBufferLike[] {
-  switch (column.kind) {
-    case 'numeric':
-      return [column.missing.buffer, column.values.buffer];
-    case 'dictionary':
-      return [column.missing.buffer, column.codes.buffer];
-    case 'boolean':
-      return [column.missing.buffer, column.values.buffer];
-    case 'stringList':
-      return [column.missing.buffer, column.offsets.buffer, column.itemCodes.buffer];
-    case 'integerList':
-      return [column.missing.buffer, column.offsets.buffer, column.itemValues.buffer];
-    default:
-      return unreachable(column);
-  }
-}
-
 /** The message for `postMessage` and the buffers to transfer with it. */
 export function packParsed(parsed: ParsedData): { message: PackedParsed; transfer: ArrayBuffer[] } {
   const buffers = new Set<ArrayBufferLike>();
@@ -106,7 +88,7 @@ export function packParsed(parsed: ParsedData): { message: PackedParsed; transfe
   const table = parsed.table;
   if (table) {
     const columns = table.columns.map((column): PackedColumn => {
-      for (const buffer of buffersOf(column)) buffers.add(buffer);
+      for (const buffer of columnBuffers(column)) buffers.add(buffer);
       const ready = column.kind === 'dictionary' ? packedDictionary(column) : undefined;
       if (column.kind === 'dictionary' && ready) {
         // Still packed from the load: sent as it is, not decoded here.

@@ -11,8 +11,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
 import type { BuiltColumn } from '../core/data/builders.js';
 import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
-import type { Column } from '../core/data/table.js';
-import { unreachable } from '../core/util/unreachable.js';
+import { columnBuffers } from '../core/data/table.js';
 
 const MARKER = 'segspecBlockWorker';
 
@@ -35,22 +34,6 @@ interface PackedBlock extends Omit<BlockResult, 'columns'> {
 }
 
 type Reply = { id: number; block: PackedBlock } | { id: number; error: string };
-
-function columnBuffers(column: Column): ArrayBufferLike[] {
-  switch (column.kind) {
-    case 'numeric':
-    case 'boolean':
-      return [column.missing.buffer, column.values.buffer];
-    case 'dictionary':
-      return [column.missing.buffer, column.codes.buffer];
-    case 'stringList':
-      return [column.missing.buffer, column.offsets.buffer, column.itemCodes.buffer];
-    case 'integerList':
-      return [column.missing.buffer, column.offsets.buffer, column.itemValues.buffer];
-    default:
-      return unreachable(column);
-  }
-}
 
 function packBlock(block: BlockResult): { block: PackedBlock; transfer: ArrayBuffer[] } {
   const buffers = new Set<ArrayBufferLike>([block.rowLines.buffer]);

@@ -11,6 +11,7 @@
  * - list<string>: per-row [offsets[i], offsets[i+1]) slices of `itemCodes` into `dictionary`
  * - list<integer>: per-row slices of `itemValues`
  */
+import { unreachable } from '../util/unreachable.js';
 export type ColumnType =
   | 'string'
   | 'integer'
@@ -77,4 +78,21 @@ export interface Table {
   byName: Map<string, Column>;
   /** 1-based line in the source file where each row starts (for messages). */
   rowLines: Int32Array;
+}
+
+/** The typed-array buffers that hold a column's data (what a thread transfers instead of copying). */
+export function columnBuffers(column: Column): ArrayBufferLike[] {
+  switch (column.kind) {
+    case 'numeric':
+    case 'boolean':
+      return [column.missing.buffer, column.values.buffer];
+    case 'dictionary':
+      return [column.missing.buffer, column.codes.buffer];
+    case 'stringList':
+      return [column.missing.buffer, column.offsets.buffer, column.itemCodes.buffer];
+    case 'integerList':
+      return [column.missing.buffer, column.offsets.buffer, column.itemValues.buffer];
+    default:
+      return unreachable(column);
+  }
 }
