@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { candidateClauses } from '../../../server/src/core/discover/clauses.js';
-import { relatedDerivedColumns, relatedUses } from '../../../server/src/core/discover/related-clauses.js';
+import { relatedDerivedColumns } from '../../../server/src/core/discover/related-clauses.js';
+import { relatedUses } from '../../../server/src/core/discover/rule-walk.js';
 import { hasBit } from '../../../server/src/core/engine/bitset.js';
 import { Workspace } from '../../../server/src/core/workspace.js';
 import { MemoryHost } from '../workspace/memory-host.js';

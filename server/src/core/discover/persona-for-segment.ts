@@ -8,7 +8,7 @@ import { prop } from '../syntax/ast.js';
 import type { Analysis } from '../workspace.js';
 import { draftPersona } from './persona.js';
 import { personaDeclaration } from './persona-text.js';
-import { fieldsOf } from './target.js';
+import { fieldsOf } from './rule-walk.js';
 
 export type PersonaForSegment = { ok: true; name: string; text: string } | { ok: false; message: string };
 

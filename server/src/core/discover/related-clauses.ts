@@ -144,32 +144,3 @@ function relatedExpr(text: string): AggregateExpr | RelatedFieldExpr | undefined
   if (file.errors.length > 0 || !where || (where.type !== 'Aggregate' && where.type !== 'RelatedField')) return undefined;
   return where;
 }
-
-/**
- * The related datasets an expression reads (aggregates and lookups), through
- * the rules of the segments it uses. A target such as `survey.nps <= 6`
- * holds only for parents with a survey row, so every clause over `survey`
- * (`survey.answered_at within last 60 days`) would mostly restate that.
- */
-export function relatedUses(expr: Expr, model: WorkspaceModel, seen = new Set<string>()): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Aggregate' || record.type === 'RelatedField') out.add((record as unknown as AggregateExpr | RelatedFieldExpr).dataset.name);
-    if (record.type === 'Name' && typeof record.name === 'string') {
-      const segment = model.segments.get(record.name);
-      if (segment?.where && !seen.has(segment.name)) {
-        seen.add(segment.name);
-        for (const u of relatedUses(segment.where, model, seen)) out.add(u);
-      }
-    }
-    for (const [key, value] of Object.entries(record)) if (key !== 'range' && key !== 'nameRange') visit(value);
-  };
-  visit(expr);
-  return out;
-}

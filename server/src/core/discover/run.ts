@@ -10,7 +10,8 @@ import type { Analysis, Workspace } from '../workspace.js';
 import type { Table } from '../data/table.js';
 import { DEFAULT_SAMPLE_LIMIT, discoverSubgroups, QUALITY_EXPONENT, type DiscoverResult, type Overlap, type QualityName } from './index.js';
 import { withMeasuredCounts, type Recounter } from './recount.js';
-import { relatedDerivedColumns, relatedUses } from './related-clauses.js';
+import { relatedDerivedColumns } from './related-clauses.js';
+import { relatedUses } from './rule-walk.js';
 import { renderRules, type RenderedRule } from './render.js';
 import { chooseDataset, evaluateTarget, TARGET_SEGMENT } from './target.js';
 

@@ -7,8 +7,8 @@
  */
 import type { Bitset } from '../engine/bitset.js';
 import { analyzeData, referenceDate, type DatasetInput } from '../engine/index.js';
-import type { Expr } from '../syntax/ast.js';
 import type { WorkspaceModel } from '../semantics/model.js';
+import { fieldsOf } from './rule-walk.js';
 import type { Analysis, Workspace } from '../workspace.js';
 
 export const TARGET_SEGMENT = '__discover_target';
@@ -73,29 +73,4 @@ export async function evaluateTarget(workspace: Workspace, dataset: string, expr
     today: referenceDate(analysis.model, dataset, workspace.options),
     analysis,
   };
-}
-
-/** Every name the expression mentions, through the rules of the segments it uses. */
-export function fieldsOf(expr: Expr, model: WorkspaceModel, seen = new Set<string>()): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Name' && typeof record.name === 'string') {
-      const segment = model.segments.get(record.name);
-      if (segment) {
-        if (!seen.has(segment.name)) {
-          seen.add(segment.name);
-          if (segment.where) for (const f of fieldsOf(segment.where, model, seen)) out.add(f);
-        }
-      } else out.add(record.name);
-    }
-    for (const [key, value] of Object.entries(record)) if (key !== 'range' && key !== 'nameRange') visit(value);
-  };
-  visit(expr);
-  return out;
 }
