@@ -11,6 +11,7 @@ import {
   type CellSpans,
   SEMICOLON,
   decodeSlice,
+  isBlank,
   isSemver,
   readBoolean,
   readDate,
@@ -90,6 +91,12 @@ export abstract class ColumnBuilder {
 
   protected abstract growValues(capacity: number): void;
 
+  /** A quoted cell `[start, end)` whose doubled quotes are to be undone. */
+  protected addQuoted(row: number, bytes: Uint8Array, start: number, end: number): void {
+    const clean = unescapeQuotes(bytes, start, end);
+    if (clean.length > 0) this.addText(row, clean, 0, clean.length);
+  }
+
   protected present(row: number): void {
     this.missing[row] = 0;
   }
@@ -118,17 +125,11 @@ export abstract class ColumnBuilder {
   finish(rowCount: number): BuiltColumn {
     this.ensure(rowCount);
     const missing = fitUint8(this.missing, rowCount, MISSING);
+    // A column with a value in every row (the usual case) needs no pass in JavaScript.
+    const firstMissingRow = missing.indexOf(MISSING);
     let missingCount = 0;
-    let firstMissingRow = -1;
-    for (let row = 0; row < rowCount; row++) {
-      const mark = missing[row];
-      if (mark === MISSING) {
-        if (firstMissingRow < 0) firstMissingRow = row;
-        missingCount++;
-      } else if (mark === BAD) {
-        missing[row] = MISSING;
-      }
-    }
+    if (firstMissingRow >= 0) for (let row = firstMissingRow; row < rowCount; row++) if (missing[row] === MISSING) missingCount++;
+    if (this.badCount > 0) for (let row = 0; row < rowCount; row++) if (missing[row] === BAD) missing[row] = MISSING;
     const stats: ColumnStats = {
       badCount: this.badCount,
       firstBadRow: this.firstBadRow,
@@ -178,18 +179,30 @@ export class NumericBuilder extends ColumnBuilder {
     this.values = growFloat64(this.values, capacity);
   }
 
-  // Repeated in each builder class on purpose: the call to `addText` stays
-  // monomorphic, so V8 inlines it into this loop (the hot path of CSV loading).
+  // Each builder has its own loop on purpose: the block's rows are reserved
+  // once, the arrays are locals, and the reader is inlined into the loop (the
+  // hot path of CSV loading). Quoted cells with doubled quotes take `addText`.
   addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
     const { starts, ends, stride, count } = spans;
+    if (count === 0) return;
+    this.ensure(rowBase + count - 1);
+    const { values, missing } = this;
     for (let k = 0, at = column; k < count; k++, at += stride) {
-      const start = starts[at];
-      const end = ends[at];
-      if (end >= 0) {
-        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      let s = starts[at];
+      let e = ends[at];
+      if (e < 0) {
+        this.addQuoted(rowBase + k, bytes, s, -e - 1);
+        continue;
+      }
+      while (s < e && isBlank(bytes[s])) s++;
+      while (e > s && isBlank(bytes[e - 1])) e--;
+      if (s === e) continue;
+      const value = this.read(bytes, s, e);
+      if (value === value) {
+        values[rowBase + k] = value;
+        missing[rowBase + k] = 0;
       } else {
-        const clean = unescapeQuotes(bytes, start, -end - 1);
-        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+        this.badText(rowBase + k, bytes, starts[at], ends[at]);
       }
     }
   }
@@ -247,14 +260,25 @@ export class BooleanBuilder extends ColumnBuilder {
 
   addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
     const { starts, ends, stride, count } = spans;
+    if (count === 0) return;
+    this.ensure(rowBase + count - 1);
+    const { values, missing } = this;
     for (let k = 0, at = column; k < count; k++, at += stride) {
-      const start = starts[at];
-      const end = ends[at];
-      if (end >= 0) {
-        if (start !== end) this.addText(rowBase + k, bytes, start, end);
+      let s = starts[at];
+      let e = ends[at];
+      if (e < 0) {
+        this.addQuoted(rowBase + k, bytes, s, -e - 1);
+        continue;
+      }
+      while (s < e && isBlank(bytes[s])) s++;
+      while (e > s && isBlank(bytes[e - 1])) e--;
+      if (s === e) continue;
+      const value = readBoolean(bytes, s, e);
+      if (value >= 0) {
+        values[rowBase + k] = value;
+        missing[rowBase + k] = 0;
       } else {
-        const clean = unescapeQuotes(bytes, start, -end - 1);
-        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+        this.badText(rowBase + k, bytes, starts[at], ends[at]);
       }
     }
   }
@@ -309,15 +333,27 @@ export class DictionaryBuilder extends ColumnBuilder {
 
   addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
     const { starts, ends, stride, count } = spans;
+    if (count === 0) return;
+    this.ensure(rowBase + count - 1);
+    const { codes, missing, interner, accept } = this;
+    // Free text keeps its spaces; labels and versions do not.
+    const trim = this.type !== 'string';
     for (let k = 0, at = column; k < count; k++, at += stride) {
-      const start = starts[at];
-      const end = ends[at];
-      if (end >= 0) {
-        if (start !== end) this.addText(rowBase + k, bytes, start, end);
-      } else {
-        const clean = unescapeQuotes(bytes, start, -end - 1);
-        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
+      let s = starts[at];
+      let e = ends[at];
+      if (e < 0) {
+        this.addQuoted(rowBase + k, bytes, s, -e - 1);
+        continue;
       }
+      if (trim) {
+        while (s < e && isBlank(bytes[s])) s++;
+        while (e > s && isBlank(bytes[e - 1])) e--;
+      }
+      if (s === e) continue;
+      const code = interner.intern(bytes, s, e, accept);
+      codes[rowBase + k] = code;
+      if (code >= 0) missing[rowBase + k] = 0;
+      else this.badText(rowBase + k, bytes, starts[at], ends[at]);
     }
   }
 
@@ -406,12 +442,8 @@ abstract class ListBuilder extends ColumnBuilder {
     for (let k = 0, at = column; k < count; k++, at += stride) {
       const start = starts[at];
       const end = ends[at];
-      if (end >= 0) {
-        if (start !== end) this.addText(rowBase + k, bytes, start, end);
-      } else {
-        const clean = unescapeQuotes(bytes, start, -end - 1);
-        if (clean.length > 0) this.addText(rowBase + k, clean, 0, clean.length);
-      }
+      if (end < 0) this.addQuoted(rowBase + k, bytes, start, -end - 1);
+      else if (start !== end) this.addText(rowBase + k, bytes, start, end);
     }
   }
 

@@ -39,6 +39,32 @@ const COMMA_STOPS = stopTable(COMMA);
 const TAB_STOPS = stopTable(TAB);
 
 /**
+ * The end of an unquoted cell starting at `j`: the first stop byte, or `n`.
+ * Four bytes are tested at a time (SWAR): a word flags its bytes below 0x0E
+ * (line breaks, tabs and a few other control bytes) and its bytes equal to
+ * the delimiter; the lowest flagged byte is exact (borrows only run upwards),
+ * and a flagged byte that is not a stop (a control byte) is stepped over.
+ * Fewer branches per cell than a byte loop: each mispredicted loop exit costs
+ * more than the bytes themselves on short cells.
+ */
+function unquotedEnd(bytes: Uint8Array, words: DataView, j: number, n: number, stops: Uint8Array, delimiterWord: number): number {
+  while (j + 4 <= n) {
+    const word = words.getInt32(j, true);
+    const delimiterBytes = word ^ delimiterWord;
+    const flags = ((((word - 0x0e0e0e0e) | 0) & ~word) | (((delimiterBytes - 0x01010101) | 0) & ~delimiterBytes)) & 0x80808080;
+    if (flags === 0) {
+      j += 4;
+      continue;
+    }
+    j += (31 - Math.clz32(flags & (-flags | 0))) >> 3;
+    if (stops[bytes[j]] !== 0) return j;
+    j++;
+  }
+  while (j < n && stops[bytes[j]] === 0) j++;
+  return j;
+}
+
+/**
  * Number of rows to allocate for, from the line length of the first 64 KiB
  * of `sample` (which starts at `from`) and the size of the whole file, with a
  * small margin. A count of every line break would be exact but costs a pass
@@ -215,6 +241,8 @@ export class DelimitedReader {
     const width = plans.length;
     const { starts, ends, stride } = spans;
     const stops = delimiter === COMMA ? COMMA_STOPS : TAB_STOPS;
+    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const delimiterWord = delimiter * 0x01010101;
     let rowLines = this.rowLines;
     let rowCount = this.rowCount;
     let i = from;
@@ -295,8 +323,7 @@ export class DelimitedReader {
           if (escaped) cellEnd = -(cellEnd + 1);
           i = j;
         } else {
-          let j = i;
-          while (j < n && stops[bytes[j]] === 0) j++;
+          const j = unquotedEnd(bytes, words, i, n, stops, delimiterWord);
           cellStart = i;
           cellEnd = j;
           i = j;
