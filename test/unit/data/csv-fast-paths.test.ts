@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cellValue } from '../../../server/src/core/data/accessors.js';
+import { readDate, readDateTime } from '../../../server/src/core/data/bytes.js';
 import { type Delimiter, DelimitedReader, readDelimited } from '../../../server/src/core/data/csv.js';
 import type { FieldSpec } from '../../../server/src/core/data/field-spec.js';
 import { MissingTokens } from '../../../server/src/core/data/missing-tokens.js';
@@ -228,5 +229,27 @@ describe('CSV fast paths read what a plain reading of the text gives', () => {
     ]);
     const b = tsv.columns![1];
     expect('built' in b && b.built ? cellValue(b.built.column, 0) : undefined).toBe(7);
+  });
+});
+
+describe('dates read from bytes', () => {
+  it('every day (and every impossible day 29-31) of 1890-2210 is what Date.UTC makes of it', () => {
+    const encoder = new TextEncoder();
+    const wrong: string[] = [];
+    for (let year = 1890; year <= 2210; year++) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          const utc = Date.UTC(year, month - 1, day);
+          const real = new Date(utc).getUTCDate() === day;
+          const bytes = encoder.encode(`${text}T12:00Z`);
+          const date = readDate(bytes, 0, 10);
+          const dateTime = readDateTime(bytes, 0, bytes.length);
+          const ok = real ? date === utc / 86_400_000 && dateTime === utc + 43_200_000 : Number.isNaN(date) && Number.isNaN(dateTime);
+          if (!ok) wrong.push(`${text}: ${date}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -517,7 +517,7 @@ export class StringListBuilder extends ListBuilder {
   }
 
   protected addItemText(bytes: Uint8Array, start: number, end: number): boolean {
-    this.items = growInt32(this.items, this.itemCount + 1);
+    if (this.itemCount === this.items.length) this.items = growInt32(this.items, this.itemCount + 1);
     this.items[this.itemCount++] = this.interner.intern(bytes, start, end);
     return true;
   }

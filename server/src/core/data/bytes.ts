@@ -196,6 +196,20 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146097 + doe - 719468;
 }
 
+const TABLE_FIRST_YEAR = 1900;
+const TABLE_MONTHS = 300 * 12;
+
+/**
+ * Days since the epoch of the first day of each month from January 1900 to
+ * January 2200: a date in those years is one lookup, and its month's length
+ * is the difference to the next entry.
+ */
+const MONTH_STARTS = ((): Int32Array => {
+  const starts = new Int32Array(TABLE_MONTHS + 1);
+  for (let k = 0; k <= TABLE_MONTHS; k++) starts[k] = daysFromCivil(TABLE_FIRST_YEAR + Math.floor(k / 12), (k % 12) + 1, 1);
+  return starts;
+})();
+
 /** `YYYY-MM-DD` at `i` (exactly 10 bytes) → days since the epoch, NaN if invalid. */
 function readDateAt(bytes: Uint8Array, i: number): number {
   const hi = twoDigits(bytes, i);
@@ -205,6 +219,11 @@ function readDateAt(bytes: Uint8Array, i: number): number {
   const day = twoDigits(bytes, i + 8);
   if (month < 1 || month > 12 || day < 1) return NaN;
   const year = hi * 100 + lo;
+  const k = (year - TABLE_FIRST_YEAR) * 12 + month - 1;
+  if (k >= 0 && k < TABLE_MONTHS) {
+    const first = MONTH_STARTS[k];
+    return day <= MONTH_STARTS[k + 1] - first ? first + day - 1 : NaN;
+  }
   const maxDay = month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
   if (day > maxDay) return NaN;
   return daysFromCivil(year, month, day);

@@ -140,9 +140,11 @@ export class ByteInterner {
     const code = this.count++;
     const from = this.offsets[code];
     const to = from + (end - start);
-    const pool = (this.pool = growUint8(this.pool, to));
+    // Checked here rather than in the grow functions: a key column appends once per row.
+    if (to > this.pool.length) this.pool = growUint8(this.pool, to);
+    if (code + 2 > this.offsets.length) this.offsets = growInt32(this.offsets, code + 2);
+    const pool = this.pool;
     for (let k = from, i = start; k < to; k++, i++) pool[k] = bytes[i];
-    this.offsets = growInt32(this.offsets, code + 2);
     this.offsets[code + 1] = to;
     return code;
   }
