@@ -197,6 +197,18 @@ function check(c: Case, result: ReadResult): void {
   });
 }
 
+/** Undeclared columns: each is built as if declared with the type inferred for it (same cells, same counts). */
+function checkInferred(bytes: Uint8Array, delimiter: Delimiter, missing: MissingTokens, width: number): void {
+  const inferred = readDelimited(bytes, delimiter, [], missing);
+  const types = inferred.columns!.map((read) => read.inferred?.type ?? 'string');
+  const specs = types.map((type, i): FieldSpec => ({ name: `c${i}`, type, optional: true }));
+  const declared = readDelimited(bytes, delimiter, specs, missing);
+  expect(types).toHaveLength(width);
+  const visible = (result: ReadResult) =>
+    result.columns!.map(({ built: { column, stats } }) => ({ stats, cells: Array.from({ length: result.rowCount }, (_, row) => cellValue(column, row)) }));
+  expect(visible(inferred)).toEqual(visible(declared));
+}
+
 describe('CSV fast paths read what a plain reading of the text gives', () => {
   it('random tables of awkward cells, whole and in pieces', () => {
     fc.assert(
@@ -209,6 +221,7 @@ describe('CSV fast paths read what a plain reading of the text gives', () => {
         const shifted = new Uint8Array(bytes.length + 3);
         shifted.set(bytes, 3);
         check(c, readInPieces(shifted.subarray(3), delimiter, specsOf(c), missing, c.pieceBytes));
+        checkInferred(bytes, delimiter, missing, c.kinds.length);
       }),
       { numRuns: 300 },
     );

@@ -123,7 +123,8 @@ export abstract class ColumnBuilder {
 
   /** The finished column for `rowCount` rows. */
   finish(rowCount: number): BuiltColumn {
-    this.ensure(rowCount);
+    // Room for rows 0…rowCount - 1 (not one more: a builder made for exactly `rowCount` rows would double and be copied back).
+    this.ensure(rowCount - 1);
     const missing = fitUint8(this.missing, rowCount, MISSING);
     // A column with a value in every row (the usual case) needs no pass in JavaScript.
     const firstMissingRow = missing.indexOf(MISSING);
@@ -502,8 +503,9 @@ abstract class ListBuilder extends ColumnBuilder {
     }
   }
 
+  /** After `finish` made room for `rowCount` rows: the rows not given yet are closed empty. */
   protected closeAll(rowCount: number): Int32Array {
-    this.open(rowCount);
+    while (this.closedRows < rowCount) this.offsets[++this.closedRows] = this.itemCount;
     return fitInt32(this.offsets, rowCount + 1);
   }
 }
