@@ -37,6 +37,7 @@ import {
 import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName } from './aggregates.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { exprKey } from './normalize.js';
+import { compareChunks, intervalChunks, materialize, type ArithOp, type NumProgram } from './numeric-chunks.js';
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
@@ -433,45 +434,50 @@ function unitOf(type: string): Unit {
   return type === 'date' ? 'date' : type === 'datetime' ? 'instant' : 'number';
 }
 
-function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
-  const rows = ctx.table.rowCount;
+/** A numeric expression over columns, in its unit. */
+interface UnitProgram {
+  unit: Unit;
+  program: NumProgram;
+}
+
+function columnProgram(col: Column | undefined, rows: number): UnitProgram | undefined {
+  if (!col || col.kind !== 'numeric') return undefined;
+  const missing = missingBits(col.missing, rows);
+  return { unit: unitOf(col.type), program: { kind: 'column', values: col.values, missing, missingBytes: col.missing } };
+}
+
+/** The expression as a program over columns (numeric-chunks.ts); undefined when it is not one. */
+function numProgram(expr: Expr, ctx: CompileContext): UnitProgram | undefined {
   switch (expr.type) {
     case 'Paren':
-      return numVector(expr.expr, ctx);
+      return numProgram(expr.expr, ctx);
     case 'Name': {
       const r = ctx.resolve(expr);
-      const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
-      if (!col || col.kind !== 'numeric') return undefined;
-      return { unit: unitOf(col.type), values: col.values, missing: col.missing };
+      return r.kind === 'field' ? columnProgram(ctx.table.byName.get(r.name), ctx.table.rowCount) : undefined;
     }
     case 'Negate': {
-      const v = numVector(expr.operand, ctx);
+      const v = numProgram(expr.operand, ctx);
       if (!v || v.unit !== 'number') return undefined;
-      const values = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) values[i] = -v.values[i];
-      return { unit: 'number', values, missing: v.missing };
+      return { unit: 'number', program: { kind: 'negate', operand: v.program } };
     }
     case 'Arith':
-      return arithVector(expr.op, expr.left, expr.right, ctx);
+      return arithProgram(expr.op, expr.left, expr.right, ctx);
     case 'RelatedField':
-    case 'Aggregate': {
-      const col = ctx.table.byName.get(relatedColumnName(expr, ctx.resolve));
-      if (!col || col.kind !== 'numeric') return undefined;
-      return { unit: unitOf(col.type), values: col.values, missing: col.missing };
-    }
+    case 'Aggregate':
+      return columnProgram(ctx.table.byName.get(relatedColumnName(expr, ctx.resolve)), ctx.table.rowCount);
     case 'Call': {
       if (expr.callee.name !== 'len' || expr.arg.type !== 'Name') return undefined;
       const r = ctx.resolve(expr.arg);
       const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
       if (!col) return undefined;
-      const values = new Float64Array(rows);
       if (col.kind === 'dictionary') {
-        const lengths = col.dictionary.map((s) => [...s].length);
-        for (let i = 0; i < rows; i++) values[i] = col.codes[i] < 0 ? 0 : lengths[col.codes[i]];
-      } else if (col.kind === 'stringList' || col.kind === 'integerList') {
-        for (let i = 0; i < rows; i++) values[i] = col.offsets[i + 1] - col.offsets[i];
-      } else return undefined;
-      return { unit: 'number', values, missing: col.missing };
+        const byCode = Float64Array.from(col.dictionary, (s) => [...s].length);
+        return { unit: 'number', program: { kind: 'byCode', codes: col.codes, byCode, missing: missingBits(col.missing, ctx.table.rowCount) } };
+      }
+      if (col.kind === 'stringList' || col.kind === 'integerList') {
+        return { unit: 'number', program: { kind: 'listLength', offsets: col.offsets, missing: missingBits(col.missing, ctx.table.rowCount) } };
+      }
+      return undefined;
     }
     case 'String':
     case 'Number':
@@ -501,6 +507,14 @@ function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
   }
 }
 
+/** The expression's values as one full-length vector (a column's own arrays when it is one). */
+function numVector(expr: Expr, ctx: CompileContext): NumVec | undefined {
+  const p = numProgram(expr, ctx);
+  if (!p) return undefined;
+  if (p.program.kind === 'column') return { unit: p.unit, values: p.program.values, missing: p.program.missingBytes };
+  return { unit: p.unit, ...materialize(p.program, ctx.table.rowCount) };
+}
+
 /** A constant operand as a plain number. */
 function constNumber(expr: Expr, ctx: CompileContext): number | null | undefined {
   if (!isConstant(expr, ctx)) return undefined;
@@ -509,49 +523,21 @@ function constNumber(expr: Expr, ctx: CompileContext): number | null | undefined
   return typeof v === 'number' ? v : undefined;
 }
 
-function arithVector(op: '+' | '-' | '*' | '/', left: Expr, right: Expr, ctx: CompileContext): NumVec | undefined {
-  const rows = ctx.table.rowCount;
-  const lv = numVector(left, ctx);
-  const rv = numVector(right, ctx);
+function arithProgram(op: ArithOp, left: Expr, right: Expr, ctx: CompileContext): UnitProgram | undefined {
+  const lv = numProgram(left, ctx);
+  const rv = numProgram(right, ctx);
   if ((lv && lv.unit !== 'number') || (rv && rv.unit !== 'number')) return undefined;
   if (!lv && !rv) return undefined;
-  const lc = lv ? 0 : constNumber(left, ctx);
-  const rc = rv ? 0 : constNumber(right, ctx);
-  if (lc === undefined || rc === undefined) return undefined;
-  const values = new Float64Array(rows);
-  const missing = new Uint8Array(rows);
-  if (lc === null || rc === null) {
-    missing.fill(1);
-    return { unit: 'number', values, missing };
-  }
-  const la = lv ? lv.values : undefined;
-  const ra = rv ? rv.values : undefined;
-  const lm = lv?.missing;
-  const rm = rv?.missing;
-  for (let i = 0; i < rows; i++) missing[i] = (lm ? lm[i] : 0) | (rm ? rm[i] : 0);
-  const xs = la ?? new Float64Array(rows).fill(lc);
-  const ys = ra ?? new Float64Array(rows).fill(rc);
-  switch (op) {
-    case '+':
-      for (let i = 0; i < rows; i++) values[i] = xs[i] + ys[i];
-      break;
-    case '-':
-      for (let i = 0; i < rows; i++) values[i] = xs[i] - ys[i];
-      break;
-    case '*':
-      for (let i = 0; i < rows; i++) values[i] = xs[i] * ys[i];
-      break;
-    case '/':
-      for (let i = 0; i < rows; i++) {
-        const r = ys[i];
-        values[i] = xs[i] / r;
-        missing[i] |= +(r === 0);
-      }
-      break;
-  }
-  // NaN (e.g. infinity minus infinity) compares as unknown, as in the reference.
-  for (let i = 0; i < rows; i++) missing[i] |= +(values[i] !== values[i]);
-  return { unit: 'number', values, missing };
+  const operand = (v: UnitProgram | undefined, e: Expr): NumProgram | undefined => {
+    if (v) return v.program;
+    const c = constNumber(e, ctx);
+    // A missing constant makes every row missing (NaN in the program).
+    return c === undefined ? undefined : { kind: 'constant', value: c };
+  };
+  const l = operand(lv, left);
+  const r = operand(rv, right);
+  if (!l || !r) return undefined;
+  return { unit: 'number', program: { kind: 'arith', op, left: l, right: r } };
 }
 
 /** A constant value in a vector's unit (days for dates, ms for instants), as `compareScalars` orders them. */
@@ -640,25 +626,25 @@ function withMissing(t: Bitset, missing: Bitset | null, negate: boolean, rows: n
 }
 
 /** Rows whose value lies in the interval, branch-free per row; missing rows are unknown. */
-function intervalBits(vec: NumVec, iv: Interval, rows: number): TriBits {
-  const t = emptyBits(rows);
-  const { values } = vec;
-  const { lo, hi } = iv;
-  const words = t.length;
+function intervalBits(vec: UnitProgram, iv: Interval, rows: number): TriBits {
   // Open bounds as closed ones on the neighbouring float keep one loop body.
-  const lo2 = iv.loInc ? lo : nextUp(lo);
-  const hi2 = iv.hiInc ? hi : nextDown(hi);
-  for (let w = 0; w < words; w++) {
+  const lo = iv.loInc ? iv.lo : nextUp(iv.lo);
+  const hi = iv.hiInc ? iv.hi : nextDown(iv.hi);
+  const p = vec.program;
+  if (p.kind !== 'column') return intervalChunks(p, lo, hi, iv.negate, rows);
+  const t = emptyBits(rows);
+  const { values } = p;
+  for (let w = 0, words = t.length; w < words; w++) {
     const base = w << 5;
     const end = Math.min(32, rows - base);
     let tw = 0;
     for (let b = 0; b < end; b++) {
       const x = values[base + b];
-      tw |= (+(x >= lo2) & +(x <= hi2)) << b;
+      tw |= (+(x >= lo) & +(x <= hi)) << b;
     }
     t[w] = tw;
   }
-  return withMissing(t, missingBits(vec.missing, rows), iv.negate, rows);
+  return withMissing(t, p.missing, iv.negate, rows);
 }
 
 const scratch = new Float64Array(1);
@@ -678,7 +664,9 @@ function nextDown(x: number): number {
   return -nextUp(-x);
 }
 
-function compareVectors(op: CompareOp, a: NumVec, b: NumVec, rows: number): TriBits {
+type ColumnProgram = Extract<NumProgram, { kind: 'column' }>;
+
+function compareColumns(op: CompareOp, a: ColumnProgram, b: ColumnProgram, rows: number): TriBits {
   const t = emptyBits(rows);
   const lt = op === '<' || op === '<=' || op === '!=' ? 1 : 0;
   const eq = op === '==' || op === '<=' || op === '>=' ? 1 : 0;
@@ -696,8 +684,8 @@ function compareVectors(op: CompareOp, a: NumVec, b: NumVec, rows: number): TriB
     }
     t[w] = tw;
   }
-  const ma = missingBits(a.missing, rows);
-  const mb = missingBits(b.missing, rows);
+  const ma = a.missing;
+  const mb = b.missing;
   let missing: Bitset | null = ma ?? mb;
   if (ma && mb) {
     missing = emptyBits(rows);
@@ -707,7 +695,7 @@ function compareVectors(op: CompareOp, a: NumVec, b: NumVec, rows: number): TriB
 }
 
 /** A comparison of a vector with a constant operand; null constant → all unknown. */
-function vectorVsConst(op: CompareOp, vec: NumVec, constExpr: Expr, ctx: CompileContext): TriBits | undefined {
+function vectorVsConst(op: CompareOp, vec: UnitProgram, constExpr: Expr, ctx: CompileContext): TriBits | undefined {
   if (!isConstant(constExpr, ctx)) return undefined;
   const v = evalValue(constExpr, constantEnv(ctx));
   if (v === null) return triConst(ctx.table.rowCount, null);
@@ -720,19 +708,24 @@ function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
   const rows = ctx.table.rowCount;
   switch (expr.type) {
     case 'Compare': {
-      const lv = numVector(expr.left, ctx);
-      const rv = numVector(expr.right, ctx);
-      if (lv && rv) return lv.unit === rv.unit ? compareVectors(expr.op, lv, rv, rows) : undefined;
+      const lv = numProgram(expr.left, ctx);
+      const rv = numProgram(expr.right, ctx);
+      if (lv && rv) {
+        if (lv.unit !== rv.unit) return undefined;
+        const [l, r] = [lv.program, rv.program];
+        if (l.kind === 'column' && r.kind === 'column') return compareColumns(expr.op, l, r, rows);
+        return compareChunks(expr.op, l, r, rows);
+      }
       if (lv) return vectorVsConst(expr.op, lv, expr.right, ctx);
       if (rv) return vectorVsConst(FLIP[expr.op], rv, expr.left, ctx);
       return undefined;
     }
     case 'Temporal': {
-      const sv = numVector(expr.subject, ctx);
+      const sv = numProgram(expr.subject, ctx);
       return sv ? vectorVsConst(expr.op === 'before' ? '<' : '>', sv, expr.value, ctx) : undefined;
     }
     case 'Between': {
-      const sv = numVector(expr.subject, ctx);
+      const sv = numProgram(expr.subject, ctx);
       if (!sv || !isConstant(expr.low, ctx) || !isConstant(expr.high, ctx)) return undefined;
       const env = constantEnv(ctx);
       const lowV = evalValue(expr.low, env);
@@ -744,7 +737,7 @@ function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
       return intervalBits(sv, { lo, loInc: true, hi, hiInc: true, negate: false }, rows);
     }
     case 'WithinLast': {
-      const sv = numVector(expr.subject, ctx);
+      const sv = numProgram(expr.subject, ctx);
       if (!sv || sv.unit === 'number') return undefined;
       const start = addUnits(ctx.today + 1, -expr.amount.value, expr.unit);
       const scale = sv.unit === 'date' ? 1 : MS_PER_DAY;
