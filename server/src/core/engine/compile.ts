@@ -34,7 +34,8 @@ import {
   type Bitset,
   type TriBits,
 } from './bitset.js';
-import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName } from './aggregates.js';
+import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName, quantileOf } from './aggregates.js';
+import { bucketQuantile, bucketValues, type QuantileBuckets } from './quantile-buckets.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { exprKey } from './normalize.js';
 import { compareChunks, intervalChunks, materialize, type ArithOp, type NumProgram } from './numeric-chunks.js';
@@ -48,10 +49,12 @@ export interface SharedCache {
   leaves: Map<string, TriBits>;
   /** Dataset-wide aggregates (`p90(ltv_usd)`) by canonical text. */
   aggregates: Map<string, Value>;
+  /** A numeric column's values in buckets for its quantiles, by the column's values (undefined: NaN values). */
+  quantileBuckets: Map<Float64Array, QuantileBuckets | undefined>;
 }
 
 export function newSharedCache(): SharedCache {
-  return { leaves: new Map(), aggregates: new Map() };
+  return { leaves: new Map(), aggregates: new Map(), quantileBuckets: new Map() };
 }
 
 export interface CompileContext {
@@ -810,8 +813,14 @@ export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
   if (ctx.shared.aggregates.has(key)) return ctx.shared.aggregates.get(key) ?? null;
   const name = call.callee.name;
   let result: Value;
-  const vec = numVector(call.arg, ctx);
-  if (vec) {
+  const quantile = quantileOf(name);
+  const column = quantile === undefined ? undefined : quantileColumn(call.arg, ctx);
+  const buckets = column && bucketsOf(column, ctx);
+  const vec = buckets ? undefined : numVector(call.arg, ctx);
+  if (buckets && column && quantile !== undefined) {
+    const x = bucketQuantile(buckets, quantile);
+    result = x === undefined ? null : fromUnit(x, unitOf(column.type));
+  } else if (vec) {
     const rows = ctx.table.rowCount;
     const present = new Float64Array(rows);
     let n = 0;
@@ -832,6 +841,25 @@ export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
   }
   ctx.shared.aggregates.set(key, result);
   return result;
+}
+
+/** The numeric column a quantile's argument names (a field or a related value), if it is one. */
+function quantileColumn(arg: Expr, ctx: CompileContext): Extract<Column, { kind: 'numeric' }> | undefined {
+  while (arg.type === 'Paren') arg = arg.expr;
+  let name: string | undefined;
+  if (arg.type === 'Name') {
+    const r = ctx.resolve(arg);
+    if (r.kind === 'field') name = r.name;
+  } else if (arg.type === 'RelatedField' || arg.type === 'Aggregate') name = relatedColumnName(arg, ctx.resolve);
+  const col = name === undefined ? undefined : ctx.table.byName.get(name);
+  return col?.kind === 'numeric' ? col : undefined;
+}
+
+/** A column's quantile buckets, counted once per shared cache. */
+function bucketsOf(col: Extract<Column, { kind: 'numeric' }>, ctx: CompileContext): QuantileBuckets | undefined {
+  const cache = ctx.shared.quantileBuckets;
+  if (!cache.has(col.values)) cache.set(col.values, bucketValues(col.values, col.missing));
+  return cache.get(col.values);
 }
 
 /** Calls `fn` for every row whose bit is set. */
