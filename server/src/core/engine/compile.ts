@@ -19,11 +19,9 @@ import type { AggregateExpr, CallExpr, CompareOp, Expr, NameExpr, RelatedFieldEx
 import { relatedColumnName } from './related-key.js';
 import type { NameResolution } from '../semantics/model.js';
 import {
-  andBits,
   clearTail,
   emptyBits,
   fullBits,
-  orBits,
   hasBit,
   triAnd,
   triConst,
@@ -387,9 +385,17 @@ function listContainsLeaf(
     needles.push(v);
   }
   const rows = ctx.table.rowCount;
-  const byNeedle = needles.map((needle) => rowsWithItem(col, col.dictionary.indexOf(needle), rows));
-  let t = byNeedle[0] ?? (expr.mode === 'all' ? fullBits(rows) : emptyBits(rows));
-  for (let k = 1; k < byNeedle.length; k++) t = expr.mode === 'all' ? andBits(t, byNeedle[k]) : orBits(t, byNeedle[k]);
+  const codes = [...new Set(needles)].map((needle) => col.dictionary.indexOf(needle));
+  let t: Bitset;
+  if (expr.mode !== 'all') t = rowsWithAny(col, codes, rows);
+  else if (codes.includes(-1)) t = emptyBits(rows);
+  else {
+    t = codes.length === 0 ? fullBits(rows) : rowsWithItem(col, codes[0], rows);
+    for (let k = 1; k < codes.length; k++) {
+      const more = rowsWithItem(col, codes[k], rows);
+      for (let w = 0; w < t.length; w++) t[w] &= more[w];
+    }
+  }
   // Rows with a missing list are unknown.
   return withMissing(t, missingBits(col.missing, rows), false, rows);
 }
@@ -407,14 +413,31 @@ function itemRows(offsets: Int32Array, rows: number): Int32Array {
   return out;
 }
 
+/** Rows whose list holds an item with one of the dictionary codes (-1, no such item, matches none). */
+function rowsWithAny(col: Extract<Column, { kind: 'stringList' }>, codes: number[], rows: number): Bitset {
+  if (codes.length === 1) return rowsWithItem(col, codes[0], rows);
+  // One branch-free pass over the items instead of one pass per code.
+  const t = emptyBits(rows);
+  const hit = new Uint8Array(col.dictionary.length);
+  for (const code of codes) if (code >= 0) hit[code] = 1;
+  const items = col.itemCodes;
+  const rowOf = itemRows(col.offsets, rows);
+  for (let k = 0; k < items.length; k++) {
+    const i = rowOf[k];
+    t[i >>> 5] |= hit[items[k]] << (i & 31);
+  }
+  return t;
+}
+
 /** Rows whose list holds the item with dictionary code `code` (none when the code is -1). */
 function rowsWithItem(col: Extract<Column, { kind: 'stringList' }>, code: number, rows: number): Bitset {
   const t = emptyBits(rows);
   if (code < 0) return t;
-  const codes = col.itemCodes;
+  const items = col.itemCodes;
   const rowOf = itemRows(col.offsets, rows);
-  for (let k = 0; k < codes.length; k++) {
-    if (codes[k] === code) {
+  // A branch per item beats a write per item here: most items are not this one.
+  for (let k = 0; k < items.length; k++) {
+    if (items[k] === code) {
       const i = rowOf[k];
       t[i >>> 5] |= 1 << (i & 31);
     }
