@@ -129,7 +129,7 @@ export abstract class ColumnBuilder {
     // A column with a value in every row (the usual case) needs no pass in JavaScript.
     const firstMissingRow = missing.indexOf(MISSING);
     let missingCount = 0;
-    if (firstMissingRow >= 0) for (let row = firstMissingRow; row < rowCount; row++) if (missing[row] === MISSING) missingCount++;
+    if (firstMissingRow >= 0) missingCount = this.badCount === 0 ? countOnes(missing, firstMissingRow) : countMissing(missing, firstMissingRow);
     if (this.badCount > 0) for (let row = 0; row < rowCount; row++) if (missing[row] === BAD) missing[row] = MISSING;
     const stats: ColumnStats = {
       badCount: this.badCount,
@@ -142,6 +142,31 @@ export abstract class ColumnBuilder {
   }
 
   protected abstract build(rowCount: number, missing: Uint8Array): Column;
+}
+
+/** Rows marked MISSING from `from` on. */
+function countMissing(marks: Uint8Array, from: number): number {
+  let count = 0;
+  for (let row = from; row < marks.length; row++) if (marks[row] === MISSING) count++;
+  return count;
+}
+
+/**
+ * Rows marked MISSING from `from` on, when every mark is 0 or 1: four marks
+ * at a time (a multiply adds a word's four bytes into its top byte).
+ */
+function countOnes(marks: Uint8Array, from: number): number {
+  let count = 0;
+  let row = from;
+  while (row < marks.length && (marks.byteOffset + row) % 4 !== 0) count += marks[row++];
+  const wordCount = (marks.length - row) >> 2;
+  if (wordCount > 0) {
+    const words = new Int32Array(marks.buffer, marks.byteOffset + row, wordCount);
+    for (let k = 0; k < wordCount; k++) count += Math.imul(words[k], 0x01010101) >>> 24;
+    row += wordCount * 4;
+  }
+  for (; row < marks.length; row++) count += marks[row];
+  return count;
 }
 
 type NumericType = 'integer' | 'number' | 'date' | 'datetime';
