@@ -19,6 +19,7 @@ interface Pool {
   pool: Uint8Array;
   offsets: Int32Array;
   count: number;
+  ascending: boolean;
 }
 
 /** A built column as it travels: a packed dictionary apart, so the clone never decodes it. */
@@ -51,7 +52,7 @@ function packBlock(block: BlockResult): { block: PackedBlock; transfer: ArrayBuf
       buffers.add(packed.pool.buffer);
       buffers.add(packed.offsets.buffer);
       const { kind, type, name, missing, codes } = column;
-      return { built: { column: { kind, type, name, missing, codes, dictionary: [] }, stats }, strings: { pool: packed.pool, offsets: packed.offsets, count: packed.count } };
+      return { built: { column: { kind, type, name, missing, codes, dictionary: [] }, stats }, strings: { pool: packed.pool, offsets: packed.offsets, count: packed.count, ascending: packed.ascending } };
     }
     return { built: { column, stats } };
   });
@@ -66,7 +67,7 @@ function unpackBlock(block: PackedBlock): BlockResult {
     const column = built.column;
     if (column.kind !== 'dictionary') return { built };
     const { kind, type, name, missing, codes } = column;
-    const dictionary = withDictionary({ kind, type, name, missing, codes }, new PackedStrings(strings.pool, strings.offsets, strings.count));
+    const dictionary = withDictionary({ kind, type, name, missing, codes }, new PackedStrings(strings.pool, strings.offsets, strings.count, strings.ascending));
     return { built: { column: dictionary, stats: built.stats } };
   });
   return { ...block, columns };

@@ -128,14 +128,17 @@ export async function readDelimitedBlocks(
 
   const task = (bytes: Uint8Array, last: boolean): BlockTask => ({ bytes, last, format, names, specs, missing });
   const queue: Dispatched[] = [];
+  /** Where the next block starts in the file. */
   let offset = header.end;
-  let rest = buffer.subarray(header.end);
 
+  // A block is a view of the piece it was read in (no copy): the piece is the
+  // parser's from then on. The row cut at the end of a piece is read again
+  // from the file with the next piece.
   const dispatch = (bytes: Uint8Array, last: boolean): void => {
-    // A copy: the task's bytes are the parser's, and `rest` may be a view of the same buffer.
-    const own = bytes.slice();
-    queue.push({ offset, length: own.length, last, result: options.parse(task(own, last)) });
-    offset += own.length;
+    // The length first: a parser on another thread takes the bytes away (a transfer leaves them empty here).
+    const length = bytes.length;
+    queue.push({ offset, length, last, result: options.parse(task(bytes, last)) });
+    offset += length;
   };
 
   /** Merges the oldest block; false when it did not end where its rows did (the rest is then read as one block). */
@@ -153,19 +156,26 @@ export async function readDelimitedBlocks(
     return true;
   };
 
+  let piece = buffer.subarray(header.end);
+  let last = atEnd;
+  let wanted = pieceBytes;
   for (;;) {
-    if (atEnd) {
-      if (rest.length > 0) dispatch(rest, true);
+    if (last) {
+      if (piece.length > 0) dispatch(piece, true);
       while (queue.length > 0) if (!(await mergeOldest())) break;
       return merged.finish();
     }
-    const end = blockEnd(rest, 0);
+    const end = blockEnd(piece, 0);
     if (end > 0) {
-      dispatch(rest.subarray(0, end), false);
-      rest = rest.subarray(end);
+      dispatch(piece.subarray(0, end), false);
+      wanted = pieceBytes;
+    } else if (piece.length >= wanted) {
+      // No row ends in the piece (a long row, or a quoted cell with line breaks): read more at once.
+      wanted *= 2;
     }
     while (queue.length >= inFlight) if (!(await mergeOldest())) return merged.finish();
-    rest = concat(rest, await readMore());
+    piece = await readPiece(offset, wanted);
+    last = piece.length < wanted;
   }
 }
 

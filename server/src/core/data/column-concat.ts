@@ -3,25 +3,16 @@
  * separately, perhaps on other threads): values and missing marks are
  * copied in order, dictionary codes are mapped onto one dictionary, and the
  * statistics add up as if the column had been read in one go.
+ *
+ * The outputs are allocated once for the estimated row count (merging is
+ * then copies with `.set`, nothing grows unless the estimate was short).
  */
 import type { BuiltColumn, ColumnStats } from './builders.js';
 import { fitFloat64, fitInt32, fitUint8, growFloat64, growInt32, growUint8 } from './grow.js';
-import { ByteInterner } from './interner.js';
-import { packedDictionary, withDictionary } from './packed-strings.js';
+import { type CodeShift, DictionaryMerge } from './dictionary-merge.js';
+import { withDictionary } from './packed-strings.js';
 import type { Column, ColumnType } from './table.js';
 import { unreachable } from '../util/unreachable.js';
-
-/** The codes of a block's dictionary in the merged dictionary. */
-function mapDictionary(interner: ByteInterner, column: { dictionary: string[] }): Int32Array {
-  const packed = packedDictionary(column);
-  if (packed) {
-    const map = new Int32Array(packed.count);
-    const { pool, offsets } = packed;
-    for (let code = 0; code < packed.count; code++) map[code] = interner.intern(pool, offsets[code], offsets[code + 1]);
-    return map;
-  }
-  return Int32Array.from(column.dictionary, (text) => interner.internString(text));
-}
 
 export class ColumnConcat {
   private rows = 0;
@@ -31,7 +22,7 @@ export class ColumnConcat {
   private codes = new Int32Array(0);
   private offsets = new Int32Array(1);
   private items = 0;
-  private readonly interner = new ByteInterner();
+  private readonly dictionary = new DictionaryMerge();
   private readonly stats: ColumnStats = { badCount: 0, firstBadRow: -1, firstBadValue: '', missingCount: 0, firstMissingRow: -1 };
 
   constructor(
@@ -40,6 +31,28 @@ export class ColumnConcat {
     capacity: number,
   ) {
     this.missing = new Uint8Array(capacity);
+    switch (type) {
+      case 'integer':
+      case 'number':
+      case 'date':
+      case 'datetime':
+        this.floats = new Float64Array(capacity);
+        break;
+      case 'boolean':
+        this.bytes = new Uint8Array(capacity);
+        break;
+      case 'string':
+      case 'enum':
+      case 'semver':
+        this.codes = new Int32Array(capacity);
+        break;
+      case 'list<string>':
+      case 'list<integer>':
+        this.offsets = new Int32Array(capacity + 1);
+        break;
+      default:
+        unreachable(type);
+    }
   }
 
   /** The column of the next block; its first row is row `rowBase` (rows before it, skipped, are missing). */
@@ -62,10 +75,7 @@ export class ColumnConcat {
       case 'dictionary': {
         this.codes = growInt32(this.codes, end, -1);
         this.codes.fill(-1, this.rows, rowBase);
-        const map = mapDictionary(this.interner, column);
-        const { codes } = column;
-        const target = this.codes;
-        for (let k = 0; k < count; k++) target[rowBase + k] = codes[k] < 0 ? -1 : map[codes[k]];
+        shiftCodes(column.codes, 0, count, this.dictionary.add(column), this.codes, rowBase, -1);
         break;
       }
       case 'stringList':
@@ -77,9 +87,8 @@ export class ColumnConcat {
         for (let k = 1; k <= count; k++) offsets[rowBase + k] = column.offsets[k] + base;
         const itemCount = column.offsets[count] - column.offsets[0];
         if (column.kind === 'stringList') {
-          const map = mapDictionary(this.interner, column);
           this.codes = growInt32(this.codes, this.items + itemCount);
-          for (let k = 0; k < itemCount; k++) this.codes[this.items + k] = map[column.itemCodes[column.offsets[0] + k]];
+          shiftCodes(column.itemCodes, column.offsets[0], itemCount, this.dictionary.add(column), this.codes, this.items, 0);
         } else {
           this.floats = growFloat64(this.floats, this.items + itemCount);
           this.floats.set(column.itemValues.subarray(column.offsets[0], column.offsets[count]), this.items);
@@ -124,14 +133,15 @@ export class ColumnConcat {
         case 'string':
         case 'enum':
         case 'semver':
-          return withDictionary({ kind: 'dictionary' as const, type, name, missing, codes: fitInt32(this.codes, rowCount, -1) }, this.interner.packed());
+          if (this.codes.length > this.rows) this.codes.fill(-1, this.rows, Math.min(rowCount, this.codes.length));
+          return withDictionary({ kind: 'dictionary' as const, type, name, missing, codes: fitInt32(this.codes, rowCount, -1) }, this.dictionary.packed());
         case 'list<string>':
         case 'list<integer>': {
           const offsets = growInt32(this.offsets, rowCount + 1);
           for (let row = this.rows; row < rowCount; row++) offsets[row + 1] = this.items;
           const fitted = fitInt32(offsets, rowCount + 1);
           return type === 'list<string>'
-            ? withDictionary({ kind: 'stringList' as const, type, name, missing, offsets: fitted, itemCodes: fitInt32(this.codes, this.items) }, this.interner.packed())
+            ? withDictionary({ kind: 'stringList' as const, type, name, missing, offsets: fitted, itemCodes: fitInt32(this.codes, this.items) }, this.dictionary.packed())
             : { kind: 'integerList', type, name, missing, offsets: fitted, itemValues: fitFloat64(this.floats, this.items) };
         }
         default:
@@ -139,5 +149,25 @@ export class ColumnConcat {
       }
     })();
     return { column, stats };
+  }
+}
+
+/**
+ * `source[from, from + count)` mapped by `shift` into `target` from `at`;
+ * a negative code (missing) becomes `missingCode`.
+ */
+function shiftCodes(source: Int32Array, from: number, count: number, shift: CodeShift, target: Int32Array, at: number, missingCode: number): void {
+  if ('base' in shift) {
+    const { base } = shift;
+    for (let k = 0; k < count; k++) {
+      const code = source[from + k];
+      target[at + k] = code < 0 ? missingCode : code + base;
+    }
+  } else {
+    const { map } = shift;
+    for (let k = 0; k < count; k++) {
+      const code = source[from + k];
+      target[at + k] = code < 0 ? missingCode : map[code];
+    }
   }
 }

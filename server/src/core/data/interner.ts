@@ -179,6 +179,6 @@ export class ByteInterner {
     // Trim the spare capacity unless it is small (a view then, no copy).
     const pool = this.pool.length - used > 4096 ? this.pool.slice(0, used) : this.pool.subarray(0, used);
     const offsets = this.offsets.length - (count + 1) > 1024 ? this.offsets.slice(0, count + 1) : this.offsets.subarray(0, count + 1);
-    return new PackedStrings(pool, offsets, count);
+    return new PackedStrings(pool, offsets, count, this.ascending);
   }
 }

@@ -15,6 +15,8 @@ export class PackedStrings {
     readonly pool: Uint8Array,
     readonly offsets: Int32Array,
     readonly count: number,
+    /** Every entry sorts after the one before it (shorter first, then by bytes): no entry repeats. */
+    readonly ascending = false,
   ) {}
 
   get(code: number): string {
