@@ -21,6 +21,8 @@ export const entries = [
   // (the .vsix then holds a few files of DuckDB, not hundreds); the native
   // binding stays a package beside it (scripts/package-vsix.mjs stages it).
   { in: 'server/src/lsp/main.ts', out: 'dist/server.cjs', external: ['vscode', '@duckdb/node-bindings', 'pg', 'hive-driver', 'playwright-core'] },
+  // The block workers of the CLI and the server (node/block-workers.ts): the CSV reader alone.
+  { in: 'server/src/node/block-worker-main.ts', out: 'dist/block-worker.cjs' },
   { in: 'client/src/extension.ts', out: 'dist/extension.cjs' },
   { in: 'test/bench/bench.ts', out: 'dist/bench.cjs' },
   { in: 'test/fuzz/main.ts', out: 'dist/fuzz.cjs' },

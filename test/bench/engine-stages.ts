@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Table } from '../../server/src/core/data/table.js';
 import { loadDataset } from '../../server/src/core/data/index.js';
 import { NodeHost } from '../../server/src/node/fs-host.js';
-import { sharedBlockWorkers } from '../../server/src/node/block-workers.js';
+import { blockLoading } from '../../server/src/node/block-workers.js';
 import { parse } from '../../server/src/core/syntax/index.js';
 import { prop, type DatasetDecl, type FieldDecl } from '../../server/src/core/syntax/ast.js';
 import { buildModel, type FieldTypeInfo, type WorkspaceModel } from '../../server/src/core/semantics/index.js';
@@ -30,15 +30,13 @@ const NO_RANGE = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, 
 
 /**
  * The CSV loaded the way the CLI loads it: through the file-system host,
- * which reads it in pieces. BENCH_LOAD_THREADS=on parses the pieces as
- * blocks on worker threads instead (data/blocks.ts; faster on idle cores,
- * but more memory: not what the CLI does yet).
+ * in blocks parsed on worker threads (data/blocks.ts).
+ * BENCH_LOAD_THREADS=off reads it in pieces on this thread instead.
  */
 async function loadOurs(ctx: BenchContext): Promise<Table> {
-  const workers = process.env.BENCH_LOAD_THREADS === 'on' ? sharedBlockWorkers() : undefined;
   const loaded = await loadDataset({
     host: new NodeHost(),
-    blocks: workers ? { parse: workers.parse, inFlight: workers.inFlight } : undefined,
+    blocks: process.env.BENCH_LOAD_THREADS === 'off' ? undefined : blockLoading(),
     specFile: join(dirname(ctx.csvPath), 'bench.segspec'),
     workspaceRoot: dirname(ctx.csvPath),
     source: basename(ctx.csvPath),

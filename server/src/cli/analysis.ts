@@ -13,6 +13,7 @@ import { rowLimitedHost } from '../core/data/row-limit.js';
 import { checkOnEngine, type EngineChoice } from './engines.js';
 import { escapeControls } from './reporters/safe-text.js';
 import { flagSystem } from '../core/flags/systems/index.js';
+import { blockLoading } from '../node/block-workers.js';
 
 export interface AnalyzedWorkspace {
   target: WorkspaceTarget;
@@ -51,7 +52,7 @@ export async function analyzePaths(paths: readonly string[], shared: SharedOptio
   const targets = await discoverWorkspaces(files, [...paths], io.cwd);
   const workspaces: AnalyzedWorkspace[] = [];
   for (const target of targets) {
-    const workspace = new Workspace(host, target.root, { asOf: shared.asOf, flagSystems: flagSystem });
+    const workspace = new Workspace(host, target.root, { asOf: shared.asOf, flagSystems: flagSystem, blocks: blockLoading() });
     let analysis: Analysis;
     try {
       analysis = await withProgress(io.stderr, `checking ${escapeControls(displayPath(target.root, io.cwd))}`, () => workspace.analyze());

@@ -7,8 +7,9 @@ import { processIO } from './io.js';
 // `segspec lsp` parses data files and runs discovery on the server's worker threads, which run this same bundle.
 import { runDataWorkerIfAsked } from '../lsp/data-worker.js';
 import { runDiscoverWorkerIfAsked } from '../lsp/discover-worker.js';
+import { runBlockWorkerIfAsked } from '../node/block-workers.js';
 
-if (!runDataWorkerIfAsked() && !runDiscoverWorkerIfAsked()) main();
+if (!runDataWorkerIfAsked() && !runDiscoverWorkerIfAsked() && !runBlockWorkerIfAsked()) main();
 
 function main(): void {
   // `segspec stats | head` closes the pipe early: that is not an error.

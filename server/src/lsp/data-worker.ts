@@ -3,11 +3,14 @@
  * answering completion, hover and symbols while a large file loads. The worker
  * runs the same bundle (dist/server.cjs) with a marker in its `workerData`;
  * it gets the file's bytes (transferred) and sends back the parsed table
- * (see table-transfer.ts). Small files are parsed in place: a round trip would
- * cost more than it saves.
+ * (see table-transfer.ts). A large CSV/TSV file is parsed there in blocks on
+ * the block workers (node/block-workers.ts) it starts. Small files are parsed
+ * in place: a round trip would cost more than it saves.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseDataBytes, type ParseData, type ParsedData } from '../core/data/index.js';
+import { parseDataBytesInBlocks } from '../core/data/load.js';
+import { blockLoading } from '../node/block-workers.js';
 import type { DataFormat, FieldSpec } from '../core/data/index.js';
 import { packParsed, unpackParsed, type PackedParsed } from './table-transfer.js';
 
@@ -41,12 +44,16 @@ export const pauseForRequests = (): Promise<void> => new Promise((resolve) => se
 export function runDataWorkerIfAsked(): boolean {
   if (isMainThread || !parentPort || (workerData as Record<string, unknown> | null)?.[MARKER] !== true) return false;
   const port = parentPort;
-  port.on('message', (request: ParseRequest) => {
+  const blocks = blockLoading();
+  port.on('message', async (request: ParseRequest) => {
     let reply: ParseReply;
     let transfer: ArrayBuffer[] = [];
     try {
       const bytes = new Uint8Array(request.buffer, request.byteOffset, request.length);
-      const packed = packParsed(parseDataBytes(bytes, request.format, request.specs, request.keyField, request.missing));
+      const parsed = blocks
+        ? await parseDataBytesInBlocks(bytes, request.format, request.specs, request.keyField, request.missing, blocks)
+        : parseDataBytes(bytes, request.format, request.specs, request.keyField, request.missing);
+      const packed = packParsed(parsed);
       reply = { id: request.id, parsed: packed.message };
       transfer = packed.transfer;
     } catch (error) {

@@ -6,9 +6,11 @@
  * `runBlockWorkerIfAsked()` first. Column buffers travel both ways by
  * transfer, and a large dictionary as one byte pool (never a million strings).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
+import { type BlockOptions, parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
 import type { BuiltColumn } from '../core/data/builders.js';
 import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
 import { columnBuffers } from '../core/data/table.js';
@@ -169,10 +171,30 @@ export function currentBundle(): string | undefined {
 
 let shared: BlockWorkers | undefined;
 
-/** Block workers for this process, started from its bundle; undefined when it runs from sources. */
+/**
+ * Block workers for this process, started from dist/block-worker.cjs beside
+ * its bundle (or from the bundle itself when that file is not there);
+ * undefined when it runs from sources.
+ */
 export function sharedBlockWorkers(): BlockWorkers | undefined {
   const bundle = currentBundle();
   if (!bundle) return undefined;
-  shared ??= new BlockWorkers(bundle);
+  const workerBundle = join(dirname(bundle), 'block-worker.cjs');
+  shared ??= new BlockWorkers(existsSync(workerBundle) ? workerBundle : bundle);
   return shared;
+}
+
+/** Bytes per block: few enough blocks that the per-block work of the calling thread stays small. */
+export const BLOCK_BYTES = 4 << 20;
+
+/**
+ * How this process loads large CSV/TSV files: in blocks on its worker
+ * threads when it runs from a bundle and has more than one core; undefined
+ * (one thread) otherwise. Workers start on the first large file.
+ */
+export function blockLoading(): BlockOptions | undefined {
+  if (availableParallelism() < 2) return undefined;
+  const workers = sharedBlockWorkers();
+  const pieceBytes = Number(process.env.SEGSPEC_BLOCK_BYTES) || BLOCK_BYTES;
+  return workers ? { parse: workers.parse, inFlight: workers.inFlight, pieceBytes } : undefined;
 }

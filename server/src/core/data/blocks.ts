@@ -3,12 +3,13 @@
  * (the host decides where: the CLI and the language server use worker
  * threads) and merged in order into one table.
  *
- * A block ends after a line break that is outside quotes if the quotes seen
- * since the block's start are paired up. That is a guess — a stray quote in
- * the middle of a cell is text, not a quote — so every block is checked: it
- * must end exactly where its last row does. When one does not, the file is
- * read again from that block's start to its end as one block, which is
- * what reading it whole gives.
+ * A block ends after the last line break of the piece it was read in. That
+ * is a guess — the line break may be inside a quoted cell — so every block
+ * is checked: it must end exactly where its last row does. When one does
+ * not, the blocks after it are read again with ends found by pairing quotes;
+ * when that guess fails too (a stray quote in a cell is text, not a quote),
+ * the rest of the file is read as one block, which is what reading it whole
+ * gives.
  */
 import { LF, QUOTE, COMMA, TAB } from './bytes.js';
 import { ColumnConcat } from './column-concat.js';
@@ -67,8 +68,13 @@ export function blockEnd(bytes: Uint8Array, from: number): number {
   }
 }
 
+/** Files smaller than this are read on the calling thread: starting and feeding workers would cost more than it saves. */
+export const BLOCKS_MIN_BYTES = 8 << 20;
+
 export interface BlockOptions {
   parse: ParseBlock;
+  /** Files smaller than this are read in pieces on the calling thread instead (default BLOCKS_MIN_BYTES). */
+  minBytes?: number;
   /** Blocks being parsed at once (default 4). */
   inFlight?: number;
   /** Bytes read at a time (default 2 MiB). */
@@ -137,23 +143,50 @@ export async function readDelimitedBlocks(
   const dispatch = (bytes: Uint8Array, last: boolean): void => {
     // The length first: a parser on another thread takes the bytes away (a transfer leaves them empty here).
     const length = bytes.length;
-    queue.push({ offset, length, last, result: options.parse(task(bytes, last)) });
+    const result = options.parse(task(bytes, last));
+    // A failure surfaces when the block is merged; blocks after a failed one are never awaited.
+    result.catch(() => undefined);
+    queue.push({ offset, length, last, result });
     offset += length;
   };
 
-  /** Merges the oldest block; false when it did not end where its rows did (the rest is then read as one block). */
-  const mergeOldest = async (): Promise<boolean> => {
+  /**
+   * Blocks end at the last line break of their piece, which is a row's end
+   * unless it is inside a quoted cell. When a block turns out not to end
+   * where its rows do, the blocks after it started in the wrong place: they
+   * are dropped, and from that block on, block ends are found by pairing
+   * quotes (`blockEnd`). If that guess fails too (a stray quote in a cell),
+   * the rest of the file is read as one block.
+   */
+  let pairQuotes = false;
+
+  /** Merges the oldest block: 'merged', 'restart' (read again from `offset`), or 'done' (the rest was read as one block). */
+  const mergeOldest = async (): Promise<'merged' | 'restart' | 'done'> => {
     const block = queue.shift()!;
     const result = await block.result;
-    if (!block.last && result.used !== block.length) {
-      await Promise.allSettled(queue.map((q) => q.result));
-      queue.length = 0;
-      const remainder = await readRemainder(readPiece, block.offset, pieceBytes);
-      merged.add(await options.parse(task(remainder, true)));
-      return false;
+    if (block.last || result.used === block.length) {
+      merged.add(result);
+      return 'merged';
     }
-    merged.add(result);
-    return true;
+    await Promise.allSettled(queue.map((q) => q.result));
+    queue.length = 0;
+    if (!pairQuotes) {
+      pairQuotes = true;
+      offset = block.offset;
+      return 'restart';
+    }
+    const remainder = await readRemainder(readPiece, block.offset, pieceBytes);
+    merged.add(await options.parse(task(remainder, true)));
+    return 'done';
+  };
+
+  /** Merges blocks until at most `keep` are in flight. */
+  const mergeDownTo = async (keep: number): Promise<'merged' | 'restart' | 'done'> => {
+    while (queue.length > keep) {
+      const outcome = await mergeOldest();
+      if (outcome !== 'merged') return outcome;
+    }
+    return 'merged';
   };
 
   let piece = buffer.subarray(header.end);
@@ -162,18 +195,19 @@ export async function readDelimitedBlocks(
   for (;;) {
     if (last) {
       if (piece.length > 0) dispatch(piece, true);
-      while (queue.length > 0) if (!(await mergeOldest())) break;
-      return merged.finish();
+    } else {
+      const end = pairQuotes ? blockEnd(piece, 0) : piece.lastIndexOf(LF) + 1;
+      if (end > 0) {
+        dispatch(piece.subarray(0, end), false);
+        wanted = pieceBytes;
+      } else if (piece.length >= wanted) {
+        // No row ends in the piece (a long row, or a quoted cell with line breaks): read more at once.
+        wanted *= 2;
+      }
     }
-    const end = blockEnd(piece, 0);
-    if (end > 0) {
-      dispatch(piece.subarray(0, end), false);
-      wanted = pieceBytes;
-    } else if (piece.length >= wanted) {
-      // No row ends in the piece (a long row, or a quoted cell with line breaks): read more at once.
-      wanted *= 2;
-    }
-    while (queue.length >= inFlight) if (!(await mergeOldest())) return merged.finish();
+    const outcome = await mergeDownTo(last ? 0 : inFlight - 1);
+    if (outcome === 'done' || (last && outcome === 'merged')) return merged.finish();
+    if (outcome === 'restart') wanted = pieceBytes;
     piece = await readPiece(offset, wanted);
     last = piece.length < wanted;
   }

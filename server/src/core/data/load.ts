@@ -25,7 +25,7 @@ import { COMMA, TAB } from './bytes.js';
 import type { ReadResult } from './read-result.js';
 import type { Column, ColumnType, Table } from './table.js';
 import { MissingTokens } from './missing-tokens.js';
-import { type BlockOptions, readDelimitedBlocks } from './blocks.js';
+import { BLOCKS_MIN_BYTES, type BlockOptions, readDelimitedBlocks } from './blocks.js';
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
@@ -94,6 +94,28 @@ export function parseDataBytes(
   missing: readonly string[] = [],
 ): ParsedData {
   return parsedFromRead(read(plainBytes(bytes), format, specs, new MissingTokens(missing)), specs, keyField);
+}
+
+/**
+ * What `parseDataBytes` gives, with a large CSV/TSV file parsed in blocks by
+ * `blocks` (on other threads); when that fails, on this thread.
+ */
+export async function parseDataBytesInBlocks(
+  bytes: Uint8Array,
+  format: DataFormat,
+  specs: readonly FieldSpec[],
+  keyField: string | undefined,
+  missing: readonly string[],
+  blocks: BlockOptions,
+): Promise<ParsedData> {
+  if ((format !== 'csv' && format !== 'tsv') || bytes.length < (blocks.minBytes ?? BLOCKS_MIN_BYTES)) return parseDataBytes(bytes, format, specs, keyField, missing);
+  // Each piece a copy: a block's bytes are its parser's.
+  const readPiece: ReadPiece = (position, length) => Promise.resolve(bytes.slice(position, position + length));
+  try {
+    return parsedFromRead(await readDelimitedBlocks(readPiece, bytes.length, format, specs, missing, blocks), specs, keyField);
+  } catch {
+    return parseDataBytes(bytes, format, specs, keyField, missing);
+  }
 }
 
 /** A Node Buffer is a Uint8Array subclass; one element type keeps the byte loops monomorphic. */
@@ -313,10 +335,16 @@ export async function loadDataset(req: LoadRequest): Promise<LoadedDataset> {
   if (readRange && (req.blocks || !req.parse) && (format === 'csv' || format === 'tsv')) {
     let parsed: ParsedData;
     const readPiece: ReadPiece = (position, length) => readRange.call(req.host, path, position, length);
+    const blocks = req.blocks && stat.size >= (req.blocks.minBytes ?? BLOCKS_MIN_BYTES) ? req.blocks : undefined;
+    const onThisThread = (): Promise<ParsedData> => parseDelimitedPieces(readPiece, stat.size, format, specs, req.keyField, req.missing);
     try {
-      parsed = req.blocks
-        ? parsedFromRead(await readDelimitedBlocks(readPiece, stat.size, format, specs, req.missing ?? [], req.blocks), specs, req.keyField)
-        : await parseDelimitedPieces(readPiece, stat.size, format, specs, req.keyField, req.missing);
+      // Blocks parsed elsewhere that fail (a worker that cannot start or stops): the file again, on this thread.
+      parsed = blocks
+        ? await readDelimitedBlocks(readPiece, stat.size, format, specs, req.missing ?? [], blocks).then(
+            (read) => parsedFromRead(read, specs, req.keyField),
+            onThisThread,
+          )
+        : await onThisThread();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return fail(dataCode.unreadableFile, `cannot read \`${req.source}\`: ${reason}`, path, format);
