@@ -29,14 +29,14 @@ export function fieldDecls(): FieldDecl[] {
 const NO_RANGE = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
 
 /**
- * The CSV loaded the way the CLI loads it: through the file-system host,
- * in blocks parsed on worker threads (data/blocks.ts).
- * BENCH_LOAD_THREADS=off reads it in pieces on this thread instead.
+ * The CSV loaded the way the CLI loads it: through the file-system host, in
+ * pieces on this thread, or with SEGSPEC_LOAD_THREADS=on in blocks on worker
+ * threads (data/blocks.ts, node/block-workers.ts).
  */
 async function loadOurs(ctx: BenchContext): Promise<Table> {
   const loaded = await loadDataset({
     host: new NodeHost(),
-    blocks: process.env.BENCH_LOAD_THREADS === 'off' ? undefined : blockLoading(),
+    blocks: blockLoading(),
     specFile: join(dirname(ctx.csvPath), 'bench.segspec'),
     workspaceRoot: dirname(ctx.csvPath),
     source: basename(ctx.csvPath),
