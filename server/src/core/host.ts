@@ -20,9 +20,11 @@ export interface Host {
   /**
    * Reads at most `maxBytes` bytes from byte `position` (fewer only at the end
    * of the file). Hosts that can read part of a file let large data files be
-   * read in pieces instead of held whole.
+   * read in pieces instead of held whole. With `into` (at least `maxBytes`
+   * long) the bytes are read into it and a view of it is returned, so a
+   * reader done with one piece can read the next into the same memory.
    */
-  readRange?(path: string, position: number, maxBytes: number): Promise<Uint8Array>;
+  readRange?(path: string, position: number, maxBytes: number, into?: Uint8Array): Promise<Uint8Array>;
   /** Undefined when the path does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   /**

@@ -23,18 +23,18 @@ export class NodeHost implements Host {
     }
   }
 
-  async readRange(path: string, position: number, maxBytes: number): Promise<Uint8Array> {
+  async readRange(path: string, position: number, maxBytes: number, into?: Uint8Array): Promise<Uint8Array> {
     await refuseSpecial(path);
     const file = await open(path, 'r');
     try {
-      const buffer = new Uint8Array(maxBytes);
+      const buffer = into && into.length >= maxBytes ? into.subarray(0, maxBytes) : new Uint8Array(maxBytes);
       let filled = 0;
       while (filled < maxBytes) {
         const { bytesRead } = await file.read(buffer, filled, maxBytes - filled, position + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return filled === maxBytes ? buffer : buffer.slice(0, filled);
+      return filled === maxBytes ? buffer : into ? buffer.subarray(0, filled) : buffer.slice(0, filled);
     } finally {
       await file.close();
     }
