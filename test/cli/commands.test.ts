@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,24 @@ describe('segspec sql', { timeout: 120_000 }, () => {
       }
     } finally {
       runner.close();
+    }
+  });
+
+  it('refuses a segment whose rule has an error, and the segments built on it, instead of printing SQL', async () => {
+    const dir = join(work, 'broken-rule');
+    cpSync(clean, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'broken.segspec'),
+      'segment recent_broken {\n  from users\n  where signup_date within last oops days\n}\n\nsegment built_on_it {\n  from users\n  where recent_broken and age > 20\n}\n',
+    );
+    for (const name of ['recent_broken', 'built_on_it']) {
+      for (const dialect of ['postgres', 'duckdb']) {
+        const r = await segspec(['sql', name, '--dialect', dialect, dir]);
+        expect(r.code, `${name} ${dialect}: ${r.stderr}`).not.toBe(0);
+        expect(r.stderr).toMatch(new RegExp(`cannot compile '${name}' to SQL: .*error`));
+        expect(r.stderr).not.toMatch(/internal error/);
+        expect(r.stdout).toBe('');
+      }
     }
   });
 

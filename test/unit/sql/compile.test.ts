@@ -139,3 +139,15 @@ describe('compileSegment works from a workspace model', () => {
     expect(() => compileSegment(model, 'nope', { dialect: 'duckdb' })).toThrow(/no segment named 'nope'/);
   });
 });
+
+describe('dates SQL cannot write', () => {
+  it('refuses a relative date outside the years 0001-9999 with a compile error, on every dialect', () => {
+    for (const dialect of DIALECTS) {
+      for (const rule of ['signup_date within last 100000000 days', 'last_seen within last 999999999999 weeks', 'signup_date > 5000000 days ago']) {
+        expect(() => compile(rule, dialect), `${dialect}: ${rule}`).toThrow(SqlCompileError);
+        expect(() => compile(rule, dialect), `${dialect}: ${rule}`).toThrow(/years 0001-9999/);
+      }
+      expect(compile('signup_date within last 700000 days', dialect).sql).toMatch(/0\d\d\d-\d\d-\d\d/);
+    }
+  });
+});

@@ -23,7 +23,9 @@ export async function runSql(cmd: ParsedCommand, io: CliIO): Promise<number> {
   if (flag(cmd, 'count') && flag(cmd, 'select')) throw new UsageError('--count and --select exclude each other', 'sql');
 
   const analysis = await analyzePaths(paths, cmd.shared, io);
-  const { model } = workspaceDefining(analysis, 'segment', name).analysis;
+  const { model, brokenRules } = workspaceDefining(analysis, 'segment', name).analysis;
+  const broken = brokenRules.get(name);
+  if (broken !== undefined) throw new CliError(`cannot compile '${name}' to SQL: ${broken} (segspec check shows where)`);
   let compiled;
   try {
     compiled = compileSegment(model, name, { dialect, asOf: cmd.shared.asOf });

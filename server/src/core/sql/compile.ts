@@ -483,11 +483,11 @@ class WhereCompiler {
   // ------------------------------------------------------------ dates
 
   private dateLiteral(days: number): string {
-    return `DATE '${isoFromDays(days)}'`;
+    return `DATE '${isoFromDays(writableMs(days * MS_PER_DAY) / MS_PER_DAY)}'`;
   }
 
   private timestampLiteral(ms: number): string {
-    return `TIMESTAMP '${timestampText(ms)}'`;
+    return `TIMESTAMP '${timestampText(writableMs(ms))}'`;
   }
 
   private agoLiteral(amount: number, unit: TimeUnit, target: Target): string {
@@ -641,4 +641,14 @@ function wrap(out: Out, min: Prec): string {
 
 function wrapSql(sql: string): string {
   return `(${sql})`;
+}
+
+/** Years 0001-9999: what every dialect's DATE and TIMESTAMP literals can hold. */
+const FIRST_WRITABLE_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC reads year 1 as 1901)
+const LAST_WRITABLE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The instant, when SQL can write it as a literal; a compile error otherwise (e.g. `within last 10000000 days`). */
+function writableMs(ms: number): number {
+  if (Number.isFinite(ms) && ms >= FIRST_WRITABLE_MS && ms <= LAST_WRITABLE_MS) return ms;
+  throw new SqlCompileError('a date in this rule falls outside the years 0001-9999 that SQL date and timestamp literals can hold');
 }
