@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  columnValueAsString,
+
   fieldSpecsFromDecls,
   loadDataset,
   parseBlock,
@@ -21,7 +21,7 @@ import {
 } from '../../../server/src/core/data/index.js';
 import { parseDataBytesInBlocks, parsedFromRead } from '../../../server/src/core/data/load.js';
 import type { Table } from '../../../server/src/core/data/table.js';
-import { bytesOf, fields, rangeOn } from './fixtures.js';
+import { bytesOf, fields, rangeOn, visible } from './fixtures.js';
 import { MemoryHost } from './memory-host.js';
 
 /** Parses each block as a worker would get it: the bytes moved away from the caller (its view is left empty). */
@@ -37,20 +37,6 @@ function transferring(): { parse: ParseBlock; blocks: () => number } {
 
 function piecesOf(bytes: Uint8Array) {
   return async (position: number, length: number) => bytes.slice(position, position + length);
-}
-
-/** All a user can see of a parse, and the dictionaries' order (codes are part of the table's identity). */
-function visible(parsed: ParsedData): unknown {
-  const table = parsed.table;
-  return {
-    types: [...parsed.fieldTypes],
-    rowCount: table?.rowCount,
-    rowLines: table ? Array.from(table.rowLines) : undefined,
-    cells: table?.columns.map((c) => [c.name, c.type, Array.from({ length: table.rowCount }, (_, row) => columnValueAsString(c, row))]),
-    dictionaries: table?.columns.map((c) => ('dictionary' in c ? [...c.dictionary] : undefined)),
-    missing: table?.columns.map((c) => Array.from(c.missing)),
-    issues: parsed.issues.map((i) => [i.code, i.severity, i.message]),
-  };
 }
 
 async function inBlocks(bytes: Uint8Array, specs: readonly FieldSpec[], pieceBytes: number, missing: string[] = [], keyField?: string): Promise<{ parsed: ParsedData; blocks: number }> {

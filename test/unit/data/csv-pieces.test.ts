@@ -6,10 +6,10 @@
  * inside the BOM or the header.
  */
 import { describe, expect, it } from 'vitest';
-import { columnValueAsString, fieldSpecsFromDecls, parseBlock, parseDataBytes, parseDelimitedPieces, readDelimitedBlocks, type FieldSpec, type ParseBlock, type ParsedData } from '../../../server/src/core/data/index.js';
+import { fieldSpecsFromDecls, parseBlock, parseDataBytes, parseDelimitedPieces, readDelimitedBlocks, type FieldSpec, type ParseBlock, type ParsedData } from '../../../server/src/core/data/index.js';
 import { parsedFromRead } from '../../../server/src/core/data/load.js';
 import type { ReadResult } from '../../../server/src/core/data/read-result.js';
-import { bytesOf, fields } from './fixtures.js';
+import { bytesOf, fields, visible } from './fixtures.js';
 
 function piecesOf(bytes: Uint8Array) {
   return async (position: number, length: number) => bytes.slice(position, position + length);
@@ -38,18 +38,6 @@ function outOfOrder(): ParseBlock {
 /** What the loader makes of a read (the same as for a whole file). */
 function parsedFromBlocks(read: ReadResult, specs: readonly FieldSpec[], keyField?: string): ParsedData {
   return parsedFromRead(read, specs, keyField);
-}
-
-/** Everything a user can see of a parse: types, cell texts, row lines, problems. */
-function visible(parsed: ParsedData): unknown {
-  const table = parsed.table;
-  return {
-    types: [...parsed.fieldTypes],
-    rowCount: table?.rowCount,
-    rowLines: table ? Array.from(table.rowLines) : undefined,
-    cells: table?.columns.map((c) => [c.name, c.type, Array.from({ length: table.rowCount }, (_, row) => columnValueAsString(c, row))]),
-    issues: parsed.issues.map((i) => [i.code, i.message]),
-  };
 }
 
 const BOM = [0xef, 0xbb, 0xbf];

@@ -1,3 +1,4 @@
+import { columnValueAsString, type ParsedData } from '../../../server/src/core/data/index.js';
 import type { FieldDecl, Position, Range, TypeRef } from '../../../server/src/core/syntax/ast.js';
 
 /** Builds `FieldDecl`s from a compact `name: type` text, each on its own line (ranges are per line). */
@@ -51,4 +52,18 @@ function fieldDecl(line: string, index: number): FieldDecl {
 
 export function bytesOf(text: string): Uint8Array {
   return new TextEncoder().encode(text);
+}
+
+/** All a user can see of a parse, and the dictionaries' order (codes are part of the table's identity). */
+export function visible(parsed: ParsedData): unknown {
+  const table = parsed.table;
+  return {
+    types: [...parsed.fieldTypes],
+    rowCount: table?.rowCount,
+    rowLines: table ? Array.from(table.rowLines) : undefined,
+    cells: table?.columns.map((c) => [c.name, c.type, Array.from({ length: table.rowCount }, (_, row) => columnValueAsString(c, row))]),
+    dictionaries: table?.columns.map((c) => ('dictionary' in c ? [...c.dictionary] : undefined)),
+    missing: table?.columns.map((c) => Array.from(c.missing)),
+    issues: parsed.issues.map((i) => [i.code, i.severity, i.message]),
+  };
 }

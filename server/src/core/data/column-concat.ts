@@ -51,7 +51,7 @@ export class ColumnConcat {
         this.offsets = new Int32Array(capacity + 1);
         break;
       default:
-        unreachable(type);
+        return unreachable(type);
     }
   }
 
@@ -97,7 +97,7 @@ export class ColumnConcat {
         break;
       }
       default:
-        unreachable(column);
+        return unreachable(column);
     }
     const totals = this.stats;
     if (totals.firstBadRow < 0 && stats.firstBadRow >= 0) {

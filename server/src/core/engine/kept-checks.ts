@@ -48,7 +48,7 @@ export function expectationNames(decl: SegmentDecl): string[] {
       case 'ExpectSize':
         break;
       default:
-        unreachable(exp);
+        return unreachable(exp);
     }
   }
   return [...names].sort();

@@ -152,7 +152,7 @@ function fillArith(op: ArithOp, left: NumProgram, right: NumProgram, start: numb
       }
       break;
     default:
-      unreachable(op);
+      return unreachable(op);
   }
   buffers.give(other);
 }

@@ -134,7 +134,7 @@ function collectSymbols(model: WorkspaceModel, files: ParsedFile[], findings: Fi
         model.flags.set(name, { ...base, kind: 'flag', decl });
         break;
       default:
-        unreachable(decl);
+        return unreachable(decl);
     }
   }
 }
