@@ -40,10 +40,11 @@ const tableArb: fc.Arbitrary<Generated> = fc.constantFrom(...TODAYS).chain((toda
         .map(([d, ms]) => new Date(d * MS_PER_DAY + ms).toISOString()),
     ),
     b: maybe(fc.boolean()),
-    l: maybe(fc.array(fc.constantFrom(...ITEMS), { maxLength: 3 })),
+    l: maybe(fc.array(fc.constantFrom(...ITEMS), { maxLength: 6 })),
     li: maybe(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 })),
   });
-  return fc.array(row, { minLength: 1, maxLength: 40 }).chain((rows) =>
+  // Up to 100 rows: several full 32-row words and a partial one (the kernels treat them apart).
+  return fc.array(row, { minLength: 1, maxLength: 100, size: 'max' }).chain((rows) =>
     fc.record({
       rows: fc.constant(rows as Array<Record<string, Cell>>),
       today: fc.constant(today),
@@ -86,7 +87,7 @@ const leaf: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('d', 't'), fc.constantFrom('before', 'after'), fc.oneof(dateLit, dateTimeLit)).map(([f, op, v]) => `${f} ${op} ${v}`),
   fc.tuple(fc.constantFrom('d', 't'), fc.integer({ min: 1, max: 14 }), unit).map(([f, n, u]) => `${f} within last ${n} ${u}`),
   fc.tuple(fc.constantFrom('d', 't'), cmp, fc.integer({ min: 0, max: 14 }), unit).map(([f, op, n, u]) => `${f} ${op} ${n} ${u} ago`),
-  fc.constantFrom('b', 'b == true', 'b != false', 'A', 'B'),
+  fc.constantFrom('b', 'b == true', 'b != false', 'b == false', 'not b', 'b != true', 'A', 'B'),
   fc.tuple(fc.constantFrom('l', 's'), strLit.map((v) => v)).map(([f, v]) => `${f} contains ${v}`),
   fc.tuple(fc.constantFrom('any', 'all'), list(fc.constantFrom(...ITEMS, 'zz').map(q))).map(([m, l]) => `l contains ${m} ${l}`),
   fc.tuple(fc.constantFrom('any', 'all'), list(strLit)).map(([m, l]) => `s contains ${m} ${l}`),

@@ -41,6 +41,10 @@ describe('quantiles from buckets', () => {
 
   it('are unavailable with NaN values and undefined without values', () => {
     expect(bucketValues(Float64Array.of(1, NaN, 3), null)).toBeUndefined();
+    expect(bucketValues(Float64Array.of(NaN, 1, 3), null)).toBeUndefined();
+    expect(bucketValues(Float64Array.of(1, 3, NaN), null)).toBeUndefined();
+    // A NaN under a missing mark is not a value.
+    expect(bucketValues(Float64Array.of(1, NaN, 3), Uint8Array.of(0, 1, 0))).toBeDefined();
     const none = bucketValues(Float64Array.of(5, 6), Uint8Array.of(1, 1));
     expect(none && bucketQuantile(none, 0.5)).toBeUndefined();
   });

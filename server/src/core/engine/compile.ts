@@ -8,7 +8,9 @@
  *   a lookup table over codes; rows then cost one array read each;
  * - comparisons of numeric, date and date-time columns (and arithmetic over
  *   them) against constants become interval tests over the Float64 values;
- * - `contains` on a list<string> column matches item codes;
+ * - `contains` on a list<string> column matches item codes, or one bitmask
+ *   per row when the column has at most 32 distinct items (lists.ts);
+ * - the per-row loops that write bits are the kernels of row-bits.ts;
  * - sub-predicates without segment references are cached by their canonical
  *   text, so segments that share clauses compute them once.
  * Anything else falls back to the reference interpreter row by row, which
@@ -28,11 +30,10 @@ import {
   triFromBits,
   triNot,
   triOr,
-  wordCount,
   type Bitset,
   type TriBits,
 } from './bitset.js';
-import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName, quantileOf } from './aggregates.js';
+import { aggregateNumbers, aggregateValues, fromUnit, isAggregateName, presentMean, quantileOf } from './aggregates.js';
 import { bucketQuantile, bucketValues, type QuantileBuckets } from './quantile-buckets.js';
 import { MS_PER_DAY, addUnits, daysFromIso } from './dates.js';
 import { exprKey } from './normalize.js';
@@ -40,6 +41,8 @@ import { compareChunks, intervalChunks, materialize, type ArithOp, type NumProgr
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
+import { byteEqualsWords, intervalWords, lookupWords, maskAllWords, maskAnyWords } from './row-bits.js';
+import { itemMasks } from './lists.js';
 import { unreachable } from '../util/unreachable.js';
 
 export interface SharedCache {
@@ -49,10 +52,12 @@ export interface SharedCache {
   aggregates: Map<string, Value>;
   /** A numeric column's values in buckets for its quantiles, by the column's values (undefined: NaN values). */
   quantileBuckets: Map<Float64Array, QuantileBuckets | undefined>;
+  /** A list<string> column's items per row as a bitmask over item codes, by the column's offsets (lists.ts `itemMasks`). */
+  itemMasks: Map<Int32Array, Uint32Array>;
 }
 
 export function newSharedCache(): SharedCache {
-  return { leaves: new Map(), aggregates: new Map(), quantileBuckets: new Map() };
+  return { leaves: new Map(), aggregates: new Map(), quantileBuckets: new Map(), itemMasks: new Map() };
 }
 
 export interface CompileContext {
@@ -275,15 +280,11 @@ function missingMaskLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
   const col = r.kind === 'field' ? ctx.table.byName.get(r.name) : undefined;
   if (!col) return undefined;
   const rows = ctx.table.rowCount;
-  const t = emptyBits(rows);
-  const want = expr.negated ? 0 : 1;
-  const missing = col.missing;
-  for (let w = 0, words = wordCount(rows); w < words; w++) {
-    const base = w << 5;
-    const end = Math.min(32, rows - base);
-    let bits = 0;
-    for (let b = 0; b < end; b++) bits |= (missing[base + b] === want ? 1 : 0) << b;
-    t[w] = bits;
+  const missingRows = missingBits(col.missing, rows);
+  const t = missingRows ? missingRows.slice() : emptyBits(rows);
+  if (expr.negated) {
+    for (let w = 0; w < t.length; w++) t[w] = ~t[w];
+    clearTail(t, rows);
   }
   return { t, u: emptyBits(rows) };
 }
@@ -293,30 +294,12 @@ function truthCodes(truth: Truth, lutT: Uint8Array, lutU: Uint8Array, index: num
   lutU[index] = truth === null ? 1 : 0;
 }
 
-/** Rows → lookup index (code + 1; 0 is missing) → truth, 32 rows per word. */
-function fillFromLookup(codes: Int32Array, rows: number, lutT: Uint8Array, lutU: Uint8Array): TriBits {
-  const t = emptyBits(rows);
-  const u = emptyBits(rows);
-  let anyUnknown = false;
-  for (let i = 0; i < lutU.length; i++) if (lutU[i]) anyUnknown = true;
-  for (let w = 0, words = t.length; w < words; w++) {
-    const base = w << 5;
-    const end = Math.min(32, rows - base);
-    let tw = 0;
-    let uw = 0;
-    if (anyUnknown) {
-      for (let b = 0; b < end; b++) {
-        const c = codes[base + b] + 1;
-        tw |= lutT[c] << b;
-        uw |= lutU[c] << b;
-      }
-      u[w] = uw;
-    } else {
-      for (let b = 0; b < end; b++) tw |= lutT[codes[base + b] + 1] << b;
-    }
-    t[w] = tw;
-  }
-  return { t, u };
+/** Rows → lookup index (code + 1; 0 is missing) → truth. */
+function fillFromLookup(codes: Int32Array, missing: Uint8Array, rows: number, lutT: Uint8Array, lutU: Uint8Array): TriBits {
+  const t = lookupWords(codes, lutT, rows);
+  // Usually only a missing value is unknown: the column's missing rows, without a pass.
+  if (lutU.indexOf(1, 1) === -1) return { t, u: lutU[0] ? (missingBits(missing, rows) ?? emptyBits(rows)) : emptyBits(rows) };
+  return { t, u: lookupWords(codes, lutU, rows) };
 }
 
 /** The predicate evaluated once per distinct value of the one column it reads. */
@@ -332,7 +315,7 @@ function dictionaryLeaf(expr: Expr, col: DictionaryColumn, ctx: CompileContext):
     current = col.type === 'semver' ? semverValue(dict[c]) : dict[c];
     truthCodes(evalPredicate(expr, env), lutT, lutU, c + 1);
   }
-  return fillFromLookup(col.codes, ctx.table.rowCount, lutT, lutU);
+  return fillFromLookup(col.codes, col.missing, ctx.table.rowCount, lutT, lutU);
 }
 
 function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uint8Array, ctx: CompileContext): TriBits {
@@ -345,24 +328,15 @@ function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uin
   truthCodes(evalPredicate(expr, env), lutT, lutU, 1);
   current = true;
   truthCodes(evalPredicate(expr, env), lutT, lutU, 2);
+  // Rows by truth of false and true; a missing row's value is not read.
   const rows = ctx.table.rowCount;
-  const t = emptyBits(rows);
-  const u = emptyBits(rows);
-  for (let w = 0, words = t.length; w < words; w++) {
-    const base = w << 5;
-    const end = Math.min(32, rows - base);
-    let tw = 0;
-    let uw = 0;
-    for (let b = 0; b < end; b++) {
-      const i = base + b;
-      const c = (values[i] + 1) * (1 - missing[i]);
-      tw |= lutT[c] << b;
-      uw |= lutU[c] << b;
-    }
-    t[w] = tw;
-    u[w] = uw;
-  }
-  return { t, u };
+  const byValue = (lut: Uint8Array): Bitset => {
+    const bits = lut[1] === lut[2] ? (lut[1] ? fullBits(rows) : emptyBits(rows)) : byteEqualsWords(values, lut[2] ? 1 : 0, rows);
+    const missingRows = missingBits(missing, rows);
+    if (missingRows) for (let w = 0; w < bits.length; w++) bits[w] = (bits[w] & ~missingRows[w]) | (lut[0] ? missingRows[w] : 0);
+    return bits;
+  };
+  return { t: byValue(lutT), u: byValue(lutU) };
 }
 
 /** `tags contains "x"`, `contains any [..]`, `contains all [..]` on item codes. */
@@ -386,8 +360,10 @@ function listContainsLeaf(
   }
   const rows = ctx.table.rowCount;
   const codes = [...new Set(needles)].map((needle) => col.dictionary.indexOf(needle));
+  const masks = itemMasksOf(col, ctx);
   let t: Bitset;
-  if (expr.mode !== 'all') t = rowsWithAny(col, codes, rows);
+  if (masks) t = maskedRows(masks, codes, expr.mode === 'all', rows);
+  else if (expr.mode !== 'all') t = rowsWithAny(col, codes, rows);
   else if (codes.includes(-1)) t = emptyBits(rows);
   else {
     t = codes.length === 0 ? fullBits(rows) : rowsWithItem(col, codes[0], rows);
@@ -398,6 +374,22 @@ function listContainsLeaf(
   }
   // Rows with a missing list are unknown.
   return withMissing(t, missingBits(col.missing, rows), false, rows);
+}
+
+/** A column of at most 32 distinct items: its rows' item masks, built once per shared cache. */
+function itemMasksOf(col: Extract<Column, { kind: 'stringList' }>, ctx: CompileContext): Uint32Array | undefined {
+  if (col.dictionary.length > 32) return undefined;
+  let masks = ctx.shared.itemMasks.get(col.offsets);
+  if (!masks) ctx.shared.itemMasks.set(col.offsets, (masks = itemMasks(col.offsets, col.itemCodes, ctx.table.rowCount)));
+  return masks;
+}
+
+/** Rows holding any (or all) of the item codes; code -1, an item no row has, matches none. */
+function maskedRows(masks: Uint32Array, codes: number[], all: boolean, rows: number): Bitset {
+  if (all && codes.includes(-1)) return emptyBits(rows);
+  let need = 0;
+  for (const code of codes) if (code >= 0) need |= 1 << code;
+  return all ? maskAllWords(masks, need, rows) : maskAnyWords(masks, need, rows);
 }
 
 const itemRowsCache = new WeakMap<Int32Array, Int32Array>();
@@ -660,21 +652,9 @@ function intervalBits(vec: UnitProgram, iv: Interval, rows: number): TriBits {
   return p.kind === 'column' ? columnIntervalBits(p, lo, hi, iv.negate, rows) : intervalChunks(p, lo, hi, iv.negate, rows);
 }
 
-/** A column's rows in [lo, hi]. Its own function: its loop stays optimized whatever the other paths see. */
+/** A column's rows in [lo, hi]. */
 function columnIntervalBits(p: ColumnProgram, lo: number, hi: number, negate: boolean, rows: number): TriBits {
-  const t = emptyBits(rows);
-  const { values } = p;
-  for (let w = 0, words = t.length; w < words; w++) {
-    const base = w << 5;
-    const end = Math.min(32, rows - base);
-    let tw = 0;
-    for (let b = 0; b < end; b++) {
-      const x = values[base + b];
-      tw |= (+(x >= lo) & +(x <= hi)) << b;
-    }
-    t[w] = tw;
-  }
-  return withMissing(t, p.missing, negate, rows);
+  return withMissing(intervalWords(p.values, lo, hi, rows), p.missing, negate, rows);
 }
 
 const scratch = new Float64Array(1);
@@ -838,16 +818,25 @@ function numericLeaf(expr: Expr, ctx: CompileContext): TriBits | undefined {
 export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
   const key = exprKey(call, ctx.resolve);
   if (ctx.shared.aggregates.has(key)) return ctx.shared.aggregates.get(key) ?? null;
-  const name = call.callee.name;
-  let result: Value;
+  const result = computeTableAggregate(call.callee.name, call.arg, ctx);
+  ctx.shared.aggregates.set(key, result);
+  return result;
+}
+
+function computeTableAggregate(name: string, arg: Expr, ctx: CompileContext): Value {
   const quantile = quantileOf(name);
-  const column = quantile === undefined ? undefined : quantileColumn(call.arg, ctx);
+  const column = quantile === undefined ? undefined : quantileColumn(arg, ctx);
   const buckets = column && bucketsOf(column, ctx);
-  const vec = buckets ? undefined : numVector(call.arg, ctx);
   if (buckets && column && quantile !== undefined) {
     const x = bucketQuantile(buckets, quantile);
-    result = x === undefined ? null : fromUnit(x, unitOf(column.type));
-  } else if (vec) {
+    return x === undefined ? null : fromUnit(x, unitOf(column.type));
+  }
+  const vec = numVector(arg, ctx);
+  if (vec) {
+    if (name === 'mean') {
+      const x = presentMean(vec.values, vec.missing);
+      return x === undefined ? null : fromUnit(x, vec.unit);
+    }
     const rows = ctx.table.rowCount;
     const present = new Float64Array(rows);
     let n = 0;
@@ -856,18 +845,15 @@ export function tableAggregate(call: CallExpr, ctx: CompileContext): Value {
       present[n++] = vec.values[i];
     }
     const x = aggregateNumbers(name, present.subarray(0, n));
-    result = x === undefined ? null : fromUnit(x, vec.unit);
-  } else {
-    const env = rowEnv(ctx);
-    const values: Value[] = [];
-    for (let i = 0; i < ctx.table.rowCount; i++) {
-      env.row = i;
-      values.push(evalValue(call.arg, env));
-    }
-    result = aggregateValues(name, values);
+    return x === undefined ? null : fromUnit(x, vec.unit);
   }
-  ctx.shared.aggregates.set(key, result);
-  return result;
+  const env = rowEnv(ctx);
+  const values: Value[] = [];
+  for (let i = 0; i < ctx.table.rowCount; i++) {
+    env.row = i;
+    values.push(evalValue(arg, env));
+  }
+  return aggregateValues(name, values);
 }
 
 /** The numeric column a quantile's argument names (a field or a related value), if it is one. */

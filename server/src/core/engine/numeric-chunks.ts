@@ -11,6 +11,7 @@
  * reference interpreter (values.ts `compareScalars` cannot order NaN).
  */
 import { clearTail, emptyBits, type Bitset, type TriBits } from './bitset.js';
+import { intervalInto, nanInto } from './row-bits.js';
 import { unreachable } from '../util/unreachable.js';
 
 export type ArithOp = '+' | '-' | '*' | '/';
@@ -185,21 +186,17 @@ export function intervalChunks(p: NumProgram, lo: number, hi: number, negate: bo
   const u = emptyBits(rows);
   const buffers = new Buffers();
   const chunk = buffers.take();
+  const inside = new Uint32Array(CHUNK_WORDS);
+  const nan = new Uint32Array(CHUNK_WORDS);
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows - start);
     const xs = fill(p, start, n, chunk, buffers);
-    for (let off = 0; off < n; off += 32) {
-      const end = Math.min(32, n - off);
-      let tw = 0;
-      let uw = 0;
-      for (let b = 0; b < end; b++) {
-        const x = xs[off + b];
-        tw |= (+(x >= lo) & +(x <= hi)) << b;
-        uw |= +(x !== x) << b;
-      }
-      uw |= chunk.missing[off >>> 5];
-      const w = (start + off) >>> 5;
-      t[w] = negate ? ~(tw | uw) : tw & ~uw;
+    intervalInto(xs, lo, hi, n, inside);
+    nanInto(xs, n, nan);
+    for (let k = 0, words = (n + 31) >>> 5; k < words; k++) {
+      const uw = nan[k] | chunk.missing[k];
+      const w = (start >>> 5) + k;
+      t[w] = negate ? ~(inside[k] | uw) : inside[k] & ~uw;
       u[w] = uw;
     }
   }
@@ -241,54 +238,142 @@ export function compareChunks(op: '==' | '!=' | '<' | '<=' | '>' | '>=', a: NumP
 
 /**
  * Writes per 32 rows the bits of the rows where the comparison holds and where it fails.
- * One kernel per operator rather than one taking the operator: the compare stays inlined in the row loop.
+ * One kernel per operator rather than one taking the operator: the compare stays inlined in the row loop,
+ * four rows per step (row-bits.ts says why).
  */
 type Kernel = (xs: Float64Array, ys: Float64Array, n: number, holds: Uint32Array, fails: Uint32Array) => void;
 
 const compareLt: Kernel = (xs, ys, n, holds, fails) => {
-  for (let off = 0, w = 0; off < n; off += 32, w++) {
-    const end = Math.min(32, n - off);
+  const full = n >>> 5;
+  for (let w = 0; w < full; w++) {
+    let i = w << 5;
     let h = 0;
     let f = 0;
-    for (let k = 0; k < end; k++) {
-      const x = xs[off + k];
-      const y = ys[off + k];
-      h |= +(x < y) << k;
-      f |= +(x >= y) << k;
+    for (let b = 0; b < 32; b += 4, i += 4) {
+      const x0 = xs[i];
+      const x1 = xs[i + 1];
+      const x2 = xs[i + 2];
+      const x3 = xs[i + 3];
+      const y0 = ys[i];
+      const y1 = ys[i + 1];
+      const y2 = ys[i + 2];
+      const y3 = ys[i + 3];
+      h |=
+        (+(x0 < y0) |
+          (+(x1 < y1) << 1) |
+          (+(x2 < y2) << 2) |
+          (+(x3 < y3) << 3)) <<
+        b;
+      f |=
+        (+(x0 >= y0) |
+          (+(x1 >= y1) << 1) |
+          (+(x2 >= y2) << 2) |
+          (+(x3 >= y3) << 3)) <<
+        b;
     }
     holds[w] = h;
     fails[w] = f;
+  }
+  if (n & 31) {
+    let h = 0;
+    let f = 0;
+    for (let i = full << 5; i < n; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      h |= +(x < y) << (i & 31);
+      f |= +(x >= y) << (i & 31);
+    }
+    holds[full] = h;
+    fails[full] = f;
   }
 };
 
 const compareLe: Kernel = (xs, ys, n, holds, fails) => {
-  for (let off = 0, w = 0; off < n; off += 32, w++) {
-    const end = Math.min(32, n - off);
+  const full = n >>> 5;
+  for (let w = 0; w < full; w++) {
+    let i = w << 5;
     let h = 0;
     let f = 0;
-    for (let k = 0; k < end; k++) {
-      const x = xs[off + k];
-      const y = ys[off + k];
-      h |= +(x <= y) << k;
-      f |= +(x > y) << k;
+    for (let b = 0; b < 32; b += 4, i += 4) {
+      const x0 = xs[i];
+      const x1 = xs[i + 1];
+      const x2 = xs[i + 2];
+      const x3 = xs[i + 3];
+      const y0 = ys[i];
+      const y1 = ys[i + 1];
+      const y2 = ys[i + 2];
+      const y3 = ys[i + 3];
+      h |=
+        (+(x0 <= y0) |
+          (+(x1 <= y1) << 1) |
+          (+(x2 <= y2) << 2) |
+          (+(x3 <= y3) << 3)) <<
+        b;
+      f |=
+        (+(x0 > y0) |
+          (+(x1 > y1) << 1) |
+          (+(x2 > y2) << 2) |
+          (+(x3 > y3) << 3)) <<
+        b;
     }
     holds[w] = h;
     fails[w] = f;
   }
+  if (n & 31) {
+    let h = 0;
+    let f = 0;
+    for (let i = full << 5; i < n; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      h |= +(x <= y) << (i & 31);
+      f |= +(x > y) << (i & 31);
+    }
+    holds[full] = h;
+    fails[full] = f;
+  }
 };
 
 const compareEq: Kernel = (xs, ys, n, holds, fails) => {
-  for (let off = 0, w = 0; off < n; off += 32, w++) {
-    const end = Math.min(32, n - off);
+  const full = n >>> 5;
+  for (let w = 0; w < full; w++) {
+    let i = w << 5;
     let h = 0;
     let f = 0;
-    for (let k = 0; k < end; k++) {
-      const x = xs[off + k];
-      const y = ys[off + k];
-      h |= +(x === y) << k;
-      f |= (+(x < y) | +(x > y)) << k;
+    for (let b = 0; b < 32; b += 4, i += 4) {
+      const x0 = xs[i];
+      const x1 = xs[i + 1];
+      const x2 = xs[i + 2];
+      const x3 = xs[i + 3];
+      const y0 = ys[i];
+      const y1 = ys[i + 1];
+      const y2 = ys[i + 2];
+      const y3 = ys[i + 3];
+      h |=
+        (+(x0 === y0) |
+          (+(x1 === y1) << 1) |
+          (+(x2 === y2) << 2) |
+          (+(x3 === y3) << 3)) <<
+        b;
+      f |=
+        ((+(x0 < y0) | +(x0 > y0)) |
+          ((+(x1 < y1) | +(x1 > y1)) << 1) |
+          ((+(x2 < y2) | +(x2 > y2)) << 2) |
+          ((+(x3 < y3) | +(x3 > y3)) << 3)) <<
+        b;
     }
     holds[w] = h;
     fails[w] = f;
+  }
+  if (n & 31) {
+    let h = 0;
+    let f = 0;
+    for (let i = full << 5; i < n; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      h |= +(x === y) << (i & 31);
+      f |= (+(x < y) | +(x > y)) << (i & 31);
+    }
+    holds[full] = h;
+    fails[full] = f;
   }
 };

@@ -36,13 +36,14 @@ export function bucketValues(values: Float64Array, missing: Uint8Array | null): 
   let max = Number.NEGATIVE_INFINITY;
   let count = 0;
   for (let i = 0; i < rows; i++) {
-    if (missing && missing[i] === 1) continue;
+    if (missing !== null && missing[i] === 1) continue;
+    // Math.min and Math.max carry a NaN through: one test after the loop instead of one per row.
     const x = values[i];
-    if (x !== x) return undefined;
-    if (x < min) min = x;
-    if (x > max) max = x;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
     count++;
   }
+  if (Number.isNaN(min)) return undefined;
   const range = max - min;
   if (count === 0 || range === 0) return { values, missing, count, min, scale: 0, counts: new Uint32Array(0) };
   if (!Number.isFinite(range)) return { values, missing, count, min, scale: NaN, counts: new Uint32Array(0) };
@@ -50,7 +51,7 @@ export function bucketValues(values: Float64Array, missing: Uint8Array | null): 
   const counts = new Uint32Array(BUCKETS);
   const last = BUCKETS - 1;
   for (let i = 0; i < rows; i++) {
-    if (missing && missing[i] === 1) continue;
+    if (missing !== null && missing[i] === 1) continue;
     const b = ((values[i] - min) * scale) | 0;
     counts[b > last ? last : b]++;
   }
@@ -76,13 +77,14 @@ export function bucketQuantile(h: QuantileBuckets, q: number): number | undefine
   const picked = new Float64Array(through - before);
   const { values, missing, min, scale } = h;
   const top = h.counts.length - 1;
+  const span = lastBucket - first;
   let n = 0;
   for (let i = 0, rows = values.length; i < rows; i++) {
-    if (missing && missing[i] === 1) continue;
+    if (missing !== null && missing[i] === 1) continue;
     const x = values[i];
-    let b = ((x - min) * scale) | 0;
-    if (b > top) b = top;
-    if (b >= first && b <= lastBucket) picked[n++] = x;
+    const b = ((x - min) * scale) | 0;
+    // One test that is rarely true (an unsigned range check), not two that are often unpredictable.
+    if ((((b > top ? top : b) - first) >>> 0) <= span) picked[n++] = x;
   }
   const low = selectKth(picked, lo - before);
   if (pos === lo) return low;
