@@ -41,7 +41,7 @@ import { compareChunks, intervalChunks, materialize, type ArithOp, type NumProgr
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
-import { byteEqualsWords, intervalWords, lookupWords, maskAllWords, maskAnyWords } from './row-bits.js';
+import { byteEqualsWords, byteLookupWords, intervalWords, lookupWords, maskAllWords, maskAnyWords, plusOneBytes } from './row-bits.js';
 import { itemMasks } from './lists.js';
 import { unreachable } from '../util/unreachable.js';
 
@@ -54,10 +54,12 @@ export interface SharedCache {
   quantileBuckets: Map<Float64Array, QuantileBuckets | undefined>;
   /** A list<string> column's items per row as a bitmask over item codes, by the column's offsets (lists.ts `itemMasks`). */
   itemMasks: Map<Int32Array, Uint32Array>;
+  /** A dictionary column of fewer than 255 values: its codes + 1 as bytes (0 = missing), by its codes. */
+  byteCodes: Map<Int32Array, Uint8Array>;
 }
 
 export function newSharedCache(): SharedCache {
-  return { leaves: new Map(), aggregates: new Map(), quantileBuckets: new Map(), itemMasks: new Map() };
+  return { leaves: new Map(), aggregates: new Map(), quantileBuckets: new Map(), itemMasks: new Map(), byteCodes: new Map() };
 }
 
 export interface CompileContext {
@@ -295,11 +297,26 @@ function truthCodes(truth: Truth, lutT: Uint8Array, lutU: Uint8Array, index: num
 }
 
 /** Rows → lookup index (code + 1; 0 is missing) → truth. */
-function fillFromLookup(codes: Int32Array, missing: Uint8Array, rows: number, lutT: Uint8Array, lutU: Uint8Array): TriBits {
-  const t = lookupWords(codes, lutT, rows);
+function fillFromLookup(col: DictionaryColumn, ctx: CompileContext, lutT: Uint8Array, lutU: Uint8Array): TriBits {
+  const rows = ctx.table.rowCount;
+  const bytes = byteCodesOf(col, ctx);
+  const lookup = (lut: Uint8Array): Bitset => (bytes ? byteLookupWords(bytes, lut, rows) : lookupWords(col.codes, lut, rows));
+  const t = lookup(lutT);
   // Usually only a missing value is unknown: the column's missing rows, without a pass.
-  if (lutU.indexOf(1, 1) === -1) return { t, u: lutU[0] ? (missingBits(missing, rows) ?? emptyBits(rows)) : emptyBits(rows) };
-  return { t, u: lookupWords(codes, lutU, rows) };
+  if (lutU.indexOf(1, 1) === -1) return { t, u: lutU[0] ? (missingBits(col.missing, rows) ?? emptyBits(rows)) : emptyBits(rows) };
+  return { t, u: lookup(lutU) };
+}
+
+/**
+ * A column of fewer than 255 values as a byte per row, made once per shared
+ * cache: every later lookup reads a quarter of the memory (a pass over 1M
+ * Int32 codes is bound by memory, ~2 ms, against ~1 ms over bytes).
+ */
+function byteCodesOf(col: DictionaryColumn, ctx: CompileContext): Uint8Array | undefined {
+  if (col.dictionary.length >= 255) return undefined;
+  let bytes = ctx.shared.byteCodes.get(col.codes);
+  if (!bytes) ctx.shared.byteCodes.set(col.codes, (bytes = plusOneBytes(col.codes, ctx.table.rowCount)));
+  return bytes;
 }
 
 /** The predicate evaluated once per distinct value of the one column it reads. */
@@ -315,7 +332,7 @@ function dictionaryLeaf(expr: Expr, col: DictionaryColumn, ctx: CompileContext):
     current = col.type === 'semver' ? semverValue(dict[c]) : dict[c];
     truthCodes(evalPredicate(expr, env), lutT, lutU, c + 1);
   }
-  return fillFromLookup(col.codes, col.missing, ctx.table.rowCount, lutT, lutU);
+  return fillFromLookup(col, ctx, lutT, lutU);
 }
 
 function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uint8Array, ctx: CompileContext): TriBits {

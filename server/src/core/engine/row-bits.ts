@@ -69,6 +69,31 @@ export function lookupWords(codes: Int32Array, lut: Uint8Array, rows: number): B
   return t;
 }
 
+/** Rows whose entry `lut[bytes[i]]` is 1 (bytes from plusOneBytes); lut entries are 0 or 1. */
+export function byteLookupWords(bytes: Uint8Array, lut: Uint8Array, rows: number): Bitset {
+  const t = emptyBits(rows);
+  const full = rows >>> 5;
+  for (let w = 0; w < full; w++) {
+    let i = w << 5;
+    let word = 0;
+    for (let b = 0; b < 32; b += 4, i += 4) {
+      word |= (lut[bytes[i]] | (lut[bytes[i + 1]] << 1) | (lut[bytes[i + 2]] << 2) | (lut[bytes[i + 3]] << 3)) << b;
+    }
+    t[w] = word;
+  }
+  let word = 0;
+  for (let i = full << 5; i < rows; i++) word |= lut[bytes[i]] << (i & 31);
+  if (rows & 31) t[full] = word;
+  return t;
+}
+
+/** Dictionary codes (-1 missing, below 255) as bytes code + 1, the index byteLookupWords reads. */
+export function plusOneBytes(codes: Int32Array, rows: number): Uint8Array {
+  const bytes = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) bytes[i] = codes[i] + 1;
+  return bytes;
+}
+
 /** Rows whose byte equals `want` (a missing mask, a boolean column). */
 export function byteEqualsWords(bytes: Uint8Array, want: number, rows: number): Bitset {
   const t = emptyBits(rows);
