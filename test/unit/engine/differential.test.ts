@@ -13,7 +13,8 @@ const TODAYS = ['2024-02-29', '2024-03-31', '2025-12-31', '2026-03-31', '2026-06
 const STRINGS = ['a', 'ab', 'Ab', 'b', 'abc', 'xyz', 'A', ''];
 const ENUMS = ['free', 'pro', 'team'];
 const VERSIONS = ['3.9.0', '3.10.0', '3.10.0-rc.1', '1.2.3', '10.0.0', '3.10'];
-const ITEMS = ['a', 'b', 'c', 'd'];
+// A table draws from the first 4 items (item masks, engine/lists.ts) or all 10 (more than 8: the item walk).
+const ITEMS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 const DATES = ['2024-02-28', '2024-02-29', '2024-03-01', '2025-12-31', '2026-01-31', '2026-02-28', '2026-03-31', '2026-06-30'];
 
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arb, { freq: 4, nil: null });
@@ -25,7 +26,7 @@ interface Generated {
   segB: boolean[];
 }
 
-const tableArb: fc.Arbitrary<Generated> = fc.constantFrom(...TODAYS).chain((today) => {
+const tableArb: fc.Arbitrary<Generated> = fc.tuple(fc.constantFrom(...TODAYS), fc.constantFrom(4, ITEMS.length)).chain(([today, itemCount]) => {
   const base = daysFromIso(today)!;
   const row = fc.record({
     n: maybe(fc.integer({ min: -5, max: 60 })),
@@ -40,7 +41,7 @@ const tableArb: fc.Arbitrary<Generated> = fc.constantFrom(...TODAYS).chain((toda
         .map(([d, ms]) => new Date(d * MS_PER_DAY + ms).toISOString()),
     ),
     b: maybe(fc.boolean()),
-    l: maybe(fc.array(fc.constantFrom(...ITEMS), { maxLength: 6 })),
+    l: maybe(fc.array(fc.constantFrom(...ITEMS.slice(0, itemCount)), { maxLength: 6 })),
     li: maybe(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 })),
   });
   // Up to 100 rows: several full 32-row words and a partial one (the kernels treat them apart).

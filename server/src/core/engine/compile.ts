@@ -9,7 +9,7 @@
  * - comparisons of numeric, date and date-time columns (and arithmetic over
  *   them) against constants become interval tests over the Float64 values;
  * - `contains` on a list<string> column matches item codes, or one bitmask
- *   per row when the column has at most 32 distinct items (lists.ts);
+ *   per row when the column has at most 8 distinct items (lists.ts);
  * - the per-row loops that write bits are the kernels of row-bits.ts;
  * - sub-predicates without segment references are cached by their canonical
  *   text, so segments that share clauses compute them once.
@@ -42,7 +42,7 @@ import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
 import { byteEqualsWords, byteLookupWords, intervalWords, lookupWords, maskAllWords, maskAnyWords, plusOneBytes } from './row-bits.js';
-import { itemMasks } from './lists.js';
+import { itemMasks, MASK_ITEMS } from './lists.js';
 import { unreachable } from '../util/unreachable.js';
 
 export interface SharedCache {
@@ -53,7 +53,7 @@ export interface SharedCache {
   /** A numeric column's values in buckets for its quantiles, by the column's values (undefined: NaN values). */
   quantileBuckets: Map<Float64Array, QuantileBuckets | undefined>;
   /** A list<string> column's items per row as a bitmask over item codes, by the column's offsets (lists.ts `itemMasks`). */
-  itemMasks: Map<Int32Array, Uint32Array>;
+  itemMasks: Map<Int32Array, Uint8Array>;
   /** A dictionary column of fewer than 255 values: its codes + 1 as bytes (0 = missing), by its codes. */
   byteCodes: Map<Int32Array, Uint8Array>;
 }
@@ -393,16 +393,16 @@ function listContainsLeaf(
   return withMissing(t, missingBits(col.missing, rows), false, rows);
 }
 
-/** A column of at most 32 distinct items: its rows' item masks, built once per shared cache. */
-function itemMasksOf(col: Extract<Column, { kind: 'stringList' }>, ctx: CompileContext): Uint32Array | undefined {
-  if (col.dictionary.length > 32) return undefined;
+/** A column of at most MASK_ITEMS distinct items: its rows' item masks, built once per shared cache. */
+function itemMasksOf(col: Extract<Column, { kind: 'stringList' }>, ctx: CompileContext): Uint8Array | undefined {
+  if (col.dictionary.length > MASK_ITEMS) return undefined;
   let masks = ctx.shared.itemMasks.get(col.offsets);
   if (!masks) ctx.shared.itemMasks.set(col.offsets, (masks = itemMasks(col.offsets, col.itemCodes, ctx.table.rowCount)));
   return masks;
 }
 
 /** Rows holding any (or all) of the item codes; code -1, an item no row has, matches none. */
-function maskedRows(masks: Uint32Array, codes: number[], all: boolean, rows: number): Bitset {
+function maskedRows(masks: Uint8Array, codes: number[], all: boolean, rows: number): Bitset {
   if (all && codes.includes(-1)) return emptyBits(rows);
   let need = 0;
   for (const code of codes) if (code >= 0) need |= 1 << code;

@@ -1,12 +1,15 @@
 /**
- * A list<string> column with few distinct items (at most 32) as one number
- * per row, a bit per item code: `contains`, `contains any` and `contains all`
+ * A list<string> column with few distinct items (at most 8) as one byte per
+ * row, a bit per item code: `contains`, `contains any` and `contains all`
  * then test a row in one step (row-bits.ts) instead of walking its items.
  */
 
-/** Each row's item codes as a bitmask (bit c set when the row holds item code c); codes must be below 32. */
-export function itemMasks(offsets: Int32Array, itemCodes: Int32Array, rows: number): Uint32Array {
-  const masks = new Uint32Array(rows);
+/** The most distinct items a column may have for itemMasks. */
+export const MASK_ITEMS = 8;
+
+/** Each row's item codes as a bitmask (bit c set when the row holds item code c); codes must be below MASK_ITEMS. */
+export function itemMasks(offsets: Int32Array, itemCodes: Int32Array, rows: number): Uint8Array {
+  const masks = new Uint8Array(rows);
   const items = offsets[rows];
   let i = 0;
   // A loop over each row's items mispredicts its end on most rows. Instead the

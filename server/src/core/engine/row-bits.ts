@@ -113,7 +113,7 @@ export function byteEqualsWords(bytes: Uint8Array, want: number, rows: number): 
 }
 
 /** Rows whose mask shares a bit with `need`. */
-export function maskAnyWords(masks: Uint32Array, need: number, rows: number): Bitset {
+export function maskAnyWords(masks: Uint8Array, need: number, rows: number): Bitset {
   const t = emptyBits(rows);
   const full = rows >>> 5;
   for (let w = 0; w < full; w++) {
@@ -136,7 +136,7 @@ export function maskAnyWords(masks: Uint32Array, need: number, rows: number): Bi
 }
 
 /** Rows whose mask has every bit of `need` (every row when `need` is 0). */
-export function maskAllWords(masks: Uint32Array, need: number, rows: number): Bitset {
+export function maskAllWords(masks: Uint8Array, need: number, rows: number): Bitset {
   const t = emptyBits(rows);
   const full = rows >>> 5;
   for (let w = 0; w < full; w++) {
