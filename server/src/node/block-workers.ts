@@ -148,11 +148,10 @@ class BlockWorker {
 /**
  * Block parsers: workers started from `script` (a bundle whose entry calls
  * `runBlockWorkerIfAsked()`), one per core but one, and the calling thread,
- * which parses a block whenever it has fewer waiting than the least busy
- * worker. The calling thread has little else to do while a file loads (read
- * the next piece, merge the blocks in order), and each worker costs an
- * isolate and memory of its own: on two cores, one worker and this thread
- * load as fast as two workers with ~20 MB less at the peak.
+ * which parses a block when every worker has one queued. Each worker costs
+ * an isolate and memory of its own: on two cores, one worker and this
+ * thread load 1M rows with ~20 MB less at the peak than two workers, and
+ * ~20% more time (measured: 254 vs 272 MB, ~530 vs ~440 ms).
  */
 export class BlockWorkers {
   private readonly workers: BlockWorker[];
@@ -173,7 +172,8 @@ export class BlockWorkers {
 
   readonly parse: ParseBlock = (task) => {
     const worker = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    if (this.here < worker.pending.size) return this.parseHere(task);
+    // This thread takes a block only when every worker has one queued behind the one it parses: a worker never waits while this thread parses.
+    if (this.here === 0 && worker.pending.size >= 2) return this.parseHere(task);
     return new Promise<BlockResult>((resolve, reject) => {
       worker.post(this.nextId++, task, { resolve, reject });
     });
@@ -224,16 +224,16 @@ export function sharedBlockWorkers(): BlockWorkers | undefined {
   return shared;
 }
 
-/** Bytes per block: few enough blocks that the per-block work of the calling thread stays small. */
-export const BLOCK_BYTES = 4 << 20;
+/** Bytes per block: blocks in flight hold less than with 4 MiB (~10 MB less at the peak), at the same speed. */
+export const BLOCK_BYTES = 2 << 20;
 
 /**
  * How this process loads large CSV/TSV files: in blocks on its worker
  * threads and this thread when SEGSPEC_LOAD_THREADS=on, it runs from a
  * bundle and has more than one core; undefined (one thread) otherwise. Off
  * by default: on a 2-core machine the bench's engine stages still peak
- * ~40-50 MB higher than with one thread (the blocks' columns are allocated
- * per block and collected late, on two threads).
+ * ~30-40 MB higher than with one thread (a worker's isolate, blocks in
+ * flight, their columns allocated per block and collected late).
  */
 export function blockLoading(): BlockOptions | undefined {
   if (process.env.SEGSPEC_LOAD_THREADS !== 'on' || availableParallelism() < 2) return undefined;

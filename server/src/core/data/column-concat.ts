@@ -22,7 +22,7 @@ export class ColumnConcat {
   private codes = new Int32Array(0);
   private offsets = new Int32Array(1);
   private items = 0;
-  private readonly dictionary = new DictionaryMerge();
+  private readonly dictionary: DictionaryMerge;
   private readonly stats: ColumnStats = { badCount: 0, firstBadRow: -1, firstBadValue: '', missingCount: 0, firstMissingRow: -1 };
 
   constructor(
@@ -31,6 +31,7 @@ export class ColumnConcat {
     capacity: number,
   ) {
     this.missing = new Uint8Array(capacity);
+    this.dictionary = new DictionaryMerge(capacity);
     switch (type) {
       case 'integer':
       case 'number':
@@ -75,7 +76,7 @@ export class ColumnConcat {
       case 'dictionary': {
         this.codes = growInt32(this.codes, end, -1);
         this.codes.fill(-1, this.rows, rowBase);
-        shiftCodes(column.codes, 0, count, this.dictionary.add(column), this.codes, rowBase, -1);
+        shiftCodes(column.codes, 0, count, this.dictionary.add(column, count), this.codes, rowBase, -1);
         break;
       }
       case 'stringList':
@@ -88,7 +89,7 @@ export class ColumnConcat {
         const itemCount = column.offsets[count] - column.offsets[0];
         if (column.kind === 'stringList') {
           this.codes = growInt32(this.codes, this.items + itemCount);
-          shiftCodes(column.itemCodes, column.offsets[0], itemCount, this.dictionary.add(column), this.codes, this.items, 0);
+          shiftCodes(column.itemCodes, column.offsets[0], itemCount, this.dictionary.add(column, count), this.codes, this.items, 0);
         } else {
           this.floats = growFloat64(this.floats, this.items + itemCount);
           this.floats.set(column.itemValues.subarray(column.offsets[0], column.offsets[count]), this.items);
