@@ -41,7 +41,7 @@ import { compareChunks, intervalChunks, materialize, type ArithOp, type NumProgr
 import { evalPredicate, evalValue, type EvalEnv } from './reference.js';
 import { cellValue } from './records.js';
 import { semverValue, type Truth, type Value } from './values.js';
-import { byteEqualsWords, byteLookupWords, intervalWords, lookupWords, maskAllWords, maskAnyWords, plusOneBytes } from './row-bits.js';
+import { byteLookupWords, intervalWords, lookupWords, plusOneBytes } from './row-bits.js';
 import { itemMasks, MASK_ITEMS } from './lists.js';
 import { unreachable } from '../util/unreachable.js';
 
@@ -348,7 +348,7 @@ function booleanLeaf(expr: Expr, _name: string, values: Uint8Array, missing: Uin
   // Rows by truth of false and true; a missing row's value is not read.
   const rows = ctx.table.rowCount;
   const byValue = (lut: Uint8Array): Bitset => {
-    const bits = lut[1] === lut[2] ? (lut[1] ? fullBits(rows) : emptyBits(rows)) : byteEqualsWords(values, lut[2] ? 1 : 0, rows);
+    const bits = lut[1] === lut[2] ? (lut[1] ? fullBits(rows) : emptyBits(rows)) : byteLookupWords(values, lut.subarray(1), rows);
     const missingRows = missingBits(missing, rows);
     if (missingRows) for (let w = 0; w < bits.length; w++) bits[w] = (bits[w] & ~missingRows[w]) | (lut[0] ? missingRows[w] : 0);
     return bits;
@@ -406,7 +406,10 @@ function maskedRows(masks: Uint8Array, codes: number[], all: boolean, rows: numb
   if (all && codes.includes(-1)) return emptyBits(rows);
   let need = 0;
   for (const code of codes) if (code >= 0) need |= 1 << code;
-  return all ? maskAllWords(masks, need, rows) : maskAnyWords(masks, need, rows);
+  // Whether each of the 256 possible masks passes, then one lookup per row.
+  const passes = new Uint8Array(256);
+  for (let mask = 0; mask < 256; mask++) passes[mask] = all ? +((mask & need) === need) : +((mask & need) !== 0);
+  return byteLookupWords(masks, passes, rows);
 }
 
 const itemRowsCache = new WeakMap<Int32Array, Int32Array>();

@@ -69,7 +69,10 @@ export function lookupWords(codes: Int32Array, lut: Uint8Array, rows: number): B
   return t;
 }
 
-/** Rows whose entry `lut[bytes[i]]` is 1 (bytes from plusOneBytes); lut entries are 0 or 1. */
+/**
+ * Rows whose entry `lut[bytes[i]]` is 1; lut entries are 0 or 1. The bytes are
+ * dictionary codes from plusOneBytes, a boolean column's 0/1, or item masks.
+ */
 export function byteLookupWords(bytes: Uint8Array, lut: Uint8Array, rows: number): Bitset {
   const t = emptyBits(rows);
   const full = rows >>> 5;
@@ -92,70 +95,6 @@ export function plusOneBytes(codes: Int32Array, rows: number): Uint8Array {
   const bytes = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) bytes[i] = codes[i] + 1;
   return bytes;
-}
-
-/** Rows whose byte equals `want` (a missing mask, a boolean column). */
-export function byteEqualsWords(bytes: Uint8Array, want: number, rows: number): Bitset {
-  const t = emptyBits(rows);
-  const full = rows >>> 5;
-  for (let w = 0; w < full; w++) {
-    let i = w << 5;
-    let word = 0;
-    for (let b = 0; b < 32; b += 4, i += 4) {
-      word |= (+(bytes[i] === want) | (+(bytes[i + 1] === want) << 1) | (+(bytes[i + 2] === want) << 2) | (+(bytes[i + 3] === want) << 3)) << b;
-    }
-    t[w] = word;
-  }
-  let word = 0;
-  for (let i = full << 5; i < rows; i++) word |= +(bytes[i] === want) << (i & 31);
-  if (rows & 31) t[full] = word;
-  return t;
-}
-
-/** Rows whose mask shares a bit with `need`. */
-export function maskAnyWords(masks: Uint8Array, need: number, rows: number): Bitset {
-  const t = emptyBits(rows);
-  const full = rows >>> 5;
-  for (let w = 0; w < full; w++) {
-    let i = w << 5;
-    let word = 0;
-    for (let b = 0; b < 32; b += 4, i += 4) {
-      word |=
-        (+((masks[i] & need) !== 0) |
-          (+((masks[i + 1] & need) !== 0) << 1) |
-          (+((masks[i + 2] & need) !== 0) << 2) |
-          (+((masks[i + 3] & need) !== 0) << 3)) <<
-        b;
-    }
-    t[w] = word;
-  }
-  let word = 0;
-  for (let i = full << 5; i < rows; i++) word |= +((masks[i] & need) !== 0) << (i & 31);
-  if (rows & 31) t[full] = word;
-  return t;
-}
-
-/** Rows whose mask has every bit of `need` (every row when `need` is 0). */
-export function maskAllWords(masks: Uint8Array, need: number, rows: number): Bitset {
-  const t = emptyBits(rows);
-  const full = rows >>> 5;
-  for (let w = 0; w < full; w++) {
-    let i = w << 5;
-    let word = 0;
-    for (let b = 0; b < 32; b += 4, i += 4) {
-      word |=
-        (+((masks[i] & need) === need) |
-          (+((masks[i + 1] & need) === need) << 1) |
-          (+((masks[i + 2] & need) === need) << 2) |
-          (+((masks[i + 3] & need) === need) << 3)) <<
-        b;
-    }
-    t[w] = word;
-  }
-  let word = 0;
-  for (let i = full << 5; i < rows; i++) word |= +((masks[i] & need) === need) << (i & 31);
-  if (rows & 31) t[full] = word;
-  return t;
 }
 
 /** intervalWords over values[0, n) written into `out` from word 0 (a chunk of rows). */
