@@ -147,11 +147,13 @@ class BlockWorker {
 
 /**
  * Block parsers: workers started from `script` (a bundle whose entry calls
- * `runBlockWorkerIfAsked()`), one per core but one, and the calling thread,
- * which parses a block when every worker has one queued. Each worker costs
- * an isolate and memory of its own: on two cores, one worker and this
- * thread load 1M rows with ~20 MB less at the peak than two workers, and
- * ~20% more time (measured: 254 vs 272 MB, ~530 vs ~440 ms).
+ * `runBlockWorkerIfAsked()`), one per core by default, and the calling
+ * thread, which parses a block when every worker has one queued (rare with
+ * a worker per core; with one worker fewer than cores it takes about a
+ * third of the blocks). Measured on two cores, 1M rows, load alone: two
+ * workers ~440 ms and 270 MB at the peak; one worker and this thread
+ * ~525 ms and 255 MB, and slower than one thread when the machine is busy
+ * (in-order merging waits on whichever parser lags).
  */
 export class BlockWorkers {
   private readonly workers: BlockWorker[];
@@ -161,7 +163,7 @@ export class BlockWorkers {
   /** Blocks the calling thread has parsed. */
   parsedHere = 0;
 
-  constructor(script: string, count = Math.max(1, Math.min(4, availableParallelism()) - 1)) {
+  constructor(script: string, count = Math.max(1, Math.min(4, availableParallelism()))) {
     this.workers = Array.from({ length: count }, () => new BlockWorker(script));
   }
 
@@ -232,7 +234,7 @@ export const BLOCK_BYTES = 2 << 20;
  * threads and this thread when SEGSPEC_LOAD_THREADS=on, it runs from a
  * bundle and has more than one core; undefined (one thread) otherwise. Off
  * by default: on a 2-core machine the bench's engine stages still peak
- * ~30-40 MB higher than with one thread (a worker's isolate, blocks in
+ * ~50 MB higher than with one thread (the workers' isolates, blocks in
  * flight, their columns allocated per block and collected late).
  */
 export function blockLoading(): BlockOptions | undefined {
