@@ -191,7 +191,7 @@ class ByteJsonParser {
           break;
         }
         default:
-          this.fail('invalid escape in string', i - 2);
+          return this.fail('invalid escape in string', i - 2);
       }
     }
     this.pos = i + 1;

@@ -6,6 +6,14 @@ export interface Decoded<T> {
   problem?: { message: string; start: number; end: number };
 }
 
+/** The escapes that stand for one character (a quote, a backslash, n and t). */
+const SIMPLE_ESCAPES = new Map([
+  ['"', '"'],
+  ['\\', '\\'],
+  ['n', '\n'],
+  ['t', '\t'],
+]);
+
 /**
  * Decodes a string token (`"…"`, possibly unterminated). Offsets in the
  * problem are relative to the token text.
@@ -24,41 +32,29 @@ export function decodeString(raw: string): Decoded<string> {
     const next = body[i + 1];
     if (next === undefined) break;
     i++;
-    switch (next) {
-      case '"':
-        value += '"';
-        break;
-      case '\\':
-        value += '\\';
-        break;
-      case 'n':
-        value += '\n';
-        break;
-      case 't':
-        value += '\t';
-        break;
-      case 'u': {
-        const hex = body.slice(i + 1, i + 5);
-        if (/^[0-9A-Fa-f]{4}$/.test(hex)) {
-          value += String.fromCharCode(parseInt(hex, 16));
-          i += 4;
-        } else {
-          problem ??= {
-            message: '`\\u` must be followed by four hex digits, e.g. `\\u00e9`',
-            start: i,
-            end: i + 2,
-          };
-          value += 'u';
-        }
-        break;
-      }
-      default:
+    const simple = SIMPLE_ESCAPES.get(next);
+    if (simple !== undefined) {
+      value += simple;
+    } else if (next === 'u') {
+      const hex = body.slice(i + 1, i + 5);
+      if (/^[0-9A-Fa-f]{4}$/.test(hex)) {
+        value += String.fromCharCode(parseInt(hex, 16));
+        i += 4;
+      } else {
         problem ??= {
-          message: `unknown escape \`\\${next}\` in a string (use \\", \\\\, \\n, \\t or \\uXXXX)`,
+          message: '`\\u` must be followed by four hex digits, e.g. `\\u00e9`',
           start: i,
           end: i + 2,
         };
-        value += next;
+        value += 'u';
+      }
+    } else {
+      problem ??= {
+        message: `unknown escape \`\\${next}\` in a string (use \\", \\\\, \\n, \\t or \\uXXXX)`,
+        start: i,
+        end: i + 2,
+      };
+      value += next;
     }
   }
   if (!terminated) {
