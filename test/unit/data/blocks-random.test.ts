@@ -23,6 +23,7 @@ import { parseDataBytesInBlocks, parsedFromRead } from '../../../server/src/core
 import type { Table } from '../../../server/src/core/data/table.js';
 import { bytesOf, fields, rangeOn, visible } from './fixtures.js';
 import { MemoryHost } from './memory-host.js';
+import { Rng } from '../../fuzz/random.js';
 
 /**
  * Parses each block as a worker would get it: the bytes moved away from the
@@ -66,23 +67,12 @@ async function inBlocks(bytes: Uint8Array, specs: readonly FieldSpec[], pieceByt
   return { parsed: parsedFromRead(read, specs, keyField), blocks: blocks() };
 }
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CELLS = ['', 'N/A', 'plain', 'x"y', '"quoted, comma"', '"two\nlines"', '"crlf\r\ninside"', '"say ""hi"""', '12', '-3.5', 'true', '2024-02-29', 'a;b;c', 'Zoë', '"unclosed'];
 
 /** A random CSV: header, rows of random cells (some the wrong count), blank lines, LF or CRLF line ends. */
-function randomCsv(next: () => number, rows: number): Uint8Array {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+function randomCsv(rng: Rng, rows: number): Uint8Array {
+  const next = (): number => rng.next();
+  const pick = <T,>(xs: readonly T[]): T => rng.pick(xs);
   const eol = next() < 0.5 ? '\n' : '\r\n';
   const lines = ['id,n,note,flag,day'];
   for (let row = 0; row < rows; row++) {
@@ -110,8 +100,8 @@ describe('parsing a CSV file as blocks', () => {
     let blocksSeen = 0;
     readsIntoSpares = 0;
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
-      const bytes = randomCsv(next, 20 + Math.floor(next() * 120));
+      const rng = new Rng(seed);
+      const bytes = randomCsv(rng, 20 + rng.int(120));
       const missing = seed % 2 === 0 ? ['N/A'] : [];
       const whole = visible(parseDataBytes(bytes, 'csv', specs, 'id', missing));
       for (const pieceBytes of [7, 64, 300, bytes.length + 1]) {
