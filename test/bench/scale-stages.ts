@@ -7,13 +7,19 @@
  * bench.
  */
 import { formatFigure } from './harness.js';
-import { parquetChild, parquetFigures, type ScaleResult } from './parquet-scale.js';
-import { sparkFigures } from './spark-scale.js';
+import type { ScaleResult } from './parquet-scale.js';
 import { relatedFigures, runRelatedChild } from './related-scale.js';
+
+// The Parquet and Spark figures are loaded when they run: they load DuckDB's
+// native library (~10 MB resident), which must not count in the peak RSS of
+// our in-process stages, measured before them.
+const parquetScale = () => import('./parquet-scale.js');
 
 /** Prints every scale-out figure and note; returns false when a cross-check failed. */
 export async function printScaleOutFigures(): Promise<boolean> {
   let ok = true;
+  const parquetFigures = async () => (await parquetScale()).parquetFigures();
+  const sparkFigures = async () => (await import('./spark-scale.js')).sparkFigures();
   for (const run of [relatedFigures, parquetFigures, sparkFigures]) {
     const result: ScaleResult = await run();
     for (const f of result.figures) console.log(formatFigure(f));
@@ -29,9 +35,11 @@ export function runScaleChild(): boolean {
   if (runRelatedChild()) return true;
   const role = process.env.BENCH_PARQUET_CHILD;
   if (!role) return false;
-  parquetChild(role, process.env.BENCH_PARQUET_PATH ?? '').catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  parquetScale()
+    .then(({ parquetChild }) => parquetChild(role, process.env.BENCH_PARQUET_PATH ?? ''))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
   return true;
 }
