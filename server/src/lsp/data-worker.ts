@@ -2,7 +2,9 @@
  * Data files are parsed on a worker thread, so the server's thread keeps
  * answering completion, hover and symbols while a large file loads. The worker
  * runs the same bundle (dist/server.cjs) with a marker in its `workerData`;
- * it gets the file's bytes (transferred) and sends back the parsed table
+ * it gets the file's bytes in shared memory (never transferred: a thread that
+ * has had a buffer detached runs its typed-array loops slower from then on,
+ * every segment's evaluation included) and sends back the parsed table
  * (see table-transfer.ts). A large CSV/TSV file is parsed there in blocks on
  * the block workers (node/block-workers.ts) it starts. Small files are parsed
  * in place: a round trip would cost more than it saves.
@@ -21,9 +23,8 @@ const MARKER = 'segspecDataWorker';
 
 interface ParseRequest {
   id: number;
-  buffer: ArrayBuffer;
-  byteOffset: number;
-  length: number;
+  /** In shared memory. */
+  bytes: Uint8Array;
   format: DataFormat;
   specs: readonly FieldSpec[];
   keyField: string | undefined;
@@ -49,7 +50,7 @@ export function runDataWorkerIfAsked(): boolean {
     let reply: ParseReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      const bytes = new Uint8Array(request.buffer, request.byteOffset, request.length);
+      const { bytes } = request;
       const parsed = blocks
         ? await parseDataBytesInBlocks(bytes, request.format, request.specs, request.keyField, request.missing, blocks)
         : parseDataBytes(bytes, request.format, request.specs, request.keyField, request.missing);
@@ -62,6 +63,13 @@ export function runDataWorkerIfAsked(): boolean {
     port.postMessage(reply, transfer);
   });
   return true;
+}
+
+function inSharedMemory(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
 }
 
 interface Pending {
@@ -78,15 +86,13 @@ export class WorkerParser {
   constructor(private readonly script: string) {}
 
   readonly parse: ParseData = async (bytes, format, specs, keyField, missing): Promise<ParsedData> => {
-    const buffer = bytes.buffer;
-    if (bytes.length < WORKER_MIN_BYTES || !(buffer instanceof ArrayBuffer)) {
-      return parseDataBytes(bytes, format, specs, keyField, missing);
-    }
+    if (bytes.length < WORKER_MIN_BYTES) return parseDataBytes(bytes, format, specs, keyField, missing);
     const id = this.nextId++;
-    const request: ParseRequest = { id, buffer, byteOffset: bytes.byteOffset, length: bytes.length, format, specs, keyField, missing };
+    // The file-system host reads large files into shared memory; other bytes are copied there.
+    const request: ParseRequest = { id, bytes: inSharedMemory(bytes), format, specs, keyField, missing };
     const packed = await new Promise<PackedParsed>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.started().postMessage(request, [buffer]);
+      this.started().postMessage(request);
     });
     return unpackParsed(packed, pauseForRequests);
   };

@@ -1,23 +1,36 @@
 /** The core's Host over the real file system (used by the CLI and the language server). */
-import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { FileStat, Host } from '../core/host.js';
 
 const skippedFolders = new Set(['node_modules']);
 
+/**
+ * Files of this size and more are read into shared memory: the language
+ * server's data worker parses them there, without a copy and without a
+ * transfer (see lsp/data-worker.ts).
+ */
+const SHARED_FROM = 1 << 20;
+
 export class NodeHost implements Host {
   async readBytes(path: string): Promise<Uint8Array> {
     await refuseSpecial(path);
-    return readFile(path);
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      if (size < SHARED_FROM) return await file.readFile();
+      // The size when opened, as pieces of a large CSV file are read (a file being written is read as far as it was).
+      return await readAt(file, new Uint8Array(new SharedArrayBuffer(size)), 0);
+    } finally {
+      await file.close();
+    }
   }
 
   async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
     await refuseSpecial(path);
     const file = await open(path, 'r');
     try {
-      const buffer = Buffer.alloc(maxBytes);
-      const { bytesRead } = await file.read(buffer, 0, maxBytes, 0);
-      return buffer.subarray(0, bytesRead);
+      return await readAt(file, maxBytes < SHARED_FROM ? new Uint8Array(maxBytes) : new Uint8Array(new SharedArrayBuffer(maxBytes)), 0);
     } finally {
       await file.close();
     }
@@ -28,13 +41,9 @@ export class NodeHost implements Host {
     const file = await open(path, 'r');
     try {
       const buffer = into && into.length >= maxBytes ? into.subarray(0, maxBytes) : new Uint8Array(maxBytes);
-      let filled = 0;
-      while (filled < maxBytes) {
-        const { bytesRead } = await file.read(buffer, filled, maxBytes - filled, position + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return filled === maxBytes ? buffer : into ? buffer.subarray(0, filled) : buffer.slice(0, filled);
+      const read = await readAt(file, buffer, position);
+      // A short read into a buffer of our own (the end of the file): without the room left over.
+      return read.length === maxBytes || into ? read : read.slice();
     } finally {
       await file.close();
     }
@@ -88,6 +97,17 @@ export class NodeHost implements Host {
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
     return (await this.stat(target))?.isFile === true;
   }
+}
+
+/** Fills `into` from `position` on; the part filled (shorter at the end of the file). */
+async function readAt(file: FileHandle, into: Uint8Array, position: number): Promise<Uint8Array> {
+  let filled = 0;
+  while (filled < into.length) {
+    const { bytesRead } = await file.read(into, filled, into.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === into.length ? into : into.subarray(0, filled);
 }
 
 /** Opening a FIFO blocks until a writer comes; a device may never end. */
