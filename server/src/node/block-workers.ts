@@ -1,19 +1,25 @@
 /**
  * Worker threads that parse blocks of CSV/TSV files (core/data/blocks.ts),
- * so a large file is parsed on every core. Each worker runs the same bundle
- * as the process (dist/cli.cjs, dist/server.cjs, dist/bench.cjs) with a
- * marker in its `workerData`; the bundle's entry calls
- * `runBlockWorkerIfAsked()` first. Column buffers travel both ways by
- * transfer, and a large dictionary as one byte pool (never a million strings).
+ * so a large file is parsed on every core. Each worker runs
+ * dist/block-worker.cjs (or the process's bundle, whose entry calls
+ * `runBlockWorkerIfAsked()` first) with a marker in its `workerData`.
+ *
+ * Nothing is transferred, in either direction: a piece of the file is read
+ * into shared memory and the parsed block comes back in a shared slab
+ * (block-slab.ts), each handed back when done with. A transfer detaches the
+ * sender's buffer, and once any buffer of a thread has been detached, V8's
+ * compiled typed-array loops on that thread check for it at every access:
+ * evaluating segments after a load that transferred was ~40% slower.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { type BlockOptions, parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
+import { BlockParser, type BlockOptions, parseBlock, type BlockResult, type BlockTask, type ParseBlock } from '../core/data/blocks.js';
 import type { BuiltColumn } from '../core/data/builders.js';
 import { PackedStrings, packedDictionary, withDictionary } from '../core/data/packed-strings.js';
-import { columnBuffers } from '../core/data/table.js';
+import { unreachable } from '../core/util/unreachable.js';
+import { type ArrayMapper, SlabPool } from './block-slab.js';
 
 const MARKER = 'segspecBlockWorker';
 
@@ -32,34 +38,51 @@ interface PackedBuilt {
 
 type PackedBlockColumn = PackedBuilt | { raw: { pool: Uint8Array; offsets: Int32Array; rows: number } } | undefined;
 
-interface PackedBlock extends Omit<BlockResult, 'columns'> {
+interface PackedBlock extends Omit<BlockResult, 'columns' | 'release'> {
   columns: PackedBlockColumn[];
 }
 
-type Reply = { id: number; block: PackedBlock } | { id: number; error: string };
+/** To a worker: a block to parse, or a slab of a merged block to use again. */
+type Request = { id: number; task: BlockTask } | { slab: SharedArrayBuffer };
 
-function packBlock(block: BlockResult): { block: PackedBlock; transfer: ArrayBuffer[] } {
-  const buffers = new Set<ArrayBufferLike>([block.rowLines.buffer]);
+/** From a worker: a parsed block, its arrays in `slab`. */
+type Reply = { id: number; block: PackedBlock; slab: SharedArrayBuffer } | { id: number; error: string };
+
+/** A column with each of its typed arrays mapped (a packed dictionary travels apart: its `dictionary` is empty). */
+function mapColumn(column: BuiltColumn['column'], map: ArrayMapper): BuiltColumn['column'] {
+  const { name, missing } = column;
+  switch (column.kind) {
+    case 'numeric':
+      return { kind: column.kind, type: column.type, name, missing: map(missing), values: map(column.values) };
+    case 'boolean':
+      return { kind: column.kind, type: column.type, name, missing: map(missing), values: map(column.values) };
+    case 'dictionary':
+      return { kind: column.kind, type: column.type, name, missing: map(missing), codes: map(column.codes), dictionary: column.dictionary };
+    case 'stringList':
+      return { kind: column.kind, type: column.type, name, missing: map(missing), offsets: map(column.offsets), itemCodes: map(column.itemCodes), dictionary: column.dictionary };
+    case 'integerList':
+      return { kind: column.kind, type: column.type, name, missing: map(missing), offsets: map(column.offsets), itemValues: map(column.itemValues) };
+    default:
+      return unreachable(column);
+  }
+}
+
+/** A block as it travels: large dictionaries as byte pools, every typed array mapped. */
+function packedBlock(block: BlockResult, map: ArrayMapper): PackedBlock {
   const columns = block.columns.map((entry): PackedBlockColumn => {
     if (!entry) return undefined;
-    if ('raw' in entry) {
-      buffers.add(entry.raw.pool.buffer);
-      buffers.add(entry.raw.offsets.buffer);
-      return entry;
-    }
+    if ('raw' in entry) return { raw: { pool: map(entry.raw.pool), offsets: map(entry.raw.offsets), rows: entry.raw.rows } };
     const { column, stats } = entry.built;
-    for (const buffer of columnBuffers(column)) buffers.add(buffer);
     const packed = column.kind === 'dictionary' ? packedDictionary(column) : undefined;
     if (column.kind === 'dictionary' && packed) {
-      buffers.add(packed.pool.buffer);
-      buffers.add(packed.offsets.buffer);
+      // Not `column.dictionary`: reading it would decode every entry.
       const { kind, type, name, missing, codes } = column;
-      return { built: { column: { kind, type, name, missing, codes, dictionary: [] }, stats }, strings: { pool: packed.pool, offsets: packed.offsets, count: packed.count, ascending: packed.ascending } };
+      const plain = { kind, type, name, missing: map(missing), codes: map(codes), dictionary: [] };
+      return { built: { column: plain, stats }, strings: { pool: map(packed.pool), offsets: map(packed.offsets), count: packed.count, ascending: packed.ascending } };
     }
-    return { built: { column, stats } };
+    return { built: { column: mapColumn(column, map), stats } };
   });
-  const transfer = [...buffers].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-  return { block: { ...block, columns }, transfer };
+  return { ...block, rowLines: map(block.rowLines), columns };
 }
 
 function unpackBlock(block: PackedBlock): BlockResult {
@@ -79,16 +102,21 @@ function unpackBlock(block: PackedBlock): BlockResult {
 export function runBlockWorkerIfAsked(): boolean {
   if (isMainThread || !parentPort || (workerData as Record<string, unknown> | null)?.[MARKER] !== true) return false;
   const port = parentPort;
-  port.on('message', ({ id, task }: { id: number; task: BlockTask }) => {
+  const slabs = new SlabPool();
+  const parser = new BlockParser();
+  port.on('message', (request: Request) => {
+    if ('slab' in request) {
+      slabs.give(request.slab);
+      return;
+    }
+    const { id, task } = request;
     try {
-      const { block, transfer } = packBlock(parseBlock(task));
-      // The block's buffer goes back too, for the next piece to be read into.
-      const spare = task.bytes.buffer;
-      if (spare instanceof ArrayBuffer && !transfer.includes(spare)) {
-        block.spare = spare;
-        transfer.push(spare);
-      }
-      port.postMessage({ id, block } satisfies Reply, transfer);
+      // Copied into the slab before the parser takes the next block.
+      const parsed = parser.parse(task);
+      const { packed: block, slab } = slabs.packInto((copy) => packedBlock(parsed, copy));
+      // The piece's buffer goes back too, for a later piece to be read into.
+      if (task.bytes.buffer instanceof SharedArrayBuffer) block.spare = task.bytes.buffer;
+      port.postMessage({ id, block, slab } satisfies Reply);
     } catch (error) {
       port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies Reply);
     }
@@ -112,8 +140,13 @@ class BlockWorker {
     this.pending.set(id, pending);
     // Busy workers keep the process alive (a CLI awaiting a block); idle ones do not.
     worker.ref();
-    const transfer = task.bytes.buffer instanceof ArrayBuffer ? [task.bytes.buffer] : [];
-    worker.postMessage({ id, task }, transfer);
+    // Shared memory is shared; a piece in an ArrayBuffer (the first of a file) is copied.
+    worker.postMessage({ id, task } satisfies Request);
+  }
+
+  /** A merged block's slab, back to the worker that filled it. */
+  private giveBack(slab: SharedArrayBuffer): void {
+    this.worker?.postMessage({ slab } satisfies Request);
   }
 
   private started(): Worker {
@@ -126,7 +159,10 @@ class BlockWorker {
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
       if ('error' in reply) pending.reject(new Error(reply.error));
-      else pending.resolve(unpackBlock(reply.block));
+      else {
+        const { slab } = reply;
+        pending.resolve({ ...unpackBlock(reply.block), release: () => this.giveBack(slab) });
+      }
     });
     const fail = (error: Error): void => {
       if (this.worker === worker) this.worker = undefined;
@@ -150,10 +186,9 @@ class BlockWorker {
  * `runBlockWorkerIfAsked()`), one per core by default, and the calling
  * thread, which parses a block when every worker has one queued (rare with
  * a worker per core; with one worker fewer than cores it takes about a
- * third of the blocks). Measured on two cores, 1M rows, load alone: two
- * workers ~440 ms and 270 MB at the peak; one worker and this thread
- * ~525 ms and 255 MB, and slower than one thread when the machine is busy
- * (in-order merging waits on whichever parser lags).
+ * third of the blocks). Measured on two cores, the bench's 1M rows: two
+ * workers ~400 ms; one worker and this thread ~480 ms for ~5 MB less at the
+ * peak (the merging, on this thread, then waits for its own parsing).
  */
 export class BlockWorkers {
   private readonly workers: BlockWorker[];
@@ -170,6 +205,11 @@ export class BlockWorkers {
   /** Blocks to keep in flight: one per parser (the workers and this thread) and one more, so none waits while the next block is read. */
   get inFlight(): number {
     return this.workers.length + 2;
+  }
+
+  /** How a load reads a file in blocks through these parsers (`tuning`: smaller blocks or files, for tests). */
+  blockOptions(tuning: Pick<BlockOptions, 'pieceBytes' | 'minBytes'> = {}): BlockOptions {
+    return { parse: this.parse, inFlight: this.inFlight, pieceBytes: BLOCK_BYTES, pieceBuffer: sharedBytes, ...tuning };
   }
 
   readonly parse: ParseBlock = (task) => {
@@ -190,8 +230,7 @@ export class BlockWorkers {
           const block = parseBlock(task);
           this.parsedHere++;
           // The columns are copies: the bytes' buffer can take the next piece.
-          const spare = task.bytes.buffer;
-          resolve(spare instanceof ArrayBuffer ? { ...block, spare } : block);
+          resolve(task.bytes.buffer instanceof SharedArrayBuffer ? { ...block, spare: task.bytes.buffer } : block);
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
         } finally {
@@ -226,19 +265,20 @@ export function sharedBlockWorkers(): BlockWorkers | undefined {
   return shared;
 }
 
+/** A piece of a file for the workers: in shared memory, so handing it over detaches nothing. */
+function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
 /** Bytes per block: blocks in flight hold less than with 4 MiB (~10 MB less at the peak), at the same speed. */
 export const BLOCK_BYTES = 2 << 20;
 
 /**
  * How this process loads large CSV/TSV files: in blocks on its worker
  * threads and this thread when SEGSPEC_LOAD_THREADS=on, it runs from a
- * bundle and has more than one core; undefined (one thread) otherwise. Off
- * by default: on a 2-core machine the bench's engine stages still peak
- * ~50 MB higher than with one thread (the workers' isolates, blocks in
- * flight, their columns allocated per block and collected late).
+ * bundle and has more than one core; undefined (one thread) otherwise.
  */
 export function blockLoading(): BlockOptions | undefined {
   if (process.env.SEGSPEC_LOAD_THREADS !== 'on' || availableParallelism() < 2) return undefined;
-  const workers = sharedBlockWorkers();
-  return workers ? { parse: workers.parse, inFlight: workers.inFlight, pieceBytes: BLOCK_BYTES } : undefined;
+  return sharedBlockWorkers()?.blockOptions();
 }

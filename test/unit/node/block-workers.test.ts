@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, type BlockResult, type BlockTask, type LoadRequest } from '../../../server/src/core/data/index.js';
+import { fieldSpecsFromDecls, loadDataset, type BlockResult, type BlockTask, type LoadRequest } from '../../../server/src/core/data/index.js';
 import { BlockWorkers } from '../../../server/src/node/block-workers.js';
 import { NodeHost } from '../../../server/src/node/fs-host.js';
 import { ensureBuilt, repoRoot } from '../../cli/helpers.js';
@@ -49,7 +49,7 @@ function request(parsers: BlockWorkers | undefined): LoadRequest {
   return {
     host: new NodeHost(),
     // Small blocks, so a file of ~0.4 MB is many blocks.
-    blocks: parsers && { parse: parsers.parse, inFlight: parsers.inFlight, pieceBytes: 16 << 10, minBytes: 1024 },
+    blocks: parsers?.blockOptions({ pieceBytes: 16 << 10, minBytes: 1024 }),
     specFile: join(dir, 'spec.segspec'),
     workspaceRoot: dir,
     source: 'users.csv',
@@ -103,6 +103,25 @@ describe('block parsers: worker threads and the calling thread', () => {
     const findings = (one as { findings: Array<{ message: string }> }).findings.map((f) => f.message).join('\n');
     expect(findings).toMatch(/u0000077/);
     expect(findings).toMatch(/line 150\d\d/);
+  }, 60_000);
+
+  it('hand nothing over by transfer: the bytes of a block stay readable on this thread', async () => {
+    // A transfer would empty them here, and a thread that has had a buffer detached runs its typed-array loops slower from then on.
+    workers = new BlockWorkers(join(repoRoot, 'dist', 'block-worker.cjs'), 1);
+    const file = new TextEncoder().encode(usersCsv());
+    const rows = file.subarray(file.indexOf(0x0a) + 1);
+    const shared = new Uint8Array(new SharedArrayBuffer(rows.length));
+    shared.set(rows);
+    const specs = fieldSpecsFromDecls(fields('user_id: string\nage: integer?\nplan: enum("free", "pro", "team")'));
+    for (const bytes of [shared, rows.slice()]) {
+      const block = await workers.parse({ bytes, last: true, format: 'csv', names: ['user_id', 'age', 'plan', 'note'], specs, missing: [] });
+      expect(block.rowCount).toBe(ROWS);
+      expect(bytes.length).toBe(rows.length);
+      expect(Buffer.compare(bytes, rows)).toBe(0);
+      // A piece in shared memory comes back for the next piece to be read into.
+      expect(block.spare instanceof SharedArrayBuffer).toBe(bytes === shared);
+      block.release?.();
+    }
   }, 60_000);
 
   it('read the file again on one thread when the workers cannot start', async () => {

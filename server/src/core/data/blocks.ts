@@ -12,6 +12,7 @@
  * gives.
  */
 import { LF, QUOTE, COMMA, TAB } from './bytes.js';
+import { ArrayArena, arenaBytes } from './array-arena.js';
 import { ColumnConcat } from './column-concat.js';
 import { type BlockRead, DelimitedReader, estimateRows, readHeaderRow } from './csv.js';
 import type { FieldSpec } from './field-spec.js';
@@ -41,7 +42,13 @@ export interface BlockResult extends BlockRead {
    * it (another thread) once it is done with it: the next piece is read into
    * it instead of a new buffer.
    */
-  spare?: ArrayBuffer;
+  spare?: ArrayBufferLike;
+  /**
+   * Called once the block is merged (or dropped) and none of its arrays is
+   * read again: a parser on another thread takes their memory back for later
+   * blocks.
+   */
+  release?(): void;
 }
 
 /** Parses a block (on this thread, or elsewhere: the bytes are the callee's, it may transfer them). */
@@ -52,6 +59,33 @@ export function parseBlock(task: BlockTask): BlockResult {
   const reader = DelimitedReader.forBlock(task.names, delimiter, task.specs, new MissingTokens(task.missing), task.bytes);
   const used = reader.push(task.bytes, task.last);
   return { ...reader.finishBlock(), used };
+}
+
+/**
+ * Parses blocks one after another with the same builders, so that a thread
+ * parsing every other block of a file allocates nothing per block. What
+ * `parse` returns is overwritten by the next call: copy it out first.
+ */
+export class BlockParser {
+  private reader: DelimitedReader | undefined;
+  /** What the reader was made for: the file's columns and missing tokens, and the size of block its arrays fit. */
+  private made = { key: '', bytes: 0 };
+
+  parse(task: BlockTask): BlockResult {
+    const key = JSON.stringify([task.format, task.names, task.specs, task.missing]);
+    if (this.reader && key === this.made.key) {
+      // A block far larger than the others (the rest of a file read as one) is read apart, so the builders stay the size of the others.
+      if (task.bytes.length > this.made.bytes * 2) return parseBlock(task);
+      this.reader.nextBlock();
+    } else {
+      const delimiter = task.format === 'csv' ? COMMA : TAB;
+      this.reader = DelimitedReader.forBlock(task.names, delimiter, task.specs, new MissingTokens(task.missing), task.bytes);
+      this.made = { key, bytes: task.bytes.length };
+    }
+    const reader = this.reader;
+    const used = reader.push(task.bytes, task.last);
+    return { ...reader.finishBlock(), used };
+  }
 }
 
 /**
@@ -85,6 +119,12 @@ export interface BlockOptions {
   inFlight?: number;
   /** Bytes read at a time (default 2 MiB). */
   pieceBytes?: number;
+  /**
+   * A new buffer to read a piece into (default: the host's). Parsers on other
+   * threads give shared memory: handing them a piece then detaches nothing
+   * on this thread (see node/block-workers.ts).
+   */
+  pieceBuffer?(bytes: number): Uint8Array;
 }
 
 interface Dispatched {
@@ -114,16 +154,16 @@ export async function readDelimitedBlocks(
   const log = new ProblemLog();
 
   /** Buffers of parsed blocks, handed back for the next pieces (a new 4 MiB buffer per block was garbage on two threads). */
-  const spares: ArrayBuffer[] = [];
+  const spares: ArrayBufferLike[] = [];
   const readInto = (at: number, length: number): Promise<Uint8Array> => {
     const spare = spares.pop();
-    return readPiece(at, length, spare && spare.byteLength >= length ? new Uint8Array(spare, 0, length) : undefined);
+    return readPiece(at, length, spare && spare.byteLength >= length ? new Uint8Array(spare, 0, length) : options.pieceBuffer?.(length));
   };
 
   let position = 0;
   let atEnd = false;
   const readMore = async (): Promise<Uint8Array> => {
-    const piece = await readPiece(position, pieceBytes);
+    const piece = await readPiece(position, pieceBytes, options.pieceBuffer?.(pieceBytes));
     position += piece.length;
     if (piece.length < pieceBytes) atEnd = true;
     return piece;
@@ -180,9 +220,11 @@ export async function readDelimitedBlocks(
     if (result.spare) spares.push(result.spare);
     if (block.last || result.used === block.length) {
       merged.add(result);
+      result.release?.();
       return 'merged';
     }
-    await Promise.allSettled(queue.map((q) => q.result));
+    result.release?.();
+    for (const settled of await Promise.allSettled(queue.map((q) => q.result))) if (settled.status === 'fulfilled') settled.value.release?.();
     queue.length = 0;
     if (!pairQuotes) {
       pairQuotes = true;
@@ -190,7 +232,9 @@ export async function readDelimitedBlocks(
       return 'restart';
     }
     const remainder = await readRemainder(readPiece, block.offset, pieceBytes);
-    merged.add(await options.parse(task(remainder, true)));
+    const rest = await options.parse(task(remainder, true));
+    merged.add(rest);
+    rest.release?.();
     return 'done';
   };
 
@@ -264,12 +308,15 @@ class MergedBlocks {
     private readonly log: ProblemLog,
   ) {
     const specByName = new Map(specs.map((s) => [s.name, s]));
-    this.typed = names.map((name) => {
-      const type = name === '' ? undefined : specByName.get(name)?.type;
-      return type ? new ColumnConcat(name, type, capacity) : undefined;
+    const types = names.map((name) => (name === '' ? undefined : specByName.get(name)?.type));
+    // The table's arrays of known size in one allocation (see array-arena.ts).
+    const arena = new ArrayArena(types.reduce((sum, type) => sum + (type ? ColumnConcat.arenaBytesFor(type, capacity) : 0), arenaBytes(capacity * 4)));
+    this.typed = names.map((name, c) => {
+      const type = types[c];
+      return type ? new ColumnConcat(name, type, capacity, arena) : undefined;
     });
-    this.deferred = names.map((name) => (name !== '' && !specByName.get(name)?.type ? new DeferredTextColumn(name, capacity) : undefined));
-    this.rowLines = new Int32Array(capacity);
+    this.deferred = names.map((name, c) => (name !== '' && !types[c] ? new DeferredTextColumn(name, capacity) : undefined));
+    this.rowLines = arena.int32(capacity);
     this.line = firstLine;
   }
 

@@ -68,6 +68,21 @@ export abstract class ColumnBuilder {
     this.missing = new Uint8Array(capacity).fill(MISSING);
   }
 
+  /**
+   * Empty again, for the next block of a file, keeping the arrays: a
+   * thread parsing block after block then allocates nothing per block. What
+   * `finish` gave before is overwritten.
+   */
+  reset(): void {
+    this.missing.fill(MISSING);
+    this.badCount = 0;
+    this.firstBadRow = -1;
+    this.firstBadValue = '';
+    this.resetValues();
+  }
+
+  protected abstract resetValues(): void;
+
   /** A text cell or JSON string: the value's UTF-8 bytes in `[start, end)`. */
   abstract addText(row: number, bytes: Uint8Array, start: number, end: number): void;
 
@@ -205,6 +220,10 @@ export class NumericBuilder extends ColumnBuilder {
     this.values = growFloat64(this.values, capacity);
   }
 
+  protected resetValues(): void {
+    this.values.fill(0);
+  }
+
   // Each builder has its own loop on purpose: the block's rows are reserved
   // once, the arrays are locals, and the reader is inlined into the loop (the
   // hot path of CSV loading). Quoted cells with doubled quotes take `addText`.
@@ -284,6 +303,10 @@ export class BooleanBuilder extends ColumnBuilder {
     this.values = growUint8(this.values, capacity);
   }
 
+  protected resetValues(): void {
+    this.values.fill(0);
+  }
+
   addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
     const { starts, ends, stride, count } = spans;
     if (count === 0) return;
@@ -346,6 +369,8 @@ export class DictionaryBuilder extends ColumnBuilder {
   private readonly interner = new ByteInterner();
   /** Versions are checked once per distinct value, when first seen. */
   private readonly accept: AcceptValue | undefined;
+  /** Reset at least once: its blocks are copied out before the next, so `finish` need not trim copies of the dictionary. */
+  private reused = false;
 
   constructor(name: string, type: DictionaryType, capacity: number) {
     super(name, type, capacity);
@@ -355,6 +380,12 @@ export class DictionaryBuilder extends ColumnBuilder {
 
   protected growValues(capacity: number): void {
     this.codes = growInt32(this.codes, capacity, -1);
+  }
+
+  protected resetValues(): void {
+    this.codes.fill(-1);
+    this.interner.reset();
+    this.reused = true;
   }
 
   addSpans(bytes: Uint8Array, spans: CellSpans, column: number, rowBase: number): void {
@@ -418,7 +449,7 @@ export class DictionaryBuilder extends ColumnBuilder {
 
   protected build(rowCount: number, missing: Uint8Array): Column {
     const column = { kind: 'dictionary' as const, type: this.type as DictionaryType, name: this.name, missing, codes: fitInt32(this.codes, rowCount, -1) };
-    return withDictionary(column, this.interner.packed());
+    return withDictionary(column, this.interner.packed(!this.reused));
   }
 }
 
@@ -440,6 +471,12 @@ abstract class ListBuilder extends ColumnBuilder {
 
   protected growValues(capacity: number): void {
     this.offsets = growInt32(this.offsets, capacity + 1);
+  }
+
+  protected resetValues(): void {
+    this.offsets.fill(0);
+    this.itemCount = 0;
+    this.closedRows = 0;
   }
 
   /** Start row `row`, closing skipped rows as empty; false when the row was already given. */
@@ -541,6 +578,11 @@ export class StringListBuilder extends ListBuilder {
 
   constructor(name: string, capacity: number) {
     super(name, 'list<string>', capacity);
+  }
+
+  protected override resetValues(): void {
+    super.resetValues();
+    this.interner.reset();
   }
 
   protected addItemText(bytes: Uint8Array, start: number, end: number): boolean {

@@ -11,6 +11,7 @@ import type { BuiltColumn, ColumnStats } from './builders.js';
 import { fitFloat64, fitInt32, fitUint8, growFloat64, growInt32, growUint8 } from './grow.js';
 import { type CodeShift, DictionaryMerge } from './dictionary-merge.js';
 import { withDictionary } from './packed-strings.js';
+import { ArrayArena, arenaBytes } from './array-arena.js';
 import type { Column, ColumnType } from './table.js';
 import { unreachable } from '../util/unreachable.js';
 
@@ -25,32 +26,57 @@ export class ColumnConcat {
   private readonly dictionary: DictionaryMerge;
   private readonly stats: ColumnStats = { badCount: 0, firstBadRow: -1, firstBadValue: '', missingCount: 0, firstMissingRow: -1 };
 
+  /** `arena`: where the arrays sized by `capacity` come from (`arenaBytesFor` bytes of it). */
   constructor(
     readonly name: string,
     readonly type: ColumnType,
     capacity: number,
+    arena = new ArrayArena(ColumnConcat.arenaBytesFor(type, capacity)),
   ) {
-    this.missing = new Uint8Array(capacity);
+    this.missing = arena.uint8(capacity);
     this.dictionary = new DictionaryMerge(capacity);
     switch (type) {
       case 'integer':
       case 'number':
       case 'date':
       case 'datetime':
-        this.floats = new Float64Array(capacity);
+        this.floats = arena.float64(capacity);
         break;
       case 'boolean':
-        this.bytes = new Uint8Array(capacity);
+        this.bytes = arena.uint8(capacity);
         break;
       case 'string':
       case 'enum':
       case 'semver':
-        this.codes = new Int32Array(capacity);
+        this.codes = arena.int32(capacity);
         break;
       case 'list<string>':
       case 'list<integer>':
-        this.offsets = new Int32Array(capacity + 1);
+        this.offsets = arena.int32(capacity + 1);
         break;
+      default:
+        return unreachable(type);
+    }
+  }
+
+  /** Bytes of the arrays a column of `type` takes from its arena for `capacity` rows. */
+  static arenaBytesFor(type: ColumnType, capacity: number): number {
+    const missing = arenaBytes(capacity);
+    switch (type) {
+      case 'integer':
+      case 'number':
+      case 'date':
+      case 'datetime':
+        return missing + arenaBytes(capacity * 8);
+      case 'boolean':
+        return missing + arenaBytes(capacity);
+      case 'string':
+      case 'enum':
+      case 'semver':
+        return missing + arenaBytes(capacity * 4);
+      case 'list<string>':
+      case 'list<integer>':
+        return missing + arenaBytes((capacity + 1) * 4);
       default:
         return unreachable(type);
     }
@@ -62,8 +88,9 @@ export class ColumnConcat {
     const count = column.missing.length;
     const end = rowBase + count;
     this.missing = growUint8(this.missing, end);
-    this.missing.fill(1, this.rows, rowBase);
-    this.missing.set(column.missing, rowBase);
+    if (rowBase > this.rows) this.missing.fill(1, this.rows, rowBase);
+    // Marks are 0 until set: a block with a value in every row writes none, and a column with no missing value never touches its marks' memory (not resident in a large arena).
+    if (stats.firstMissingRow >= 0 || stats.badCount > 0) this.missing.set(column.missing, rowBase);
     switch (column.kind) {
       case 'numeric':
         this.floats = growFloat64(this.floats, end);

@@ -120,7 +120,7 @@ export function readDelimited(
  * file had been read whole.
  */
 export class DelimitedReader {
-  private readonly log = new ProblemLog();
+  private log = new ProblemLog();
   private header: Header | undefined;
   private plans: ColumnPlan[] = [];
   private rowLines = new Int32Array(0);
@@ -163,6 +163,21 @@ export class DelimitedReader {
     const reader = new DelimitedReader(delimiter, specs, missing, bytes.length);
     reader.start({ names, end: 0, line: 1, complete: true }, bytes);
     return reader;
+  }
+
+  /**
+   * Ready for another block of the same file (`forBlock`), keeping the
+   * builders' arrays: what `finishBlock` gave is overwritten.
+   */
+  nextBlock(): void {
+    this.log = new ProblemLog();
+    this.rowCount = 0;
+    this.line = 1;
+    if (this.spans) this.spans.count = 0;
+    for (const plan of this.plans) {
+      plan.typed?.reset();
+      plan.deferred?.reset();
+    }
   }
 
   /**

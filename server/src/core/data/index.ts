@@ -22,7 +22,7 @@ export {
   parseDelimitedPieces,
   type ReadPiece,
 } from './load.js';
-export { type BlockOptions, type BlockResult, type BlockTask, type ParseBlock, parseBlock, readDelimitedBlocks } from './blocks.js';
+export { BlockParser, type BlockOptions, type BlockResult, type BlockTask, type ParseBlock, parseBlock, readDelimitedBlocks } from './blocks.js';
 export {
   type CellValue,
   cellValue,

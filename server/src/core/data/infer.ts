@@ -250,6 +250,11 @@ export class DeferredTextColumn {
     this.pool = grown;
   }
 
+  /** No cells, keeping the arrays (see ColumnBuilder.reset). */
+  reset(): void {
+    this.rows = 0;
+  }
+
   /** The cells so far (to be appended to the same column of an earlier block). */
   cells(): RawCells {
     return { pool: this.pool.subarray(0, this.offsets[this.rows]), offsets: this.offsets.subarray(0, this.rows + 1), rows: this.rows };

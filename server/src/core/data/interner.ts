@@ -47,6 +47,14 @@ export class ByteInterner {
   /** Every entry so far sorts after the one before it; `slots` is then empty (see the file comment). */
   private ascending = true;
 
+  /** No entries, keeping the arrays (see ColumnBuilder.reset). */
+  reset(): void {
+    if (!this.ascending) this.slots.fill(0);
+    if (this.count > 0) this.cache.fill(0);
+    this.count = 0;
+    this.ascending = true;
+  }
+
   get size(): number {
     return this.count;
   }
@@ -172,13 +180,17 @@ export class ByteInterner {
     return this.packed().all();
   }
 
-  /** The entries as one byte pool and offsets (the hash table is not kept). */
-  packed(): PackedStrings {
+  /**
+   * The entries as one byte pool and offsets (the hash table is not kept).
+   * `trim`: copied without the spare capacity unless it is small; else views
+   * (for an interner that is reset and used again, whose entries are copied
+   * out before that).
+   */
+  packed(trim = true): PackedStrings {
     const { count } = this;
     const used = this.offsets[count];
-    // Trim the spare capacity unless it is small (a view then, no copy).
-    const pool = this.pool.length - used > 4096 ? this.pool.slice(0, used) : this.pool.subarray(0, used);
-    const offsets = this.offsets.length - (count + 1) > 1024 ? this.offsets.slice(0, count + 1) : this.offsets.subarray(0, count + 1);
+    const pool = trim && this.pool.length - used > 4096 ? this.pool.slice(0, used) : this.pool.subarray(0, used);
+    const offsets = trim && this.offsets.length - (count + 1) > 1024 ? this.offsets.slice(0, count + 1) : this.offsets.subarray(0, count + 1);
     return new PackedStrings(pool, offsets, count, this.ascending);
   }
 }

@@ -110,7 +110,12 @@ export async function parseDataBytesInBlocks(
 ): Promise<ParsedData> {
   if ((format !== 'csv' && format !== 'tsv') || bytes.length < (blocks.minBytes ?? BLOCKS_MIN_BYTES)) return parseDataBytes(bytes, format, specs, keyField, missing);
   // Each piece a copy: a block's bytes are its parser's.
-  const readPiece: ReadPiece = (position, length) => Promise.resolve(bytes.slice(position, position + length));
+  const readPiece: ReadPiece = (position, length, into) => {
+    const piece = bytes.subarray(position, position + length);
+    if (!into) return Promise.resolve(piece.slice());
+    into.set(piece);
+    return Promise.resolve(into.subarray(0, piece.length));
+  };
   try {
     return parsedFromRead(await readDelimitedBlocks(readPiece, bytes.length, format, specs, missing, blocks), specs, keyField);
   } catch {
