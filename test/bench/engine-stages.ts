@@ -30,8 +30,8 @@ const NO_RANGE = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, 
 
 /**
  * The CSV loaded the way the CLI loads it: through the file-system host, in
- * pieces on this thread, or with SEGSPEC_LOAD_THREADS=on in blocks on worker
- * threads (data/blocks.ts, node/block-workers.ts).
+ * blocks on worker threads (data/blocks.ts, node/block-workers.ts), or with
+ * SEGSPEC_LOAD_THREADS=off (or one core) in pieces on this thread.
  */
 async function loadOurs(ctx: BenchContext): Promise<Table> {
   const loaded = await loadDataset({
