@@ -3,7 +3,7 @@
  * and it counts |a ∩ b| exactly as the JavaScript count does, for lengths that
  * are not a multiple of the unrolled step and for bits in the last word.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import initWabt from 'wabt';
 import { andCount, emptyBits, setBit } from '../../../server/src/core/engine/bitset.js';
@@ -44,6 +44,19 @@ describe('WebAssembly popcount', () => {
         for (let j = 0; j < sets.length; j++) expect(count(i, j)).toBe(andCount(sets[i], sets[j]));
       }
     }
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('never grows its memory: sized for the sets at once (growing detaches a buffer, which slows every typed-array loop of the thread after it)', () => {
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow');
+    // 50 sets of 1M rows: 100 times the one page a memory starts with.
+    const sets = Array.from({ length: 50 }, (_, k) => randomBits(1_000_000, (k + 1) / 51, k));
+    const matrix = wasmPairMatrix(sets)!;
+    matrix.run(0, matrix.words);
+    expect(matrix.count(3, 40)).toBe(andCount(sets[3], sets[40]));
+    expect(wasmPairCounter(sets)!(7, 9)).toBe(andCount(sets[7], sets[9]));
+    expect(grow).not.toHaveBeenCalled();
   });
 
   it('gives the overlap matrix the same counts with and without a cache', () => {

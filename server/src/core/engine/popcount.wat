@@ -4,8 +4,11 @@
 ;; wat2wasm: `node scripts/build-wasm.mjs` writes them, and
 ;; test/unit/engine/popcount-wasm.test.ts compiles this file again and
 ;; requires the same bytes.
+;; The memory is the caller's, made large enough for the sets before the
+;; module is instantiated: growing a memory detaches its old buffer, and a
+;; thread that has had a buffer detached runs its typed-array loops slower.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
   ;; Rows in both: the set bits of a[k] & b[k] for `words` 8-byte words at
   ;; byte offsets $a and $b (both 8-aligned), four words per step.
   (func (export "andCount") (param $a i32) (param $b i32) (param $words i32) (result i32)
