@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workspace } from '../../server/src/core/workspace.js';
 import { NodeHost } from '../../server/src/node/fs-host.js';
+import { blockLoading } from '../../server/src/node/block-workers.js';
 import { eventsDatasets, writeEventsCsv } from './gen-events.js';
 import { collectGarbage, type Figure, peakRssMb, progress } from './harness.js';
 
@@ -111,7 +112,8 @@ export function ensureRelatedData(users: number, events: number, root = tmpdir()
 export async function runRelatedOurs(dir: string): Promise<RelatedSide> {
   const spec = join(dir, 'bench.segspec');
   writeFileSync(spec, eventsDatasets('users.csv', 'events.csv'));
-  const workspace = new Workspace(new NodeHost(), dir);
+  // Loaded as the CLI loads it: large files in blocks on worker threads (unless SEGSPEC_LOAD_THREADS=off).
+  const workspace = new Workspace(new NodeHost(), dir, { blocks: blockLoading() });
   collectGarbage();
   let start = performance.now();
   const loaded = await workspace.analyze();
