@@ -7,18 +7,12 @@
  * a 1M-row load on two cores), and every transfer detaches a buffer, which
  * slows the sender's typed-array loops from then on (see block-workers.ts).
  */
+import { arenaBytes as aligned } from '../core/data/array-arena.js';
 
 type Typed = Uint8Array | Int32Array | Float64Array;
 
 /** Gives each typed array of a structure a replacement of the same type and length. */
 export type ArrayMapper = <T extends Typed>(array: T) => T;
-
-/** Typed arrays start at multiples of 8 bytes in a slab (a Float64Array needs it). */
-const ALIGN = 8;
-
-function aligned(bytes: number): number {
-  return Math.ceil(bytes / ALIGN) * ALIGN;
-}
 
 /**
  * Slabs given back by the merging thread, and new ones when none is large

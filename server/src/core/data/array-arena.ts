@@ -10,6 +10,7 @@
 /** Arrays start at multiples of 8 bytes (a Float64Array needs it). */
 const ALIGN = 8;
 
+/** `bytes` rounded up to the alignment every array starts at (here and in a block's slab, node/block-slab.ts). */
 export function arenaBytes(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }

@@ -416,7 +416,8 @@ export class AstBuilder {
       case 'flagExpectProp':
         return { ...base, key: 'expect', value: this.flagExpectation(node, keywordRange) } as FlagProperty;
       case 'flagWordProp':
-        return this.flagWordProperty(node, word, base);
+        // The parser takes this rule only for a flag word (its gate).
+        return t.isFlagWord(word) ? this.flagWordProperty(node, word, base) : undefined;
       case 'belongsProp':
         return { ...base, key: 'belongsTo', ...this.belongsTo(node, keyword) };
       default:
@@ -440,7 +441,7 @@ export class AstBuilder {
     return { type: form.image === 'reach' ? 'ExpectReach' : 'ExpectLeak', bound, warn: tok(node, 'warn') !== undefined, range };
   }
 
-  private flagWordProperty(node: CstNode, word: string, base: { range: Range; keywordRange: Range }): FlagProperty | undefined {
+  private flagWordProperty(node: CstNode, word: t.FlagWord, base: { range: Range; keywordRange: Range }): FlagProperty {
     const value = tok(node, 'value');
     const listNode = sub(node, 'list');
     const mapNode = sub(node, 'map');
@@ -458,7 +459,7 @@ export class AstBuilder {
         return { ...base, key: 'context', entries: mapNode ? this.contextEntries(mapNode) : [] };
       }
       default:
-        return undefined;
+        return unreachable(word);
     }
   }
 

@@ -470,7 +470,7 @@ export class SegspecParser extends CstParser {
     ]);
   });
 
-  private readonly flagWordGate = (): boolean => (t.flagWords as readonly string[]).includes(this.LA(1).image);
+  private readonly flagWordGate = (): boolean => t.isFlagWord(this.LA(1).image);
   /** `system` with its value missing must not take the next property's word (`for`) as its value. */
   private readonly flagValueGate = (): boolean => this.nameGate() && !this.flagWordGate();
 

@@ -232,6 +232,11 @@ export const propertyWords = {
 
 /** Flag properties that are plain words (not tokens of their own), so fields may still be called `system` or `context`. */
 export const flagWords = ['system', 'for', 'context'] as const;
+export type FlagWord = (typeof flagWords)[number];
+
+export function isFlagWord(word: string): word is FlagWord {
+  return (flagWords as readonly string[]).includes(word);
+}
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
